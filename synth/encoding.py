@@ -1,0 +1,71 @@
+"""Turn mixed-type feature columns into numbers, one way per purpose.
+
+``linear_features`` feeds the class model (one-hot categories, standardised numbers, missing
+flags); ``distance_features`` places rows in a space where one differing category weighs as much
+as the whole range of a number, so "nearest rows" means alike in every column.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from synth.kinds import ColumnKind, Schema
+
+MISSING = "\x00missing"
+
+
+def as_numbers(column: pd.Series) -> np.ndarray:
+    """Numeric or datetime values as floats (datetimes in days); inf and unreadable become NaN."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        values = column.astype("datetime64[ns]").astype("int64").astype(float) / 86_400e9
+        return np.where(column.isna().to_numpy(), np.nan, values)
+    values = pd.to_numeric(column, errors="coerce").astype(float).to_numpy()
+    return np.where(np.isfinite(values), values, np.nan)
+
+
+def as_labels(column: pd.Series) -> np.ndarray:
+    """Category values as text, with missing values as a category of their own."""
+    return column.astype("string").fillna(MISSING).to_numpy(dtype=object)
+
+
+def feature_kinds(schema: Schema, exclude: str) -> tuple[list[str], list[str]]:
+    """Categorical and numeric-like (numeric, datetime) modelled columns, without ``exclude``."""
+    categorical = [n for n in schema.names(ColumnKind.CATEGORICAL) if n != exclude]
+    numeric = [n for n in schema.names(ColumnKind.NUMERIC, ColumnKind.DATETIME) if n != exclude]
+    return categorical, numeric
+
+
+def _one_hot(labels: np.ndarray) -> np.ndarray:
+    _, codes = np.unique(labels, return_inverse=True)
+    out = np.zeros((len(labels), codes.max() + 1), dtype=np.float32)
+    out[np.arange(len(labels)), codes] = 1.0
+    return out
+
+
+def linear_features(table: pd.DataFrame, categorical: list[str], numeric: list[str]) -> np.ndarray:
+    """Design matrix for a linear class model: one-hot, z-scored numbers, missing indicators."""
+    blocks: list[np.ndarray] = [_one_hot(as_labels(table[name])) for name in categorical]
+    for name in numeric:
+        values = as_numbers(table[name])
+        missing = np.isnan(values)
+        filled = np.where(missing, np.nanmedian(values) if (~missing).any() else 0.0, values)
+        spread = filled.std() or 1.0
+        blocks.append(((filled - filled.mean()) / spread)[:, None].astype(np.float32))
+        if missing.any():
+            blocks.append(missing[:, None].astype(np.float32))
+    if not blocks:
+        return np.zeros((len(table), 1), dtype=np.float32)
+    return np.hstack(blocks)
+
+
+def distance_features(table: pd.DataFrame, categorical: list[str], numeric: list[str]) -> np.ndarray:
+    """Rows as points where numbers are ranks in [0, 1] and a category mismatch costs 1."""
+    blocks: list[np.ndarray] = [_one_hot(as_labels(table[name])) / np.sqrt(2.0) for name in categorical]
+    for name in numeric:
+        values = as_numbers(table[name])
+        ranks = pd.Series(values).rank(pct=True).fillna(-0.5).to_numpy()
+        blocks.append(ranks[:, None].astype(np.float32))
+    if not blocks:
+        return np.zeros((len(table), 1), dtype=np.float32)
+    return np.hstack(blocks).astype(np.float32)

@@ -1,0 +1,153 @@
+"""The synthetic generator: the whole table, re-weighted towards a class, blended locally.
+
+Fit: learn from every row in which direction each class differs (``class_model``) and where each
+row sits among the others (``encoding.distance_features``). Sample n rows of class c: draw anchor
+rows from the whole table with weights p(x | c) / p(x), then blend each anchor with a near
+neighbour of similar weight. The rare class thus borrows the majority's realistic records and
+their local structure, steered by its own signal, and no generated row is a copy of a real one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from synth.encoding import as_labels, distance_features, feature_kinds, linear_features
+from synth.generator.class_model import PRIOR_WEIGHT, fit_class_model, sharpen
+from synth.generator.neighbours import blend_rows, neighbour_table
+from synth.kinds import Schema
+
+Progress = Callable[[float, str], None]
+# Anchors come from the rows holding this share of a class's weight; the far tail adds noise.
+POOL_MASS = 0.999
+# Rows above this top share of a class's weights are capped at it (truncated importance
+# sampling): a linear score extrapolates, and uncapped, a few extreme rows (a 99,999 capital
+# gain) would anchor most generated rows.
+TRUNCATE_TOP = 0.005
+COPY_RETRIES = 5
+
+
+def _silent(fraction: float, message: str) -> None:
+    """Progress sink used when the caller passes none."""
+
+
+class SyntheticGenerator:
+    """Generates rows of any value of one categorical column, learned from the whole table.
+
+    >>> gen = SyntheticGenerator(random_state=0).fit(table, schema, "income")  # doctest: +SKIP
+    >>> gen.sample({">50K": 1000})  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        neighbours: int = 5,
+        prior_weight: float = PRIOR_WEIGHT,
+        real_anchor_share: float = 0.0,
+        random_state: int = 0,
+    ) -> None:
+        self.neighbours = neighbours
+        self.prior_weight = prior_weight
+        self.real_anchor_share = real_anchor_share
+        self.random_state = random_state
+
+    def fit(self, table: pd.DataFrame, schema: Schema, column: str, progress: Progress | None = None) -> SyntheticGenerator:
+        progress = progress or _silent
+        if column not in table.columns:
+            raise ValueError(f"column {column!r} is not in the table; got columns {list(table.columns)}.")
+        known = table[column].notna().to_numpy()
+        if not known.any():
+            raise ValueError(f"column {column!r} has no values to learn from.")
+        self.table_ = table.loc[known].reset_index(drop=True)
+        self.column_ = column
+        self.categorical_, self.numeric_ = feature_kinds(schema, exclude=column)
+        self.labels_ = as_labels(self.table_[column])
+        progress(0.1, "Learning how each class differs from the rest")
+        linear = linear_features(self.table_, self.categorical_, self.numeric_)
+        self.class_model_ = fit_class_model(linear, self.labels_, self.prior_weight)
+        log_ratio = self.class_model_.log_ratio(linear)
+        log_ratio = np.minimum(log_ratio, np.quantile(log_ratio, 1 - TRUNCATE_TOP, axis=0))
+        self.scales_ = np.array(
+            [sharpen(log_ratio[:, i], np.flatnonzero(self.labels_ == c)) for i, c in enumerate(self.class_model_.classes)]
+        )
+        self.log_weights_ = log_ratio * self.scales_
+        progress(0.4, "Placing rows among their neighbours")
+        self.points_ = distance_features(self.table_, self.categorical_, self.numeric_)
+        self.row_keys_ = set(_row_keys(self.table_, self.modelled_columns()))
+        return self
+
+    def modelled_columns(self) -> list[str]:
+        return [self.column_, *self.categorical_, *self.numeric_]
+
+    def classes(self) -> tuple[str, ...]:
+        return self.class_model_.classes
+
+    def sample(self, counts: Mapping[str, int], progress: Progress | None = None) -> pd.DataFrame:
+        """``counts[value]`` new rows for each value of the column, in the table's columns and dtypes."""
+        progress = progress or _silent
+        if not hasattr(self, "class_model_"):
+            raise RuntimeError("Call fit() before sample().")
+        rng = np.random.default_rng(self.random_state)
+        parts = []
+        wanted = [(str(v), int(n)) for v, n in counts.items() if int(n) > 0]
+        for done, (value, n) in enumerate(wanted):
+            progress(0.5 + 0.5 * done / max(len(wanted), 1), f"Generating {n:,} rows of {value!r}")
+            parts.append(self._sample_class(value, n, rng))
+        if not parts:
+            return self.table_.iloc[:0].copy()
+        return pd.concat(parts, ignore_index=True)
+
+    def _sample_class(self, value: str, n: int, rng: np.random.Generator) -> pd.DataFrame:
+        if value not in self.class_model_.classes:
+            raise ValueError(f"{value!r} is not a value of column {self.column_!r}; it has {list(self.classes())}.")
+        weights = self._class_weights(value)
+        pool = _heaviest(weights, POOL_MASS, minimum=min(len(weights), self.neighbours + 1))
+        pool_weights = weights[pool] / weights[pool].sum()
+        own = np.flatnonzero(self.labels_[pool] == value)
+        rows = self._blend(value, n, pool, pool_weights, own, rng)
+        for _ in range(COPY_RETRIES):
+            copies = np.flatnonzero(np.isin(_row_keys(rows, self.modelled_columns()), list(self.row_keys_)))
+            if len(copies) == 0:
+                break
+            rows.iloc[copies] = self._blend(value, len(copies), pool, pool_weights, own, rng).to_numpy()
+        return rows
+
+    def _class_weights(self, value: str) -> np.ndarray:
+        log_weights = self.log_weights_[:, self.class_model_.classes.index(value)]
+        return np.exp(log_weights - log_weights.max())
+
+    def _blend(
+        self,
+        value: str,
+        n: int,
+        pool: np.ndarray,
+        pool_weights: np.ndarray,
+        own: np.ndarray,
+        rng: np.random.Generator,
+    ) -> pd.DataFrame:
+        anchors = rng.choice(len(pool), size=n, p=pool_weights)
+        if len(own) and self.real_anchor_share > 0:
+            real = rng.random(n) < self.real_anchor_share
+            anchors[real] = rng.choice(own, size=int(real.sum()))
+        unique, inverse = np.unique(anchors, return_inverse=True)
+        near = neighbour_table(self.points_[pool], self.points_[pool[unique]], self.neighbours)
+        choice_weights = pool_weights[near] / pool_weights[near].sum(axis=1, keepdims=True)
+        picks = (rng.random(n)[:, None] > np.cumsum(choice_weights[inverse], axis=1)).sum(axis=1)
+        partners = near[inverse, np.minimum(picks, near.shape[1] - 1)]
+        rows = blend_rows(self.table_, pool[anchors], pool[partners], self.categorical_, self.numeric_, rng)
+        rows[self.column_] = self.table_[self.column_][self.labels_ == value].iloc[0]
+        return rows.astype(self.table_.dtypes.to_dict())
+
+
+def _heaviest(weights: np.ndarray, mass: float, minimum: int) -> np.ndarray:
+    """Indices of the heaviest rows that together hold ``mass`` of the total weight."""
+    order = np.argsort(-weights, kind="stable")
+    cumulative = np.cumsum(weights[order]) / weights.sum()
+    keep = max(int(np.searchsorted(cumulative, mass)) + 1, minimum)
+    return np.sort(order[:keep])
+
+
+def _row_keys(table: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """One hash per row over ``columns``, to spot generated rows equal to real ones."""
+    return pd.util.hash_pandas_object(table[columns].astype("string"), index=False).to_numpy()

@@ -1,0 +1,190 @@
+"""Decide what kind each column is, so every method treats it the same way.
+
+Each detector either claims a column or rejects it with a reason the UI can show; the first
+detector to claim a column wins. ID-like and constant columns are excluded from modelling (they
+carry no learnable signal) but are kept in every output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+import pandas as pd
+
+# Integers with at most this many distinct values are codes (SEX=1/2, PAY_0=-2..8), not amounts.
+MAX_INTEGER_CODES = 12
+# A text column where (almost) every value is unique names rows rather than describing them.
+ID_UNIQUE_RATIO = 0.95
+# Text columns with more distinct values than this are free text or keys, not categories.
+MAX_CATEGORIES = 500
+
+
+class ColumnKind(StrEnum):
+    CATEGORICAL = "categorical"
+    NUMERIC = "numeric"
+    DATETIME = "datetime"
+    ID = "id-like"
+    CONSTANT = "constant"
+
+    @property
+    def modelled(self) -> bool:
+        """Whether samplers and generators learn from this kind of column."""
+        return self in (ColumnKind.CATEGORICAL, ColumnKind.NUMERIC, ColumnKind.DATETIME)
+
+
+class RejectColumn(ValueError):
+    """A detector does not claim a column; the message says why."""
+
+
+@dataclass(frozen=True)
+class ColumnInfo:
+    name: str
+    kind: ColumnKind
+    reason: str
+
+
+def _constant(column: pd.Series) -> str:
+    distinct = column.nunique(dropna=True)
+    if distinct > 1:
+        raise RejectColumn("has more than one value")
+    if distinct == 0:
+        return "every value is missing"
+    return f"every row holds the same value ({column.dropna().iloc[0]!r})"
+
+
+def _datetime(column: pd.Series) -> str:
+    if pd.api.types.is_datetime64_any_dtype(column):
+        return "stored as dates"
+    if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+        raise RejectColumn("is numeric")
+    sample = column.dropna().astype(str).head(200)
+    if sample.str.fullmatch(r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?").mean() < 0.95:
+        raise RejectColumn("does not look like ISO dates")
+    parsed = pd.to_datetime(sample, errors="coerce", format="mixed")
+    if parsed.notna().mean() < 0.95:
+        raise RejectColumn("has values that are not dates")
+    return "holds ISO dates"
+
+
+def _id_like(column: pd.Series) -> str:
+    values = column.dropna()
+    if len(values) < 50:
+        raise RejectColumn("too few rows to call it an identifier")
+    ratio = values.nunique() / len(values)
+    if pd.api.types.is_float_dtype(column):
+        raise RejectColumn("is a measurement")
+    if pd.api.types.is_integer_dtype(column):
+        ordered = values.is_monotonic_increasing or values.is_monotonic_decreasing
+        if ratio == 1.0 and ordered:
+            return "unique, ordered integers (a row number or key)"
+        raise RejectColumn("integers that repeat or are not ordered")
+    if ratio >= ID_UNIQUE_RATIO:
+        return f"{ratio:.0%} of values are unique (a key or free text)"
+    if values.nunique() > MAX_CATEGORIES:
+        return f"{values.nunique():,} distinct values, too many to be categories"
+    raise RejectColumn("values repeat")
+
+
+def _numeric(column: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column):
+        raise RejectColumn("is not numeric")
+    values = column.dropna()
+    whole = bool(np.all(np.mod(values[np.isfinite(values)], 1) == 0)) if len(values) else False
+    if whole and values.nunique() <= MAX_INTEGER_CODES:
+        raise RejectColumn(f"whole numbers with only {values.nunique()} distinct values (codes)")
+    return "numbers"
+
+
+def _categorical(column: pd.Series) -> str:
+    distinct = column.nunique(dropna=True)
+    return f"{distinct} distinct values"
+
+
+DETECTORS: tuple[tuple[ColumnKind, Callable[[pd.Series], str]], ...] = (
+    (ColumnKind.CONSTANT, _constant),
+    (ColumnKind.DATETIME, _datetime),
+    (ColumnKind.ID, _id_like),
+    (ColumnKind.NUMERIC, _numeric),
+    (ColumnKind.CATEGORICAL, _categorical),
+)
+
+
+def detect_column(column: pd.Series) -> ColumnInfo:
+    """Kind of one column: the first detector that claims it."""
+    for kind, detector in DETECTORS:
+        try:
+            return ColumnInfo(str(column.name), kind, detector(column))
+        except RejectColumn:
+            continue
+    raise AssertionError("the categorical detector claims every column")
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The kind of every column of a table, in table order."""
+
+    columns: tuple[ColumnInfo, ...]
+
+    def kind(self, name: str) -> ColumnKind:
+        return self._by_name()[name].kind
+
+    def names(self, *kinds: ColumnKind) -> list[str]:
+        return [c.name for c in self.columns if c.kind in kinds]
+
+    def modelled(self) -> list[str]:
+        return [c.name for c in self.columns if c.kind.modelled]
+
+    def _by_name(self) -> dict[str, ColumnInfo]:
+        return {c.name: c for c in self.columns}
+
+    def with_overrides(self, overrides: Mapping[str, ColumnKind | str]) -> Schema:
+        """A copy where the user's choices replace detected kinds."""
+        by_name = self._by_name()
+        for name in overrides:
+            if name not in by_name:
+                raise ValueError(f"Cannot set the kind of {name!r}: the table has no such column.")
+        return Schema(
+            tuple(
+                ColumnInfo(c.name, ColumnKind(overrides[c.name]), "set by you") if c.name in overrides else c
+                for c in self.columns
+            )
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "column": [c.name for c in self.columns],
+                "kind": [str(c.kind) for c in self.columns],
+                "used": [c.kind.modelled for c in self.columns],
+                "why": [c.reason for c in self.columns],
+            }
+        )
+
+
+def detect_schema(table: pd.DataFrame) -> Schema:
+    """Detect every column's kind; the user may override any of them afterwards."""
+    return Schema(tuple(detect_column(table[name]) for name in table.columns))
+
+
+def check_schema_fits(table: pd.DataFrame, schema: Schema) -> None:
+    """Refuse a numeric or datetime override on a column whose values cannot be read as such."""
+    for info in schema.columns:
+        column = table[info.name]
+        if info.kind is ColumnKind.NUMERIC and not pd.api.types.is_numeric_dtype(column):
+            bad = pd.to_numeric(column, errors="coerce").isna() & column.notna()
+            if bad.any():
+                raise ValueError(
+                    f"Column {info.name!r} cannot be numeric: {column[bad].iloc[0]!r} is not a number. "
+                    "Mark it categorical instead."
+                )
+        if info.kind is ColumnKind.DATETIME and not pd.api.types.is_datetime64_any_dtype(column):
+            parsed = pd.to_datetime(column, errors="coerce", format="mixed")
+            bad = parsed.isna() & column.notna()
+            if bad.any():
+                raise ValueError(
+                    f"Column {info.name!r} cannot be a date: {column[bad].iloc[0]!r} is not one. "
+                    "Mark it categorical instead."
+                )
