@@ -59,13 +59,42 @@ def linear_features(table: pd.DataFrame, categorical: list[str], numeric: list[s
     return np.hstack(blocks)
 
 
+class DistanceEncoder:
+    """Rows as points where numbers are ranks in [0, 1] among the reference rows and a category
+    mismatch costs 1, so distances between any tables are on the reference table's scale."""
+
+    def __init__(self, categorical: list[str], numeric: list[str]) -> None:
+        self.categorical = categorical
+        self.numeric = numeric
+
+    def fit(self, reference: pd.DataFrame) -> DistanceEncoder:
+        self.categories_ = {name: np.unique(as_labels(reference[name])) for name in self.categorical}
+        self.sorted_ = {}
+        for name in self.numeric:
+            values = as_numbers(reference[name])
+            self.sorted_[name] = np.sort(values[~np.isnan(values)])
+        return self
+
+    def transform(self, table: pd.DataFrame) -> np.ndarray:
+        blocks: list[np.ndarray] = []
+        for name in self.categorical:
+            known = self.categories_[name]
+            labels = as_labels(table[name])
+            position = np.searchsorted(known, labels).clip(0, len(known) - 1)
+            hit = known[position] == labels
+            block = np.zeros((len(table), len(known)), dtype=np.float32)
+            block[np.flatnonzero(hit), position[hit]] = 1.0 / np.sqrt(2.0)
+            blocks.append(block)
+        for name in self.numeric:
+            values = as_numbers(table[name])
+            reference = self.sorted_[name]
+            ranks = np.searchsorted(reference, values) / max(len(reference), 1)
+            blocks.append(np.where(np.isnan(values), -0.5, ranks)[:, None].astype(np.float32))
+        if not blocks:
+            return np.zeros((len(table), 1), dtype=np.float32)
+        return np.hstack(blocks)
+
+
 def distance_features(table: pd.DataFrame, categorical: list[str], numeric: list[str]) -> np.ndarray:
-    """Rows as points where numbers are ranks in [0, 1] and a category mismatch costs 1."""
-    blocks: list[np.ndarray] = [_one_hot(as_labels(table[name])) / np.sqrt(2.0) for name in categorical]
-    for name in numeric:
-        values = as_numbers(table[name])
-        ranks = pd.Series(values).rank(pct=True).fillna(-0.5).to_numpy()
-        blocks.append(ranks[:, None].astype(np.float32))
-    if not blocks:
-        return np.zeros((len(table), 1), dtype=np.float32)
-    return np.hstack(blocks).astype(np.float32)
+    """``table`` encoded on its own scale (see ``DistanceEncoder``)."""
+    return DistanceEncoder(categorical, numeric).fit(table).transform(table)

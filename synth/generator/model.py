@@ -18,6 +18,7 @@ from synth.encoding import as_labels, distance_features, feature_kinds, linear_f
 from synth.generator.class_model import PRIOR_WEIGHT, fit_class_model, sharpen
 from synth.generator.neighbours import blend_rows, neighbour_table
 from synth.kinds import Schema
+from synth.privacy import row_keys
 
 Progress = Callable[[float, str], None]
 # Anchors come from the rows holding this share of a class's weight; the far tail adds noise.
@@ -74,11 +75,12 @@ class SyntheticGenerator:
         self.log_weights_ = log_ratio * self.scales_
         progress(0.4, "Placing rows among their neighbours")
         self.points_ = distance_features(self.table_, self.categorical_, self.numeric_)
-        self.row_keys_ = set(_row_keys(self.table_, self.modelled_columns()))
+        self.row_keys_ = row_keys(self.table_, self.features())
         return self
 
-    def modelled_columns(self) -> list[str]:
-        return [self.column_, *self.categorical_, *self.numeric_]
+    def features(self) -> list[str]:
+        """Modelled columns other than the conditioned one; a copy is judged on these."""
+        return [*self.categorical_, *self.numeric_]
 
     def classes(self) -> tuple[str, ...]:
         return self.class_model_.classes
@@ -107,7 +109,7 @@ class SyntheticGenerator:
         own = np.flatnonzero(self.labels_[pool] == value)
         rows = self._blend(value, n, pool, pool_weights, own, rng)
         for _ in range(COPY_RETRIES):
-            copies = np.flatnonzero(np.isin(_row_keys(rows, self.modelled_columns()), list(self.row_keys_)))
+            copies = np.flatnonzero(np.isin(row_keys(rows, self.features()), self.row_keys_))
             if len(copies) == 0:
                 break
             rows.iloc[copies] = self._blend(value, len(copies), pool, pool_weights, own, rng).to_numpy()
@@ -147,7 +149,3 @@ def _heaviest(weights: np.ndarray, mass: float, minimum: int) -> np.ndarray:
     keep = max(int(np.searchsorted(cumulative, mass)) + 1, minimum)
     return np.sort(order[:keep])
 
-
-def _row_keys(table: pd.DataFrame, columns: list[str]) -> np.ndarray:
-    """One hash per row over ``columns``, to spot generated rows equal to real ones."""
-    return pd.util.hash_pandas_object(table[columns].astype("string"), index=False).to_numpy()

@@ -1,0 +1,84 @@
+"""Plotly figures built from synth's results; pages only show them, tests read their data."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from synth.evaluate import Evaluation
+from synth.plan import RebalancePlan
+from synth.privacy import PrivacyReport
+
+LAYOUT = {"template": "plotly_white", "margin": {"l": 40, "r": 20, "t": 50, "b": 40}}
+
+
+def plan_figure(plan: RebalancePlan) -> go.Figure:
+    """Current vs target share of every value of the rebalanced column."""
+    frame = plan.to_frame()
+    figure = go.Figure(
+        [
+            go.Bar(name="now", x=frame["value"], y=frame["share now"], text=frame["rows now"]),
+            go.Bar(name="after", x=frame["value"], y=frame["share after"], text=frame["rows after"]),
+        ]
+    )
+    figure.update_layout(title=f"Share of each value of {plan.column!r}", yaxis_tickformat=".0%", barmode="group", **LAYOUT)
+    return figure
+
+
+def distribution_figure(frame: pd.DataFrame, feature: str) -> go.Figure:
+    """Grouped bars of ``synth.compare.distribution`` output."""
+    figure = px.bar(frame, x="bucket", y="share", color="source", barmode="group", title=f"{feature}: share of rows per value")
+    figure.update_layout(yaxis_tickformat=".0%", **LAYOUT)
+    return figure
+
+
+def roc_figure(evaluations: Sequence[Evaluation]) -> go.Figure:
+    figure = go.Figure()
+    for evaluation in evaluations:
+        fpr, tpr = evaluation.roc_curve()
+        auc = evaluation.summary()["auc_roc_mean"]
+        figure.add_scatter(x=fpr, y=tpr, mode="lines", name=f"{evaluation.name} (AUC {auc:.3f})")
+    figure.add_scatter(x=[0, 1], y=[0, 1], mode="lines", line={"dash": "dot", "color": "grey"}, name="chance")
+    figure.update_layout(title="ROC curve on the holdout", xaxis_title="false positive rate", yaxis_title="true positive rate", **LAYOUT)
+    return figure
+
+
+def pr_figure(evaluations: Sequence[Evaluation]) -> go.Figure:
+    figure = go.Figure()
+    for evaluation in evaluations:
+        recall, precision = evaluation.pr_curve()
+        ap = evaluation.summary()["auc_pr_mean"]
+        figure.add_scatter(x=recall, y=precision, mode="lines", name=f"{evaluation.name} (AP {ap:.3f})")
+    if evaluations:
+        figure.add_hline(y=float(np.mean(evaluations[0].truth)), line_dash="dot", line_color="grey")
+    figure.update_layout(title="Precision-recall curve on the holdout", xaxis_title="recall", yaxis_title="precision", **LAYOUT)
+    return figure
+
+
+def probability_figure(evaluation: Evaluation, positive: str) -> go.Figure:
+    """Predicted probabilities per true class, as in the seed tutorial."""
+    frame = pd.DataFrame(
+        {
+            "probability": evaluation.mean_probabilities(),
+            "true class": np.where(evaluation.truth == 1, positive, f"not {positive}"),
+        }
+    )
+    figure = px.histogram(frame, x="probability", color="true class", nbins=40, barmode="overlay", histnorm="probability", opacity=0.6)
+    figure.update_layout(title=f"{evaluation.name}: predicted probability of {positive!r}", **LAYOUT)
+    return figure
+
+
+def dcr_figure(reports: dict[str, PrivacyReport]) -> go.Figure:
+    """Distance to the closest training row: generated rows of each method vs real holdout rows."""
+    figure = go.Figure()
+    first = next(iter(reports.values()), None)
+    if first is not None:
+        figure.add_histogram(x=first.dcr_holdout, name="real holdout rows", opacity=0.6, histnorm="probability")
+    for name, report in reports.items():
+        figure.add_histogram(x=report.dcr_generated, name=name, opacity=0.6, histnorm="probability")
+    figure.update_layout(barmode="overlay", title="Distance to the closest training row", xaxis_title="distance", **LAYOUT)
+    return figure

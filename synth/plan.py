@@ -1,0 +1,184 @@
+"""Translate the user's target shares into how many rows each class must end with, in one place.
+
+Shares name the share of rows a value holds in the output; values not named keep their relative
+proportions in what remains. ``hybrid`` keeps every real row and adds the fewest rows that meet
+the shares; ``full`` generates exactly ``rows`` rows with those shares.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+import pandas as pd
+
+SHARE_TOLERANCE = 1e-6
+
+
+class Mode(StrEnum):
+    HYBRID = "hybrid"
+    FULL = "full"
+
+
+@dataclass(frozen=True)
+class RebalancePlan:
+    """Current and target row counts per value of the rebalanced column."""
+
+    column: str
+    mode: Mode
+    current: dict[str, int]
+    target: dict[str, int]
+
+    @property
+    def additions(self) -> dict[str, int]:
+        """Rows to generate per value: the gap in hybrid mode, everything in full mode."""
+        if self.mode is Mode.FULL:
+            return dict(self.target)
+        return {v: self.target[v] - self.current[v] for v in self.target}
+
+    def to_frame(self) -> pd.DataFrame:
+        total_now, total_then = sum(self.current.values()), sum(self.target.values())
+        return pd.DataFrame(
+            {
+                "value": list(self.target),
+                "rows now": [self.current[v] for v in self.target],
+                "share now": [self.current[v] / total_now for v in self.target],
+                "rows after": list(self.target.values()),
+                "share after": [n / total_then for n in self.target.values()],
+                "rows generated": list(self.additions.values()),
+            }
+        )
+
+
+def value_counts(values: pd.Series) -> dict[str, int]:
+    """Rows per value as text, most frequent first; missing values are not a class."""
+    counts = values.dropna().astype("string").value_counts()
+    return {str(k): int(n) for k, n in counts.items()}
+
+
+def rows_of(table: pd.DataFrame, column: str, value: str) -> np.ndarray:
+    """Positions of the rows whose ``column`` reads ``value`` as text."""
+    return np.flatnonzero((table[column].astype("string") == value).fillna(False).to_numpy())
+
+
+def match_value(text: str, values: Iterable[str]) -> str:
+    """The column value a user typed, compared as text and, failing that, as a number (1 == 1.0)."""
+    values = list(values)
+    if text in values:
+        return text
+    try:
+        number = float(text)
+    except ValueError:
+        number = None
+    if number is not None:
+        for value in values:
+            try:
+                if float(value) == number:
+                    return value
+            except ValueError:
+                continue
+    raise ValueError(f"{text!r} is not a value of the column; it has {values[:20]}.")
+
+
+def parse_shares(items: Iterable[str]) -> dict[str, float]:
+    """``["A=0.5", "B=0.2"]`` as ``{"A": 0.5, "B": 0.2}`` (the CLI's --share)."""
+    shares: dict[str, float] = {}
+    for item in items:
+        value, sep, share = item.rpartition("=")
+        if not sep or not value:
+            raise ValueError(f"--share takes VALUE=SHARE, e.g. '>50K=0.5'; got {item!r}.")
+        try:
+            shares[value] = float(share)
+        except ValueError:
+            raise ValueError(f"--share {item!r}: {share!r} is not a number between 0 and 1.") from None
+    return shares
+
+
+def _check_shares(shares: Mapping[str, float], current: Mapping[str, int]) -> None:
+    if not shares:
+        raise ValueError("Name at least one value and its target share, e.g. '>50K=0.5'.")
+    for value, share in shares.items():
+        if not 0.0 <= share <= 1.0 or math.isnan(share):
+            raise ValueError(f"The share of {value!r} must be between 0 and 1; got {share}.")
+    total = sum(shares.values())
+    if total > 1.0 + SHARE_TOLERANCE:
+        raise ValueError(f"The shares add up to {total:.3f}; they must add up to at most 1.")
+    unnamed = [v for v in current if v not in shares]
+    if not unnamed and abs(total - 1.0) > SHARE_TOLERANCE:
+        raise ValueError(f"The shares name every value but add up to {total:.3f}; they must add up to 1.")
+
+
+def _full_shares(shares: Mapping[str, float], current: Mapping[str, int]) -> dict[str, float]:
+    """Every value's share: named ones as given, the rest split by their current proportions."""
+    rest = 1.0 - sum(shares.values())
+    unnamed_total = sum(n for v, n in current.items() if v not in shares)
+    return {v: shares[v] if v in shares else rest * n / unnamed_total for v, n in current.items()}
+
+
+def _apportion(shares: Mapping[str, float], total: int) -> dict[str, int]:
+    """Whole row counts with these shares summing to ``total`` (largest remainder)."""
+    raw = {v: s * total for v, s in shares.items()}
+    counts = {v: int(math.floor(x)) for v, x in raw.items()}
+    by_remainder = sorted(raw, key=lambda v: raw[v] - counts[v], reverse=True)
+    for v in by_remainder[: total - sum(counts.values())]:
+        counts[v] += 1
+    return counts
+
+
+def make_plan(
+    values: pd.Series,
+    shares: Mapping[str, float],
+    mode: Mode | str = Mode.HYBRID,
+    rows: int | None = None,
+) -> RebalancePlan:
+    """Target counts for ``values`` (the column to rebalance) under ``shares``."""
+    mode = Mode(mode)
+    current = value_counts(values)
+    if len(current) < 2:
+        raise ValueError(
+            f"Column {values.name!r} has {len(current)} distinct value(s); rebalancing needs at least two."
+        )
+    shares = {match_value(v, current): s for v, s in shares.items()}
+    _check_shares(shares, current)
+    every = _full_shares(shares, current)
+    if mode is Mode.FULL:
+        total = len(values) if rows is None else rows
+        if total < 1:
+            raise ValueError(f"--rows must be at least 1; got {total}.")
+        return RebalancePlan(str(values.name), mode, current, _apportion(every, total))
+    if rows is not None:
+        raise ValueError("--rows applies to --mode full only; hybrid adds the fewest rows that meet the shares.")
+    for value, count in current.items():
+        if every[value] <= 0:
+            raise ValueError(
+                f"Hybrid mode keeps every real row, so {value!r} ({count} rows) cannot get a share of 0. "
+                "Give it a share above 0, or use the synthetic method with --mode full."
+            )
+    total = max(math.ceil(count / every[value] - SHARE_TOLERANCE) for value, count in current.items())
+    target = _apportion(every, total)
+    short = {v for v in target if target[v] < current[v]}
+    while short:
+        total += 1
+        target = _apportion(every, total)
+        short = {v for v in target if target[v] < current[v]}
+    return RebalancePlan(str(values.name), mode, current, target)
+
+
+def default_shares(current: Mapping[str, int], minority_share: float = 0.5) -> dict[str, float]:
+    """The usual ask: the rarest value at ``minority_share``, the others keeping their mix."""
+    rarest = min(current, key=current.__getitem__)
+    return {rarest: minority_share}
+
+
+def equal_shares(current: Mapping[str, int]) -> dict[str, float]:
+    """Every value the same share, the multi-class starting point."""
+    return {v: 1.0 / len(current) for v in current}
+
+
+def shares_from_counts(counts: Mapping[str, int]) -> dict[str, float]:
+    total = sum(counts.values())
+    return {v: n / total for v, n in counts.items()}
+

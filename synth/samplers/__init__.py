@@ -1,0 +1,25 @@
+"""Every way of adding rows, by name: the app and the CLI loop over ``SAMPLERS``."""
+
+from synth.samplers.base import Sampler
+from synth.samplers.naive import NaiveOversampler
+from synth.samplers.smote import (
+    BorderlineSmoteSampler,
+    KMeansSmoteSampler,
+    SmoteSampler,
+)
+from synth.samplers.synthetic import SyntheticSampler
+
+SAMPLERS: dict[str, type[Sampler]] = {
+    cls.name: cls
+    for cls in (NaiveOversampler, SmoteSampler, BorderlineSmoteSampler, KMeansSmoteSampler, SyntheticSampler)
+}
+
+
+def make_sampler(method: str, random_state: int = 0) -> Sampler:
+    """The sampler called ``method``; the message lists the valid names."""
+    if method not in SAMPLERS:
+        raise ValueError(f"Unknown method {method!r}; choose one of {', '.join(SAMPLERS)}.")
+    return SAMPLERS[method](random_state=random_state)
+
+
+__all__ = ["SAMPLERS", "Sampler", "make_sampler"]

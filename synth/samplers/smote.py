@@ -1,0 +1,171 @@
+"""The SMOTE family from imbalanced-learn, behind our sampler contract.
+
+``smote`` picks the right member for the feature mix: SMOTE-NC for mixed tables, SMOTEN when
+every feature is categorical, SMOTE when every feature is numeric. Borderline-SMOTE and
+KMeans-SMOTE only interpolate numbers, so categories go in one-hot and come back as the
+strongest category. Missing numbers are filled with the column median first (SMOTE cannot
+interpolate a gap); missing categories are a category of their own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from imblearn.over_sampling import SMOTE, SMOTEN, SMOTENC, BorderlineSMOTE, KMeansSMOTE
+
+from synth.encoding import MISSING, as_labels, as_numbers, feature_kinds
+from synth.generator.neighbours import restore_dtype
+from synth.kinds import Schema
+from synth.plan import rows_of
+from synth.samplers.base import Progress, Sampler
+
+DEFAULT_NEIGHBOURS = 5
+
+
+def _neighbours_for(counts: dict[str, int], table: pd.DataFrame, column: str) -> int:
+    """SMOTE interpolates towards k neighbours of the same class, so k < rows of the smallest class."""
+    smallest = min(len(rows_of(table, column, v)) for v in counts)
+    if smallest < 2:
+        value = min(counts, key=lambda v: len(rows_of(table, column, v)))
+        raise ValueError(
+            f"SMOTE needs at least 2 rows of {value!r} to interpolate between; it has {smallest}. "
+            "Use naive oversampling or the synthetic generator for this class."
+        )
+    return min(DEFAULT_NEIGHBOURS, smallest - 1)
+
+
+def _feature_frame(table: pd.DataFrame, categorical: list[str], numeric: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(index=range(len(table)))
+    for name in categorical:
+        frame[name] = as_labels(table[name])
+    for name in numeric:
+        values = as_numbers(table[name])
+        frame[name] = np.where(np.isnan(values), np.nanmedian(values) if np.isfinite(values).any() else 0.0, values)
+    return frame
+
+
+def _strategy(table: pd.DataFrame, column: str, counts: dict[str, int]) -> dict[str, int]:
+    """imbalanced-learn wants the class sizes after resampling."""
+    return {v: len(rows_of(table, column, v)) + n for v, n in counts.items()}
+
+
+def _decode(
+    new: pd.DataFrame,
+    table: pd.DataFrame,
+    labels: pd.Series,
+    categorical: list[str],
+    numeric: list[str],
+    column: str,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
+    """Resampled feature values back into full rows shaped like ``table``."""
+    out_parts = []
+    for value, part in new.groupby(labels.to_numpy(), sort=False):
+        base = table.iloc[rng.choice(rows_of(table, column, str(value)), size=len(part))].reset_index(drop=True)
+        part = part.reset_index(drop=True)
+        for name in categorical:
+            originals = dict(zip(as_labels(table[name]), table[name], strict=False))
+            base[name] = pd.Series([originals.get(x) if x != MISSING else None for x in part[name]]).astype(table[name].dtype)
+        for name in numeric:
+            base[name] = restore_dtype(part[name].to_numpy(dtype=float), table[name])
+        out_parts.append(base)
+    return pd.concat(out_parts, ignore_index=True)
+
+
+class SmoteSampler(Sampler):
+    name = "smote"
+    label = "SMOTE-NC"
+    description = (
+        "Interpolates between a real row of the class and one of its nearest neighbours of the same class "
+        "(SMOTE-NC for mixed columns, SMOTEN if all are categorical, SMOTE if all are numeric)."
+    )
+    shortfall = ""
+
+    def _make(self, categorical: list[str], numeric: list[str], k: int, strategy: dict[str, int]) -> Any:
+        common = {"k_neighbors": k, "sampling_strategy": strategy, "random_state": self.random_state}
+        if not numeric:
+            return SMOTEN(**common)
+        if not categorical:
+            return SMOTE(**common)
+        return SMOTENC(categorical_features=list(range(len(categorical))), **common)
+
+    def _resample(self, features: pd.DataFrame, categorical: list[str], numeric: list[str], labels: np.ndarray, k: int, strategy: dict[str, int]) -> pd.DataFrame:
+        sampler = self._make(categorical, numeric, k, strategy)
+        resampled, _ = sampler.fit_resample(features, labels)
+        return pd.DataFrame(resampled, columns=features.columns)
+
+    def _generate(
+        self,
+        table: pd.DataFrame,
+        schema: Schema,
+        column: str,
+        counts: dict[str, int],
+        rng: np.random.Generator,
+        progress: Progress,
+    ) -> pd.DataFrame:
+        categorical, numeric = feature_kinds(schema, exclude=column)
+        known = table[column].notna().to_numpy()
+        source = table.loc[known].reset_index(drop=True)
+        k = _neighbours_for(counts, source, column)
+        labels = source[column].astype("string").to_numpy(dtype=object)
+        features = _feature_frame(source, categorical, numeric)
+        progress(0.2, f"{self.label}: interpolating between neighbours (k={k})")
+        try:
+            resampled = self._resample(features, categorical, numeric, labels, k, _strategy(source, column, counts))
+        except (ValueError, RuntimeError) as error:
+            raise ValueError(f"{self.label} could not generate rows for this table: {error}") from None
+        new = resampled.iloc[len(source):].reset_index(drop=True)
+        new_labels = pd.Series(np.repeat(list(counts), list(counts.values())))
+        if len(new) < len(new_labels):
+            raise ValueError(
+                f"{self.label} made {len(new):,} rows instead of {len(new_labels):,}. {self.shortfall} "
+                "Use SMOTE-NC or the synthetic generator for this table."
+            )
+        new = new.iloc[: len(new_labels)]
+        return _decode(new, source, new_labels, categorical, numeric, column, rng)
+
+
+class _NumericOnlySmote(SmoteSampler):
+    """Members of the family that interpolate numbers only: categories travel one-hot."""
+
+    def _resample(self, features: pd.DataFrame, categorical: list[str], numeric: list[str], labels: np.ndarray, k: int, strategy: dict[str, int]) -> pd.DataFrame:
+        encoded = pd.get_dummies(features, columns=categorical, prefix_sep="\x01", dtype=float)
+        resampled, _ = self._make_numeric(k, strategy).fit_resample(encoded, labels)
+        resampled = pd.DataFrame(resampled, columns=encoded.columns)
+        decoded = pd.DataFrame(index=resampled.index)
+        for name in categorical:
+            block = resampled[[c for c in encoded.columns if c.startswith(name + "\x01")]]
+            decoded[name] = block.idxmax(axis=1).str.split("\x01", n=1).str[1]
+        for name in numeric:
+            decoded[name] = resampled[name].astype(float)
+        return decoded
+
+    def _make_numeric(self, k: int, strategy: dict[str, int]) -> Any:
+        raise NotImplementedError
+
+
+class BorderlineSmoteSampler(_NumericOnlySmote):
+    name = "borderline-smote"
+    label = "Borderline-SMOTE"
+    description = "SMOTE that only interpolates from class rows near the class boundary (categories one-hot)."
+    shortfall = (
+        "It interpolates only from class rows near the class boundary, and every row of this class is "
+        "surrounded by other classes' rows, which it treats as noise."
+    )
+
+    def _make_numeric(self, k: int, strategy: dict[str, int]) -> Any:
+        return BorderlineSMOTE(k_neighbors=k, sampling_strategy=strategy, random_state=self.random_state)
+
+
+class KMeansSmoteSampler(_NumericOnlySmote):
+    name = "kmeans-smote"
+    label = "KMeans-SMOTE"
+    description = "Clusters the table first and interpolates inside clusters where the class is dense (categories one-hot)."
+    shortfall = "It interpolates only inside clusters where the class is dense, and found too few."
+
+    def _make_numeric(self, k: int, strategy: dict[str, int]) -> Any:
+        return KMeansSMOTE(
+            k_neighbors=k, sampling_strategy=strategy, random_state=self.random_state, cluster_balance_threshold=0.0
+        )
