@@ -68,7 +68,9 @@ def _parser() -> argparse.ArgumentParser:
     reb = commands.add_parser("rebalance", help="add or generate rows so a column reaches target shares")
     reb.add_argument("input", help="CSV or Parquet file")
     reb.add_argument("--column", required=True, help="the categorical column to rebalance")
-    reb.add_argument("--share", action="append", required=True, metavar="VALUE=SHARE", help="target share of a value (repeatable)")
+    reb.add_argument(
+        "--share", action="append", required=True, metavar="VALUE=SHARE", help="target share of a value (repeatable)"
+    )
     reb.add_argument("--method", choices=list(SAMPLERS), default="synthetic")
     reb.add_argument("--mode", choices=[m.value for m in Mode], default=Mode.HYBRID.value)
     reb.add_argument("--rows", type=int, help="rows to generate in full mode (default: as many as the input)")

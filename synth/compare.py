@@ -102,7 +102,6 @@ def drill_down(tables: Mapping[str, pd.DataFrame], conditions: Sequence[Conditio
     return pd.DataFrame(rows)
 
 
-
 def rows_of_value(table: pd.DataFrame, column: str, value: str) -> pd.DataFrame:
     """The rows whose ``column`` reads ``value`` as text."""
     return table.iloc[rows_of(table, column, value)]

@@ -65,12 +65,19 @@ def _fraud(rng: np.random.Generator, n: int) -> pd.DataFrame:
     hour = rng.choice(24, n, p=np.roll(np.r_[np.full(7, 0.01), np.full(17, 0.93 / 17)], 0))
     account_days = np.clip(rng.exponential(900, n), 1, 6000).round().astype(int)
     abroad = rng.random(n) < 0.07
-    category = rng.choice(["groceries", "electronics", "travel", "fashion", "fuel", "gaming"], n, p=[0.35, 0.12, 0.08, 0.15, 0.22, 0.08])
+    category = rng.choice(
+        ["groceries", "electronics", "travel", "fashion", "fuel", "gaming"], n, p=[0.35, 0.12, 0.08, 0.15, 0.22, 0.08]
+    )
     amount = np.round(rng.lognormal(3.4 + 0.9 * np.isin(category, ["electronics", "travel"]), 0.9, n), 2)
     night = (hour < 6).astype(float)
     fraud_logit = (
-        -6.3 + 1.3 * (channel == "online") + 1.4 * night + 1.6 * abroad - 0.0012 * account_days
-        + 0.35 * np.log(amount) + 0.8 * np.isin(category, ["electronics", "gaming"])
+        -6.3
+        + 1.3 * (channel == "online")
+        + 1.4 * night
+        + 1.6 * abroad
+        - 0.0012 * account_days
+        + 0.35 * np.log(amount)
+        + 0.8 * np.isin(category, ["electronics", "gaming"])
     )
     fraud = np.where(rng.random(n) < _logistic(fraud_logit), "fraud", "legit")
     return pd.DataFrame(

@@ -104,9 +104,7 @@ def _binary_target(table: pd.DataFrame, column: str, positive: str) -> np.ndarra
     return (values == positive).fillna(False).to_numpy(dtype=int)
 
 
-def score_once(
-    train: pd.DataFrame, holdout: pd.DataFrame, column: str, positive: str, seed: int
-) -> RunScores:
+def score_once(train: pd.DataFrame, holdout: pd.DataFrame, column: str, positive: str, seed: int) -> RunScores:
     """Train the recipe's LightGBM on ``train`` with one split seed and score ``holdout``."""
     y = _binary_target(train, column, positive)
     features = model_frame(train.drop(columns=[column]))
@@ -148,9 +146,7 @@ def evaluate(
         raise ValueError("The holdout is empty; split off at least a few real rows to score on.")
     truth = _binary_target(holdout, column, positive)
     if truth.min() == truth.max():
-        raise ValueError(
-            f"The holdout has only one class of {column!r}; AUC needs both {positive!r} and other rows."
-        )
+        raise ValueError(f"The holdout has only one class of {column!r}; AUC needs both {positive!r} and other rows.")
     runs = []
     for i, seed in enumerate(seeds):
         if progress is not None:

@@ -43,7 +43,9 @@ def roc_figure(evaluations: Sequence[Evaluation]) -> go.Figure:
         auc = evaluation.summary()["auc_roc_mean"]
         figure.add_scatter(x=fpr, y=tpr, mode="lines", name=f"{evaluation.name} (AUC {auc:.3f})")
     figure.add_scatter(x=[0, 1], y=[0, 1], mode="lines", line={"dash": "dot", "color": "grey"}, name="chance")
-    figure.update_layout(title="ROC curve on the holdout", xaxis_title="false positive rate", yaxis_title="true positive rate", **LAYOUT)
+    figure.update_layout(
+        title="ROC curve on the holdout", xaxis_title="false positive rate", yaxis_title="true positive rate", **LAYOUT
+    )
     return figure
 
 
@@ -67,7 +69,9 @@ def probability_figure(evaluation: Evaluation, positive: str) -> go.Figure:
             "true class": np.where(evaluation.truth == 1, positive, f"not {positive}"),
         }
     )
-    figure = px.histogram(frame, x="probability", color="true class", nbins=40, barmode="overlay", histnorm="probability", opacity=0.6)
+    figure = px.histogram(
+        frame, x="probability", color="true class", nbins=40, barmode="overlay", histnorm="probability", opacity=0.6
+    )
     figure.update_layout(title=f"{evaluation.name}: predicted probability of {positive!r}", **LAYOUT)
     return figure
 

@@ -68,7 +68,9 @@ def parse_csv(raw: bytes) -> pd.DataFrame:
     try:
         table = pd.read_csv(io.StringIO(text), sep=delimiter, skipinitialspace=True)
     except (pd.errors.ParserError, ValueError) as error:
-        raise TableReadError(f"Could not read the file as a table ({error}). Check that every row has the same columns.") from None
+        raise TableReadError(
+            f"Could not read the file as a table ({error}). Check that every row has the same columns."
+        ) from None
     table.columns = [str(c).strip() for c in table.columns]
     return table
 

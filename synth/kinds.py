@@ -185,6 +185,5 @@ def check_schema_fits(table: pd.DataFrame, schema: Schema) -> None:
             bad = parsed.isna() & column.notna()
             if bad.any():
                 raise ValueError(
-                    f"Column {info.name!r} cannot be a date: {column[bad].iloc[0]!r} is not one. "
-                    "Mark it categorical instead."
+                    f"Column {info.name!r} cannot be a date: {column[bad].iloc[0]!r} is not one. Mark it categorical instead."
                 )

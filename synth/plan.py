@@ -138,9 +138,7 @@ def make_plan(
     mode = Mode(mode)
     current = value_counts(values)
     if len(current) < 2:
-        raise ValueError(
-            f"Column {values.name!r} has {len(current)} distinct value(s); rebalancing needs at least two."
-        )
+        raise ValueError(f"Column {values.name!r} has {len(current)} distinct value(s); rebalancing needs at least two.")
     shares = {match_value(v, current): s for v, s in shares.items()}
     _check_shares(shares, current)
     every = _full_shares(shares, current)
@@ -181,4 +179,3 @@ def equal_shares(current: Mapping[str, int]) -> dict[str, float]:
 def shares_from_counts(counts: Mapping[str, int]) -> dict[str, float]:
     total = sum(counts.values())
     return {v: n / total for v, n in counts.items()}
-

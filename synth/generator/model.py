@@ -148,4 +148,3 @@ def _heaviest(weights: np.ndarray, mass: float, minimum: int) -> np.ndarray:
     cumulative = np.cumsum(weights[order]) / weights.sum()
     keep = max(int(np.searchsorted(cumulative, mass)) + 1, minimum)
     return np.sort(order[:keep])
-

@@ -10,8 +10,7 @@ from synth.samplers.smote import (
 from synth.samplers.synthetic import SyntheticSampler
 
 SAMPLERS: dict[str, type[Sampler]] = {
-    cls.name: cls
-    for cls in (NaiveOversampler, SmoteSampler, BorderlineSmoteSampler, KMeansSmoteSampler, SyntheticSampler)
+    cls.name: cls for cls in (NaiveOversampler, SmoteSampler, BorderlineSmoteSampler, KMeansSmoteSampler, SyntheticSampler)
 }
 
 

@@ -87,4 +87,3 @@ def fresh_ids(rows: pd.DataFrame, table: pd.DataFrame, schema: Schema) -> pd.Dat
         else:
             rows[name] = pd.Series([f"synthetic-{i + 1}" for i in range(len(rows))], index=rows.index, dtype=real.dtype)
     return rows
-

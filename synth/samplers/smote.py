@@ -91,7 +91,15 @@ class SmoteSampler(Sampler):
             return SMOTE(**common)
         return SMOTENC(categorical_features=list(range(len(categorical))), **common)
 
-    def _resample(self, features: pd.DataFrame, categorical: list[str], numeric: list[str], labels: np.ndarray, k: int, strategy: dict[str, int]) -> pd.DataFrame:
+    def _resample(
+        self,
+        features: pd.DataFrame,
+        categorical: list[str],
+        numeric: list[str],
+        labels: np.ndarray,
+        k: int,
+        strategy: dict[str, int],
+    ) -> pd.DataFrame:
         sampler = self._make(categorical, numeric, k, strategy)
         resampled, _ = sampler.fit_resample(features, labels)
         return pd.DataFrame(resampled, columns=features.columns)
@@ -116,7 +124,7 @@ class SmoteSampler(Sampler):
             resampled = self._resample(features, categorical, numeric, labels, k, _strategy(source, column, counts))
         except (ValueError, RuntimeError) as error:
             raise ValueError(f"{self.label} could not generate rows for this table: {error}") from None
-        new = resampled.iloc[len(source):].reset_index(drop=True)
+        new = resampled.iloc[len(source) :].reset_index(drop=True)
         new_labels = pd.Series(np.repeat(list(counts), list(counts.values())))
         if len(new) < len(new_labels):
             raise ValueError(
@@ -130,7 +138,15 @@ class SmoteSampler(Sampler):
 class _NumericOnlySmote(SmoteSampler):
     """Members of the family that interpolate numbers only: categories travel one-hot."""
 
-    def _resample(self, features: pd.DataFrame, categorical: list[str], numeric: list[str], labels: np.ndarray, k: int, strategy: dict[str, int]) -> pd.DataFrame:
+    def _resample(
+        self,
+        features: pd.DataFrame,
+        categorical: list[str],
+        numeric: list[str],
+        labels: np.ndarray,
+        k: int,
+        strategy: dict[str, int],
+    ) -> pd.DataFrame:
         encoded = pd.get_dummies(features, columns=categorical, prefix_sep="\x01", dtype=float)
         resampled, _ = self._make_numeric(k, strategy).fit_resample(encoded, labels)
         resampled = pd.DataFrame(resampled, columns=encoded.columns)

@@ -1,0 +1,31 @@
+"""Rebalance Studio: upload or pick a table, rebalance a rare class three ways, compare, evaluate."""
+
+import streamlit as st
+
+from pages.state import DATASET, EVALUATIONS, RESULTS, make_dataset
+from synth.demos import DEMOS, make_demo
+
+DEFAULT_DEMO = "patients"
+
+st.set_page_config(page_title="Rebalance Studio", page_icon=":material/balance:", layout="wide")
+
+if DATASET not in st.session_state:
+    demo = DEMOS[DEFAULT_DEMO]
+    st.session_state[DATASET] = make_dataset(f"Demo: {demo.title}", make_demo(DEFAULT_DEMO))
+
+navigation = st.navigation(
+    [
+        st.Page("pages/data.py", title="1 · Data", icon=":material/table:", default=True),
+        st.Page("pages/plan.py", title="2 · Rebalance plan", icon=":material/tune:"),
+        st.Page("pages/compare.py", title="3 · Compare", icon=":material/compare:"),
+        st.Page("pages/evaluate.py", title="4 · Evaluate", icon=":material/monitoring:"),
+    ]
+)
+
+with st.sidebar:
+    dataset = st.session_state[DATASET]
+    st.markdown(f"**{dataset.name}**  \n{len(dataset.table):,} rows × {dataset.table.shape[1]} columns")
+    done = [label for key, label in ((RESULTS, "rebalanced"), (EVALUATIONS, "evaluated")) if key in st.session_state]
+    st.caption("Progress: " + (", ".join(done) if done else "not rebalanced yet"))
+
+navigation.run()

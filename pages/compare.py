@@ -1,0 +1,91 @@
+"""Step 3: the methods' outputs side by side: counts, rows, distributions, drill-down, privacy."""
+
+import streamlit as st
+
+from pages.state import DATASET, PLAN, RESULTS, cached, require
+from synth.compare import Condition, class_counts, distribution, drill_down, rows_of_value
+from synth.figures import dcr_figure, distribution_figure
+from synth.kinds import ColumnKind
+from synth.privacy import privacy_report
+from synth.samplers import SAMPLERS
+
+st.title("3 · Compare")
+plan = require(PLAN, "Generate the rebalanced tables on the Plan step first.", "pages/plan.py")
+results = st.session_state.get(RESULTS, {})
+if not results:
+    st.warning("No method produced rows; see the messages on the Plan step.")
+    st.stop()
+dataset = st.session_state[DATASET]
+schema, column = dataset.schema, plan.column
+labels = {m: SAMPLERS[m].label for m in results}
+
+st.subheader("Rows per value")
+tables = {"original": plan.train, **{labels[m]: r.table for m, r in results.items()}, "holdout (real)": plan.holdout}
+st.dataframe(class_counts(tables, column))
+
+values = list(class_counts({"original": plan.train}, column).columns)
+focus = st.selectbox("Class to inspect", values, index=len(values) - 1, key="compare_focus")
+focused = {name: rows_of_value(table, column, focus) for name, table in tables.items()}
+
+st.subheader("Sample rows")
+for tab, (method, result) in zip(st.tabs(list(labels.values())), results.items(), strict=True):
+    with tab:
+        marked = result.marked()
+        st.caption(f"{int(result.generated.sum()):,} generated rows (marked), {result.seconds:.1f} s")
+        st.dataframe(marked[marked["generated"]].head(100), hide_index=True, height=240)
+        with_flag = st.checkbox("Add a 'generated' column to the download", key=f"flag_{method}")
+        st.download_button(
+            f"Download {labels[method]} CSV",
+            (marked if with_flag else result.table).to_csv(index=False).encode(),
+            file_name=f"{column}-{method}.csv",
+            mime="text/csv",
+            key=f"download_{method}",
+        )
+
+st.subheader(f"Distribution of each column among {focus!r} rows")
+features = [c for c in schema.modelled() if c != column]
+feature = st.selectbox("Column", features, key="compare_feature")
+st.plotly_chart(distribution_figure(distribution(focused, feature, schema, reference="holdout (real)"), feature))
+
+st.subheader(f"Drill down within {focus!r} rows")
+conditions = []
+for i in range(2):
+    left, right = st.columns([1, 2])
+    name = left.selectbox(f"Condition {i + 1}", ["(none)", *features], key=f"drill_column_{i}")
+    if name == "(none)":
+        continue
+    if schema.kind(name) is ColumnKind.CATEGORICAL:
+        options = sorted(plan.train[name].dropna().astype(str).unique())
+        chosen = right.multiselect("is one of", options, default=options[:1], key=f"drill_values_{i}")
+        conditions.append(Condition(name, values=tuple(chosen)))
+    else:
+        numbers = plan.train[name].dropna()
+        low, high = float(numbers.min()), float(numbers.max())
+        picked = right.slider("between", low, high, (low, high), key=f"drill_range_{i}")
+        conditions.append(Condition(name, low=picked[0], high=picked[1]))
+if conditions:
+    st.caption(" and ".join(c.describe() for c in conditions))
+    st.dataframe(drill_down(focused, conditions).style.format({"share": "{:.1%}"}), hide_index=True)
+
+st.subheader("Privacy: are generated rows new?")
+st.write(
+    "Exact copies: generated rows identical to a training row in every feature. DCR: distance to the closest "
+    "training row; generated rows should be as far from training as real holdout rows are (DCR share near 50%)."
+)
+reports = {}
+for method, result in results.items():
+    key = ("privacy", dataset.fingerprint, column, method, result.plan.target.__repr__())
+    reports[labels[method]] = cached(key, lambda r=result: privacy_report(r.new_rows, plan.train, plan.holdout, schema, column))
+st.dataframe(
+    {
+        name: {
+            "exact copies": f"{r.exact_copy_share:.1%}",
+            "median DCR, generated": f"{r.dcr_generated_median:.3f}",
+            "median DCR, holdout": f"{r.dcr_holdout_median:.3f}",
+            "DCR share (closer to training)": f"{r.dcr_share:.1%}",
+        }
+        for name, r in reports.items()
+    }
+)
+st.plotly_chart(dcr_figure(reports))
+st.page_link("pages/evaluate.py", label="Next: train LightGBM on each output", icon=":material/arrow_forward:")

@@ -1,0 +1,67 @@
+"""Step 4: LightGBM on each output and on the untouched data, scored on the real holdout."""
+
+import pandas as pd
+import streamlit as st
+
+from pages.state import EVALUATIONS, PLAN, RESULTS, cached, progress_callback, require
+from synth.evaluate import RECIPE_TEXT, evaluate
+from synth.figures import pr_figure, probability_figure, roc_figure
+from synth.plan import value_counts
+from synth.samplers import SAMPLERS
+
+st.title("4 · Evaluate")
+plan = require(PLAN, "Generate the rebalanced tables on the Plan step first.", "pages/plan.py")
+results = st.session_state.get(RESULTS, {})
+column = plan.column
+counts = value_counts(plan.train[column])
+values = sorted(counts, key=counts.__getitem__)
+positive = st.selectbox("Positive class (scored one against the rest)", values, key="positive")
+seeds = int(st.number_input("Seeds (single runs vary by about ±0.05 AUC)", 1, 10, 3, key="seeds"))
+with st.expander("Training recipe"):
+    st.write(RECIPE_TEXT)
+
+if st.button("Train and score", type="primary"):
+    tables = {"unbalanced (real rows only)": plan.train, **{SAMPLERS[m].label: r.table for m, r in results.items()}}
+    bar = st.progress(0.0)
+    evaluations = {}
+    try:
+        for i, (name, table) in enumerate(tables.items()):
+
+            def report(fraction: float, message: str, i: int = i) -> None:
+                progress_callback(bar)((i + fraction) / len(tables), message)
+
+            key = ("evaluate", id(table), len(table), column, positive, seeds, name)
+            evaluations[name] = cached(
+                key,
+                lambda t=table, n=name: evaluate(
+                    t, plan.holdout, column, positive, seeds=list(range(1, seeds + 1)), name=n, progress=report
+                ),
+            )
+    except ValueError as error:
+        st.error(str(error))
+    else:
+        bar.progress(1.0, text="Done")
+        st.session_state[EVALUATIONS] = evaluations
+
+evaluations = st.session_state.get(EVALUATIONS)
+if evaluations:
+    rows = []
+    for name, evaluation in evaluations.items():
+        s = evaluation.summary()
+        rows.append(
+            {
+                "training data": name,
+                "AUC-ROC": f"{s['auc_roc_mean']:.3f} ± {s['auc_roc_std']:.3f}",
+                "AUC-PR": f"{s['auc_pr_mean']:.3f} ± {s['auc_pr_std']:.3f}",
+                "F1 (macro)": f"{s['f1_macro_mean']:.3f} ± {s['f1_macro_std']:.3f}",
+            }
+        )
+    st.subheader("Holdout metrics")
+    st.caption(f"{len(plan.holdout):,} real holdout rows; mean ± std over {len(next(iter(evaluations.values())).runs)} seeds.")
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    left, right = st.columns(2)
+    left.plotly_chart(roc_figure(list(evaluations.values())))
+    right.plotly_chart(pr_figure(list(evaluations.values())))
+    st.subheader("Predicted probabilities per true class")
+    for tab, evaluation in zip(st.tabs(list(evaluations)), evaluations.values(), strict=True):
+        tab.plotly_chart(probability_figure(evaluation, positive), key=f"proba_{evaluation.name}")

@@ -1,0 +1,124 @@
+"""Step 2: choose the column, its target shares and the methods; generate every output."""
+
+import pandas as pd
+import streamlit as st
+
+from pages.state import DATASET, FAILURES, PLAN, RESULTS, PlanChoice, cached, forget_results, progress_callback
+from synth.demos import DEMOS
+from synth.figures import plan_figure
+from synth.holdout import split_holdout
+from synth.kinds import ColumnKind
+from synth.plan import Mode, equal_shares, make_plan, value_counts
+from synth.rebalance import rebalance
+from synth.samplers import SAMPLERS
+
+st.title("2 · Rebalance plan")
+dataset = st.session_state[DATASET]
+table, schema = dataset.table, dataset.schema
+
+candidates = [c for c in schema.names(ColumnKind.CATEGORICAL) if len(value_counts(table[c])) >= 2]
+if not candidates:
+    st.error("No categorical column with at least two values. Mark the column to rebalance as categorical on the Data step.")
+    st.page_link("pages/data.py", label="Back to Data", icon=":material/arrow_back:")
+    st.stop()
+demo_columns = [d.column for d in DEMOS.values() if dataset.name == f"Demo: {d.title}"]
+default = demo_columns[0] if demo_columns else min(candidates, key=lambda c: min(value_counts(table[c]).values()) / len(table))
+column = st.selectbox("Column to rebalance", candidates, index=candidates.index(default), key=f"column_{dataset.fingerprint}")
+
+try:
+    if dataset.holdout_file is not None:
+        train, holdout, holdout_note = table, dataset.holdout_file, f"uploaded holdout of {len(dataset.holdout_file):,} real rows"
+    else:
+        split = cached(
+            ("split", dataset.fingerprint, column, dataset.holdout_share),
+            lambda: split_holdout(table, column, dataset.holdout_share),
+        )
+        train, holdout, holdout_note = split.train, split.holdout, split.description
+except ValueError as error:
+    st.error(str(error))
+    st.stop()
+st.info(f"Holdout: {holdout_note}. Methods learn from the other {len(train):,} rows only.", icon=":material/lock:")
+
+counts = value_counts(train[column])
+rarest = min(counts, key=counts.__getitem__)
+if len(counts) == 2:
+    share = st.slider(f"Share of {rarest!r} after rebalancing", 0.01, 0.99, 0.5, 0.01, format="%.2f", key=f"share_{column}")
+    shares = {rarest: share}
+else:
+    st.write("Target share of every value (they must add up to 1):")
+    start = pd.DataFrame(
+        {"value": list(counts), "rows now": list(counts.values()), "target share": list(equal_shares(counts).values())}
+    )
+    edited = st.data_editor(start, disabled=["value", "rows now"], hide_index=True, key=f"shares_{column}")
+    shares = dict(zip(edited["value"], edited["target share"].astype(float), strict=True))
+
+mode = Mode(
+    st.radio(
+        "Mode",
+        [m.value for m in Mode],
+        horizontal=True,
+        format_func=lambda m: {
+            "hybrid": "Hybrid: keep every real row, add the fewest rows that meet the shares",
+            "full": "Fully synthetic: generate N rows with exactly these shares",
+        }[m],
+        key="mode",
+    )
+)
+rows = int(st.number_input("Rows to generate", 10, 5_000_000, len(train), step=1000)) if mode is Mode.FULL else None
+available = [name for name, cls in SAMPLERS.items() if mode is Mode.HYBRID or cls.supports_full]
+methods = st.multiselect(
+    "Methods",
+    available,
+    default=[m for m in ("naive", "smote", "synthetic") if m in available],
+    format_func=lambda m: SAMPLERS[m].label,
+    key=f"methods_{mode}",
+)
+with st.expander("What each method does"):
+    for name in available:
+        st.markdown(f"**{SAMPLERS[name].label}**: {SAMPLERS[name].description}")
+
+try:
+    plan = make_plan(train[column], shares, mode, rows)
+except ValueError as error:
+    st.error(str(error))
+    st.stop()
+left, right = st.columns([2, 3])
+left.dataframe(plan.to_frame().style.format({"share now": "{:.1%}", "share after": "{:.1%}"}), hide_index=True)
+right.plotly_chart(plan_figure(plan))
+
+if st.button("Generate", type="primary", disabled=not methods):
+    forget_results()
+    results, failures = {}, {}
+    for method in methods:
+        with st.status(f"{SAMPLERS[method].label}…", expanded=True) as status:
+            bar = st.progress(0.0)
+            key = ("rebalance", dataset.fingerprint, hash(schema), column, tuple(sorted(shares.items())), mode, rows, method)
+            try:
+                results[method] = cached(
+                    key,
+                    lambda m=method: rebalance(
+                        train, column, shares, method=m, mode=mode, rows=rows, schema=schema, progress=progress_callback(bar)
+                    ),
+                )
+            except ValueError as error:
+                failures[method] = str(error)
+                status.update(label=f"{SAMPLERS[method].label}: failed", state="error")
+                st.error(str(error))
+            else:
+                status.update(
+                    label=f"{SAMPLERS[method].label}: {int(results[method].generated.sum()):,} rows in {results[method].seconds:.1f} s",
+                    state="complete",
+                    expanded=False,
+                )
+    st.session_state[PLAN] = PlanChoice(
+        column, tuple(shares.items()), str(mode), rows, tuple(methods), train, holdout, holdout_note
+    )
+    st.session_state[RESULTS] = results
+    st.session_state[FAILURES] = failures
+
+if st.session_state.get(RESULTS):
+    st.success(
+        "Generated: "
+        + ", ".join(f"{SAMPLERS[m].label} ({int(r.generated.sum()):,} rows)" for m, r in st.session_state[RESULTS].items())
+    )
+    st.page_link("pages/compare.py", label="Next: compare the outputs", icon=":material/arrow_forward:")

@@ -1,0 +1,101 @@
+"""Session-state keys and the small glue every page shares (not a page itself).
+
+Widget values vanish when their page is not shown, so each step stores its result here under
+one of these keys. Work is cached in the session, keyed by its inputs, so a page switch never
+recomputes and a change of input always does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from synth.kinds import Schema
+
+DATASET = "dataset"  # Dataset below
+PLAN = "plan"  # PlanChoice below
+RESULTS = "results"  # {method: Rebalanced}
+FAILURES = "failures"  # {method: message}
+EVALUATIONS = "evaluations"  # {name: Evaluation}
+CACHE = "cache"  # {key: value}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """What the Data step hands on: the table, its column kinds and where its holdout comes from."""
+
+    name: str
+    table: pd.DataFrame
+    schema: Schema
+    holdout_file: pd.DataFrame | None
+    holdout_share: float
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class PlanChoice:
+    """What the Plan step hands on: the split, the column, the shares and the methods' results key."""
+
+    column: str
+    shares: tuple[tuple[str, float], ...]
+    mode: str
+    rows: int | None
+    methods: tuple[str, ...]
+    train: pd.DataFrame
+    holdout: pd.DataFrame
+    holdout_note: str
+
+
+def fingerprint(table: pd.DataFrame) -> str:
+    """Content hash of a table, so caches follow the data and not the file name."""
+    hashed = pd.util.hash_pandas_object(table, index=False).to_numpy()
+    return f"{len(table)}x{table.shape[1]}:{int(hashed.sum()) & 0xFFFFFFFFFFFF:x}:{','.join(map(str, table.columns))}"
+
+
+def cached(key: Hashable, compute: Callable[[], Any]) -> Any:
+    """``compute()`` once per ``key`` in this session."""
+    store = st.session_state.setdefault(CACHE, {})
+    if key not in store:
+        store[key] = compute()
+    return store[key]
+
+
+def progress_callback(bar: Any) -> Callable[[float, str], None]:
+    """A synth progress callback drawing on a Streamlit progress bar."""
+
+    def report(fraction: float, message: str) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
+    return report
+
+
+def require(key: str, message: str, page: str) -> Any:
+    """The stored result of an earlier step, or a pointer back to that step."""
+    if key not in st.session_state:
+        st.info(message)
+        st.page_link(page, label="Go there", icon=":material/arrow_back:")
+        st.stop()
+    return st.session_state[key]
+
+
+def make_dataset(
+    name: str,
+    table: pd.DataFrame,
+    holdout_file: pd.DataFrame | None = None,
+    holdout_share: float = 0.2,
+    schema: Schema | None = None,
+) -> Dataset:
+    """A Dataset with detected column kinds unless ``schema`` is given."""
+    from synth.kinds import detect_schema
+
+    return Dataset(name, table, schema or detect_schema(table), holdout_file, holdout_share, fingerprint(table))
+
+
+def forget_results() -> None:
+    """Drop every downstream result when the data or the plan changes."""
+    for key in (PLAN, RESULTS, FAILURES, EVALUATIONS):
+        st.session_state.pop(key, None)

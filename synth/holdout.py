@@ -1,0 +1,46 @@
+"""Split off the real holdout before anything is rebalanced, so scores never touch generated rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import train_test_split
+
+from synth.plan import value_counts
+
+
+@dataclass(frozen=True)
+class Split:
+    train: pd.DataFrame
+    holdout: pd.DataFrame
+    description: str
+
+
+def split_holdout(table: pd.DataFrame, column: str, share: float = 0.2, seed: int = 0) -> Split:
+    """A stratified ``share`` of rows as holdout; values with a single row stay in training.
+
+    A value seen once cannot be both learned from and scored on; training needs it more.
+    """
+    if not 0.0 < share < 1.0:
+        raise ValueError(f"The holdout share must be between 0 and 1 (exclusive); got {share}.")
+    counts = value_counts(table[column])
+    labels = table[column].astype("string").fillna("\x00missing")
+    single = labels.isin([v for v, n in counts.items() if n < 2]).to_numpy()
+    rest = np.flatnonzero(~single)
+    if len(rest) < 2:
+        raise ValueError("Too few rows to split off a holdout; upload a holdout file instead.")
+    train_idx, holdout_idx = train_test_split(rest, test_size=share, random_state=seed, stratify=labels.iloc[rest])
+    train_idx = np.sort(np.r_[train_idx, np.flatnonzero(single)])
+    note = f"{len(holdout_idx):,} real rows ({share:.0%}, stratified by {column!r}, seed {seed}) split off before any rebalancing"
+    if single.any():
+        note += f"; {int(single.sum())} row(s) of values seen only once stay in training"
+    return Split(table.iloc[train_idx], table.iloc[np.sort(holdout_idx)], note)
+
+
+def check_holdout(table: pd.DataFrame, holdout: pd.DataFrame) -> None:
+    """An uploaded holdout must have the training table's columns."""
+    missing = [c for c in table.columns if c not in holdout.columns]
+    if missing:
+        raise ValueError(f"The holdout file lacks the column(s) {missing}; it must have the same columns as the data.")
