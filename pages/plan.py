@@ -96,7 +96,7 @@ if st.button("Generate", type="primary", disabled=not methods):
             try:
                 results[method] = cached(
                     key,
-                    lambda m=method: rebalance(
+                    lambda m=method, bar=bar: rebalance(
                         train, column, shares, method=m, mode=mode, rows=rows, schema=schema, progress=progress_callback(bar)
                     ),
                 )

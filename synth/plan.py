@@ -121,7 +121,7 @@ def _full_shares(shares: Mapping[str, float], current: Mapping[str, int]) -> dic
 def _apportion(shares: Mapping[str, float], total: int) -> dict[str, int]:
     """Whole row counts with these shares summing to ``total`` (largest remainder)."""
     raw = {v: s * total for v, s in shares.items()}
-    counts = {v: int(math.floor(x)) for v, x in raw.items()}
+    counts = {v: math.floor(x) for v, x in raw.items()}
     by_remainder = sorted(raw, key=lambda v: raw[v] - counts[v], reverse=True)
     for v in by_remainder[: total - sum(counts.values())]:
         counts[v] += 1
