@@ -86,6 +86,8 @@ def model_frame(table: pd.DataFrame, categories: dict[str, pd.Index] | None = No
         if isinstance(column.dtype, pd.CategoricalDtype) or not pd.api.types.is_numeric_dtype(column):
             values = column.astype("string").astype(object)
             known = categories[name] if categories is not None else None
+            if known is not None:
+                values = values.where(values.isin(known))
             out[name] = pd.Categorical(values, categories=known)
         elif pd.api.types.is_bool_dtype(column):
             out[name] = column.astype(float)
@@ -94,9 +96,9 @@ def model_frame(table: pd.DataFrame, categories: dict[str, pd.Index] | None = No
     return out
 
 
-def _binary_target(table: pd.DataFrame, column: str, positive: str) -> np.ndarray:
+def _binary_target(table: pd.DataFrame, column: str, positive: str, check: bool = True) -> np.ndarray:
     values = table[column].astype("string")
-    if positive not in set(values.dropna()):
+    if check and positive not in set(values.dropna()):
         raise ValueError(
             f"--positive {positive!r} is not a value of column {column!r}; "
             f"choose one of {sorted(values.dropna().unique().tolist())[:10]}."
@@ -119,7 +121,7 @@ def score_once(train: pd.DataFrame, holdout: pd.DataFrame, column: str, positive
         callbacks=[lgb.early_stopping(5, verbose=False)],
     )
     x_hold = model_frame(holdout.drop(columns=[column]), categories)[features.columns]
-    truth = _binary_target(holdout, column, positive)
+    truth = _binary_target(holdout, column, positive, check=False)
     proba = booster.predict(x_hold, num_iteration=booster.best_iteration)
     return RunScores(
         seed=seed,
@@ -144,7 +146,7 @@ def evaluate(
         raise ValueError("seeds must name at least one seed; got none.")
     if len(holdout) == 0:
         raise ValueError("The holdout is empty; split off at least a few real rows to score on.")
-    truth = _binary_target(holdout, column, positive)
+    truth = _binary_target(holdout, column, positive, check=False)
     if truth.min() == truth.max():
         raise ValueError(f"The holdout has only one class of {column!r}; AUC needs both {positive!r} and other rows.")
     runs = []

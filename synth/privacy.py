@@ -71,19 +71,20 @@ def privacy_report(
         return frame.iloc[rng.choice(len(frame), size=min(n, len(frame)), replace=False)]
 
     size = min(DCR_SAMPLE, len(holdout), len(training))
-    train_part = sample(training, size)
     encoder = DistanceEncoder(categorical, numeric).fit(training)
-    train_points = encoder.transform(train_part)
+    train_points = encoder.transform(training)
     holdout_points = encoder.transform(sample(holdout, size))
     generated_points = encoder.transform(sample(generated, DCR_SAMPLE))
     to_train = _nearest(train_points, generated_points)
-    to_holdout = _nearest(holdout_points, generated_points)
     holdout_to_train = _nearest(train_points, holdout_points)
+    # The share compares equally large real samples, so 50% means "no nearer to training than to fresh rows".
+    to_train_part = _nearest(train_points[rng.choice(len(training), size=size, replace=False)], generated_points)
+    to_holdout = _nearest(holdout_points, generated_points)
     return PrivacyReport(
         exact_copy_share=exact_copy_share(generated, training, columns),
         dcr_generated_median=float(np.median(to_train)),
         dcr_holdout_median=float(np.median(holdout_to_train)),
-        dcr_share=float(np.mean(to_train < to_holdout) + 0.5 * np.mean(to_train == to_holdout)),
+        dcr_share=float(np.mean(to_train_part < to_holdout) + 0.5 * np.mean(to_train_part == to_holdout)),
         dcr_generated=to_train,
         dcr_holdout=holdout_to_train,
     )

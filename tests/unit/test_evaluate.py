@@ -1,0 +1,56 @@
+import numpy as np
+import pytest
+
+from synth.evaluate import evaluate, model_frame
+from synth.holdout import split_holdout
+
+
+@pytest.fixture(scope="module")
+def split(patients):
+    return split_holdout(patients, "variant", 0.3, seed=0)
+
+
+def test_scores_are_valid_and_seeded(split):
+    result = evaluate(split.train, split.holdout, "variant", "Variant X", seeds=[1, 2], name="real")
+    summary = result.summary()
+    assert len(result.runs) == 2
+    assert 0.5 < summary["auc_roc_mean"] <= 1.0
+    assert 0.0 < summary["auc_pr_mean"] <= 1.0
+    assert len(result.mean_probabilities()) == len(split.holdout)
+    again = evaluate(split.train, split.holdout, "variant", "Variant X", seeds=[1, 2])
+    assert again.summary() == summary
+
+
+def test_curves_span_zero_to_one(split):
+    result = evaluate(split.train, split.holdout, "variant", "Variant X", seeds=[1])
+    fpr, tpr = result.roc_curve()
+    assert fpr[0] == 0 and tpr[-1] == 1
+
+
+def test_holdout_categories_follow_training(patients):
+    train = model_frame(patients[["region"]])
+    categories = {"region": train["region"].cat.categories}
+    other = patients[["region"]].head(3).assign(region=["North", "Atlantis", None])
+    coded = model_frame(other, categories)
+    assert list(coded["region"].cat.categories) == list(categories["region"])
+    assert coded["region"].isna().tolist() == [False, True, True]
+
+
+def test_errors_name_the_problem(split):
+    with pytest.raises(ValueError, match="'Variant Z' is not a value"):
+        evaluate(split.train, split.holdout, "variant", "Variant Z")
+    with pytest.raises(ValueError, match="only one class"):
+        evaluate(split.train, split.holdout[split.holdout["variant"] == "Other"], "variant", "Variant X")
+    with pytest.raises(ValueError, match="at least one seed"):
+        evaluate(split.train, split.holdout, "variant", "Variant X", seeds=[])
+
+
+def test_split_is_stratified_and_keeps_single_rows_in_training(patients):
+    table = patients.copy()
+    table.loc[table.index[0], "variant"] = "Singleton"
+    split = split_holdout(table, "variant", 0.2, seed=0)
+    assert "Singleton" in set(split.train["variant"]) and "Singleton" not in set(split.holdout["variant"])
+    assert len(split.train) + len(split.holdout) == len(table)
+    rare_share = lambda t: np.mean(t["variant"] == "Variant X")  # noqa: E731
+    assert rare_share(split.holdout) == pytest.approx(rare_share(split.train), abs=0.01)
+    assert "stay in training" in split.description

@@ -1,0 +1,42 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from synth.kinds import ColumnKind, check_schema_fits, detect_column, detect_schema
+
+
+@pytest.mark.parametrize(
+    ("values", "kind"),
+    [
+        (pd.Series(np.arange(1000)), ColumnKind.ID),
+        (pd.Series([f"user-{i}" for i in range(1000)]), ColumnKind.ID),
+        (pd.Series(["x"] * 100), ColumnKind.CONSTANT),
+        (pd.Series([None] * 100, dtype=object), ColumnKind.CONSTANT),
+        (pd.Series(pd.date_range("2024-01-01", periods=100)), ColumnKind.DATETIME),
+        (pd.Series(["2024-01-%02d" % (1 + i % 28) for i in range(100)]), ColumnKind.DATETIME),
+        (pd.Series([1, 2] * 100), ColumnKind.CATEGORICAL),
+        (pd.Series(np.random.default_rng(0).normal(size=200)), ColumnKind.NUMERIC),
+        (pd.Series(np.random.default_rng(0).integers(18, 90, 500)), ColumnKind.NUMERIC),
+        (pd.Series(["a", "b", None] * 50), ColumnKind.CATEGORICAL),
+        (pd.Series([True, False] * 50), ColumnKind.CATEGORICAL),
+    ],
+)
+def test_detected_kind(values, kind):
+    assert detect_column(values.rename("c")).kind is kind
+
+
+def test_every_kind_says_why(patients):
+    frame = detect_schema(patients).to_frame()
+    assert frame["why"].str.len().gt(0).all()
+    assert frame.set_index("column").loc["patient_id", "kind"] == "id-like"
+    assert not frame.set_index("column").loc["patient_id", "used"]
+
+
+def test_overrides_replace_detection_and_are_checked(patients):
+    schema = detect_schema(patients).with_overrides({"age": "categorical"})
+    assert schema.kind("age") is ColumnKind.CATEGORICAL
+    with pytest.raises(ValueError, match="no such column"):
+        detect_schema(patients).with_overrides({"nope": "numeric"})
+    bad = detect_schema(patients).with_overrides({"sex": "numeric"})
+    with pytest.raises(ValueError, match="'sex' cannot be numeric"):
+        check_schema_fits(patients, bad)

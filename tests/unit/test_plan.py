@@ -1,0 +1,82 @@
+import pandas as pd
+import pytest
+
+from synth.plan import Mode, make_plan, match_value, parse_shares
+
+
+def column(counts: dict[str, int], name: str = "y") -> pd.Series:
+    return pd.Series([v for v, n in counts.items() for _ in range(n)], name=name)
+
+
+def test_hybrid_binary_half_adds_only_minority_rows():
+    plan = make_plan(column({"a": 90, "b": 10}), {"b": 0.5})
+    assert plan.target == {"a": 90, "b": 90}
+    assert plan.additions == {"a": 0, "b": 80}
+
+
+def test_hybrid_is_the_smallest_output_meeting_the_shares():
+    plan = make_plan(column({"a": 90, "b": 10}), {"b": 0.25})
+    assert plan.target == {"a": 90, "b": 30}
+
+
+def test_unnamed_values_keep_their_proportions():
+    plan = make_plan(column({"a": 60, "b": 30, "c": 10}), {"c": 0.5})
+    assert plan.target["c"] == 90
+    assert plan.target["a"] == 2 * plan.target["b"]
+    assert plan.target["a"] >= 60 and plan.target["b"] >= 30
+
+
+def test_full_mode_has_exact_rows_and_shares():
+    plan = make_plan(column({"a": 90, "b": 10}), {"a": 0.3, "b": 0.7}, mode=Mode.FULL, rows=1000)
+    assert plan.target == {"a": 300, "b": 700}
+    assert plan.additions == plan.target
+
+
+def test_full_mode_defaults_to_input_size():
+    plan = make_plan(column({"a": 90, "b": 10}), {"b": 0.5}, mode="full")
+    assert sum(plan.target.values()) == 100
+
+
+def test_integer_values_match_as_text():
+    values = pd.Series([0] * 95 + [1] * 5, name="default")
+    assert make_plan(values, {"1": 0.5}).target == {"0": 95, "1": 95}
+    assert match_value("1.0", ["0", "1"]) == "1"
+
+
+@pytest.mark.parametrize(
+    ("shares", "message"),
+    [
+        ({"b": 1.7}, "between 0 and 1; got 1.7"),
+        ({"a": 0.7, "b": 0.6}, "add up to 1.300"),
+        ({"a": 0.5, "b": 0.2}, "add up to 0.700; they must add up to 1"),
+        ({"zzz": 0.5}, "'zzz' is not a value"),
+        ({"a": 0.0}, "cannot get a share of 0"),
+        ({}, "Name at least one value"),
+    ],
+)
+def test_bad_shares_are_refused_with_a_reason(shares, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(".", r"\.")):
+        make_plan(column({"a": 90, "b": 10}), shares)
+
+
+def test_a_column_with_one_value_cannot_be_rebalanced():
+    with pytest.raises(ValueError, match="at least two"):
+        make_plan(column({"a": 10}), {"a": 1.0})
+
+
+def test_rows_only_in_full_mode():
+    with pytest.raises(ValueError, match="--rows applies to --mode full"):
+        make_plan(column({"a": 9, "b": 1}), {"b": 0.5}, rows=50)
+
+
+def test_parse_shares():
+    assert parse_shares([">50K=0.5", "a=b=0.25"]) == {">50K": 0.5, "a=b": 0.25}
+    with pytest.raises(ValueError, match="VALUE=SHARE"):
+        parse_shares(["0.5"])
+    with pytest.raises(ValueError, match="not a number"):
+        parse_shares(["a=half"])
+
+
+def test_missing_values_are_not_a_class():
+    values = pd.Series(["a"] * 8 + ["b"] * 2 + [None] * 3, name="y")
+    assert make_plan(values, {"b": 0.5}).current == {"a": 8, "b": 2}
