@@ -146,6 +146,7 @@ def evaluate(
         raise ValueError("seeds must name at least one seed; got none.")
     if len(holdout) == 0:
         raise ValueError("The holdout is empty; split off at least a few real rows to score on.")
+    _binary_target(train, column, positive)
     truth = _binary_target(holdout, column, positive, check=False)
     if truth.min() == truth.max():
         raise ValueError(f"The holdout has only one class of {column!r}; AUC needs both {positive!r} and other rows.")
