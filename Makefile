@@ -1,0 +1,40 @@
+# Two commands for a fresh machine: `make run` (the app on a built-in demo) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test lint benchmarks clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+/usr/bin/chromium:
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "The browser test needs Debian's chromium: sudo apt-get install chromium"; exit 1; fi
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: $(VENV)/.installed-dev /usr/bin/chromium lint
+	$(BIN)/python -m pytest
+
+benchmarks: $(VENV)/.installed-dev
+	$(BIN)/python -m benchmarks.tutorial
+	$(BIN)/python -m benchmarks.scale
+	$(BIN)/python -m benchmarks.upsampling --folds 2
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

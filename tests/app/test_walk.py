@@ -1,0 +1,132 @@
+"""Page flows driven by Streamlit's AppTest: what a user sees at each step of the walk."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pages.state import DATASET, make_dataset
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+
+
+def start() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=180).run()
+
+
+def visit(at: AppTest, page: str) -> AppTest:
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest, kind: str) -> list[str]:
+    return [element.value for element in getattr(at, kind)]
+
+
+def test_app_opens_on_a_demo_with_column_kinds():
+    at = start()
+    assert not at.exception
+    assert texts(at, "title") == ["1 · Data"]
+    assert at.session_state[DATASET].name == "Demo: Hospital patients: a new Variant X"
+    assert any("*before* any method adds a row" in m for m in texts(at, "markdown"))
+    kinds = at.dataframe[-1].value
+    assert kinds.set_index("column").loc["patient_id", "kind"] == "id-like"
+    assert kinds.set_index("column").loc["admitted", "kind"] == "datetime"
+
+
+def test_switching_demo_replaces_the_data():
+    at = start()
+    at.selectbox(key="demo_name").select("fraud").run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.session_state[DATASET].name == "Demo: Card transactions: fraud"
+
+
+@pytest.fixture(scope="module")
+def walked():
+    at = start()
+    visit(at, "plan")
+    assert "stratified" in texts(at, "info")[0]
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_plan_generates_every_default_method(walked):
+    assert any(
+        s.startswith("Generated: Naive oversampling") and "SMOTE-NC" in s and "Synthetic" in s for s in texts(walked, "success")
+    )
+    results = walked.session_state["results"]
+    assert set(results) == {"naive", "smote", "synthetic"}
+    for result in results.values():
+        counts = result.table["variant"].value_counts()
+        assert counts["Variant X"] == counts["Other"]
+
+
+def test_compare_shows_counts_distributions_and_privacy(walked):
+    visit(walked, "compare")
+    assert "Rows per value" in texts(walked, "subheader")
+    assert len(walked.get("plotly_chart")) >= 2
+    privacy = walked.dataframe[-1].value
+    assert "exact copies" in privacy.index
+    assert privacy.loc["exact copies", "Naive oversampling"] == "100.0%"
+    assert privacy.loc["exact copies", "Synthetic"] == "0.0%"
+
+
+def test_drill_down_counts_within_the_rare_class(walked):
+    visit(walked, "compare")
+    walked.selectbox(key="drill_column_0").select("known_exposure").run()
+    assert not walked.exception
+    frame = walked.dataframe[-2].value
+    assert list(frame["table"])[0] == "original" and (frame["matching rows"] >= 0).all()
+
+
+def test_evaluate_scores_every_output_on_the_holdout(walked):
+    visit(walked, "evaluate")
+    walked.number_input(key="seeds").set_value(2).run()
+    walked.button[0].click().run()
+    assert not walked.exception, walked.exception
+    table = walked.dataframe[0].value
+    assert list(table["training data"]) == ["unbalanced (real rows only)", "Naive oversampling", "SMOTE-NC", "Synthetic"]
+    assert table["AUC-ROC"].str.match(r"0\.\d{3} ± 0\.\d{3}").all()
+
+
+def test_multi_class_column_starts_from_equal_shares():
+    at = start()
+    at.selectbox(key="demo_name").select("insurance").run()
+    at.button[0].click().run()
+    visit(at, "plan")
+    at.selectbox[0].select("vehicle").run()
+    assert not at.exception and not texts(at, "error")
+    plan = at.dataframe[-1].value
+    assert sorted(plan["value"]) == ["SUV", "compact", "sedan", "sports", "van"]
+    assert plan["share after"].round(2).eq(0.2).all()
+    assert (plan["rows after"] >= plan["rows now"]).all()
+
+
+def test_a_column_with_one_minority_row_is_handled_without_a_traceback(patients):
+    at = AppTest.from_file(APP, default_timeout=180)
+    table = patients[patients["variant"] == "Other"].copy()
+    table.iloc[0, table.columns.get_loc("variant")] = "Variant X"
+    at.session_state[DATASET] = make_dataset("one rare row", table)
+    at.run()
+    visit(at, "plan")
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("SMOTE needs at least 2 rows" in e for e in texts(at, "error"))
+    assert {"naive", "synthetic"} <= set(at.session_state["results"])
+
+
+def test_full_mode_offers_only_the_generator():
+    at = start()
+    visit(at, "plan")
+    at.radio(key="mode").set_value("full").run()
+    assert not at.exception
+    assert at.multiselect(key="methods_full").options == ["Synthetic"]
+
+
+def test_steps_need_their_inputs():
+    at = start()
+    visit(at, "compare")
+    assert "Plan step first" in texts(at, "info")[0]

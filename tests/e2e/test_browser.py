@@ -1,0 +1,107 @@
+"""The main walk in a real headless Chromium: demo -> plan -> compare -> evaluate, plus a bad upload."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make test installs it)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("Streamlit did not start: " + process.stderr.read().decode()[-2000:])
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(server)
+        yield page
+        browser.close()
+
+
+def go_to(page, title: str) -> None:
+    page.get_by_role("link", name=title).click()
+    page.get_by_role("heading", name=title).wait_for(timeout=30_000)
+
+
+def test_main_walk(page, tmp_path):
+    from playwright.sync_api import expect
+
+    page.get_by_role("heading", name="1 · Data").wait_for(timeout=60_000)
+    expect(page.get_by_text("Column kinds")).to_be_visible()
+
+    page.get_by_text("Upload a file").first.click()
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    page.locator("input[type=file]").first.set_input_files(str(empty))
+    expect(page.get_by_text("The file is empty").first).to_be_visible(timeout=30_000)
+
+    go_to(page, "2 · Rebalance plan")
+    expect(page.get_by_text("split off before any rebalancing").first).to_be_visible()
+    page.get_by_role("button", name="Generate").click()
+    expect(page.get_by_text("Generated: Naive oversampling")).to_be_visible(timeout=120_000)
+
+    go_to(page, "3 · Compare")
+    expect(page.get_by_role("heading", name="Rows per value")).to_be_visible()
+    expect(page.get_by_role("heading", name="Privacy: are generated rows new?")).to_be_visible(timeout=60_000)
+
+    go_to(page, "4 · Evaluate")
+    page.get_by_role("button", name="Train and score").click()
+    expect(page.get_by_role("heading", name="Holdout metrics")).to_be_visible(timeout=180_000)
+    expect(page.locator("[data-testid='stDataFrame']").first).to_be_visible()
+    expect(page.get_by_text("Synthetic (AUC").first).to_be_attached(timeout=30_000)
+    page.screenshot(path=str(tmp_path / "evaluate.png"), full_page=True)
+    assert not page.get_by_text("Traceback").count()

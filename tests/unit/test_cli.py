@@ -1,0 +1,118 @@
+"""The CLI contract: files in, files out, JSON scores, clear errors with exit code 2."""
+
+import json
+
+import pandas as pd
+import pytest
+
+from synth.__main__ import main
+from synth.io import read_table
+from synth.plan import value_counts
+from tests.conftest import ADULT_TUTORIAL, needs_shared
+
+
+@pytest.fixture
+def patients_csv(tmp_path, patients):
+    path = tmp_path / "patients.csv"
+    patients.to_csv(path, index=False)
+    return path
+
+
+def test_rebalance_csv_to_parquet_keeps_columns_and_order(tmp_path, patients_csv):
+    out = tmp_path / "out.parquet"
+    code = main(
+        [
+            "rebalance",
+            str(patients_csv),
+            "--column",
+            "variant",
+            "--share",
+            "Variant X=0.5",
+            "--method",
+            "synthetic",
+            "--output",
+            str(out),
+        ]
+    )
+    assert code == 0
+    original, result = read_table(patients_csv), read_table(out)
+    assert list(result.columns) == list(original.columns)
+    assert result.dtypes.to_dict() == original.dtypes.to_dict()
+    counts = value_counts(result["variant"])
+    assert counts["Variant X"] == counts["Other"] == (original["variant"] == "Other").sum()
+
+
+def test_full_mode_with_rows(tmp_path, patients_csv):
+    out = tmp_path / "full.csv"
+    args = ["rebalance", str(patients_csv), "--column", "variant", "--share", "Variant X=0.2", "--mode", "full", "--rows", "500"]
+    assert main([*args, "--output", str(out)]) == 0
+    assert value_counts(read_table(out)["variant"]) == {"Other": 400, "Variant X": 100}
+
+
+def test_evaluate_prints_json(tmp_path, patients, capsys):
+    patients.iloc[:2000].to_csv(tmp_path / "train.csv", index=False)
+    patients.iloc[2000:].to_csv(tmp_path / "holdout.csv", index=False)
+    code = main(
+        [
+            "evaluate",
+            str(tmp_path / "train.csv"),
+            "--holdout",
+            str(tmp_path / "holdout.csv"),
+            "--column",
+            "variant",
+            "--positive",
+            "Variant X",
+            "--seeds",
+            "2",
+        ]
+    )
+    assert code == 0
+    report = json.loads(capsys.readouterr().out)
+    assert set(report) >= {"auc_roc", "auc_pr", "f1_macro"}
+    assert 0.5 < report["auc_roc"]["mean"] <= 1 and report["seeds"] == 2
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--share", "Variant X=1.5"], "between 0 and 1"),
+        (["--share", "Nope=0.5"], "'Nope' is not a value"),
+        (["--share", "Variant X=0.5", "--method", "naive", "--mode", "full"], "can only add rows"),
+        (["--share", "Variant X=0.5", "--column", "age"], "only a categorical column"),
+    ],
+)
+def test_errors_are_one_clear_line(tmp_path, patients_csv, capsys, extra, message):
+    args = ["rebalance", str(patients_csv), "--column", "variant", "--output", str(tmp_path / "o.csv"), *extra]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_unreadable_input_is_explained(tmp_path, capsys):
+    (tmp_path / "empty.csv").write_bytes(b"")
+    assert (
+        main(["rebalance", str(tmp_path / "empty.csv"), "--column", "y", "--share", "a=0.5", "--output", str(tmp_path / "o.csv")])
+        == 2
+    )
+    assert "The file is empty" in capsys.readouterr().err
+
+
+def test_demo_command_writes_a_table(tmp_path):
+    assert main(["demo", "fraud", "--output", str(tmp_path / "fraud.csv")]) == 0
+    assert "fraud" in pd.read_csv(tmp_path / "fraud.csv").columns
+
+
+@needs_shared
+@pytest.mark.parametrize("method", ["naive", "smote", "synthetic"])
+def test_contract_on_the_tutorial_table(tmp_path, method):
+    source = ADULT_TUTORIAL / "census-training-imbalanced.csv"
+    out = tmp_path / f"{method}.csv"
+    assert (
+        main(["rebalance", str(source), "--column", "income", "--share", ">50K=0.5", "--method", method, "--output", str(out)])
+        == 0
+    )
+    original, result = pd.read_csv(source), pd.read_csv(out)
+    assert list(result.columns) == list(original.columns)
+    assert result.dtypes.to_dict() == original.dtypes.to_dict()
+    pd.testing.assert_frame_equal(result.iloc[: len(original)], original)
+    assert value_counts(result["income"]) == {"<=50K": 29724, ">50K": 29724}
