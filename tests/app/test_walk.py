@@ -79,7 +79,7 @@ def test_drill_down_counts_within_the_rare_class(walked):
     walked.selectbox(key="drill_column_0").select("known_exposure").run()
     assert not walked.exception
     frame = walked.dataframe[-2].value
-    assert list(frame["table"])[0] == "original" and (frame["matching rows"] >= 0).all()
+    assert frame["table"].iloc[0] == "original" and (frame["matching rows"] >= 0).all()
 
 
 def test_evaluate_scores_every_output_on_the_holdout(walked):
