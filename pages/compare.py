@@ -70,7 +70,8 @@ if conditions:
 st.subheader("Privacy: are generated rows new?")
 st.write(
     "Exact copies: generated rows identical to a training row in every feature. DCR: distance to the closest "
-    "training row; generated rows should be as far from training as real holdout rows are (DCR share near 50%)."
+    "training row. The DCR share is the chance that a generated row is nearer to training than a real holdout row "
+    "is: about 50% for genuinely new rows, 100% for copies."
 )
 reports = {}
 for method, result in results.items():

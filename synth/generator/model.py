@@ -46,11 +46,13 @@ class SyntheticGenerator:
         neighbours: int = 5,
         prior_weight: float = PRIOR_WEIGHT,
         real_anchor_share: float = 0.0,
+        truncate_top: float = TRUNCATE_TOP,
         random_state: int = 0,
     ) -> None:
         self.neighbours = neighbours
         self.prior_weight = prior_weight
         self.real_anchor_share = real_anchor_share
+        self.truncate_top = truncate_top
         self.random_state = random_state
 
     def fit(self, table: pd.DataFrame, schema: Schema, column: str, progress: Progress | None = None) -> SyntheticGenerator:
@@ -68,7 +70,7 @@ class SyntheticGenerator:
         linear = linear_features(self.table_, self.categorical_, self.numeric_)
         self.class_model_ = fit_class_model(linear, self.labels_, self.prior_weight)
         log_ratio = self.class_model_.log_ratio(linear)
-        log_ratio = np.minimum(log_ratio, np.quantile(log_ratio, 1 - TRUNCATE_TOP, axis=0))
+        log_ratio = np.minimum(log_ratio, np.quantile(log_ratio, 1 - self.truncate_top, axis=0))
         self.scales_ = np.array(
             [sharpen(log_ratio[:, i], np.flatnonzero(self.labels_ == c)) for i, c in enumerate(self.class_model_.classes)]
         )

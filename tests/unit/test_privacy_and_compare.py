@@ -21,7 +21,8 @@ def test_naive_rows_are_all_copies_and_synthetic_none(setting):
     assert reports["naive"].dcr_generated_median == 0.0
     assert reports["synthetic"].exact_copy_share == 0.0
     assert reports["synthetic"].dcr_generated_median > 0.0
-    assert 0.0 <= reports["synthetic"].dcr_share <= 1.0
+    assert reports["naive"].dcr_share > 0.9
+    assert 0.0 < reports["synthetic"].dcr_share < reports["naive"].dcr_share
     assert reports["smote"].exact_copy_share < 0.05
 
 
@@ -43,3 +44,14 @@ def test_drill_down_counts_rows_meeting_every_condition(setting):
     expected = ((split.train["sex"] == "female") & (split.train["age"] >= 60)).sum()
     assert frame.loc[0, "matching rows"] == expected
     assert "60 <= age <= 200" in conditions[1].describe()
+
+
+def test_closer_share_is_a_fair_coin_for_equal_distances_and_one_for_copies():
+    import numpy as np
+
+    from synth.privacy import closer_share
+
+    rng = np.random.default_rng(0)
+    assert closer_share(rng.random(4000), rng.random(4000)) == pytest.approx(0.5, abs=0.02)
+    assert closer_share(np.zeros(10), rng.random(100) + 0.1) == 1.0
+    assert closer_share(np.ones(10), np.ones(10)) == 0.5

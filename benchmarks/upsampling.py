@@ -1,0 +1,130 @@
+"""The seed benchmark protocol: AUC vs minority fraction, per method and classifier.
+
+    python -m benchmarks.upsampling [--datasets adult credit-default] [--folds 5]
+        [--fractions 0.0005 0.001 0.002 0.005 0.01 0.02 0.05] [--classifiers lightgbm forest]
+
+For each dataset: stratified 5-fold split into base (80%) and holdout (20%); the minority of the
+base is downsampled to each fraction of it; naive, SMOTE-NC and synthetic (hybrid) upsample it to
+50:50; LightGBM (the tutorial recipe) and a random forest are trained on each and on the
+unbalanced base, and scored on the holdout. Writes benchmarks/results/upsampling.{csv,md} and one
+plotly HTML figure per dataset and classifier.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+import pandas as pd
+import plotly.express as px
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.metrics import average_precision_score, roc_auc_score
+from sklearn.model_selection import StratifiedKFold
+
+from benchmarks.common import RESULTS, SHARED, require_shared, save
+from synth.evaluate import evaluate, model_frame
+from synth.kinds import detect_schema
+from synth.rebalance import rebalance
+
+DATASETS = {
+    "adult": (["adult/adult_train.csv", "adult/adult_test.csv"], "income", ">50K"),
+    "credit-default": (["credit-default/credit_default.csv"], "default_payment_next_month", "1"),
+}
+METHODS = ["naive", "smote", "synthetic"]
+
+
+def load(name: str) -> tuple[pd.DataFrame, str, str]:
+    files, column, positive = DATASETS[name]
+    table = pd.concat([pd.read_csv(require_shared(SHARED / f)) for f in files], ignore_index=True)
+    return table, column, positive
+
+
+def downsample(base: pd.DataFrame, column: str, positive: str, fraction: float, rng: np.random.Generator) -> pd.DataFrame:
+    """Keep every majority row and enough minority rows to make ``fraction`` of the result (at least 2)."""
+    is_positive = (base[column].astype(str) == positive).to_numpy()
+    majority = int((~is_positive).sum())
+    keep = max(2, round(fraction * majority / (1 - fraction)))
+    chosen = rng.choice(np.flatnonzero(is_positive), size=keep, replace=False)
+    return base.iloc[np.sort(np.r_[np.flatnonzero(~is_positive), chosen])]
+
+
+def forest_scores(train: pd.DataFrame, holdout: pd.DataFrame, column: str, positive: str, seed: int) -> tuple[float, float]:
+    features = model_frame(train.drop(columns=[column]))
+    categories = {n: features[n].cat.categories for n in features if isinstance(features[n].dtype, pd.CategoricalDtype)}
+    test = model_frame(holdout.drop(columns=[column]), categories)[features.columns]
+
+    def codes(frame: pd.DataFrame) -> np.ndarray:
+        return np.column_stack(
+            [frame[c].cat.codes if c in categories else frame[c].fillna(-1) for c in frame.columns]
+        ).astype(float)
+
+    model = RandomForestClassifier(n_estimators=100, n_jobs=2, random_state=seed)
+    model.fit(codes(features), (train[column].astype(str) == positive).to_numpy())
+    proba = model.predict_proba(codes(test))[:, 1]
+    truth = (holdout[column].astype(str) == positive).to_numpy()
+    return float(roc_auc_score(truth, proba)), float(average_precision_score(truth, proba))
+
+
+def score(train, holdout, column, positive, classifier, seed) -> tuple[float, float]:
+    if classifier == "forest":
+        return forest_scores(train, holdout, column, positive, seed)
+    run = evaluate(train, holdout, column, positive, seeds=[seed]).runs[0]
+    return run.auc_roc, run.auc_pr
+
+
+def run_dataset(name: str, folds: int, fractions: list[float], classifiers: list[str]) -> list[dict]:
+    table, column, positive = load(name)
+    table[column] = table[column].astype(str)
+    schema = detect_schema(table)
+    rows = []
+    splitter = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+    for fold, (base_idx, holdout_idx) in enumerate(splitter.split(table, table[column])):
+        if fold >= folds:
+            break
+        base, holdout = table.iloc[base_idx], table.iloc[holdout_idx]
+        for fraction in fractions:
+            small = downsample(base, column, positive, fraction, np.random.default_rng(fold))
+            minority = int((small[column] == positive).sum())
+            trainings = {"unbalanced": small}
+            for method in METHODS:
+                try:
+                    trainings[method] = rebalance(small, column, {positive: 0.5}, method=method, seed=fold, schema=schema).table
+                except ValueError as error:
+                    print(f"{name} fold {fold} fraction {fraction}: {method} skipped ({error})", flush=True)
+            for method, train in trainings.items():
+                for classifier in classifiers:
+                    auc, ap = score(train, holdout, column, positive, classifier, fold + 1)
+                    rows.append({"dataset": name, "fold": fold, "fraction": fraction, "minority rows": minority,
+                                 "method": method, "classifier": classifier, "AUC-ROC": auc, "AUC-PR": ap})
+            print(f"{name} fold {fold} fraction {fraction:.2%} ({minority} rows) done", flush=True)
+    return rows
+
+
+def figures(results: pd.DataFrame) -> None:
+    means = results.groupby(["dataset", "classifier", "fraction", "method"], as_index=False)[["AUC-ROC", "AUC-PR"]].mean()
+    for (dataset, classifier), part in means.groupby(["dataset", "classifier"]):
+        figure = px.line(part, x="fraction", y="AUC-ROC", color="method", markers=True, log_x=True,
+                         title=f"{dataset}, {classifier}: holdout AUC-ROC vs minority fraction")
+        figure.update_layout(template="plotly_white", xaxis_tickformat=".2%")
+        figure.write_html(RESULTS / f"upsampling-{dataset}-{classifier}.html", include_plotlyjs=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=list(DATASETS))
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--fractions", nargs="+", type=float, default=[0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05])
+    parser.add_argument("--classifiers", nargs="+", default=["lightgbm", "forest"], choices=["lightgbm", "forest"])
+    args = parser.parse_args()
+    rows = [row for name in args.datasets for row in run_dataset(name, args.folds, args.fractions, args.classifiers)]
+    results = pd.DataFrame(rows)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    results.to_csv(RESULTS / "upsampling-runs.csv", index=False)
+    figures(results)
+    table = results.pivot_table(index=["dataset", "classifier", "fraction", "minority rows"], columns="method", values="AUC-ROC", aggfunc="mean")
+    table = table.reset_index().groupby(["dataset", "classifier", "fraction"], as_index=False).mean()
+    save(table[["dataset", "classifier", "fraction", "minority rows", "unbalanced", *METHODS]], "upsampling")
+
+
+if __name__ == "__main__":
+    main()
