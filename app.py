@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.state import DATASET, EVALUATIONS, RESULTS, make_dataset
+from pages.state import DATASET, make_dataset
 from synth.demos import DEMOS, make_demo
 
 DEFAULT_DEMO = "patients"
@@ -25,7 +25,5 @@ navigation = st.navigation(
 with st.sidebar:
     dataset = st.session_state[DATASET]
     st.markdown(f"**{dataset.name}**  \n{len(dataset.table):,} rows × {dataset.table.shape[1]} columns")
-    done = [label for key, label in ((RESULTS, "rebalanced"), (EVALUATIONS, "evaluated")) if key in st.session_state]
-    st.caption("Progress: " + (", ".join(done) if done else "not rebalanced yet"))
 
 navigation.run()

@@ -54,9 +54,9 @@ def forest_scores(train: pd.DataFrame, holdout: pd.DataFrame, column: str, posit
     test = model_frame(holdout.drop(columns=[column]), categories)[features.columns]
 
     def codes(frame: pd.DataFrame) -> np.ndarray:
-        return np.column_stack(
-            [frame[c].cat.codes if c in categories else frame[c].fillna(-1) for c in frame.columns]
-        ).astype(float)
+        return np.column_stack([frame[c].cat.codes if c in categories else frame[c].fillna(-1) for c in frame.columns]).astype(
+            float
+        )
 
     model = RandomForestClassifier(n_estimators=100, n_jobs=2, random_state=seed)
     model.fit(codes(features), (train[column].astype(str) == positive).to_numpy())
@@ -94,8 +94,18 @@ def run_dataset(name: str, folds: int, fractions: list[float], classifiers: list
             for method, train in trainings.items():
                 for classifier in classifiers:
                     auc, ap = score(train, holdout, column, positive, classifier, fold + 1)
-                    rows.append({"dataset": name, "fold": fold, "fraction": fraction, "minority rows": minority,
-                                 "method": method, "classifier": classifier, "AUC-ROC": auc, "AUC-PR": ap})
+                    rows.append(
+                        {
+                            "dataset": name,
+                            "fold": fold,
+                            "fraction": fraction,
+                            "minority rows": minority,
+                            "method": method,
+                            "classifier": classifier,
+                            "AUC-ROC": auc,
+                            "AUC-PR": ap,
+                        }
+                    )
             print(f"{name} fold {fold} fraction {fraction:.2%} ({minority} rows) done", flush=True)
     return rows
 
@@ -103,8 +113,15 @@ def run_dataset(name: str, folds: int, fractions: list[float], classifiers: list
 def figures(results: pd.DataFrame) -> None:
     means = results.groupby(["dataset", "classifier", "fraction", "method"], as_index=False)[["AUC-ROC", "AUC-PR"]].mean()
     for (dataset, classifier), part in means.groupby(["dataset", "classifier"]):
-        figure = px.line(part, x="fraction", y="AUC-ROC", color="method", markers=True, log_x=True,
-                         title=f"{dataset}, {classifier}: holdout AUC-ROC vs minority fraction")
+        figure = px.line(
+            part,
+            x="fraction",
+            y="AUC-ROC",
+            color="method",
+            markers=True,
+            log_x=True,
+            title=f"{dataset}, {classifier}: holdout AUC-ROC vs minority fraction",
+        )
         figure.update_layout(template="plotly_white", xaxis_tickformat=".2%")
         figure.write_html(RESULTS / f"upsampling-{dataset}-{classifier}.html", include_plotlyjs=True)
 
@@ -121,7 +138,9 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     results.to_csv(RESULTS / "upsampling-runs.csv", index=False)
     figures(results)
-    table = results.pivot_table(index=["dataset", "classifier", "fraction", "minority rows"], columns="method", values="AUC-ROC", aggfunc="mean")
+    table = results.pivot_table(
+        index=["dataset", "classifier", "fraction", "minority rows"], columns="method", values="AUC-ROC", aggfunc="mean"
+    )
     table = table.reset_index().groupby(["dataset", "classifier", "fraction"], as_index=False).mean()
     save(table[["dataset", "classifier", "fraction", "minority rows", "unbalanced", *METHODS]], "upsampling")
 

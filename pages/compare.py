@@ -31,8 +31,12 @@ st.subheader("Sample rows")
 for tab, (method, result) in zip(st.tabs(list(labels.values())), results.items(), strict=True):
     with tab:
         marked = result.marked()
-        st.caption(f"{int(result.generated.sum()):,} generated rows (marked), {result.seconds:.1f} s")
-        st.dataframe(marked[marked["generated"]].head(100), hide_index=True, height=240)
+        class_rows = rows_of_value(marked, column, focus)
+        sample = class_rows.sample(min(100, len(class_rows)), random_state=0).sort_values("generated")
+        st.caption(
+            f"{int(result.generated.sum()):,} generated rows in {result.seconds:.1f} s; a sample of {focus!r} rows, generated ones ticked"
+        )
+        st.dataframe(sample, hide_index=True, height=240)
         with_flag = st.checkbox("Add a 'generated' column to the download", key=f"flag_{method}")
         st.download_button(
             f"Download {labels[method]} CSV",

@@ -36,7 +36,7 @@ def _patients(rng: np.random.Generator, n: int) -> pd.DataFrame:
     dementia = rng.random(n) < _logistic(-9.0 + 0.09 * age)
     exposure = rng.random(n) < 0.08
     region = rng.choice(["North", "South", "East", "West", "Capital"], n, p=[0.2, 0.25, 0.15, 0.15, 0.25])
-    variant_logit = -4.6 + 2.6 * exposure + 0.025 * (age - 50) + 0.08 * (bmi - 26) + 0.6 * (region == "Capital")
+    variant_logit = -5.4 + 3.2 * exposure + 0.035 * (age - 50) + 0.12 * (bmi - 26) + 0.9 * (region == "Capital") + 0.8 * diabetes
     variant = np.where(rng.random(n) < _logistic(variant_logit), "Variant X", "Other")
     hospital_logit = -3.2 + 0.04 * (age - 50) + 0.9 * diabetes + 1.1 * dementia + 1.4 * (variant == "Variant X")
     hospitalised = np.where(rng.random(n) < _logistic(hospital_logit), "yes", "no")

@@ -13,7 +13,11 @@ from synth.evaluate import Evaluation
 from synth.plan import RebalancePlan
 from synth.privacy import PrivacyReport
 
-LAYOUT = {"template": "plotly_white", "margin": {"l": 40, "r": 20, "t": 50, "b": 40}}
+LAYOUT = {
+    "template": "plotly_white",
+    "margin": {"l": 40, "r": 20, "t": 50, "b": 40},
+    "legend": {"orientation": "h", "yanchor": "top", "y": -0.18},
+}
 
 
 def plan_figure(plan: RebalancePlan) -> go.Figure:

@@ -26,7 +26,13 @@ POOL_MASS = 0.999
 # Rows above this top share of a class's weights are capped at it (truncated importance
 # sampling): a linear score extrapolates, and uncapped, a few extreme rows (a 99,999 capital
 # gain) would anchor most generated rows.
-TRUNCATE_TOP = 0.005
+TRUNCATE_TOP = 0.002
+# Share of generated rows anchored on the class's own real rows, so its own signal survives
+# next to what it borrows from the re-weighted table.
+REAL_ANCHOR_SHARE = 0.3
+# Neighbour search is quadratic in the pool; a uniform subsample keeps the weighted distribution
+# (anchors are still drawn by weight inside it) and caps the cost on 100k+ row tables.
+MAX_POOL = 20_000
 COPY_RETRIES = 5
 
 
@@ -45,7 +51,7 @@ class SyntheticGenerator:
         self,
         neighbours: int = 5,
         prior_weight: float = PRIOR_WEIGHT,
-        real_anchor_share: float = 0.0,
+        real_anchor_share: float = REAL_ANCHOR_SHARE,
         truncate_top: float = TRUNCATE_TOP,
         random_state: int = 0,
     ) -> None:
@@ -107,6 +113,9 @@ class SyntheticGenerator:
             raise ValueError(f"{value!r} is not a value of column {self.column_!r}; it has {list(self.classes())}.")
         weights = self._class_weights(value)
         pool = _heaviest(weights, POOL_MASS, minimum=min(len(weights), self.neighbours + 1))
+        if len(pool) > MAX_POOL:
+            pool = np.sort(rng.choice(pool, size=MAX_POOL, replace=False))
+        pool = np.union1d(pool, np.flatnonzero(self.labels_ == value))
         pool_weights = weights[pool] / weights[pool].sum()
         own = np.flatnonzero(self.labels_[pool] == value)
         rows = self._blend(value, n, pool, pool_weights, own, rng)
