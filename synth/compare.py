@@ -35,35 +35,44 @@ def _bucket_edges(reference: pd.Series) -> np.ndarray:
     return edges if len(edges) > 1 else np.array([edges[0], edges[0] + 1])
 
 
-def _buckets(column: pd.Series, kind: ColumnKind, edges: np.ndarray | None, keep: list[str] | None) -> pd.Series:
-    if kind is ColumnKind.CATEGORICAL:
-        labels = pd.Series(as_labels(column)).replace("\x00missing", "(missing)")
-        return labels.where(labels.isin(keep), "(other)") if keep is not None else labels
-    values = as_numbers(column)
-    cut = pd.cut(values, bins=edges, include_lowest=True)
-    names = pd.Series(cut.astype(str), dtype=object)
-    names[np.isnan(values)] = "(missing)"
-    names[~np.isnan(values) & (values < edges[0])] = f"< {edges[0]:g}"
-    names[~np.isnan(values) & (values > edges[-1])] = f"> {edges[-1]:g}"
-    return names
+class Buckets:
+    """Groups for one column, fixed on a reference table so every table is cut the same way.
+
+    Numbers are cut at the reference's deciles, categories beyond the most common ``top`` are
+    '(other)' (all kept when ``top`` is None), missing values are '(missing)'.
+    """
+
+    def __init__(self, reference: pd.Series, kind: ColumnKind, top: int | None = TOP_CATEGORIES) -> None:
+        self.kind = kind
+        self.edges = _bucket_edges(reference) if kind is not ColumnKind.CATEGORICAL else None
+        labels = self._category_labels(reference)
+        self.keep = None if top is None or self.edges is not None else labels.value_counts().index[:top].tolist()
+
+    @staticmethod
+    def _category_labels(column: pd.Series) -> pd.Series:
+        return pd.Series(as_labels(column)).replace("\x00missing", "(missing)")
+
+    def __call__(self, column: pd.Series) -> pd.Series:
+        if self.edges is None:
+            labels = self._category_labels(column)
+            return labels.where(labels.isin(self.keep), "(other)") if self.keep is not None else labels
+        edges = self.edges
+        values = as_numbers(column)
+        names = pd.Series(pd.cut(values, bins=edges, include_lowest=True).astype(str), dtype=object)
+        names[np.isnan(values)] = "(missing)"
+        names[~np.isnan(values) & (values < edges[0])] = f"< {edges[0]:g}"
+        names[~np.isnan(values) & (values > edges[-1])] = f"> {edges[-1]:g}"
+        return names
 
 
 def distribution(tables: Mapping[str, pd.DataFrame], feature: str, schema: Schema, reference: str) -> pd.DataFrame:
-    """Share of rows per bucket of ``feature`` for each table; buckets come from ``reference``.
-
-    Numbers are cut at the reference's deciles, categories beyond the 12 most common are '(other)'.
-    """
-    kind = schema.kind(feature)
-    base = tables[reference][feature]
-    edges = _bucket_edges(base) if kind is not ColumnKind.CATEGORICAL else None
-    keep = None
-    if kind is ColumnKind.CATEGORICAL:
-        keep = pd.Series(as_labels(base)).replace("\x00missing", "(missing)").value_counts().index[:TOP_CATEGORIES].tolist()
+    """Share of rows per bucket of ``feature`` for each table; buckets come from ``reference``."""
+    buckets = Buckets(tables[reference][feature], schema.kind(feature))
     frames = []
     for name, table in tables.items():
         if len(table) == 0:
             continue
-        shares = _buckets(table[feature], kind, edges, keep).value_counts(normalize=True)
+        shares = buckets(table[feature]).value_counts(normalize=True)
         frames.append(pd.DataFrame({"source": name, "bucket": shares.index.astype(str), "share": shares.to_numpy()}))
     return pd.concat(frames, ignore_index=True)
 

@@ -55,3 +55,37 @@ def test_closer_share_is_a_fair_coin_for_equal_distances_and_one_for_copies():
     assert closer_share(rng.random(4000), rng.random(4000)) == pytest.approx(0.5, abs=0.02)
     assert closer_share(np.zeros(10), rng.random(100) + 0.1) == 1.0
     assert closer_share(np.ones(10), np.ones(10)) == 0.5
+
+
+def test_fidelity_is_perfect_for_the_same_rows_and_lower_for_shuffled_ones(setting):
+    from synth.fidelity import fidelity_report
+
+    split, outputs, schema = setting
+    real = rows_of_value(split.holdout, "variant", "Other")
+    same = fidelity_report(real, real, schema, "variant")
+    assert same.mean_similarity == pytest.approx(1.0) and same.dependency_gap == pytest.approx(0.0)
+    shuffled = real.copy()
+    for i, name in enumerate(real.columns):
+        shuffled[name] = real[name].sample(frac=1, random_state=i).to_numpy()
+    broken = fidelity_report(real, shuffled, schema, "variant")
+    assert broken.mean_similarity == pytest.approx(1.0)  # marginals survive a shuffle...
+    assert broken.dependency_gap > 0.01  # ...dependencies do not
+    generated = fidelity_report(rows_of_value(split.holdout, "variant", "Variant X"), outputs["synthetic"].new_rows, schema, "variant")
+    assert 0.5 < generated.mean_similarity < 1.0
+
+
+def test_diversity_drops_when_rows_repeat(setting):
+    from synth.diversity import diversity_table, entropy
+
+    split, outputs, schema = setting
+    import pandas as pd
+
+    assert entropy(pd.Series(["a", "b"] * 10)) == pytest.approx(1.0)
+    assert entropy(pd.Series(["a"] * 5)) == 0.0
+    tables = {
+        "holdout": rows_of_value(split.holdout, "variant", "Other"),
+        "repeated": pd.concat([split.train.head(3)] * 100),
+    }
+    frame = diversity_table(tables, schema, ["region", "age"], reference="holdout", subgroup=[Condition("sex", values=("female",))])
+    holdout_col, repeated_col = frame.columns
+    assert (frame[holdout_col] > frame[repeated_col]).all()
