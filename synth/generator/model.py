@@ -43,6 +43,9 @@ def _silent(fraction: float, message: str) -> None:
 class SyntheticGenerator:
     """Generates rows of any value of one categorical column, learned from the whole table.
 
+    ``strict_min_rows``: a value with at least that many real rows is generated from its own
+    rows' neighbourhoods only (what-if groups); rarer values always borrow from the whole table.
+
     >>> gen = SyntheticGenerator(random_state=0).fit(table, schema, "income")  # doctest: +SKIP
     >>> gen.sample({">50K": 1000})  # doctest: +SKIP
     """
@@ -53,12 +56,14 @@ class SyntheticGenerator:
         prior_weight: float = PRIOR_WEIGHT,
         real_anchor_share: float = REAL_ANCHOR_SHARE,
         truncate_top: float = TRUNCATE_TOP,
+        strict_min_rows: int | None = None,
         random_state: int = 0,
     ) -> None:
         self.neighbours = neighbours
         self.prior_weight = prior_weight
         self.real_anchor_share = real_anchor_share
         self.truncate_top = truncate_top
+        self.strict_min_rows = strict_min_rows
         self.random_state = random_state
 
     def fit(self, table: pd.DataFrame, schema: Schema, column: str, progress: Progress | None = None) -> SyntheticGenerator:
@@ -112,10 +117,14 @@ class SyntheticGenerator:
         if value not in self.class_model_.classes:
             raise ValueError(f"{value!r} is not a value of column {self.column_!r}; it has {list(self.classes())}.")
         weights = self._class_weights(value)
-        pool = _heaviest(weights, POOL_MASS, minimum=min(len(weights), self.neighbours + 1))
+        own_rows = np.flatnonzero(self.labels_ == value)
+        if self.strict_min_rows is not None and len(own_rows) >= self.strict_min_rows:
+            pool = own_rows  # what-if groups: a 30-44 year old must stay 30-44
+        else:
+            pool = _heaviest(weights, POOL_MASS, minimum=min(len(weights), self.neighbours + 1))
         if len(pool) > MAX_POOL:
             pool = np.sort(rng.choice(pool, size=MAX_POOL, replace=False))
-        pool = np.union1d(pool, np.flatnonzero(self.labels_ == value))
+        pool = np.union1d(pool, own_rows)
         pool_weights = weights[pool] / weights[pool].sum()
         own = np.flatnonzero(self.labels_[pool] == value)
         rows = self._blend(value, n, pool, pool_weights, own, rng)

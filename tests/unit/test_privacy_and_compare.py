@@ -70,7 +70,9 @@ def test_fidelity_is_perfect_for_the_same_rows_and_lower_for_shuffled_ones(setti
     broken = fidelity_report(real, shuffled, schema, "variant")
     assert broken.mean_similarity == pytest.approx(1.0)  # marginals survive a shuffle...
     assert broken.dependency_gap > 0.01  # ...dependencies do not
-    generated = fidelity_report(rows_of_value(split.holdout, "variant", "Variant X"), outputs["synthetic"].new_rows, schema, "variant")
+    generated = fidelity_report(
+        rows_of_value(split.holdout, "variant", "Variant X"), outputs["synthetic"].new_rows, schema, "variant"
+    )
     assert 0.5 < generated.mean_similarity < 1.0
 
 
@@ -86,6 +88,8 @@ def test_diversity_drops_when_rows_repeat(setting):
         "holdout": rows_of_value(split.holdout, "variant", "Other"),
         "repeated": pd.concat([split.train.head(3)] * 100),
     }
-    frame = diversity_table(tables, schema, ["region", "age"], reference="holdout", subgroup=[Condition("sex", values=("female",))])
+    frame = diversity_table(
+        tables, schema, ["region", "age"], reference="holdout", subgroup=[Condition("sex", values=("female",))]
+    )
     holdout_col, repeated_col = frame.columns
     assert (frame[holdout_col] > frame[repeated_col]).all()

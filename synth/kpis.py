@@ -1,0 +1,113 @@
+"""KPIs users define without code (sum / mean / median of a column, share of a category, row
+count, each optionally per group) and their original-vs-scenario comparison."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+import numpy as np
+import pandas as pd
+
+from synth.encoding import as_numbers
+
+ALL = "(all rows)"
+
+
+class Aggregate(StrEnum):
+    SUM = "sum"
+    MEAN = "mean"
+    MEDIAN = "median"
+    SHARE = "share"
+    COUNT = "count"
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """``aggregate`` of ``column`` (for share: rows whose column equals ``category``), per ``by``."""
+
+    name: str
+    aggregate: Aggregate
+    column: str = ""
+    category: str = ""
+    by: str = ""
+
+    def check(self, table: pd.DataFrame) -> None:
+        needs_column = self.aggregate is not Aggregate.COUNT
+        if needs_column and self.column not in table.columns:
+            raise ValueError(f"KPI {self.name!r}: choose a column for {self.aggregate}; {self.column!r} is not one.")
+        if self.by and self.by not in table.columns:
+            raise ValueError(f"KPI {self.name!r}: there is no column {self.by!r} to group by.")
+        if self.aggregate is Aggregate.SHARE and not self.category:
+            raise ValueError(f"KPI {self.name!r}: a share needs the category to count, e.g. 'yes'.")
+        if self.aggregate in (Aggregate.SUM, Aggregate.MEAN, Aggregate.MEDIAN):
+            if not np.isfinite(as_numbers(table[self.column])).any():
+                raise ValueError(f"KPI {self.name!r}: {self.column!r} has no numbers to {self.aggregate}.")
+
+    def to_dict(self) -> dict[str, str]:
+        return {k: str(v) for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_dict(cls, values: dict[str, str]) -> Kpi:
+        return cls(
+            values["name"],
+            Aggregate(values["aggregate"]),
+            values.get("column", ""),
+            values.get("category", ""),
+            values.get("by", ""),
+        )
+
+
+def _aggregate(part: pd.DataFrame, kpi: Kpi) -> float:
+    if kpi.aggregate is Aggregate.COUNT:
+        return float(len(part))
+    if kpi.aggregate is Aggregate.SHARE:
+        return float((part[kpi.column].astype("string") == kpi.category).fillna(False).mean()) if len(part) else float("nan")
+    values = as_numbers(part[kpi.column])
+    values = values[np.isfinite(values)]
+    if len(values) == 0:
+        return float("nan")
+    return float({Aggregate.SUM: np.sum, Aggregate.MEAN: np.mean, Aggregate.MEDIAN: np.median}[kpi.aggregate](values))
+
+
+def kpi_values(table: pd.DataFrame, kpi: Kpi) -> pd.Series:
+    """The KPI over all rows, or per group of ``kpi.by``."""
+    kpi.check(table)
+    if not kpi.by:
+        return pd.Series({ALL: _aggregate(table, kpi)})
+    groups = table[kpi.by].astype("string").fillna("(missing)")
+    return pd.Series({str(g): _aggregate(part, kpi) for g, part in table.groupby(groups, sort=True)})
+
+
+def compare_kpis(original: pd.DataFrame, scenario: pd.DataFrame, kpis: Sequence[Kpi]) -> pd.DataFrame:
+    """One row per KPI and group: original, scenario, delta and relative delta."""
+    rows = []
+    for kpi in kpis:
+        before, after = kpi_values(original, kpi), kpi_values(scenario, kpi)
+        for group in before.index.union(after.index):
+            a, b = before.get(group, np.nan), after.get(group, np.nan)
+            rows.append(
+                {
+                    "kpi": kpi.name,
+                    "group": group,
+                    "original": a,
+                    "scenario": b,
+                    "delta": b - a,
+                    "delta %": (b - a) / abs(a) if np.isfinite(a) and a != 0 else np.nan,
+                }
+            )
+    return pd.DataFrame(rows, columns=["kpi", "group", "original", "scenario", "delta", "delta %"])
+
+
+def default_kpis(table: pd.DataFrame, numeric: Sequence[str], categorical: Sequence[str]) -> list[Kpi]:
+    """A starting set: row count, the mean of the first numbers, the share of a rare category."""
+    kpis = [Kpi("rows", Aggregate.COUNT)]
+    kpis += [Kpi(f"mean {c}", Aggregate.MEAN, c) for c in list(numeric)[:2]]
+    for column in categorical:
+        counts = table[column].astype("string").value_counts()
+        if len(counts) == 2:
+            rare = str(counts.index[-1])
+            kpis.append(Kpi(f"share {column}={rare}", Aggregate.SHARE, column, rare))
+            break
+    return kpis

@@ -1,0 +1,153 @@
+"""What-if simulation: a fully synthetic table under a new mix of one column, and drift seeds.
+
+"What if our customers were younger?" Group a column (its categories, or numeric buckets such as
+18-29 / 30-44 / 45-64 / 65+), give each group a new share, and the generator writes N records in
+which every other column follows the learned dependencies (young drivers bring their premiums and
+claims). ``complete_rows`` is the other direction: the user fixes some columns per row and the
+rest is generated around real records that match them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+from sklearn.neighbors import NearestNeighbors
+
+from synth.encoding import DistanceEncoder, as_numbers, feature_kinds
+from synth.generator.model import SyntheticGenerator
+from synth.generator.neighbours import blend_rows
+from synth.kinds import ColumnInfo, ColumnKind, Schema
+from synth.plan import Mode, make_plan, value_counts
+from synth.samplers.base import Progress, fresh_ids
+
+# A group with at least this many real rows is generated from its own rows only.
+STRICT_GROUP_ROWS = 30
+GROUP_COLUMN = "__what_if_group__"
+_RANGE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(?:-\s*(-?\d+(?:\.\d+)?)|\+)\s*$")
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """How the what-if column is split into groups: its categories, or numeric buckets.
+
+    Buckets are given by their lower bounds; each runs up to the next one (the last is open).
+    """
+
+    column: str
+    lows: tuple[float, ...] = ()
+    labels: tuple[str, ...] = ()
+
+    @property
+    def numeric(self) -> bool:
+        return bool(self.lows)
+
+    def assign(self, table: pd.DataFrame) -> pd.Series:
+        """The group of every row, as text; missing when a number lies below the first bucket."""
+        if not self.numeric:
+            return table[self.column].astype("string")
+        values = as_numbers(table[self.column])
+        position = np.searchsorted(np.array(self.lows), values, side="right") - 1
+        labels = np.array(self.labels, dtype=object)[np.clip(position, 0, None)]
+        labels[(position < 0) | np.isnan(values)] = None
+        return pd.Series(labels, index=table.index, dtype="string", name=GROUP_COLUMN)
+
+
+def parse_buckets(column: str, text: str) -> Grouping:
+    """Numeric buckets from text such as ``"18-29, 30-44, 45-64, 65+"`` (ascending)."""
+    parts = [p for p in re.split(r"[,;\n]", text) if p.strip()]
+    if len(parts) < 2:
+        raise ValueError("Give at least two groups, e.g. '18-29, 30-44, 45-64, 65+'.")
+    lows = []
+    for part in parts:
+        match = _RANGE.match(part)
+        if match is None:
+            raise ValueError(f"Cannot read the group {part.strip()!r}; write ranges like '18-29' or '65+'.")
+        lows.append(float(match.group(1)))
+    if any(b <= a for a, b in zip(lows, lows[1:], strict=False)):
+        raise ValueError("Groups must be in ascending order without overlaps, e.g. '18-29, 30-44, 45+'.")
+    return Grouping(column, tuple(lows), tuple(p.strip() for p in parts))
+
+
+def default_buckets(values: pd.Series, groups: int = 4) -> str:
+    """Quartile-based bucket text for a numeric column, as a starting point the user edits."""
+    numbers = as_numbers(values)
+    numbers = numbers[~np.isnan(numbers)]
+    edges = np.unique(np.round(np.quantile(numbers, np.linspace(0, 1, groups + 1)[:-1]), 0))
+    if len(edges) < 2:
+        edges = np.array([numbers.min(), numbers.min() + 1])
+    return ", ".join([f"{a:g}-{b - 1:g}" for a, b in zip(edges, edges[1:], strict=False)] + [f"{edges[-1]:g}+"])
+
+
+@dataclass(frozen=True)
+class Simulation:
+    table: pd.DataFrame
+    mix_before: dict[str, float]
+    mix_after: dict[str, float]
+
+
+def _grouped(table: pd.DataFrame, schema: Schema, grouping: Grouping) -> tuple[pd.DataFrame, Schema, str]:
+    if not grouping.numeric:
+        if schema.kind(grouping.column) is not ColumnKind.CATEGORICAL:
+            raise ValueError(f"{grouping.column!r} is {schema.kind(grouping.column)}: give numeric groups, e.g. '18-29, 30+'.")
+        return table, schema, grouping.column
+    grouped = table.assign(**{GROUP_COLUMN: grouping.assign(table)})
+    info = ColumnInfo(GROUP_COLUMN, ColumnKind.CATEGORICAL, "what-if groups")
+    return grouped, replace(schema, columns=(*schema.columns, info)), GROUP_COLUMN
+
+
+def simulate(
+    table: pd.DataFrame,
+    schema: Schema,
+    grouping: Grouping,
+    shares: Mapping[str, float],
+    rows: int | None = None,
+    seed: int = 0,
+    progress: Progress | None = None,
+) -> Simulation:
+    """``rows`` generated records (default: as many as the table) whose groups follow ``shares``."""
+    grouped, grouped_schema, column = _grouped(table, schema, grouping)
+    plan = make_plan(grouped[column], shares, Mode.FULL, rows or len(table))
+    generator = SyntheticGenerator(strict_min_rows=STRICT_GROUP_ROWS, random_state=seed)
+    generator.fit(grouped, grouped_schema, column, progress)
+    generated = generator.sample(plan.target, progress)
+    generated = fresh_ids(generated[list(table.columns)].astype(table.dtypes.to_dict()), table, schema)
+    before = value_counts(grouped[column])
+    return Simulation(
+        generated,
+        {v: n / sum(before.values()) for v, n in before.items()},
+        {v: n / sum(plan.target.values()) for v, n in plan.target.items()},
+    )
+
+
+def complete_rows(table: pd.DataFrame, schema: Schema, fixed: pd.DataFrame, seed: int = 0, neighbours: int = 10) -> pd.DataFrame:
+    """One generated record per row of ``fixed``: its columns as given, the others learned.
+
+    The rest of each record is blended from two real records that match the fixed values best.
+    """
+    unknown = [c for c in fixed.columns if c not in table.columns]
+    if unknown:
+        raise ValueError(f"The seed table has columns the data lacks: {unknown}. Use the data's column names.")
+    categorical, numeric = feature_kinds(schema, exclude="")
+    fixed_cat = [c for c in categorical if c in fixed.columns]
+    fixed_num = [c for c in numeric if c in fixed.columns]
+    if not fixed_cat and not fixed_num:
+        raise ValueError("The seed table must fix at least one modelled column of the data.")
+    if len(fixed) == 0:
+        raise ValueError("The seed table has no rows.")
+    encoder = DistanceEncoder(fixed_cat, fixed_num).fit(table)
+    finder = NearestNeighbors(n_neighbors=min(neighbours, len(table)), algorithm="brute").fit(encoder.transform(table))
+    _, near = finder.kneighbors(encoder.transform(fixed))
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, near.shape[1], size=(len(fixed), 2))
+    anchors, partners = near[np.arange(len(fixed)), picks[:, 0]], near[np.arange(len(fixed)), picks[:, 1]]
+    free_cat = [c for c in categorical if c not in fixed.columns]
+    free_num = [c for c in numeric if c not in fixed.columns]
+    rows = blend_rows(table, anchors, partners, free_cat, free_num, rng)
+    for name in fixed.columns:
+        rows[name] = fixed[name].to_numpy()
+    rows = rows[list(table.columns)].astype(table.dtypes.to_dict(), errors="ignore")
+    return fresh_ids(rows, table, schema)

@@ -1,0 +1,128 @@
+"""What-if simulation, KPIs and the scenario store."""
+
+import sqlite3
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from synth.demos import make_demo
+from synth.kinds import detect_schema
+from synth.kpis import ALL, Aggregate, Kpi, compare_kpis, kpi_values
+from synth.scenarios import SavedScenario, ScenarioStore, side_by_side
+from synth.whatif import Grouping, complete_rows, default_buckets, parse_buckets, simulate
+
+
+@pytest.fixture(scope="module")
+def insurance():
+    return make_demo("insurance", seed=0, rows=4000)
+
+
+def test_parse_buckets_and_assign(insurance):
+    grouping = parse_buckets("age", "18-29, 30-44, 45-64, 65+")
+    groups = grouping.assign(pd.DataFrame({"age": [18, 29, 30, 64.5, 65, 90, 10, None]}))
+    assert groups.tolist()[:6] == ["18-29", "18-29", "30-44", "45-64", "65+", "65+"]
+    assert groups.isna().tolist()[6:] == [True, True]
+    for bad in ("18-29", "30-44, 18-29", "young, old"):
+        with pytest.raises(ValueError):
+            parse_buckets("age", bad)
+    assert parse_buckets("age", default_buckets(insurance["age"])).numeric
+
+
+def test_younger_customers_bring_their_premiums_and_claims(insurance):
+    schema = detect_schema(insurance)
+    grouping = parse_buckets("age", "18-24, 25-44, 45-64, 65+")
+    shares = {"18-24": 0.5, "25-44": 0.2, "45-64": 0.2, "65+": 0.1}
+    result = simulate(insurance, schema, grouping, shares, rows=3000, seed=1)
+    table = result.table
+    assert len(table) == 3000 and list(table.columns) == list(insurance.columns)
+    assert table.dtypes.to_dict() == insurance.dtypes.to_dict()
+    assert (grouping.assign(table) == "18-24").mean() == pytest.approx(0.5, abs=0.001)
+    assert result.mix_after["18-24"] == pytest.approx(0.5, abs=0.001)
+    young_real = insurance[insurance["age"] <= 24]["annual_premium"].mean()
+    young_generated = table[table["age"] <= 24]["annual_premium"].mean()
+    assert young_generated == pytest.approx(young_real, rel=0.1)
+    assert table["annual_premium"].mean() > insurance["annual_premium"].mean() * 1.1
+    assert table["customer_id"].is_unique and not table["customer_id"].isin(insurance["customer_id"]).any()
+
+
+def test_categorical_mix(insurance):
+    schema = detect_schema(insurance)
+    result = simulate(insurance, schema, Grouping("vehicle"), {"sports": 0.5}, rows=1000)
+    assert (result.table["vehicle"] == "sports").mean() == pytest.approx(0.5, abs=0.001)
+    with pytest.raises(ValueError, match="give numeric groups"):
+        simulate(insurance, schema, Grouping("age"), {"30": 0.5})
+
+
+def test_seeded_generation_keeps_fixed_columns_and_learns_the_rest(insurance):
+    schema = detect_schema(insurance)
+    seeds = pd.DataFrame({"age": [20, 20, 70, 70], "vehicle": ["sports", "sports", "sedan", "sedan"]})
+    rows = complete_rows(insurance, schema, seeds, seed=0)
+    assert rows[["age", "vehicle"]].equals(seeds.astype(insurance[["age", "vehicle"]].dtypes.to_dict()))
+    assert rows.loc[:1, "annual_premium"].mean() > rows.loc[2:, "annual_premium"].mean()
+    with pytest.raises(ValueError, match="columns the data lacks"):
+        complete_rows(insurance, schema, pd.DataFrame({"planet": ["Mars"]}))
+
+
+def test_kpis(insurance):
+    kpis = [
+        Kpi("rows", Aggregate.COUNT),
+        Kpi("premium", Aggregate.MEAN, "annual_premium"),
+        Kpi("claims by region", Aggregate.SUM, "claim_amount", by="region"),
+        Kpi("churn", Aggregate.SHARE, "churned", "yes"),
+    ]
+    assert kpi_values(insurance, kpis[0])[ALL] == len(insurance)
+    assert kpi_values(insurance, kpis[2])["urban"] == pytest.approx(
+        insurance.loc[insurance.region == "urban", "claim_amount"].sum()
+    )
+    doubled = pd.concat([insurance, insurance])
+    frame = compare_kpis(insurance, doubled, kpis)
+    rows = frame.set_index(["kpi", "group"])
+    assert rows.loc[("rows", ALL), "delta %"] == pytest.approx(1.0)
+    assert rows.loc[("premium", ALL), "delta"] == pytest.approx(0.0)
+    assert rows.loc[("churn", ALL), "original"] == pytest.approx((insurance.churned == "yes").mean())
+    with pytest.raises(ValueError, match="needs the category"):
+        kpi_values(insurance, Kpi("bad", Aggregate.SHARE, "churned"))
+    with pytest.raises(ValueError, match="no numbers"):
+        kpi_values(insurance, Kpi("bad", Aggregate.MEAN, "region"))
+    assert Kpi.from_dict(kpis[2].to_dict()) == kpis[2]
+
+
+def _scenario(name: str, value: float) -> SavedScenario:
+    kpis = pd.DataFrame(
+        {"kpi": ["rows"], "group": [ALL], "original": [10.0], "scenario": [value], "delta": [value - 10], "delta %": [np.nan]}
+    )
+    return SavedScenario(name, "demo", {"column": "age", "shares": {"18-29": 0.5}}, kpis)
+
+
+def test_store_survives_a_restart_and_deletes(tmp_path):
+    path = tmp_path / "deep" / "scenarios.sqlite"
+    ScenarioStore(path).save(_scenario("younger", 12))
+    ScenarioStore(path).save(_scenario("older", 8))
+    reopened = ScenarioStore(path)
+    assert [s.name for s in reopened.scenarios()] == ["younger", "older"]
+    assert reopened.scenarios()[0].settings["shares"] == {"18-29": 0.5}
+    table = side_by_side(reopened.scenarios())
+    assert list(table.columns) == ["kpi", "group", "original", "younger", "older"]
+    reopened.delete("younger")
+    assert [s.name for s in ScenarioStore(path).scenarios()] == ["older"]
+    with pytest.raises(ValueError, match="Give the scenario a name"):
+        reopened.save(_scenario("  ", 1))
+
+
+def test_a_corrupted_database_is_moved_aside_and_recreated(tmp_path):
+    path = tmp_path / "scenarios.sqlite"
+    path.write_bytes(b"this is not a database" * 100)
+    store = ScenarioStore(path)
+    assert store.notice and "could not be read" in store.notice
+    assert store.scenarios() == []
+    assert list(tmp_path.glob("scenarios.sqlite.damaged-*"))
+    with sqlite3.connect(path) as db:
+        assert db.execute("SELECT count(*) FROM scenarios").fetchone() == (0,)
+
+
+def test_a_deleted_database_is_recreated(tmp_path):
+    path = tmp_path / "scenarios.sqlite"
+    store = ScenarioStore(path)
+    path.unlink()
+    assert store.scenarios() == [] and "was missing" in store.notice
