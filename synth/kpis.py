@@ -41,9 +41,9 @@ class Kpi:
             raise ValueError(f"KPI {self.name!r}: there is no column {self.by!r} to group by.")
         if self.aggregate is Aggregate.SHARE and not self.category:
             raise ValueError(f"KPI {self.name!r}: a share needs the category to count, e.g. 'yes'.")
-        if self.aggregate in (Aggregate.SUM, Aggregate.MEAN, Aggregate.MEDIAN):
-            if not np.isfinite(as_numbers(table[self.column])).any():
-                raise ValueError(f"KPI {self.name!r}: {self.column!r} has no numbers to {self.aggregate}.")
+        numeric = self.aggregate in (Aggregate.SUM, Aggregate.MEAN, Aggregate.MEDIAN)
+        if numeric and not np.isfinite(as_numbers(table[self.column])).any():
+            raise ValueError(f"KPI {self.name!r}: {self.column!r} has no numbers to {self.aggregate}.")
 
     def to_dict(self) -> dict[str, str]:
         return {k: str(v) for k, v in asdict(self).items()}

@@ -9,6 +9,7 @@ rest is generated around real records that match them.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -67,7 +68,7 @@ def parse_buckets(column: str, text: str) -> Grouping:
         if match is None:
             raise ValueError(f"Cannot read the group {part.strip()!r}; write ranges like '18-29' or '65+'.")
         lows.append(float(match.group(1)))
-    if any(b <= a for a, b in zip(lows, lows[1:], strict=False)):
+    if any(b <= a for a, b in itertools.pairwise(lows)):
         raise ValueError("Groups must be in ascending order without overlaps, e.g. '18-29, 30-44, 45+'.")
     return Grouping(column, tuple(lows), tuple(p.strip() for p in parts))
 
@@ -79,7 +80,7 @@ def default_buckets(values: pd.Series, groups: int = 4) -> str:
     edges = np.unique(np.round(np.quantile(numbers, np.linspace(0, 1, groups + 1)[:-1]), 0))
     if len(edges) < 2:
         edges = np.array([numbers.min(), numbers.min() + 1])
-    return ", ".join([f"{a:g}-{b - 1:g}" for a, b in zip(edges, edges[1:], strict=False)] + [f"{edges[-1]:g}+"])
+    return ", ".join([f"{a:g}-{b - 1:g}" for a, b in itertools.pairwise(edges)] + [f"{edges[-1]:g}+"])
 
 
 @dataclass(frozen=True)

@@ -79,8 +79,9 @@ def test_fidelity_is_perfect_for_the_same_rows_and_lower_for_shuffled_ones(setti
 def test_diversity_drops_when_rows_repeat(setting):
     from synth.diversity import diversity_table, entropy
 
-    split, outputs, schema = setting
     import pandas as pd
+
+    split, _, schema = setting
 
     assert entropy(pd.Series(["a", "b"] * 10)) == pytest.approx(1.0)
     assert entropy(pd.Series(["a"] * 5)) == 0.0
