@@ -77,9 +77,9 @@ def test_fidelity_is_perfect_for_the_same_rows_and_lower_for_shuffled_ones(setti
 
 
 def test_diversity_drops_when_rows_repeat(setting):
-    from synth.diversity import diversity_table, entropy
-
     import pandas as pd
+
+    from synth.diversity import diversity_table, entropy
 
     split, _, schema = setting
 
