@@ -1,9 +1,12 @@
 """Step 3: the methods' outputs side by side: counts, rows, distributions, drill-down, privacy."""
 
+import pandas as pd
 import streamlit as st
 
 from pages.state import DATASET, PLAN, RESULTS, cached, require
 from synth.compare import Condition, class_counts, distribution, drill_down, rows_of_value
+from synth.diversity import diversity_table
+from synth.fidelity import fidelity_report
 from synth.figures import dcr_figure, distribution_figure
 from synth.kinds import ColumnKind
 from synth.privacy import privacy_report
@@ -70,6 +73,35 @@ for i in range(2):
 if conditions:
     st.caption(" and ".join(c.describe() for c in conditions))
     st.dataframe(drill_down(focused, conditions).style.format({"share": "{:.1%}"}), hide_index=True)
+
+st.subheader("Diversity")
+st.write(
+    f"Shannon entropy (bits) of each column among {focus!r} rows"
+    + (f" that meet the drill-down conditions ({' and '.join(c.describe() for c in conditions)})" if conditions else "")
+    + ". Repeated rows lower it; real holdout rows show how varied the class really is."
+)
+st.dataframe(diversity_table(focused, schema, features, reference="holdout (real)", subgroup=conditions).style.format("{:.2f}"))
+
+st.subheader(f"Fidelity of generated {focus!r} rows")
+st.write(
+    f"Similarity of each column's distribution to real holdout {focus!r} rows (1 - total variation distance; "
+    "1 is identical), and the mean gap in pairwise association (Cramér's V) between columns (0 is identical)."
+)
+real_focus = focused["holdout (real)"]
+fidelity = {}
+for method, result in results.items():
+    generated_focus = rows_of_value(result.new_rows, column, focus)
+    if len(generated_focus) and len(real_focus):
+        key = ("fidelity", dataset.fingerprint, column, focus, method, repr(result.plan.target))
+        fidelity[labels[method]] = cached(key, lambda g=generated_focus: fidelity_report(real_focus, g, schema, column))
+if fidelity:
+    summary = {name: {"mean similarity": f.mean_similarity, "dependency gap": f.dependency_gap} for name, f in fidelity.items()}
+    st.dataframe(pd.DataFrame(summary).style.format("{:.3f}"))
+    per_column = pd.DataFrame({name: f.per_column.set_index("column")["similarity"] for name, f in fidelity.items()})
+    with st.expander("Similarity per column"):
+        st.dataframe(per_column.style.format("{:.3f}"))
+else:
+    st.caption(f"No generated {focus!r} rows to compare.")
 
 st.subheader("Privacy: are generated rows new?")
 st.write(

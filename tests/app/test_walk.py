@@ -24,6 +24,17 @@ def texts(at: AppTest, kind: str) -> list[str]:
     return [element.value for element in getattr(at, kind)]
 
 
+def frame_with(at: AppTest, label: str, axis: str = "columns"):
+    """The first table on the page with ``label`` among its columns (or its row labels)."""
+    for element in at.dataframe:
+        value = element.value
+        if hasattr(value, "data"):  # a Styler
+            value = value.data
+        if label in getattr(value, axis):
+            return value
+    raise AssertionError(f"no table with {label!r}")
+
+
 def test_app_opens_on_a_demo_with_column_kinds():
     at = start()
     assert not at.exception
@@ -68,7 +79,11 @@ def test_compare_shows_counts_distributions_and_privacy(walked):
     visit(walked, "compare")
     assert "Rows per value" in texts(walked, "subheader")
     assert len(walked.get("plotly_chart")) >= 2
-    privacy = walked.dataframe[-1].value
+    fidelity = frame_with(walked, "mean similarity", axis="index")
+    assert 0.5 < fidelity.loc["mean similarity", "Synthetic"] <= 1.0
+    diversity = frame_with(walked, "age", axis="index")
+    assert (diversity.loc["age"] > 0).all()
+    privacy = frame_with(walked, "exact copies", axis="index")
     assert "exact copies" in privacy.index
     assert privacy.loc["exact copies", "Naive oversampling"] == "100.0%"
     assert privacy.loc["exact copies", "Synthetic"] == "0.0%"
@@ -78,7 +93,7 @@ def test_drill_down_counts_within_the_rare_class(walked):
     visit(walked, "compare")
     walked.selectbox(key="drill_column_0").select("known_exposure").run()
     assert not walked.exception
-    frame = walked.dataframe[-2].value
+    frame = frame_with(walked, "matching rows")
     assert frame["table"].iloc[0] == "original" and (frame["matching rows"] >= 0).all()
 
 
