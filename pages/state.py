@@ -21,6 +21,7 @@ PLAN = "plan"  # PlanChoice below
 RESULTS = "results"  # {method: Rebalanced}
 FAILURES = "failures"  # {method: message}
 EVALUATIONS = "evaluations"  # {name: Evaluation}
+WHATIF = "whatif"  # the last what-if run: settings, Simulation, KPI table, dataset name
 CACHE = "cache"  # {key: value}
 
 
@@ -97,5 +98,5 @@ def make_dataset(
 
 def forget_results() -> None:
     """Drop every downstream result when the data or the plan changes."""
-    for key in (PLAN, RESULTS, FAILURES, EVALUATIONS):
+    for key in (PLAN, RESULTS, FAILURES, EVALUATIONS, WHATIF):
         st.session_state.pop(key, None)

@@ -90,3 +90,30 @@ def dcr_figure(reports: dict[str, PrivacyReport]) -> go.Figure:
         figure.add_histogram(x=report.dcr_generated, name=name, opacity=0.6, histnorm="probability")
     figure.update_layout(barmode="overlay", title="Distance to the closest training row", xaxis_title="distance", **LAYOUT)
     return figure
+
+
+def mix_figure(before: dict[str, float], after: dict[str, float], column: str) -> go.Figure:
+    """The what-if column's mix, original vs scenario."""
+    groups = list(after)
+    figure = go.Figure(
+        [
+            go.Bar(name="original", x=groups, y=[before.get(g, 0.0) for g in groups]),
+            go.Bar(name="scenario", x=groups, y=[after[g] for g in groups]),
+        ]
+    )
+    figure.update_layout(title=f"Mix of {column!r}", yaxis_tickformat=".0%", barmode="group", **LAYOUT)
+    return figure
+
+
+def kpi_figure(frame: pd.DataFrame) -> go.Figure:
+    """Relative change of every KPI (and group) from the original to the scenario(s).
+
+    ``frame`` has columns kpi, group, original and one column per scenario.
+    """
+    labels = [k if g == "(all rows)" else f"{k} · {g}" for k, g in zip(frame["kpi"], frame["group"], strict=True)]
+    figure = go.Figure()
+    for name in frame.columns[3:]:
+        change = (frame[name] - frame["original"]) / frame["original"].abs().replace(0, np.nan)
+        figure.add_bar(name=str(name), x=labels, y=change)
+    figure.update_layout(title="Change from the original", yaxis_tickformat="+.0%", barmode="group", **LAYOUT)
+    return figure

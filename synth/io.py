@@ -84,13 +84,16 @@ def parse_parquet(raw: bytes) -> pd.DataFrame:
     return table
 
 
-def parse_table(raw: bytes, name: str = "") -> pd.DataFrame:
-    """A table from uploaded bytes; Parquet by extension or content, CSV otherwise."""
+def parse_table(raw: bytes, name: str = "", min_columns: int = 2) -> pd.DataFrame:
+    """A table from uploaded bytes; Parquet by extension or content, CSV otherwise.
+
+    ``min_columns`` is 2 for a table to rebalance (the column plus a feature); seed tables may have 1.
+    """
     if len(raw) == 0:
         raise TableReadError("The file is empty. Upload a CSV or Parquet file with a header row and data.")
     is_parquet = name.lower().endswith((".parquet", ".pq")) or raw[:4] == PARQUET_MAGIC
     table = parse_parquet(raw) if is_parquet else parse_csv(raw)
-    if table.shape[1] < 2:
+    if table.shape[1] < min_columns:
         raise TableReadError(
             f"Found only {table.shape[1]} column. A table to rebalance needs the column to balance and at least "
             "one more; if the file has several, check its delimiter."
