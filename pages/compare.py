@@ -5,12 +5,10 @@ import streamlit as st
 
 from pages.state import DATASET, PLAN, RESULTS, cached, require
 from synth.compare import Condition, class_counts, distribution, drill_down, rows_of_value
-from synth.diversity import diversity_table
-from synth.fidelity import fidelity_report
 from synth.figures import dcr_figure, distribution_figure
 from synth.kinds import ColumnKind
-from synth.privacy import privacy_report
 from synth.samplers import SAMPLERS
+from synth.study import HOLDOUT, class_diversity, fidelity_by_method, labelled_tables, privacy_by_method
 
 st.title("3 · Compare")
 plan = require(PLAN, "Generate the rebalanced tables on the Plan step first.", "pages/plan.py")
@@ -23,7 +21,7 @@ schema, column = dataset.schema, plan.column
 labels = {m: SAMPLERS[m].label for m in results}
 
 st.subheader("Rows per value")
-tables = {"original": plan.train, **{labels[m]: r.table for m, r in results.items()}, "holdout (real)": plan.holdout}
+tables = labelled_tables(results, plan.train, plan.holdout)
 st.dataframe(class_counts(tables, column))
 
 values = list(class_counts({"original": plan.train}, column).columns)
@@ -52,7 +50,7 @@ for tab, (method, result) in zip(st.tabs(list(labels.values())), results.items()
 st.subheader(f"Distribution of each column among {focus!r} rows")
 features = [c for c in schema.modelled() if c != column]
 feature = st.selectbox("Column", features, key="compare_feature")
-st.plotly_chart(distribution_figure(distribution(focused, feature, schema, reference="holdout (real)"), feature))
+st.plotly_chart(distribution_figure(distribution(focused, feature, schema, reference=HOLDOUT), feature))
 
 st.subheader(f"Drill down within {focus!r} rows")
 conditions = []
@@ -80,20 +78,15 @@ st.write(
     + (f" that meet the drill-down conditions ({' and '.join(c.describe() for c in conditions)})" if conditions else "")
     + ". Repeated rows lower it; real holdout rows show how varied the class really is."
 )
-st.dataframe(diversity_table(focused, schema, features, reference="holdout (real)", subgroup=conditions).style.format("{:.2f}"))
+st.dataframe(class_diversity(tables, schema, column, focus, conditions).style.format("{:.2f}"))
 
 st.subheader(f"Fidelity of generated {focus!r} rows")
 st.write(
     f"Similarity of each column's distribution to real holdout {focus!r} rows (1 - total variation distance; "
     "1 is identical), and the mean gap in pairwise association (Cramér's V) between columns (0 is identical)."
 )
-real_focus = focused["holdout (real)"]
-fidelity = {}
-for method, result in results.items():
-    generated_focus = rows_of_value(result.new_rows, column, focus)
-    if len(generated_focus) and len(real_focus):
-        key = ("fidelity", dataset.fingerprint, column, focus, method, repr(result.plan.target))
-        fidelity[labels[method]] = cached(key, lambda g=generated_focus: fidelity_report(real_focus, g, schema, column))
+fidelity_key = ("fidelity", dataset.fingerprint, plan.key, focus)
+fidelity = cached(fidelity_key, lambda: fidelity_by_method(results, plan.holdout, schema, column, focus))
 if fidelity:
     summary = {name: {"mean similarity": f.mean_similarity, "dependency gap": f.dependency_gap} for name, f in fidelity.items()}
     st.dataframe(pd.DataFrame(summary).style.format("{:.3f}"))
@@ -109,10 +102,8 @@ st.write(
     "training row. The DCR share is the chance that a generated row is nearer to training than a real holdout row "
     "is: about 50% for genuinely new rows, 100% for copies."
 )
-reports = {}
-for method, result in results.items():
-    key = ("privacy", dataset.fingerprint, column, method, result.plan.target.__repr__())
-    reports[labels[method]] = cached(key, lambda r=result: privacy_report(r.new_rows, plan.train, plan.holdout, schema, column))
+privacy_key = ("privacy", dataset.fingerprint, plan.key)
+reports = cached(privacy_key, lambda: privacy_by_method(results, plan.train, plan.holdout, schema, column))
 st.dataframe(
     {
         name: {

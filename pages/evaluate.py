@@ -3,11 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from pages.state import EVALUATIONS, PLAN, RESULTS, cached, progress_callback, require
+from pages.state import DATASET, EVALUATIONS, FAILURES, PLAN, REPORT, RESULTS, cached, progress_callback, require
 from synth.evaluate import RECIPE_TEXT, evaluate
 from synth.figures import pr_figure, probability_figure, roc_figure
 from synth.plan import value_counts
+from synth.report import build_report
 from synth.samplers import SAMPLERS
+from synth.scenarios import ScenarioStore, default_store_path
+from synth.study import make_study
 
 st.title("4 · Evaluate")
 plan = require(PLAN, "Generate the rebalanced tables on the Plan step first.", "pages/plan.py")
@@ -30,7 +33,7 @@ if st.button("Train and score", type="primary"):
             def report(fraction: float, message: str, i: int = i) -> None:
                 progress_callback(bar)((i + fraction) / len(tables), message)
 
-            key = ("evaluate", id(table), len(table), column, positive, seeds, name)
+            key = ("evaluate", st.session_state[DATASET].fingerprint, plan.key, name, positive, seeds)
             evaluations[name] = cached(
                 key,
                 lambda t=table, n=name: evaluate(
@@ -65,3 +68,30 @@ if evaluations:
     st.subheader("Predicted probabilities per true class")
     for tab, evaluation in zip(st.tabs(list(evaluations)), evaluations.values(), strict=True):
         tab.plotly_chart(probability_figure(evaluation, positive), key=f"proba_{evaluation.name}")
+
+    st.subheader("Stakeholder report")
+    st.write(
+        "One self-contained HTML file (opens offline): data, plan, metrics and curves, privacy, fidelity, diversity and saved what-if scenarios."
+    )
+    if st.button("Prepare the report"):
+        dataset = st.session_state[DATASET]
+        with st.spinner("Assessing privacy, fidelity and diversity…"):
+            study = cached(
+                ("study", dataset.fingerprint, plan.key, positive, seeds),
+                lambda: make_study(
+                    dataset.name,
+                    dataset.schema,
+                    plan.rebalance_plan,
+                    positive,
+                    plan.holdout_note,
+                    plan.train,
+                    plan.holdout,
+                    results,
+                    st.session_state.get(FAILURES, {}),
+                    evaluations,
+                ),
+            )
+        scenarios = ScenarioStore(st.session_state.get("scenario_db", default_store_path())).scenarios()
+        st.session_state[REPORT] = build_report(study, scenarios)
+    if REPORT in st.session_state:
+        st.download_button("Download report (HTML)", st.session_state[REPORT].encode(), "rebalance-report.html", "text/html")

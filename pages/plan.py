@@ -111,7 +111,7 @@ if st.button("Generate", type="primary", disabled=not methods):
                     expanded=False,
                 )
     st.session_state[PLAN] = PlanChoice(
-        column, tuple(shares.items()), str(mode), rows, tuple(methods), train, holdout, holdout_note
+        column, tuple(shares.items()), str(mode), rows, tuple(methods), plan, train, holdout, holdout_note
     )
     st.session_state[RESULTS] = results
     st.session_state[FAILURES] = failures

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from synth.kinds import Schema
+from synth.plan import RebalancePlan
 
 DATASET = "dataset"  # Dataset below
 PLAN = "plan"  # PlanChoice below
@@ -22,6 +23,7 @@ RESULTS = "results"  # {method: Rebalanced}
 FAILURES = "failures"  # {method: message}
 EVALUATIONS = "evaluations"  # {name: Evaluation}
 WHATIF = "whatif"  # the last what-if run: settings, Simulation, KPI table, dataset name
+REPORT = "report_html"  # the last prepared stakeholder report
 CACHE = "cache"  # {key: value}
 
 
@@ -46,9 +48,15 @@ class PlanChoice:
     mode: str
     rows: int | None
     methods: tuple[str, ...]
+    rebalance_plan: RebalancePlan
     train: pd.DataFrame
     holdout: pd.DataFrame
     holdout_note: str
+
+    @property
+    def key(self) -> tuple:
+        """What identifies the generated outputs, for caching work derived from them."""
+        return (self.column, self.shares, self.mode, self.rows, self.methods, len(self.train))
 
 
 def fingerprint(table: pd.DataFrame) -> str:
@@ -98,5 +106,5 @@ def make_dataset(
 
 def forget_results() -> None:
     """Drop every downstream result when the data or the plan changes."""
-    for key in (PLAN, RESULTS, FAILURES, EVALUATIONS, WHATIF):
+    for key in (PLAN, RESULTS, FAILURES, EVALUATIONS, WHATIF, REPORT):
         st.session_state.pop(key, None)

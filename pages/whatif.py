@@ -12,6 +12,7 @@ from synth.io import parse_table
 from synth.kinds import ColumnKind
 from synth.kpis import Aggregate, Kpi, compare_kpis, default_kpis
 from synth.plan import value_counts
+from synth.report import build_report
 from synth.scenarios import SavedScenario, ScenarioStore, default_store_path, side_by_side
 from synth.whatif import Grouping, complete_rows, default_buckets, parse_buckets, simulate
 
@@ -159,6 +160,13 @@ else:
             st.caption(
                 f"**{scenario.name}** on {scenario.dataset}: {scenario.settings['column']} → {scenario.settings['shares']}"
             )
+    if picked:
+        st.download_button(
+            "Download these scenarios as a report (HTML)",
+            build_report(None, picked, title=f"What-if scenarios on {dataset.name}").encode(),
+            "what-if-report.html",
+            "text/html",
+        )
     doomed = st.selectbox("Delete a scenario", ["", *names], key="delete_scenario")
     if doomed and st.button(f"Delete {doomed!r}"):
         store.delete(doomed)

@@ -1,4 +1,4 @@
-"""Command line: ``python -m synth rebalance|evaluate|demo ...`` (run with --help for details)."""
+"""Command line: ``python -m synth rebalance|evaluate|report|demo ...`` (run with --help for details)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,17 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from synth.demos import DEMOS, make_demo
 from synth.evaluate import evaluate
 from synth.io import read_table, write_table
 from synth.plan import Mode, match_value, parse_shares, value_counts
 from synth.rebalance import rebalance
+from synth.report import build_report
 from synth.samplers import SAMPLERS
+from synth.scenarios import ScenarioStore
+from synth.study import run_study
 
 
 def _stderr_progress(fraction: float, message: str) -> None:
@@ -56,6 +60,35 @@ def _evaluate(args: argparse.Namespace) -> None:
     print(json.dumps({"train_rows": len(train), "holdout_rows": len(holdout), "seeds": args.seeds, **report}, indent=2))
 
 
+def _report(args: argparse.Namespace) -> None:
+    table = read_table(args.input)
+    holdout = read_table(args.holdout) if args.holdout else None
+    if args.column not in table.columns:
+        raise ValueError(f"There is no column {args.column!r}; the table has {list(table.columns)}.")
+    counts = value_counts(table[args.column])
+    positive = match_value(args.positive, counts) if args.positive else None
+    study = run_study(
+        table,
+        args.column,
+        parse_shares(args.share),
+        positive=positive,
+        methods=args.methods,
+        holdout=holdout,
+        holdout_share=args.holdout_share,
+        seeds=args.seeds,
+        dataset=Path(args.input).name,
+        progress=_stderr_progress,
+    )
+    scenarios = []
+    if args.scenarios:
+        store = ScenarioStore(args.scenarios)
+        if store.notice:
+            print(store.notice, file=sys.stderr)
+        scenarios = store.scenarios()
+    Path(args.output).write_text(build_report(study, scenarios), encoding="utf-8")
+    print(f"Wrote the report to {args.output}", file=sys.stderr)
+
+
 def _demo(args: argparse.Namespace) -> None:
     write_table(make_demo(args.name, seed=args.seed), args.output)
     print(f"Wrote the {args.name!r} demo to {args.output}", file=sys.stderr)
@@ -85,6 +118,19 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--positive", required=True, help="the value counted as the positive class")
     ev.add_argument("--seeds", type=int, default=3, help="split seeds 1..N (default 3)")
     ev.set_defaults(run=_evaluate)
+
+    rep = commands.add_parser("report", help="compare methods on a table and write a self-contained HTML report")
+    rep.add_argument("input", help="CSV or Parquet file")
+    rep.add_argument("--column", required=True)
+    rep.add_argument("--share", action="append", required=True, metavar="VALUE=SHARE")
+    rep.add_argument("--positive", help="the class scored as positive (default: the rarest)")
+    rep.add_argument("--holdout", help="real holdout file (default: split off --holdout-share, stratified)")
+    rep.add_argument("--holdout-share", type=float, default=0.2)
+    rep.add_argument("--methods", nargs="+", choices=list(SAMPLERS), default=["naive", "smote", "synthetic"])
+    rep.add_argument("--seeds", type=int, default=3)
+    rep.add_argument("--scenarios", help="a scenario database to include what-if scenarios from")
+    rep.add_argument("--output", required=True, help="the .html file to write")
+    rep.set_defaults(run=_report)
 
     demo = commands.add_parser("demo", help="write a built-in demo table")
     demo.add_argument("name", choices=list(DEMOS))

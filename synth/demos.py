@@ -107,7 +107,7 @@ def _insurance(rng: np.random.Generator, n: int) -> pd.DataFrame:
     claims = rng.poisson(0.12 * np.exp(risk), n)
     claim_amount = np.where(claims > 0, np.round(rng.lognormal(7.6, 0.8, n) * claims, 2), 0.0)
     tenure = np.clip(rng.exponential(6, n), 0, 40).round().astype(int)
-    churn_logit = -3.3 + 0.6 * (claims > 0) + 0.002 * (premium - 600) - 0.08 * tenure
+    churn_logit = -3.6 + 1.5 * (claims > 0) + 0.003 * (premium - 600) - 0.25 * tenure + 0.8 * (region == "urban")
     churned = np.where(rng.random(n) < _logistic(churn_logit), "yes", "no")
     return pd.DataFrame(
         {

@@ -81,14 +81,25 @@ def probability_figure(evaluation: Evaluation, positive: str) -> go.Figure:
 
 
 def dcr_figure(reports: dict[str, PrivacyReport]) -> go.Figure:
-    """Distance to the closest training row: generated rows of each method vs real holdout rows."""
+    """Share of rows within each distance of the closest training row (cumulative).
+
+    Generated rows of a method that copies sit at 0; new rows follow the real holdout's curve.
+    """
     figure = go.Figure()
     first = next(iter(reports.values()), None)
-    if first is not None:
-        figure.add_histogram(x=first.dcr_holdout, name="real holdout rows", opacity=0.6, histnorm="probability")
-    for name, report in reports.items():
-        figure.add_histogram(x=report.dcr_generated, name=name, opacity=0.6, histnorm="probability")
-    figure.update_layout(barmode="overlay", title="Distance to the closest training row", xaxis_title="distance", **LAYOUT)
+    curves = ([("real holdout rows", first.dcr_holdout)] if first is not None else []) + [
+        (name, report.dcr_generated) for name, report in reports.items()
+    ]
+    for name, distances in curves:
+        ordered = np.sort(distances)
+        figure.add_scatter(x=ordered, y=np.arange(1, len(ordered) + 1) / len(ordered), mode="lines", name=name, line_shape="hv")
+    figure.update_layout(
+        title="Distance to the closest training row",
+        xaxis_title="distance",
+        yaxis_title="share of rows at most this far",
+        yaxis_tickformat=".0%",
+        **LAYOUT,
+    )
     return figure
 
 

@@ -107,6 +107,17 @@ def test_evaluate_scores_every_output_on_the_holdout(walked):
     assert table["AUC-ROC"].str.match(r"0\.\d{3} ± 0\.\d{3}").all()
 
 
+def test_report_is_prepared_from_the_walk(walked, tmp_path, monkeypatch):
+    monkeypatch.setenv("REBALANCE_STUDIO_DB", str(tmp_path / "scenarios.sqlite"))
+    visit(walked, "evaluate")
+    if "evaluations" not in walked.session_state:
+        next(b for b in walked.button if b.label == "Train and score").click().run()
+    next(b for b in walked.button if b.label == "Prepare the report").click().run()
+    assert not walked.exception, walked.exception
+    report = walked.session_state["report_html"]
+    assert "<h2>Model quality on the real holdout</h2>" in report and "Synthetic" in report
+
+
 def test_multi_class_column_starts_from_equal_shares():
     at = start()
     at.selectbox(key="demo_name").select("insurance").run()

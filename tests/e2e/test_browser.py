@@ -72,9 +72,10 @@ def page(server):
         browser.close()
 
 
-def go_to(page, title: str) -> None:
-    page.get_by_role("link", name=title).click()
-    page.get_by_role("heading", name=title).wait_for(timeout=30_000)
+def go_to(page, link: str, heading: str | None = None) -> None:
+    """Click a page in the sidebar and wait for its title (the link's text unless given)."""
+    page.get_by_role("link", name=link).click()
+    page.get_by_role("heading", name=heading or link).wait_for(timeout=30_000)
 
 
 def test_main_walk(page, tmp_path):
@@ -103,5 +104,13 @@ def test_main_walk(page, tmp_path):
     expect(page.get_by_role("heading", name="Holdout metrics")).to_be_visible(timeout=180_000)
     expect(page.locator("[data-testid='stDataFrame']").first).to_be_visible()
     expect(page.get_by_text("Synthetic (AUC").first).to_be_attached(timeout=30_000)
+    page.get_by_role("button", name="Prepare the report").click()
+    expect(page.get_by_role("button", name="Download report (HTML)")).to_be_visible(timeout=120_000)
     page.screenshot(path=str(tmp_path / "evaluate.png"), full_page=True)
+
+    go_to(page, "5 · What-if", "5 · What-if simulation")
+    page.get_by_role("button", name="Use the insurance demo").click()
+    page.get_by_role("button", name="Run scenario").click()
+    expect(page.get_by_role("heading", name="Original vs scenario")).to_be_visible(timeout=120_000)
+    expect(page.get_by_text("Mix of").first).to_be_attached(timeout=30_000)
     assert not page.get_by_text("Traceback").count()

@@ -1,0 +1,86 @@
+"""The stakeholder report: every section, figures embedded once, nothing fetched from outside."""
+
+import re
+
+import pandas as pd
+import pytest
+
+from synth.__main__ import main
+from synth.kpis import ALL
+from synth.report import build_report
+from synth.scenarios import SavedScenario, ScenarioStore
+from synth.study import UNBALANCED, run_study
+
+
+@pytest.fixture(scope="module")
+def study(patients):
+    return run_study(patients, "variant", {"Variant X": 0.5}, seeds=1, dataset="patients demo")
+
+
+def external_references(text: str) -> list[str]:
+    """src/href attributes pointing off the page, outside the embedded plotly.js source."""
+    tags_only = re.sub(r"(<script[^>]*>).*?</script>", r"\1", text, flags=re.DOTALL)
+    return re.findall(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//[^"'\s>]+""", tags_only)
+
+
+def test_study_has_every_part(study):
+    assert set(study.results) == {"naive", "smote", "synthetic"}
+    assert next(iter(study.evaluations)) == UNBALANCED
+    assert set(study.assessment.privacy) == {"Naive oversampling", "SMOTE-NC", "Synthetic"}
+    assert study.assessment.diversity.shape[1] == 5
+    assert study.plan.target["Variant X"] == study.plan.target["Other"]
+
+
+def test_report_is_self_contained(study):
+    scenario = SavedScenario(
+        "younger",
+        "insurance",
+        {"column": "age", "shares": {"18-29": 0.5}, "rows": 100},
+        pd.DataFrame(
+            {"kpi": ["rows"], "group": [ALL], "original": [100.0], "scenario": [100.0], "delta": [0.0], "delta %": [0.0]}
+        ),
+    )
+    text = build_report(study, [scenario])
+    for heading in (
+        "Data",
+        "Rebalance plan",
+        "Model quality on the real holdout",
+        "Privacy",
+        "Fidelity",
+        "Diversity",
+        "What-if scenarios",
+    ):
+        assert f"<h2>{heading}</h2>" in text
+    assert text.count("plotly.js v") == 1  # the library is embedded once
+    assert text.count('class="plotly-graph-div"') == 5
+    assert external_references(text) == []
+    assert "younger" in text and "Synthetic" in text
+
+
+def test_report_needs_something_to_show():
+    with pytest.raises(ValueError, match="Nothing to report"):
+        build_report(None, [])
+
+
+def test_cli_report_with_scenarios(tmp_path, patients):
+    data = tmp_path / "patients.csv"
+    patients.to_csv(data, index=False)
+    db = tmp_path / "scenarios.sqlite"
+    ScenarioStore(db)  # an empty store is fine
+    out = tmp_path / "report.html"
+    args = [
+        "report",
+        str(data),
+        "--column",
+        "variant",
+        "--share",
+        "Variant X=0.5",
+        "--seeds",
+        "1",
+        "--methods",
+        "naive",
+        "synthetic",
+    ]
+    assert main([*args, "--scenarios", str(db), "--output", str(out)]) == 0
+    text = out.read_text()
+    assert "<h2>Privacy</h2>" in text and "SMOTE-NC" not in text and external_references(text) == []
