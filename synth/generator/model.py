@@ -27,9 +27,9 @@ POOL_MASS = 0.999
 # sampling): a linear score extrapolates, and uncapped, a few extreme rows (a 99,999 capital
 # gain) would anchor most generated rows.
 TRUNCATE_TOP = 0.002
-# Share of generated rows anchored on the class's own real rows, so its own signal survives
-# next to what it borrows from the re-weighted table.
-REAL_ANCHOR_SHARE = 0.3
+# A class with n real rows anchors n / (n + REAL_ANCHOR_ROWS) of its generated rows on them: a
+# rare class (29 rows: 30%) borrows most rows from the re-weighted table, a common one trusts its own.
+REAL_ANCHOR_ROWS = 70.0
 # Neighbour search is quadratic in the pool; a uniform subsample keeps the weighted distribution
 # (anchors are still drawn by weight inside it) and caps the cost on 100k+ row tables.
 MAX_POOL = 20_000
@@ -54,14 +54,14 @@ class SyntheticGenerator:
         self,
         neighbours: int = 5,
         prior_weight: float = PRIOR_WEIGHT,
-        real_anchor_share: float = REAL_ANCHOR_SHARE,
+        real_anchor_rows: float = REAL_ANCHOR_ROWS,
         truncate_top: float = TRUNCATE_TOP,
         strict_min_rows: int | None = None,
         random_state: int = 0,
     ) -> None:
         self.neighbours = neighbours
         self.prior_weight = prior_weight
-        self.real_anchor_share = real_anchor_share
+        self.real_anchor_rows = real_anchor_rows
         self.truncate_top = truncate_top
         self.strict_min_rows = strict_min_rows
         self.random_state = random_state
@@ -149,8 +149,8 @@ class SyntheticGenerator:
         rng: np.random.Generator,
     ) -> pd.DataFrame:
         anchors = rng.choice(len(pool), size=n, p=pool_weights)
-        if len(own) and self.real_anchor_share > 0:
-            real = rng.random(n) < self.real_anchor_share
+        if len(own):
+            real = rng.random(n) < len(own) / (len(own) + self.real_anchor_rows)
             anchors[real] = rng.choice(own, size=int(real.sum()))
         unique, inverse = np.unique(anchors, return_inverse=True)
         near = neighbour_table(self.points_[pool], self.points_[pool[unique]], self.neighbours)
