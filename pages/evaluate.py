@@ -1,10 +1,9 @@
 """Step 4: LightGBM on each output and on the untouched data, scored on the real holdout."""
 
-import pandas as pd
 import streamlit as st
 
 from pages.state import DATASET, EVALUATIONS, FAILURES, PLAN, REPORT, RESULTS, cached, progress_callback, require
-from synth.evaluate import RECIPE_TEXT, evaluate
+from synth.evaluate import RECIPE_TEXT, evaluate, metrics_frame
 from synth.figures import pr_figure, probability_figure, roc_figure
 from synth.plan import value_counts
 from synth.report import build_report
@@ -48,20 +47,9 @@ if st.button("Train and score", type="primary"):
 
 evaluations = st.session_state.get(EVALUATIONS)
 if evaluations:
-    rows = []
-    for name, evaluation in evaluations.items():
-        s = evaluation.summary()
-        rows.append(
-            {
-                "training data": name,
-                "AUC-ROC": f"{s['auc_roc_mean']:.3f} ± {s['auc_roc_std']:.3f}",
-                "AUC-PR": f"{s['auc_pr_mean']:.3f} ± {s['auc_pr_std']:.3f}",
-                "F1 (macro)": f"{s['f1_macro_mean']:.3f} ± {s['f1_macro_std']:.3f}",
-            }
-        )
     st.subheader("Holdout metrics")
     st.caption(f"{len(plan.holdout):,} real holdout rows; mean ± std over {len(next(iter(evaluations.values())).runs)} seeds.")
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    st.dataframe(metrics_frame(evaluations), hide_index=True)
     left, right = st.columns(2)
     left.plotly_chart(roc_figure(list(evaluations.values())))
     right.plotly_chart(pr_figure(list(evaluations.values())))

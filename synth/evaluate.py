@@ -6,7 +6,7 @@ rebalancing method is judged by, so it lives in one place and never sees synthet
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import lightgbm as lgb
@@ -156,3 +156,19 @@ def evaluate(
             progress(i / len(seeds), f"{name}: training LightGBM, seed {seed}")
         runs.append(score_once(train, holdout, column, positive, seed))
     return Evaluation(name=name, runs=tuple(runs), truth=truth)
+
+
+def metrics_frame(evaluations: Mapping[str, Evaluation]) -> pd.DataFrame:
+    """One row per training table: each metric as 'mean ± std' over the seeds."""
+    rows = []
+    for name, evaluation in evaluations.items():
+        s = evaluation.summary()
+        rows.append(
+            {
+                "training data": name,
+                "AUC-ROC": f"{s['auc_roc_mean']:.3f} ± {s['auc_roc_std']:.3f}",
+                "AUC-PR": f"{s['auc_pr_mean']:.3f} ± {s['auc_pr_std']:.3f}",
+                "F1 (macro)": f"{s['f1_macro_mean']:.3f} ± {s['f1_macro_std']:.3f}",
+            }
+        )
+    return pd.DataFrame(rows)

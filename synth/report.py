@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import plotly.graph_objects as go
 
-from synth.evaluate import RECIPE_TEXT
+from synth.evaluate import RECIPE_TEXT, metrics_frame
 from synth.figures import dcr_figure, kpi_figure, plan_figure, pr_figure, roc_figure
 from synth.scenarios import SavedScenario, side_by_side
 from synth.study import Study
@@ -43,21 +43,6 @@ class _Figures:
 
 def _table(frame: pd.DataFrame, floatfmt: str = "{:.3f}", index: bool = False) -> str:
     return frame.to_html(index=index, float_format=floatfmt.format, border=0, na_rep="", escape=True)
-
-
-def _metrics(study: Study) -> pd.DataFrame:
-    rows = []
-    for name, evaluation in study.evaluations.items():
-        s = evaluation.summary()
-        rows.append(
-            {
-                "training data": name,
-                "AUC-ROC": f"{s['auc_roc_mean']:.3f} ± {s['auc_roc_std']:.3f}",
-                "AUC-PR": f"{s['auc_pr_mean']:.3f} ± {s['auc_pr_std']:.3f}",
-                "F1 (macro)": f"{s['f1_macro_mean']:.3f} ± {s['f1_macro_std']:.3f}",
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 def _study_sections(study: Study, figure: _Figures) -> list[str]:
@@ -97,7 +82,7 @@ def _study_sections(study: Study, figure: _Figures) -> list[str]:
         "<h2>Model quality on the real holdout</h2>",
         f"<p class='note'>{e(RECIPE_TEXT)} Mean ± std over {len(first.runs)} seeds; positive class "
         f"<b>{e(study.positive)}</b>.</p>",
-        _table(_metrics(study)),
+        _table(metrics_frame(study.evaluations)),
         figure(roc_figure(list(study.evaluations.values()))),
         figure(pr_figure(list(study.evaluations.values()))),
         "<h2>Privacy</h2>",
