@@ -3,7 +3,7 @@
     python -m benchmarks.scale [--rows 10000 30000 100000 300000] [--methods naive smote synthetic]
 
 Tables are the built-in fraud demo (mixed types, ~1% fraud) at each size, rebalanced to 50:50
-(hybrid). Each run happens in a fresh child process; memory is the child's peak resident size
+(hybrid; "synthetic-full" generates as many rows as the input, both classes). Each run happens in a fresh child process; memory is the child's peak resident size
 above what it held before rebalancing. Compare ratios within one run: machines here are shared.
 """
 
@@ -30,7 +30,8 @@ def _measure(rows: int, method: str, queue: multiprocessing.Queue) -> None:
     table = make_demo("fraud", seed=0, rows=rows)
     before = _resident_mb()
     started = time.perf_counter()
-    result = rebalance(table, "fraud", {"fraud": 0.5}, method=method)
+    full = method == "synthetic-full"
+    result = rebalance(table, "fraud", {"fraud": 0.5}, method="synthetic" if full else method, mode="full" if full else "hybrid")
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     queue.put(
@@ -57,7 +58,7 @@ def measure(rows: int, method: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", nargs="+", type=int, default=[10_000, 30_000, 100_000, 300_000])
-    parser.add_argument("--methods", nargs="+", default=["naive", "smote", "synthetic"])
+    parser.add_argument("--methods", nargs="+", default=["naive", "smote", "synthetic", "synthetic-full"])
     args = parser.parse_args()
     records = []
     for rows in args.rows:

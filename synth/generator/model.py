@@ -121,10 +121,10 @@ class SyntheticGenerator:
         if self.strict_min_rows is not None and len(own_rows) >= self.strict_min_rows:
             pool = own_rows  # what-if groups: a 30-44 year old must stay 30-44
         else:
-            pool = _heaviest(weights, POOL_MASS, minimum=min(len(weights), self.neighbours + 1))
+            heaviest = _heaviest(weights, POOL_MASS, minimum=min(len(weights), self.neighbours + 1))
+            pool = np.union1d(heaviest, own_rows)
         if len(pool) > MAX_POOL:
             pool = np.sort(rng.choice(pool, size=MAX_POOL, replace=False))
-        pool = np.union1d(pool, own_rows)
         pool_weights = weights[pool] / weights[pool].sum()
         own = np.flatnonzero(self.labels_[pool] == value)
         rows = self._blend(value, n, pool, pool_weights, own, rng)
