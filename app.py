@@ -2,16 +2,14 @@
 
 import streamlit as st
 
-from pages.state import DATASET, make_dataset
-from synth.demos import DEMOS, make_demo
+from pages.state import DATASET, demo_dataset
 
 DEFAULT_DEMO = "patients"
 
 st.set_page_config(page_title="Rebalance Studio", page_icon=":material/balance:", layout="wide")
 
 if DATASET not in st.session_state:
-    demo = DEMOS[DEFAULT_DEMO]
-    st.session_state[DATASET] = make_dataset(f"Demo: {demo.title}", make_demo(DEFAULT_DEMO))
+    st.session_state[DATASET] = demo_dataset(DEFAULT_DEMO)
 
 navigation = st.navigation(
     [

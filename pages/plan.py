@@ -4,7 +4,6 @@ import pandas as pd
 import streamlit as st
 
 from pages.state import DATASET, FAILURES, PLAN, RESULTS, PlanChoice, cached, forget_results, progress_callback
-from synth.demos import DEMOS
 from synth.figures import plan_figure
 from synth.holdout import split_holdout
 from synth.kinds import ColumnKind
@@ -21,8 +20,8 @@ if not candidates:
     st.error("No categorical column with at least two values. Mark the column to rebalance as categorical on the Data step.")
     st.page_link("pages/data.py", label="Back to Data", icon=":material/arrow_back:")
     st.stop()
-demo_columns = [d.column for d in DEMOS.values() if dataset.name == f"Demo: {d.title}"]
-default = demo_columns[0] if demo_columns else min(candidates, key=lambda c: min(value_counts(table[c]).values()) / len(table))
+rarest_first = min(candidates, key=lambda c: min(value_counts(table[c]).values()) / len(table))
+default = dataset.column_hint if dataset.column_hint in candidates else rarest_first
 column = st.selectbox("Column to rebalance", candidates, index=candidates.index(default), key=f"column_{dataset.fingerprint}")
 
 try:

@@ -14,7 +14,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from synth.kinds import Schema
+from synth.demos import DEMOS, make_demo
+from synth.kinds import Schema, detect_schema
 from synth.plan import RebalancePlan
 
 DATASET = "dataset"  # Dataset below
@@ -37,6 +38,7 @@ class Dataset:
     holdout_file: pd.DataFrame | None
     holdout_share: float
     fingerprint: str
+    column_hint: str | None = None  # the column a demo is about, preselected on the Plan step
 
 
 @dataclass(frozen=True)
@@ -91,17 +93,15 @@ def require(key: str, message: str, page: str) -> Any:
     return st.session_state[key]
 
 
-def make_dataset(
-    name: str,
-    table: pd.DataFrame,
-    holdout_file: pd.DataFrame | None = None,
-    holdout_share: float = 0.2,
-    schema: Schema | None = None,
-) -> Dataset:
-    """A Dataset with detected column kinds unless ``schema`` is given."""
-    from synth.kinds import detect_schema
+def make_dataset(name: str, table: pd.DataFrame, column_hint: str | None = None) -> Dataset:
+    """A Dataset with detected column kinds and the default 20% holdout split."""
+    return Dataset(name, table, detect_schema(table), None, 0.2, fingerprint(table), column_hint)
 
-    return Dataset(name, table, schema or detect_schema(table), holdout_file, holdout_share, fingerprint(table))
+
+def demo_dataset(name: str) -> Dataset:
+    """The built-in demo called ``name``, with its rare-class column preselected."""
+    demo = DEMOS[name]
+    return make_dataset(f"Demo: {demo.title}", make_demo(name), demo.column)
 
 
 def forget_results() -> None:

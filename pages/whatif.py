@@ -5,8 +5,7 @@ import time
 import pandas as pd
 import streamlit as st
 
-from pages.state import DATASET, WHATIF, forget_results, make_dataset, progress_callback
-from synth.demos import DEMOS, make_demo
+from pages.state import DATASET, WHATIF, demo_dataset, forget_results, progress_callback
 from synth.figures import kpi_figure, mix_figure
 from synth.io import parse_table
 from synth.kinds import ColumnKind
@@ -23,7 +22,7 @@ st.write(
 )
 if st.button("Use the insurance demo"):
     forget_results()
-    st.session_state[DATASET] = make_dataset(f"Demo: {DEMOS['insurance'].title}", make_demo("insurance"))
+    st.session_state[DATASET] = demo_dataset("insurance")
     st.rerun()
 
 dataset = st.session_state[DATASET]
