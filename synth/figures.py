@@ -81,23 +81,26 @@ def probability_figure(evaluation: Evaluation, positive: str) -> go.Figure:
 
 
 def dcr_figure(reports: dict[str, PrivacyReport]) -> go.Figure:
-    """Share of rows within each distance of the closest training row (cumulative).
+    """Histogram of the distance to the closest training row: each method's rows vs real holdout rows.
 
-    Generated rows of a method that copies sit at 0; new rows follow the real holdout's curve.
+    Copies pile up at 0; rows as new as fresh records follow the holdout's shape. The count axis
+    is logarithmic so a method with every row at 0 does not flatten the others.
     """
     figure = go.Figure()
     first = next(iter(reports.values()), None)
-    curves = ([("real holdout rows", first.dcr_holdout)] if first is not None else []) + [
-        (name, report.dcr_generated) for name, report in reports.items()
-    ]
+    if first is None:
+        return figure
+    curves = [("real holdout rows", first.dcr_holdout)] + [(name, r.dcr_generated) for name, r in reports.items()]
+    top = float(max(np.quantile(d, 0.99) for _, d in curves)) or 1.0
+    bins = {"start": 0.0, "end": top, "size": top / 40}
     for name, distances in curves:
-        ordered = np.sort(distances)
-        figure.add_scatter(x=ordered, y=np.arange(1, len(ordered) + 1) / len(ordered), mode="lines", name=name, line_shape="hv")
+        figure.add_histogram(x=np.minimum(distances, top), name=name, xbins=bins, histnorm="percent", opacity=0.55)
     figure.update_layout(
         title="Distance to the closest training row",
-        xaxis_title="distance",
-        yaxis_title="share of rows at most this far",
-        yaxis_tickformat=".0%",
+        xaxis_title="distance (largest 1% shown at the right edge)",
+        yaxis_title="% of rows",
+        yaxis_type="log",
+        barmode="overlay",
         **LAYOUT,
     )
     return figure

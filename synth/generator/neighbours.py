@@ -53,10 +53,12 @@ def blend_rows(
 
 def restore_dtype(values: np.ndarray, like: pd.Series) -> pd.Series:
     """Floats back in the original column's dtype: whole numbers stay whole, dates stay dates."""
-    if pd.api.types.is_datetime64_any_dtype(like):
-        stamps = pd.to_datetime(np.round(values * 86_400e9), unit="ns")
-        return pd.Series(stamps).astype(like.dtype)
     known = as_numbers(like)
+    if pd.api.types.is_datetime64_any_dtype(like):
+        finite = known[np.isfinite(known)]
+        unit = 1.0 if len(finite) and np.all(np.mod(finite, 1) == 0) else 1 / 86_400  # whole days, else seconds
+        days = np.round(values / unit) * unit
+        return pd.Series(pd.to_datetime(np.round(days * 86_400e9), unit="ns")).astype(like.dtype)
     if np.isfinite(known).any():
         values = np.clip(values, np.nanmin(known), np.nanmax(known))
     if pd.api.types.is_integer_dtype(like):

@@ -25,6 +25,7 @@ def test_values_stay_plausible(fitted, patients):
     assert rows["age"].between(patients["age"].min(), patients["age"].max()).all()
     assert (rows["age"] % 1 == 0).all()
     assert rows["admitted"].between(patients["admitted"].min(), patients["admitted"].max()).all()
+    assert (rows["admitted"].dt.normalize() == rows["admitted"]).all()  # dates stay dates, no clock times
     assert set(rows["region"]).issubset(set(patients["region"]))
 
 
@@ -81,3 +82,13 @@ def test_scales_to_many_columns():
     rows = SyntheticGenerator().fit(table, detect_schema(table), "label").sample({"rare": 1000})
     assert rows.shape == (1000, 56)
     assert rows["n0"].mean() > table["n0"].mean() + 1
+
+
+@pytest.mark.parametrize("rare_rows", [1, 5, 19])
+def test_extreme_imbalance(patients, rare_rows):
+    common = patients[patients["variant"] == "Other"]
+    table = pd.concat([common, patients[patients["variant"] == "Variant X"].head(rare_rows)], ignore_index=True)
+    generator = SyntheticGenerator(random_state=0).fit(table, detect_schema(table), "variant")
+    rows = generator.sample({"Variant X": len(common)})
+    assert len(rows) == len(common) and rows["variant"].eq("Variant X").all()
+    assert exact_copy_share(rows, table, generator.features()) == 0.0
