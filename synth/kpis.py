@@ -101,9 +101,11 @@ def compare_kpis(original: pd.DataFrame, scenario: pd.DataFrame, kpis: Sequence[
 
 
 def default_kpis(table: pd.DataFrame, numeric: Sequence[str], categorical: Sequence[str]) -> list[Kpi]:
-    """A starting set: row count, the mean of the first numbers, the share of a rare category."""
+    """A starting set: row count, the mean of the two most varied numbers (amounts rather than
+    codes or ages), the share of a binary column's rarer value."""
     kpis = [Kpi("rows", Aggregate.COUNT)]
-    kpis += [Kpi(f"mean {c}", Aggregate.MEAN, c) for c in list(numeric)[:2]]
+    varied = sorted(numeric, key=lambda c: table[c].nunique(), reverse=True)[:2]
+    kpis += [Kpi(f"mean {c}", Aggregate.MEAN, c) for c in varied]
     for column in categorical:
         counts = table[column].astype("string").value_counts()
         if len(counts) == 2:
