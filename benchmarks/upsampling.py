@@ -138,11 +138,16 @@ def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     results.to_csv(RESULTS / "upsampling-runs.csv", index=False)
     figures(results)
-    table = results.pivot_table(
-        index=["dataset", "classifier", "fraction", "minority rows"], columns="method", values="AUC-ROC", aggfunc="mean"
-    )
-    table = table.reset_index().groupby(["dataset", "classifier", "fraction"], as_index=False).mean()
-    save(table[["dataset", "classifier", "fraction", "minority rows", "unbalanced", *METHODS]], "upsampling")
+    save(summarize(results), "upsampling")
+
+
+def summarize(results: pd.DataFrame) -> pd.DataFrame:
+    """Mean AUC-ROC over folds: one row per dataset, classifier and fraction, one column per method."""
+    table = results.pivot_table(index=["dataset", "classifier", "fraction"], columns="method", values="AUC-ROC", aggfunc="mean")
+    table["minority rows"] = results.groupby(["dataset", "classifier", "fraction"])["minority rows"].mean().round().astype(int)
+    table = table.reset_index()
+    table["fraction"] = table["fraction"].map(lambda f: f"{f:.2%}")
+    return table[["dataset", "classifier", "fraction", "minority rows", "unbalanced", *METHODS]]
 
 
 if __name__ == "__main__":
