@@ -20,7 +20,15 @@ if not candidates:
     st.error("No categorical column with at least two values. Mark the column to rebalance as categorical on the Data step.")
     st.page_link("pages/data.py", label="Back to Data", icon=":material/arrow_back:")
     st.stop()
-rarest_first = min(candidates, key=lambda c: min(value_counts(table[c]).values()) / len(table))
+
+
+def _rarity(name: str) -> tuple[bool, float]:
+    """Columns whose rarest value has at least two rows first, then the most imbalanced."""
+    smallest = min(value_counts(table[name]).values())
+    return smallest < 2, smallest / len(table)
+
+
+rarest_first = min(candidates, key=_rarity)
 default = dataset.column_hint if dataset.column_hint in candidates else rarest_first
 column = st.selectbox("Column to rebalance", candidates, index=candidates.index(default), key=f"column_{dataset.fingerprint}")
 
@@ -81,9 +89,8 @@ try:
 except ValueError as error:
     st.error(str(error))
     st.stop()
-left, right = st.columns([2, 3])
-left.dataframe(plan.to_frame().style.format({"share now": "{:.1%}", "share after": "{:.1%}"}), hide_index=True)
-right.plotly_chart(plan_figure(plan))
+st.dataframe(plan.to_frame().style.format({"share now": "{:.1%}", "share after": "{:.1%}"}), hide_index=True)
+st.plotly_chart(plan_figure(plan))
 
 if st.button("Generate", type="primary", disabled=not methods):
     forget_results()
