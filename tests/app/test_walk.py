@@ -138,6 +138,7 @@ def test_a_column_with_one_minority_row_is_handled_without_a_traceback(patients)
     at.session_state[DATASET] = make_dataset("one rare row", table)
     at.run()
     visit(at, "plan")
+    at.selectbox[0].select("variant").run()
     at.button[0].click().run()
     assert not at.exception
     assert any("SMOTE needs at least 2 rows" in e for e in texts(at, "error"))
