@@ -80,6 +80,19 @@ methods = st.multiselect(
     format_func=lambda m: SAMPLERS[m].label,
     key=f"methods_{mode}",
 )
+guard = 0.0
+if "synthetic" in methods:
+    guard = st.slider(
+        "Privacy guard for synthetic rows",
+        0.0,
+        0.5,
+        0.0,
+        0.05,
+        help="Regenerate synthetic rows that come nearer to a real record than this share of real records come to "
+        "each other. 0 refuses exact copies only; 0.3 makes generated rows about as far from real ones as fresh "
+        "records are, at a small cost in accuracy.",
+        key="privacy_guard",
+    )
 with st.expander("What each method does"):
     for name in available:
         st.markdown(f"**{SAMPLERS[name].label}**: {SAMPLERS[name].description}")
@@ -98,12 +111,31 @@ if st.button("Generate", type="primary", disabled=not methods):
     for method in methods:
         with st.status(f"{SAMPLERS[method].label}…", expanded=True) as status:
             bar = st.progress(0.0)
-            key = ("rebalance", dataset.fingerprint, hash(schema), column, tuple(sorted(shares.items())), mode, rows, method)
+            method_guard = guard if method == "synthetic" else 0.0
+            key = (
+                "rebalance",
+                dataset.fingerprint,
+                hash(schema),
+                column,
+                tuple(sorted(shares.items())),
+                mode,
+                rows,
+                method,
+                method_guard,
+            )
             try:
                 results[method] = cached(
                     key,
-                    lambda m=method, bar=bar: rebalance(
-                        train, column, shares, method=m, mode=mode, rows=rows, schema=schema, progress=progress_callback(bar)
+                    lambda m=method, bar=bar, g=method_guard: rebalance(
+                        train,
+                        column,
+                        shares,
+                        method=m,
+                        mode=mode,
+                        rows=rows,
+                        schema=schema,
+                        progress=progress_callback(bar),
+                        privacy_guard=g,
                     ),
                 )
             except ValueError as error:
@@ -117,7 +149,7 @@ if st.button("Generate", type="primary", disabled=not methods):
                     expanded=False,
                 )
     st.session_state[PLAN] = PlanChoice(
-        column, tuple(shares.items()), str(mode), rows, tuple(methods), plan, train, holdout, holdout_note
+        column, tuple(shares.items()), str(mode), rows, tuple(methods), guard, plan, train, holdout, holdout_note
     )
     st.session_state[RESULTS] = results
     st.session_state[FAILURES] = failures

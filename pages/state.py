@@ -50,6 +50,7 @@ class PlanChoice:
     mode: str
     rows: int | None
     methods: tuple[str, ...]
+    privacy_guard: float
     rebalance_plan: RebalancePlan
     train: pd.DataFrame
     holdout: pd.DataFrame
@@ -58,7 +59,7 @@ class PlanChoice:
     @property
     def key(self) -> tuple:
         """What identifies the generated outputs, for caching work derived from them."""
-        return (self.column, self.shares, self.mode, self.rows, self.methods, len(self.train))
+        return (self.column, self.shares, self.mode, self.rows, self.methods, self.privacy_guard, len(self.train))
 
 
 def fingerprint(table: pd.DataFrame) -> str:

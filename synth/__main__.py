@@ -34,6 +34,7 @@ def _rebalance(args: argparse.Namespace) -> None:
         rows=args.rows,
         seed=args.seed,
         progress=_stderr_progress,
+        privacy_guard=args.privacy_guard,
     )
     write_table(result.table, args.output)
     counts = value_counts(result.table[args.column])
@@ -108,6 +109,14 @@ def _parser() -> argparse.ArgumentParser:
     reb.add_argument("--mode", choices=[m.value for m in Mode], default=Mode.HYBRID.value)
     reb.add_argument("--rows", type=int, help="rows to generate in full mode (default: as many as the input)")
     reb.add_argument("--seed", type=int, default=0)
+    reb.add_argument(
+        "--privacy-guard",
+        type=float,
+        default=0.0,
+        metavar="Q",
+        help="synthetic only: regenerate rows nearer to a real row than the Q-quantile (0-0.5) of real rows' "
+        "distances to each other; 0.3 makes generated rows about as far from real ones as fresh records",
+    )
     reb.add_argument("--output", required=True, help="CSV or Parquet file to write")
     reb.set_defaults(run=_rebalance)
 

@@ -1,7 +1,7 @@
 """Turn mixed-type feature columns into numbers, one way per purpose.
 
 ``linear_features`` feeds the class model (one-hot categories, standardised numbers, missing
-flags); ``distance_features`` places rows in a space where one differing category weighs as much
+flags); ``DistanceEncoder`` places rows in a space where one differing category weighs as much
 as the whole range of a number, so "nearest rows" means alike in every column.
 """
 
@@ -93,8 +93,3 @@ class DistanceEncoder:
         if not blocks:
             return np.zeros((len(table), 1), dtype=np.float32)
         return np.hstack(blocks)
-
-
-def distance_features(table: pd.DataFrame, categorical: list[str], numeric: list[str]) -> np.ndarray:
-    """``table`` encoded on its own scale (see ``DistanceEncoder``)."""
-    return DistanceEncoder(categorical, numeric).fit(table).transform(table)

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sklearn.neighbors import NearestNeighbors
 
 from synth.encoding import DistanceEncoder, feature_kinds
+from synth.generator.neighbours import neighbour_distances
 from synth.kinds import Schema
 
 DCR_SAMPLE = 2_000
@@ -41,12 +41,6 @@ def exact_copy_share(generated: pd.DataFrame, training: pd.DataFrame, columns: l
     if len(generated) == 0:
         return 0.0
     return float(np.isin(row_keys(generated, columns), row_keys(training, columns)).mean())
-
-
-def _nearest(points: np.ndarray, queries: np.ndarray) -> np.ndarray:
-    finder = NearestNeighbors(n_neighbors=1, algorithm="brute").fit(points)
-    distances, _ = finder.kneighbors(queries)
-    return distances[:, 0]
 
 
 def closer_share(generated: np.ndarray, holdout: np.ndarray) -> float:
@@ -81,8 +75,8 @@ def privacy_report(
 
     encoder = DistanceEncoder(categorical, numeric).fit(training)
     train_points = encoder.transform(training)
-    to_train = _nearest(train_points, encoder.transform(sample(generated, DCR_SAMPLE)))
-    holdout_to_train = _nearest(train_points, encoder.transform(sample(holdout, DCR_SAMPLE)))
+    to_train = neighbour_distances(train_points, encoder.transform(sample(generated, DCR_SAMPLE)))
+    holdout_to_train = neighbour_distances(train_points, encoder.transform(sample(holdout, DCR_SAMPLE)))
     return PrivacyReport(
         exact_copy_share=exact_copy_share(generated, training, columns),
         dcr_generated_median=float(np.median(to_train)),

@@ -56,8 +56,11 @@ def rebalance(
     seed: int = 0,
     schema: Schema | None = None,
     progress: Progress | None = None,
+    privacy_guard: float = 0.0,
 ) -> Rebalanced:
     """Rebalance ``column`` of ``table`` to ``shares`` with ``method``.
+
+    ``privacy_guard`` (synthetic only, 0-0.5) trades a little accuracy for rows further from real ones.
 
     >>> out = rebalance(adult, "income", {">50K": 0.5}, method="synthetic")  # doctest: +SKIP
     """
@@ -68,7 +71,7 @@ def rebalance(
     if method in SAMPLERS and mode is Mode.FULL and not SAMPLERS[method].supports_full:
         raise ValueError(f"--mode full needs a generator; {method!r} can only add rows to the real ones (hybrid).")
     plan = make_plan(table[column], shares, mode, rows)
-    sampler = make_sampler(method, random_state=seed)
+    sampler = make_sampler(method, random_state=seed, privacy_guard=privacy_guard)
     started = time.perf_counter()
     new = sampler.generate(table, schema, column, plan.additions, progress)
     seconds = time.perf_counter() - started

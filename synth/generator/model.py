@@ -1,7 +1,7 @@
 """The synthetic generator: the whole table, re-weighted towards a class, blended locally.
 
 Fit: learn from every row in which direction each class differs (``class_model``) and where each
-row sits among the others (``encoding.distance_features``). Sample n rows of class c: draw anchor
+row sits among the others (``encoding.DistanceEncoder``). Sample n rows of class c: draw anchor
 rows from the whole table with weights p(x | c) / p(x), then blend each anchor with a near
 neighbour of similar weight. The rare class thus borrows the majority's realistic records and
 their local structure, steered by its own signal, and no generated row is a copy of a real one.
@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from synth.encoding import as_labels, distance_features, feature_kinds, linear_features
+from synth.encoding import DistanceEncoder, as_labels, feature_kinds, linear_features
 from synth.generator.class_model import PRIOR_WEIGHT, fit_class_model, sharpen
-from synth.generator.neighbours import blend_rows, neighbour_table
+from synth.generator.neighbours import blend_rows, neighbour_distances, neighbour_table
 from synth.kinds import Schema
 from synth.privacy import row_keys
 
@@ -34,6 +34,8 @@ REAL_ANCHOR_ROWS = 70.0
 # (anchors are still drawn by weight inside it) and caps the cost on 100k+ row tables.
 MAX_POOL = 20_000
 COPY_RETRIES = 5
+# Real rows sampled to estimate how far apart real records usually are (for the privacy guard).
+GUARD_SAMPLE = 2_000
 
 
 def _silent(fraction: float, message: str) -> None:
@@ -45,6 +47,8 @@ class SyntheticGenerator:
 
     ``strict_min_rows``: a value with at least that many real rows is generated from its own
     rows' neighbourhoods only (what-if groups); rarer values always borrow from the whole table.
+    ``privacy_guard`` q in [0, 0.5]: generated rows nearer to a real row than the q-quantile of
+    real rows' distances to their own nearest neighbour are regenerated (0 only refuses copies).
 
     >>> gen = SyntheticGenerator(random_state=0).fit(table, schema, "income")  # doctest: +SKIP
     >>> gen.sample({">50K": 1000})  # doctest: +SKIP
@@ -57,6 +61,7 @@ class SyntheticGenerator:
         real_anchor_rows: float = REAL_ANCHOR_ROWS,
         truncate_top: float = TRUNCATE_TOP,
         strict_min_rows: int | None = None,
+        privacy_guard: float = 0.0,
         random_state: int = 0,
     ) -> None:
         self.neighbours = neighbours
@@ -64,6 +69,7 @@ class SyntheticGenerator:
         self.real_anchor_rows = real_anchor_rows
         self.truncate_top = truncate_top
         self.strict_min_rows = strict_min_rows
+        self.privacy_guard = privacy_guard
         self.random_state = random_state
 
     def fit(self, table: pd.DataFrame, schema: Schema, column: str, progress: Progress | None = None) -> SyntheticGenerator:
@@ -87,9 +93,30 @@ class SyntheticGenerator:
         )
         self.log_weights_ = log_ratio * self.scales_
         progress(0.4, "Placing rows among their neighbours")
-        self.points_ = distance_features(self.table_, self.categorical_, self.numeric_)
+        self.encoder_ = DistanceEncoder(self.categorical_, self.numeric_).fit(self.table_)
+        self.points_ = self.encoder_.transform(self.table_)
         self.row_keys_ = row_keys(self.table_, self.features())
+        self.min_distance_ = self._guard_distance()
         return self
+
+    def _guard_distance(self) -> float:
+        """How near a generated row may come to a real one: a quantile of real rows' own NN distances."""
+        if not 0.0 <= self.privacy_guard <= 0.5:
+            raise ValueError(f"privacy_guard must be between 0 and 0.5; got {self.privacy_guard}.")
+        if self.privacy_guard == 0.0:
+            return 0.0
+        rng = np.random.default_rng(self.random_state)
+        sample = rng.choice(len(self.points_), size=min(GUARD_SAMPLE, len(self.points_)), replace=False)
+        distances = neighbour_distances(self.points_, self.points_[sample], exclude_self=True)
+        return float(np.quantile(distances, self.privacy_guard))
+
+    def _too_close(self, rows: pd.DataFrame) -> np.ndarray:
+        """Positions of generated rows that copy a real row, or sit within the guard distance of one."""
+        close = np.flatnonzero(np.isin(row_keys(rows, self.features()), self.row_keys_))
+        if self.min_distance_ > 0:
+            distances = neighbour_distances(self.points_, self.encoder_.transform(rows))
+            close = np.union1d(close, np.flatnonzero(distances < self.min_distance_))
+        return close
 
     def features(self) -> list[str]:
         """Modelled columns other than the conditioned one; a copy is judged on these."""
@@ -129,10 +156,10 @@ class SyntheticGenerator:
         own = np.flatnonzero(self.labels_[pool] == value)
         rows = self._blend(value, n, pool, pool_weights, own, rng)
         for _ in range(COPY_RETRIES):
-            copies = np.flatnonzero(np.isin(row_keys(rows, self.features()), self.row_keys_))
-            if len(copies) == 0:
+            close = self._too_close(rows)
+            if len(close) == 0:
                 break
-            rows.iloc[copies] = self._blend(value, len(copies), pool, pool_weights, own, rng).to_numpy()
+            rows.iloc[close] = self._blend(value, len(close), pool, pool_weights, own, rng).to_numpy()
         return rows
 
     def _class_weights(self, value: str) -> np.ndarray:

@@ -22,6 +22,13 @@ def neighbour_table(points: np.ndarray, queries: np.ndarray, k: int) -> np.ndarr
     return found[:, 1:] if found.shape[1] > 1 else found
 
 
+def neighbour_distances(points: np.ndarray, queries: np.ndarray, exclude_self: bool = False) -> np.ndarray:
+    """Distance from each query to its nearest point (the second nearest when queries are points)."""
+    k = 2 if exclude_self else 1
+    distances, _ = NearestNeighbors(n_neighbors=min(k, len(points)), algorithm="brute").fit(points).kneighbors(queries)
+    return distances[:, -1]
+
+
 def blend_rows(
     table: pd.DataFrame,
     anchors: np.ndarray,

@@ -14,10 +14,14 @@ SAMPLERS: dict[str, type[Sampler]] = {
 }
 
 
-def make_sampler(method: str, random_state: int = 0) -> Sampler:
+def make_sampler(method: str, random_state: int = 0, privacy_guard: float = 0.0) -> Sampler:
     """The sampler called ``method``; the message lists the valid names."""
     if method not in SAMPLERS:
         raise ValueError(f"Unknown method {method!r}; choose one of {', '.join(SAMPLERS)}.")
+    if privacy_guard:
+        if method != SyntheticSampler.name:
+            raise ValueError(f"The privacy guard applies to the synthetic method only; {method!r} has none.")
+        return SyntheticSampler(random_state=random_state, privacy_guard=privacy_guard)
     return SAMPLERS[method](random_state=random_state)
 
 

@@ -20,6 +20,10 @@ class SyntheticSampler(Sampler):
     )
     supports_full = True
 
+    def __init__(self, random_state: int = 0, privacy_guard: float = 0.0) -> None:
+        super().__init__(random_state)
+        self.privacy_guard = privacy_guard
+
     def _generate(
         self,
         table: pd.DataFrame,
@@ -29,5 +33,6 @@ class SyntheticSampler(Sampler):
         rng: np.random.Generator,
         progress: Progress,
     ) -> pd.DataFrame:
-        generator = SyntheticGenerator(random_state=self.random_state).fit(table, schema, column, progress)
+        generator = SyntheticGenerator(privacy_guard=self.privacy_guard, random_state=self.random_state)
+        generator.fit(table, schema, column, progress)
         return generator.sample(counts, progress)

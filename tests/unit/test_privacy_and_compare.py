@@ -94,3 +94,16 @@ def test_diversity_drops_when_rows_repeat(setting):
     )
     holdout_col, repeated_col = frame.columns
     assert (frame[holdout_col] > frame[repeated_col]).all()
+
+
+def test_privacy_guard_moves_synthetic_rows_away_from_real_ones(setting):
+    split, outputs, schema = setting
+    guarded = rebalance(split.train, "variant", {"Variant X": 0.3}, method="synthetic", privacy_guard=0.3)
+    plain = privacy_report(outputs["synthetic"].new_rows, split.train, split.holdout, schema, "variant")
+    safe = privacy_report(guarded.new_rows, split.train, split.holdout, schema, "variant")
+    assert safe.dcr_generated_median > plain.dcr_generated_median
+    assert safe.dcr_share < plain.dcr_share
+    with pytest.raises(ValueError, match="synthetic method only"):
+        rebalance(split.train, "variant", {"Variant X": 0.3}, method="smote", privacy_guard=0.3)
+    with pytest.raises(ValueError, match=r"between 0 and 0\.5"):
+        rebalance(split.train, "variant", {"Variant X": 0.3}, method="synthetic", privacy_guard=0.9)
