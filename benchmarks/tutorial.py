@@ -1,6 +1,7 @@
 """The headline table: the seed tutorial's task (29 >50K rows of 29,753) for every method.
 
     python -m benchmarks.tutorial [--generator-seeds 3] [--split-seeds 3] [--methods naive smote synthetic]
+        [--privacy-guards 0.3]
 
 Each method rebalances the training table to 50:50 (hybrid: real rows + generated ones) once per
 generator seed; each output is scored with the tutorial's LightGBM recipe on the real holdout for
@@ -46,6 +47,7 @@ def main() -> None:
     parser.add_argument("--generator-seeds", type=int, default=3)
     parser.add_argument("--split-seeds", type=int, default=3)
     parser.add_argument("--methods", nargs="+", default=["naive", "smote", "kmeans-smote", "synthetic"])
+    parser.add_argument("--privacy-guards", nargs="*", type=float, default=[0.3], help="extra synthetic rows with these guards")
     args = parser.parse_args()
     train = pd.read_csv(require_shared(DATA / "census-training-imbalanced.csv"))
     holdout = pd.read_csv(DATA / "census-holdout.csv")
@@ -53,17 +55,19 @@ def main() -> None:
     splits = list(range(1, args.split_seeds + 1))
 
     rows = [_row("unbalanced (29 real >50K)", list(evaluate(train, holdout, COLUMN, POSITIVE, splits).runs), [], None, None)]
-    for method in args.methods:
+    variants = [(m, 0.0) for m in args.methods] + [("synthetic", g) for g in args.privacy_guards]
+    for method, guard in variants:
         runs, seconds, copies, shares = [], [], [], []
         for seed in range(args.generator_seeds):
             started = time.perf_counter()
-            result = rebalance(train, COLUMN, {POSITIVE: 0.5}, method=method, seed=seed, schema=schema)
+            result = rebalance(train, COLUMN, {POSITIVE: 0.5}, method=method, seed=seed, schema=schema, privacy_guard=guard)
             seconds.append(time.perf_counter() - started)
             runs += evaluate(result.table, holdout, COLUMN, POSITIVE, splits).runs
             report = privacy_report(result.new_rows, train, holdout, schema, COLUMN, seed=seed)
             copies.append(report.exact_copy_share)
             shares.append(report.dcr_share)
-        rows.append(_row(f"{method}, hybrid", runs, seconds, float(np.mean(copies)), float(np.mean(shares))))
+        name = f"{method}, hybrid" + (f", privacy guard {guard:g}" if guard else "")
+        rows.append(_row(name, runs, seconds, float(np.mean(copies)), float(np.mean(shares))))
         print(rows[-1], flush=True)
     vendor = DATA / "census-synthetic-balanced.csv"
     if vendor.exists():

@@ -60,14 +60,18 @@ def _decode(
     column: str,
     rng: np.random.Generator,
 ) -> pd.DataFrame:
-    """Resampled feature values back into full rows shaped like ``table``."""
+    """Resampled feature values back into full rows shaped like ``table``.
+
+    Categories travel as text; each is mapped back to the original value (an integer code stays one).
+    """
+    originals = {name: dict(zip(as_labels(table[name]), table[name], strict=True)) for name in categorical}
     out_parts = []
     for value, part in new.groupby(labels.to_numpy(), sort=False):
         base = table.iloc[rng.choice(rows_of(table, column, str(value)), size=len(part))].reset_index(drop=True)
         part = part.reset_index(drop=True)
         for name in categorical:
-            originals = dict(zip(as_labels(table[name]), table[name], strict=False))
-            base[name] = pd.Series([originals.get(x) if x != MISSING else None for x in part[name]]).astype(table[name].dtype)
+            back = originals[name]
+            base[name] = pd.Series([back.get(x) if x != MISSING else None for x in part[name]]).astype(table[name].dtype)
         for name in numeric:
             base[name] = restore_dtype(part[name].to_numpy(dtype=float), table[name])
         out_parts.append(base)
