@@ -155,11 +155,13 @@ class SyntheticGenerator:
         pool_weights = weights[pool] / weights[pool].sum()
         own = np.flatnonzero(self.labels_[pool] == value)
         rows = self._blend(value, n, pool, pool_weights, own, rng)
+        pending = np.arange(len(rows))  # after the first pass only regenerated rows need checking
         for _ in range(COPY_RETRIES):
-            close = self._too_close(rows)
+            close = pending[self._too_close(rows.iloc[pending])]
             if len(close) == 0:
                 break
             rows.iloc[close] = self._blend(value, len(close), pool, pool_weights, own, rng).to_numpy()
+            pending = close
         return rows
 
     def _class_weights(self, value: str) -> np.ndarray:
