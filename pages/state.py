@@ -99,10 +99,11 @@ def make_dataset(name: str, table: pd.DataFrame, column_hint: str | None = None)
     return Dataset(name, table, detect_schema(table), None, 0.2, fingerprint(table), column_hint)
 
 
-def demo_dataset(name: str) -> Dataset:
+def demo_dataset(name: str, rare_rows: int | None = None) -> Dataset:
     """The built-in demo called ``name``, with its rare-class column preselected."""
     demo = DEMOS[name]
-    return make_dataset(f"Demo: {demo.title}", make_demo(name), demo.column)
+    title = f"Demo: {demo.title}" + (f" ({rare_rows} rare rows)" if rare_rows else "")
+    return make_dataset(title, make_demo(name, rare_rows=rare_rows), demo.column)
 
 
 def forget_results() -> None:

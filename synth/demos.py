@@ -152,9 +152,21 @@ DEMOS: dict[str, Demo] = {
 }
 
 
-def make_demo(name: str, seed: int = 0, rows: int | None = None) -> pd.DataFrame:
-    """The demo table called ``name``, the same for the same seed."""
+def make_demo(name: str, seed: int = 0, rows: int | None = None, rare_rows: int | None = None) -> pd.DataFrame:
+    """The demo table called ``name``, the same for the same seed.
+
+    ``rare_rows`` keeps only that many rows of the rare class (chosen with the same seed), for showing
+    the methods at the extreme imbalance where they differ most.
+    """
     if name not in DEMOS:
         raise ValueError(f"Unknown demo {name!r}; choose one of {', '.join(DEMOS)}.")
     demo = DEMOS[name]
-    return demo.build(np.random.default_rng(seed), rows or demo.rows)
+    rng = np.random.default_rng(seed)
+    table = demo.build(rng, rows or demo.rows)
+    if rare_rows is None:
+        return table
+    rare = np.flatnonzero((table[demo.column] == demo.positive).to_numpy())
+    if rare_rows < 1:
+        raise ValueError(f"Keep at least one {demo.positive!r} row; got {rare_rows}.")
+    dropped = rng.choice(rare, size=max(len(rare) - rare_rows, 0), replace=False)
+    return table.drop(index=table.index[dropped]).reset_index(drop=True)

@@ -157,3 +157,13 @@ def test_steps_need_their_inputs():
     at = start()
     visit(at, "compare")
     assert "Plan step first" in texts(at, "info")[0]
+
+
+def test_a_demo_can_be_made_extremely_imbalanced():
+    at = start()
+    at.number_input(key="demo_rare_rows").set_value(25).run()
+    at.button[0].click().run()
+    assert not at.exception
+    dataset = at.session_state[DATASET]
+    assert (dataset.table["variant"] == "Variant X").sum() == 25
+    assert dataset.name.endswith("(25 rare rows)")

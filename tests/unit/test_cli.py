@@ -116,3 +116,16 @@ def test_contract_on_the_tutorial_table(tmp_path, method):
     assert result.dtypes.to_dict() == original.dtypes.to_dict()
     pd.testing.assert_frame_equal(result.iloc[: len(original)], original)
     assert value_counts(result["income"]) == {"<=50K": 29724, ">50K": 29724}
+
+
+def test_demos_are_deterministic_and_can_be_made_extreme():
+    from synth.demos import DEMOS, make_demo
+
+    for name, demo in DEMOS.items():
+        first, again = make_demo(name, seed=3, rows=2000), make_demo(name, seed=3, rows=2000)
+        pd.testing.assert_frame_equal(first, again)
+        share = (first[demo.column] == demo.positive).mean()
+        assert 0.005 < share < 0.06, (name, share)
+        extreme = make_demo(name, seed=3, rows=2000, rare_rows=5)
+        assert (extreme[demo.column] == demo.positive).sum() == 5
+        assert len(extreme) == 2000 - (first[demo.column] == demo.positive).sum() + 5
