@@ -60,31 +60,36 @@ st.write(
     "Models are scored on **real rows that never take part in rebalancing**: the holdout is set aside "
     "*before* any method adds a row, and no generated row is ever scored."
 )
-holdout_source = st.radio(
-    "Holdout", ["Split off a stratified share", "Upload a holdout file"], horizontal=True, key="holdout_source"
-)
-if holdout_source == "Split off a stratified share":
-    share = st.slider("Holdout share", 0.05, 0.5, dataset.holdout_share, 0.05, format="%.2f", key="holdout_share")
-    if share != dataset.holdout_share or dataset.holdout_file is not None:
+if dataset.holdout_file is not None:
+    st.success(f"Holdout: {dataset.holdout_label}.")
+    if st.button("Split off a share of the data instead"):
         forget_results()
-        st.session_state[DATASET] = replace(dataset, holdout_file=None, holdout_share=share)
+        st.session_state[DATASET] = replace(dataset, holdout_file=None, holdout_label="")
+        st.rerun()
 else:
-    holdout_upload = st.file_uploader(
-        "Holdout table (same columns as the data)", type=["csv", "txt", "tsv", "parquet", "pq"], key="holdout_upload"
+    holdout_source = st.radio(
+        "Holdout", ["Split off a stratified share", "Upload a holdout file"], horizontal=True, key="holdout_source"
     )
-    if holdout_upload is not None and holdout_upload.file_id != st.session_state.get("loaded_holdout"):
-        try:
-            holdout = parse_table(holdout_upload.getvalue(), holdout_upload.name)
-            check_holdout(dataset.table, holdout)
-        except (TableReadError, ValueError) as error:
-            st.error(f"{holdout_upload.name}: {error}")
-        else:
+    if holdout_source == "Split off a stratified share":
+        share = st.slider("Holdout share", 0.05, 0.5, dataset.holdout_share, 0.05, format="%.2f", key="holdout_share")
+        if share != dataset.holdout_share:
             forget_results()
-            st.session_state["loaded_holdout"] = holdout_upload.file_id
-            st.session_state[DATASET] = replace(dataset, holdout_file=holdout[dataset.table.columns])
-            st.rerun()
-    if st.session_state[DATASET].holdout_file is not None:
-        st.success(f"Using an uploaded holdout of {len(st.session_state[DATASET].holdout_file):,} rows.")
+            st.session_state[DATASET] = replace(dataset, holdout_share=share)
+    else:
+        holdout_upload = st.file_uploader(
+            "Holdout table (same columns as the data)", type=["csv", "txt", "tsv", "parquet", "pq"], key="holdout_upload"
+        )
+        if holdout_upload is not None:
+            try:
+                holdout = parse_table(holdout_upload.getvalue(), holdout_upload.name)
+                check_holdout(dataset.table, holdout)
+            except (TableReadError, ValueError) as error:
+                st.error(f"{holdout_upload.name}: {error}")
+            else:
+                forget_results()
+                label = f"the uploaded file {holdout_upload.name} ({len(holdout):,} real rows)"
+                st.session_state[DATASET] = replace(dataset, holdout_file=holdout[dataset.table.columns], holdout_label=label)
+                st.rerun()
 
 st.subheader("Column kinds")
 st.write("Detected kinds; change any of them. ID-like and constant columns are kept in every output but not modelled.")

@@ -36,7 +36,14 @@ if st.button("Train and score", type="primary"):
             evaluations[name] = cached(
                 key,
                 lambda t=table, n=name: evaluate(
-                    t, plan.holdout, column, positive, seeds=list(range(1, seeds + 1)), name=n, progress=report
+                    t,
+                    plan.holdout,
+                    column,
+                    positive,
+                    seeds=list(range(1, seeds + 1)),
+                    name=n,
+                    progress=report,
+                    ignore=st.session_state[DATASET].schema.unmodelled(),
                 ),
             )
     except ValueError as error:

@@ -34,7 +34,7 @@ column = st.selectbox("Column to rebalance", candidates, index=candidates.index(
 
 try:
     if dataset.holdout_file is not None:
-        train, holdout, holdout_note = table, dataset.holdout_file, f"uploaded holdout of {len(dataset.holdout_file):,} real rows"
+        train, holdout, holdout_note = table, dataset.holdout_file, dataset.holdout_label
     else:
         split = cached(
             ("split", dataset.fingerprint, column, dataset.holdout_share),

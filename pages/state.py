@@ -8,7 +8,7 @@ recomputes and a change of input always does.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
@@ -24,6 +24,7 @@ RESULTS = "results"  # {method: Rebalanced}
 FAILURES = "failures"  # {method: message}
 EVALUATIONS = "evaluations"  # {name: Evaluation}
 WHATIF = "whatif"  # the last what-if run: settings, Simulation, KPI table, dataset name
+DEMO_HOLDOUT_SEED = 1  # demos are drawn with seed 0; their independent holdouts with this one
 REPORT = "report_html"  # the last prepared stakeholder report
 CACHE = "cache"  # {key: value}
 
@@ -39,6 +40,7 @@ class Dataset:
     holdout_share: float
     fingerprint: str
     column_hint: str | None = None  # the column a demo is about, preselected on the Plan step
+    holdout_label: str = ""  # where ``holdout_file`` comes from, as the Plan step says it
 
 
 @dataclass(frozen=True)
@@ -100,10 +102,19 @@ def make_dataset(name: str, table: pd.DataFrame, column_hint: str | None = None)
 
 
 def demo_dataset(name: str, rare_rows: int | None = None) -> Dataset:
-    """The built-in demo called ``name``, with its rare-class column preselected."""
+    """The built-in demo called ``name``, with its rare-class column preselected.
+
+    With only ``rare_rows`` rare rows a split-off holdout would hold a handful of them, so the
+    holdout is then an independent draw of the demo at its natural rate, as in the seed tutorial.
+    """
     demo = DEMOS[name]
-    title = f"Demo: {demo.title}" + (f" ({rare_rows} rare rows)" if rare_rows else "")
-    return make_dataset(title, make_demo(name, rare_rows=rare_rows), demo.column)
+    if not rare_rows:
+        return make_dataset(f"Demo: {demo.title}", make_demo(name), demo.column)
+    dataset = make_dataset(f"Demo: {demo.title} ({rare_rows} rare rows)", make_demo(name, rare_rows=rare_rows), demo.column)
+    holdout = make_demo(name, seed=DEMO_HOLDOUT_SEED, rows=demo.rows // 2)
+    rate = (holdout[demo.column] == demo.positive).mean()
+    label = f"an independent draw of {len(holdout):,} demo rows at the natural rate ({rate:.1%} {demo.positive!r})"
+    return replace(dataset, holdout_file=holdout, holdout_label=label)
 
 
 def forget_results() -> None:

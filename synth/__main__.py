@@ -11,6 +11,7 @@ from pathlib import Path
 from synth.demos import DEMOS, make_demo
 from synth.evaluate import evaluate
 from synth.io import read_table, write_table
+from synth.kinds import detect_schema
 from synth.plan import Mode, match_value, parse_shares, value_counts
 from synth.rebalance import rebalance
 from synth.report import build_report
@@ -52,13 +53,15 @@ def _evaluate(args: argparse.Namespace) -> None:
         if args.column not in frame.columns:
             raise ValueError(f"The {name} has no column {args.column!r}.")
     positive = match_value(args.positive, value_counts(train[args.column]))
-    result = evaluate(train, holdout, args.column, positive, seeds=list(range(1, args.seeds + 1)))
+    ignored = detect_schema(train).unmodelled()
+    result = evaluate(train, holdout, args.column, positive, seeds=list(range(1, args.seeds + 1)), ignore=ignored)
     summary = result.summary()
     report = {
         metric: {"mean": round(summary[f"{metric}_mean"], 4), "std": round(summary[f"{metric}_std"], 4)}
         for metric in ("auc_roc", "auc_pr", "f1_macro")
     }
-    print(json.dumps({"train_rows": len(train), "holdout_rows": len(holdout), "seeds": args.seeds, **report}, indent=2))
+    header = {"train_rows": len(train), "holdout_rows": len(holdout), "seeds": args.seeds, "ignored_columns": ignored}
+    print(json.dumps({**header, **report}, indent=2))
 
 
 def _report(args: argparse.Namespace) -> None:

@@ -137,6 +137,10 @@ class Schema:
     def modelled(self) -> list[str]:
         return [c.name for c in self.columns if c.kind.modelled]
 
+    def unmodelled(self) -> list[str]:
+        """ID-like and constant columns: kept in every output, never learned from or scored on."""
+        return [c.name for c in self.columns if not c.kind.modelled]
+
     def _by_name(self) -> dict[str, ColumnInfo]:
         return {c.name: c for c in self.columns}
 

@@ -160,7 +160,10 @@ def run_study(
     progress(len(methods) / (len(methods) + 1), "Training LightGBM on every output")
     tables = {UNBALANCED: train, **{SAMPLERS[m].label: r.table for m, r in results.items()}}
     seed_list = list(range(1, seeds + 1))
-    evaluations = {name: evaluate(t, holdout, column, positive, seeds=seed_list, name=name) for name, t in tables.items()}
+    evaluations = {
+        name: evaluate(t, holdout, column, positive, seeds=seed_list, name=name, ignore=schema.unmodelled())
+        for name, t in tables.items()
+    }
     study = make_study(dataset, schema, plan, positive, note, train, holdout, results, failures, evaluations)
     progress(1.0, "Done")
     return study

@@ -167,3 +167,8 @@ def test_a_demo_can_be_made_extremely_imbalanced():
     dataset = at.session_state[DATASET]
     assert (dataset.table["variant"] == "Variant X").sum() == 25
     assert dataset.name.endswith("(25 rare rows)")
+    assert (dataset.holdout_file["variant"] == "Variant X").mean() > 0.015  # scored at the natural rate
+    assert any("independent draw" in s for s in texts(at, "success"))
+    visit(at, "plan")
+    assert "independent draw" in texts(at, "info")[0]
+    assert at.session_state[DATASET].holdout_file is not None

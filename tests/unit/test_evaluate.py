@@ -54,3 +54,17 @@ def test_split_is_stratified_and_keeps_single_rows_in_training(patients):
     rare_share = lambda t: np.mean(t["variant"] == "Variant X")  # noqa: E731
     assert rare_share(split.holdout) == pytest.approx(rare_share(split.train), abs=0.01)
     assert "stay in training" in split.description
+
+
+def test_id_columns_are_not_features(patients):
+    """Generated rows get fresh IDs; scoring with the ID as a feature would reward telling them apart."""
+    from synth.kinds import detect_schema
+    from synth.rebalance import rebalance
+
+    split = split_holdout(patients, "variant", 0.3, seed=0)
+    output = rebalance(split.train, "variant", {"Variant X": 0.5}, method="naive").table
+    ignore = detect_schema(patients).unmodelled()
+    assert ignore == ["patient_id"]
+    fair = evaluate(output, split.holdout, "variant", "Variant X", seeds=[1], ignore=ignore).summary()["auc_roc_mean"]
+    leaky = evaluate(output, split.holdout, "variant", "Variant X", seeds=[1]).summary()["auc_roc_mean"]
+    assert fair > 0.7 and fair > leaky + 0.05
