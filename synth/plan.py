@@ -165,17 +165,6 @@ def make_plan(
     return RebalancePlan(str(values.name), mode, current, target)
 
 
-def default_shares(current: Mapping[str, int], minority_share: float = 0.5) -> dict[str, float]:
-    """The usual ask: the rarest value at ``minority_share``, the others keeping their mix."""
-    rarest = min(current, key=current.__getitem__)
-    return {rarest: minority_share}
-
-
 def equal_shares(current: Mapping[str, int]) -> dict[str, float]:
     """Every value the same share, the multi-class starting point."""
     return {v: 1.0 / len(current) for v in current}
-
-
-def shares_from_counts(counts: Mapping[str, int]) -> dict[str, float]:
-    total = sum(counts.values())
-    return {v: n / total for v, n in counts.items()}

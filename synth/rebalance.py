@@ -11,8 +11,8 @@ import pandas as pd
 
 from synth.kinds import ColumnKind, Schema, check_schema_fits, detect_schema
 from synth.plan import Mode, RebalancePlan, make_plan
+from synth.progress import Progress
 from synth.samplers import SAMPLERS, make_sampler
-from synth.samplers.base import Progress
 
 
 @dataclass(frozen=True)

@@ -19,9 +19,9 @@ from synth.holdout import check_holdout, split_holdout
 from synth.kinds import Schema, detect_schema
 from synth.plan import RebalancePlan, make_plan, value_counts
 from synth.privacy import PrivacyReport, privacy_report
+from synth.progress import Progress, silent
 from synth.rebalance import Rebalanced, rebalance
 from synth.samplers import SAMPLERS
-from synth.samplers.base import Progress, silent
 
 UNBALANCED = "unbalanced (real rows only)"
 HOLDOUT = "holdout (real)"

@@ -23,7 +23,8 @@ from synth.generator.model import SyntheticGenerator
 from synth.generator.neighbours import blend_rows
 from synth.kinds import ColumnInfo, ColumnKind, Schema
 from synth.plan import Mode, make_plan, value_counts
-from synth.samplers.base import Progress, fresh_ids
+from synth.progress import Progress
+from synth.samplers.base import fresh_ids
 
 # A group with at least this many real rows is generated from its own rows only.
 STRICT_GROUP_ROWS = 30

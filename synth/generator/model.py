@@ -9,7 +9,7 @@ their local structure, steered by its own signal, and no generated row is a copy
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -19,8 +19,8 @@ from synth.generator.class_model import PRIOR_WEIGHT, fit_class_model, sharpen
 from synth.generator.neighbours import blend_rows, neighbour_distances, neighbour_table
 from synth.kinds import Schema
 from synth.privacy import row_keys
+from synth.progress import Progress, silent
 
-Progress = Callable[[float, str], None]
 # Anchors come from the rows holding this share of a class's weight; the far tail adds noise.
 POOL_MASS = 0.999
 # Rows above this top share of a class's weights are capped at it (truncated importance
@@ -36,10 +36,6 @@ MAX_POOL = 20_000
 COPY_RETRIES = 5
 # Real rows sampled to estimate how far apart real records usually are (for the privacy guard).
 GUARD_SAMPLE = 2_000
-
-
-def _silent(fraction: float, message: str) -> None:
-    """Progress sink used when the caller passes none."""
 
 
 class SyntheticGenerator:
@@ -73,7 +69,7 @@ class SyntheticGenerator:
         self.random_state = random_state
 
     def fit(self, table: pd.DataFrame, schema: Schema, column: str, progress: Progress | None = None) -> SyntheticGenerator:
-        progress = progress or _silent
+        progress = progress or silent
         if column not in table.columns:
             raise ValueError(f"column {column!r} is not in the table; got columns {list(table.columns)}.")
         known = table[column].notna().to_numpy()
@@ -127,7 +123,7 @@ class SyntheticGenerator:
 
     def sample(self, counts: Mapping[str, int], progress: Progress | None = None) -> pd.DataFrame:
         """``counts[value]`` new rows for each value of the column, in the table's columns and dtypes."""
-        progress = progress or _silent
+        progress = progress or silent
         if not hasattr(self, "class_model_"):
             raise RuntimeError("Call fit() before sample().")
         rng = np.random.default_rng(self.random_state)

@@ -8,7 +8,7 @@ calls the subclass's ``_generate`` for the core work, then makes the rows safe t
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import ClassVar
 
 import numpy as np
@@ -16,12 +16,7 @@ import pandas as pd
 
 from synth.kinds import ColumnKind, Schema
 from synth.plan import rows_of
-
-Progress = Callable[[float, str], None]
-
-
-def silent(fraction: float, message: str) -> None:
-    """Progress sink used when the caller passes none."""
+from synth.progress import Progress, silent
 
 
 class Sampler(ABC):

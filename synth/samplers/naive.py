@@ -7,7 +7,8 @@ import pandas as pd
 
 from synth.kinds import Schema
 from synth.plan import rows_of
-from synth.samplers.base import Progress, Sampler
+from synth.progress import Progress
+from synth.samplers.base import Sampler
 
 
 class NaiveOversampler(Sampler):

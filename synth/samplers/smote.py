@@ -19,7 +19,8 @@ from synth.encoding import MISSING, as_labels, as_numbers, feature_kinds
 from synth.generator.neighbours import restore_dtype
 from synth.kinds import Schema
 from synth.plan import rows_of
-from synth.samplers.base import Progress, Sampler
+from synth.progress import Progress
+from synth.samplers.base import Sampler
 
 DEFAULT_NEIGHBOURS = 5
 

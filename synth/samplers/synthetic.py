@@ -7,7 +7,8 @@ import pandas as pd
 
 from synth.generator.model import SyntheticGenerator
 from synth.kinds import Schema
-from synth.samplers.base import Progress, Sampler
+from synth.progress import Progress
+from synth.samplers.base import Sampler
 
 
 class SyntheticSampler(Sampler):
