@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from pages.state import DATASET, demo_dataset, forget_results, make_dataset
+from pages.state import DATASET, demo_dataset, forget_data, make_dataset
 from synth.demos import DEMOS
 from synth.holdout import check_holdout
 from synth.io import TableReadError, parse_table
@@ -32,7 +32,7 @@ if source == "Built-in demo":
         )
     )
     if st.button("Load this demo", type="primary"):
-        forget_results()
+        forget_data()
         st.session_state[DATASET] = demo_dataset(choice, rare_rows=rare or None)
         st.rerun()
 else:
@@ -45,7 +45,7 @@ else:
         except TableReadError as error:
             st.error(f"{upload.name}: {error}")
         else:
-            forget_results()
+            forget_data()
             st.session_state["loaded_upload"] = upload.file_id
             st.session_state[DATASET] = make_dataset(upload.name, table)
             st.rerun()
@@ -63,7 +63,7 @@ st.write(
 if dataset.holdout_file is not None:
     st.success(f"Holdout: {dataset.holdout_label}.")
     if st.button("Split off a share of the data instead"):
-        forget_results()
+        forget_data()
         st.session_state[DATASET] = replace(dataset, holdout_file=None, holdout_label="")
         st.rerun()
 else:
@@ -73,7 +73,7 @@ else:
     if holdout_source == "Split off a stratified share":
         share = st.slider("Holdout share", 0.05, 0.5, dataset.holdout_share, 0.05, format="%.2f", key="holdout_share")
         if share != dataset.holdout_share:
-            forget_results()
+            forget_data()
             st.session_state[DATASET] = replace(dataset, holdout_share=share)
     else:
         holdout_upload = st.file_uploader(
@@ -86,7 +86,7 @@ else:
             except (TableReadError, ValueError) as error:
                 st.error(f"{holdout_upload.name}: {error}")
             else:
-                forget_results()
+                forget_data()
                 label = f"the uploaded file {holdout_upload.name} ({len(holdout):,} real rows)"
                 st.session_state[DATASET] = replace(dataset, holdout_file=holdout[dataset.table.columns], holdout_label=label)
                 st.rerun()
@@ -112,7 +112,7 @@ if changed:
     except ValueError as error:
         st.error(str(error))
     else:
-        forget_results()
+        forget_data()
         st.session_state[DATASET] = replace(dataset, schema=schema)
         st.rerun()
 

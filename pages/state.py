@@ -118,6 +118,12 @@ def demo_dataset(name: str, rare_rows: int | None = None) -> Dataset:
 
 
 def forget_results() -> None:
-    """Drop every downstream result when the data or the plan changes."""
+    """Drop every downstream result when the plan changes (cached work stays reusable)."""
     for key in (PLAN, RESULTS, FAILURES, EVALUATIONS, WHATIF, REPORT):
         st.session_state.pop(key, None)
+
+
+def forget_data() -> None:
+    """Drop results and cached work when the data, its column kinds or its holdout change."""
+    forget_results()
+    st.session_state.pop(CACHE, None)

@@ -5,7 +5,7 @@ import time
 import pandas as pd
 import streamlit as st
 
-from pages.state import DATASET, WHATIF, demo_dataset, forget_results, progress_callback
+from pages.state import DATASET, WHATIF, demo_dataset, forget_data, progress_callback
 from synth.figures import kpi_figure, mix_figure
 from synth.io import parse_table
 from synth.kinds import ColumnKind
@@ -21,7 +21,7 @@ st.write(
     "in which every other column follows what the generator learned from the data."
 )
 if st.button("Use the insurance demo"):
-    forget_results()
+    forget_data()
     st.session_state[DATASET] = demo_dataset("insurance")
     st.rerun()
 
