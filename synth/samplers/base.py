@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import ClassVar
 
 import numpy as np
@@ -17,6 +18,18 @@ import pandas as pd
 from synth.kinds import ColumnKind, Schema
 from synth.plan import rows_of
 from synth.progress import Progress, silent
+
+
+@dataclass(frozen=True)
+class Request:
+    """A validated ask: ``counts[value]`` new rows of each value of ``column`` of ``table``."""
+
+    table: pd.DataFrame
+    schema: Schema
+    column: str
+    counts: dict[str, int]
+    rng: np.random.Generator
+    progress: Progress
 
 
 class Sampler(ABC):
@@ -55,20 +68,12 @@ class Sampler(ABC):
         if not wanted:
             return table.iloc[:0].copy()
         rng = np.random.default_rng(self.random_state)
-        rows = self._generate(table, schema, column, wanted, rng, progress)
+        rows = self._generate(Request(table, schema, column, wanted, rng, progress))
         rows = rows[list(table.columns)].astype(table.dtypes.to_dict(), errors="ignore")
         return fresh_ids(rows.reset_index(drop=True), table, schema)
 
     @abstractmethod
-    def _generate(
-        self,
-        table: pd.DataFrame,
-        schema: Schema,
-        column: str,
-        counts: dict[str, int],
-        rng: np.random.Generator,
-        progress: Progress,
-    ) -> pd.DataFrame:
+    def _generate(self, request: Request) -> pd.DataFrame:
         """The method's core: new rows (any index) with at least the table's columns."""
 
 

@@ -17,10 +17,8 @@ from imblearn.over_sampling import SMOTE, SMOTEN, SMOTENC, BorderlineSMOTE, KMea
 
 from synth.encoding import MISSING, as_labels, as_numbers, feature_kinds
 from synth.generator.neighbours import restore_dtype
-from synth.kinds import Schema
 from synth.plan import rows_of
-from synth.progress import Progress
-from synth.samplers.base import Sampler
+from synth.samplers.base import Request, Sampler
 
 DEFAULT_NEIGHBOURS = 5
 
@@ -97,28 +95,16 @@ class SmoteSampler(Sampler):
         return SMOTENC(categorical_features=list(range(len(categorical))), **common)
 
     def _resample(
-        self,
-        features: pd.DataFrame,
-        categorical: list[str],
-        numeric: list[str],
-        labels: np.ndarray,
-        k: int,
-        strategy: dict[str, int],
+        self, features: pd.DataFrame, categorical: list[str], labels: np.ndarray, k: int, strategy: dict[str, int]
     ) -> pd.DataFrame:
+        numeric = [c for c in features.columns if c not in categorical]
         sampler = self._make(categorical, numeric, k, strategy)
         resampled, _ = sampler.fit_resample(features, labels)
         return pd.DataFrame(resampled, columns=features.columns)
 
-    def _generate(
-        self,
-        table: pd.DataFrame,
-        schema: Schema,
-        column: str,
-        counts: dict[str, int],
-        rng: np.random.Generator,
-        progress: Progress,
-    ) -> pd.DataFrame:
-        categorical, numeric = feature_kinds(schema, exclude=column)
+    def _generate(self, request: Request) -> pd.DataFrame:
+        table, column, counts, progress = request.table, request.column, request.counts, request.progress
+        categorical, numeric = feature_kinds(request.schema, exclude=column)
         known = table[column].notna().to_numpy()
         source = table.loc[known].reset_index(drop=True)
         k = _neighbours_for(counts, source, column)
@@ -126,7 +112,7 @@ class SmoteSampler(Sampler):
         features = _feature_frame(source, categorical, numeric)
         progress(0.2, f"{self.label}: interpolating between neighbours (k={k})")
         try:
-            resampled = self._resample(features, categorical, numeric, labels, k, _strategy(source, column, counts))
+            resampled = self._resample(features, categorical, labels, k, _strategy(source, column, counts))
         except (ValueError, RuntimeError) as error:
             raise ValueError(f"{self.label} could not generate rows for this table: {error}") from None
         new = resampled.iloc[len(source) :].reset_index(drop=True)
@@ -137,21 +123,16 @@ class SmoteSampler(Sampler):
                 "Use SMOTE-NC or the synthetic generator for this table."
             )
         new = new.iloc[: len(new_labels)]
-        return _decode(new, source, new_labels, categorical, numeric, column, rng)
+        return _decode(new, source, new_labels, categorical, numeric, column, request.rng)
 
 
 class _NumericOnlySmote(SmoteSampler):
     """Members of the family that interpolate numbers only: categories travel one-hot."""
 
     def _resample(
-        self,
-        features: pd.DataFrame,
-        categorical: list[str],
-        numeric: list[str],
-        labels: np.ndarray,
-        k: int,
-        strategy: dict[str, int],
+        self, features: pd.DataFrame, categorical: list[str], labels: np.ndarray, k: int, strategy: dict[str, int]
     ) -> pd.DataFrame:
+        numeric = [c for c in features.columns if c not in categorical]
         encoded = pd.get_dummies(features, columns=categorical, prefix_sep="\x01", dtype=float)
         resampled, _ = self._make_numeric(k, strategy).fit_resample(encoded, labels)
         resampled = pd.DataFrame(resampled, columns=encoded.columns)

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from synth.generator.model import SyntheticGenerator
-from synth.kinds import Schema
-from synth.progress import Progress
-from synth.samplers.base import Sampler
+from synth.samplers.base import Request, Sampler
 
 
 class SyntheticSampler(Sampler):
@@ -25,15 +22,7 @@ class SyntheticSampler(Sampler):
         super().__init__(random_state)
         self.privacy_guard = privacy_guard
 
-    def _generate(
-        self,
-        table: pd.DataFrame,
-        schema: Schema,
-        column: str,
-        counts: dict[str, int],
-        rng: np.random.Generator,
-        progress: Progress,
-    ) -> pd.DataFrame:
+    def _generate(self, request: Request) -> pd.DataFrame:
         generator = SyntheticGenerator(privacy_guard=self.privacy_guard, random_state=self.random_state)
-        generator.fit(table, schema, column, progress)
-        return generator.sample(counts, progress)
+        generator.fit(request.table, request.schema, request.column, request.progress)
+        return generator.sample(request.counts, request.progress)
