@@ -41,7 +41,10 @@ for tab, (method, result) in zip(st.tabs(list(labels.values())), results.items()
         with_flag = st.checkbox("Add a 'generated' column to the download", key=f"flag_{method}")
         st.download_button(
             f"Download {labels[method]} CSV",
-            (marked if with_flag else result.table).to_csv(index=False).encode(),
+            cached(
+                ("csv", dataset.fingerprint, plan.key, method, with_flag),
+                lambda t=marked if with_flag else result.table: t.to_csv(index=False).encode(),
+            ),
             file_name=f"{column}-{method}.csv",
             mime="text/csv",
             key=f"download_{method}",
