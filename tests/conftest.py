@@ -39,3 +39,11 @@ def three_classes() -> pd.DataFrame:
             "label": label,
         }
     )
+
+
+@pytest.fixture(autouse=True)
+def scenario_store(tmp_path, monkeypatch):
+    """No test reads or writes the user's real scenario database."""
+    path = tmp_path / "scenarios.sqlite"
+    monkeypatch.setenv("REBALANCE_STUDIO_DB", str(path))
+    return path

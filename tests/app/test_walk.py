@@ -107,8 +107,7 @@ def test_evaluate_scores_every_output_on_the_holdout(walked):
     assert table["AUC-ROC"].str.match(r"0\.\d{3} ± 0\.\d{3}").all()
 
 
-def test_report_is_prepared_from_the_walk(walked, tmp_path, monkeypatch):
-    monkeypatch.setenv("REBALANCE_STUDIO_DB", str(tmp_path / "scenarios.sqlite"))
+def test_report_is_prepared_from_the_walk(walked):
     visit(walked, "evaluate")
     if "evaluations" not in walked.session_state:
         next(b for b in walked.button if b.label == "Train and score").click().run()

@@ -11,10 +11,8 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 @pytest.fixture
-def db(tmp_path, monkeypatch):
-    path = tmp_path / "scenarios.sqlite"
-    monkeypatch.setenv("REBALANCE_STUDIO_DB", str(path))
-    return path
+def db(scenario_store):
+    return scenario_store
 
 
 def open_whatif() -> AppTest:
