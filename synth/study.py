@@ -20,7 +20,7 @@ from synth.kinds import Schema, detect_schema
 from synth.plan import RebalancePlan, make_plan, value_counts
 from synth.privacy import PrivacyReport, privacy_report
 from synth.progress import Progress, silent
-from synth.rebalance import Rebalanced, rebalance
+from synth.rebalance import Rebalanced, check_target, rebalance
 from synth.samplers import SAMPLERS
 
 UNBALANCED = "unbalanced (real rows only)"
@@ -141,6 +141,7 @@ def run_study(
     """Everything the report shows, from a table and a plan; failing methods are listed, not fatal."""
     progress = progress or silent
     schema = detect_schema(table)
+    check_target(table, schema, column)
     if holdout is None:
         split = split_holdout(table, column, holdout_share)
         train, holdout, note = split.train, split.holdout, split.description

@@ -84,3 +84,8 @@ def test_cli_report_with_scenarios(tmp_path, patients):
     assert main([*args, "--scenarios", str(db), "--output", str(out)]) == 0
     text = out.read_text()
     assert "<h2>Privacy</h2>" in text and "SMOTE-NC" not in text and external_references(text) == []
+
+
+def test_study_refuses_a_numeric_column_up_front(patients):
+    with pytest.raises(ValueError, match="only a categorical column"):
+        run_study(patients, "age", {"30": 0.5}, seeds=1)
