@@ -7,9 +7,8 @@ from synth.evaluate import RECIPE_TEXT, evaluate, metrics_frame
 from synth.figures import pr_figure, probability_figure, roc_figure
 from synth.plan import value_counts
 from synth.report import build_report
-from synth.samplers import SAMPLERS
 from synth.scenarios import ScenarioStore, default_store_path
-from synth.study import make_study
+from synth.study import make_study, training_tables
 
 st.title("4 · Evaluate")
 plan = require(PLAN, "Generate the rebalanced tables on the Plan step first.", "pages/plan.py")
@@ -23,7 +22,7 @@ with st.expander("Training recipe"):
     st.write(RECIPE_TEXT)
 
 if st.button("Train and score", type="primary"):
-    tables = {"unbalanced (real rows only)": plan.train, **{SAMPLERS[m].label: r.table for m, r in results.items()}}
+    tables = training_tables(plan.train, results)
     bar = st.progress(0.0)
     evaluations = {}
     try:

@@ -57,6 +57,11 @@ def labelled_tables(results: Mapping[str, Rebalanced], train: pd.DataFrame, hold
     return {"original": train, **{SAMPLERS[m].label: r.table for m, r in results.items()}, HOLDOUT: holdout}
 
 
+def training_tables(train: pd.DataFrame, results: Mapping[str, Rebalanced]) -> dict[str, pd.DataFrame]:
+    """What a model is trained on, by name: the untouched rows, then each method's output."""
+    return {UNBALANCED: train, **{SAMPLERS[m].label: r.table for m, r in results.items()}}
+
+
 def privacy_by_method(
     results: Mapping[str, Rebalanced], train: pd.DataFrame, holdout: pd.DataFrame, schema: Schema, column: str
 ) -> dict[str, PrivacyReport]:
@@ -159,7 +164,7 @@ def run_study(
         except ValueError as error:
             failures[method] = str(error)
     progress(len(methods) / (len(methods) + 1), "Training LightGBM on every output")
-    tables = {UNBALANCED: train, **{SAMPLERS[m].label: r.table for m, r in results.items()}}
+    tables = training_tables(train, results)
     seed_list = list(range(1, seeds + 1))
     evaluations = {
         name: evaluate(t, holdout, column, positive, seeds=seed_list, name=name, ignore=schema.unmodelled())
