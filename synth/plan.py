@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 SHARE_TOLERANCE = 1e-6
+# Shares typed by hand (0.333 three times) may miss 1 by this much; they are then rescaled to 1.
+TYPED_SHARE_TOLERANCE = 2e-3
 
 
 class Mode(StrEnum):
@@ -104,18 +106,20 @@ def _check_shares(shares: Mapping[str, float], current: Mapping[str, int]) -> No
         if not 0.0 <= share <= 1.0 or math.isnan(share):
             raise ValueError(f"The share of {value!r} must be between 0 and 1; got {share}.")
     total = sum(shares.values())
-    if total > 1.0 + SHARE_TOLERANCE:
+    if total > 1.0 + TYPED_SHARE_TOLERANCE:
         raise ValueError(f"The shares add up to {total:.3f}; they must add up to at most 1.")
     unnamed = [v for v in current if v not in shares]
-    if not unnamed and abs(total - 1.0) > SHARE_TOLERANCE:
+    if not unnamed and abs(total - 1.0) > TYPED_SHARE_TOLERANCE:
         raise ValueError(f"The shares name every value but add up to {total:.3f}; they must add up to 1.")
 
 
 def _full_shares(shares: Mapping[str, float], current: Mapping[str, int]) -> dict[str, float]:
     """Every value's share: named ones as given, the rest split by their current proportions."""
-    rest = 1.0 - sum(shares.values())
+    total = sum(shares.values())
     unnamed_total = sum(n for v, n in current.items() if v not in shares)
-    return {v: shares[v] if v in shares else rest * n / unnamed_total for v, n in current.items()}
+    if unnamed_total == 0 or total > 1.0:
+        return {v: shares.get(v, 0.0) / total for v in current}  # rescale hand-typed shares to exactly 1
+    return {v: shares[v] if v in shares else (1.0 - total) * n / unnamed_total for v, n in current.items()}
 
 
 def _apportion(shares: Mapping[str, float], total: int) -> dict[str, int]:

@@ -80,3 +80,10 @@ def test_parse_shares():
 def test_missing_values_are_not_a_class():
     values = pd.Series(["a"] * 8 + ["b"] * 2 + [None] * 3, name="y")
     assert make_plan(values, {"b": 0.5}).current == {"a": 8, "b": 2}
+
+
+def test_hand_typed_shares_that_nearly_add_up_are_rescaled():
+    plan = make_plan(column({"a": 50, "b": 30, "c": 20}), {"a": 0.333, "b": 0.333, "c": 0.333}, mode="full", rows=999)
+    assert plan.target == {"a": 333, "b": 333, "c": 333}
+    with pytest.raises(ValueError, match=r"add up to 0\.990"):
+        make_plan(column({"a": 50, "b": 30, "c": 20}), {"a": 0.33, "b": 0.33, "c": 0.33})
