@@ -75,6 +75,11 @@ class DistanceEncoder:
             self.sorted_[name] = np.sort(values[~np.isnan(values)])
         return self
 
+    @property
+    def category_width(self) -> int:
+        """How many leading coordinates of ``transform`` are one-hot categories."""
+        return sum(len(known) for known in self.categories_.values())
+
     def transform(self, table: pd.DataFrame) -> np.ndarray:
         blocks: list[np.ndarray] = []
         for name in self.categorical:

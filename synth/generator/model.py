@@ -16,7 +16,7 @@ import pandas as pd
 
 from synth.encoding import DistanceEncoder, as_labels, feature_kinds, linear_features
 from synth.generator.class_model import PRIOR_WEIGHT, fit_class_model, sharpen
-from synth.generator.neighbours import blend_rows, neighbour_distances, neighbour_table
+from synth.generator.neighbours import blend_rows, neighbour_distances, neighbour_table, within_distance
 from synth.kinds import Schema
 from synth.privacy import row_keys
 from synth.progress import Progress, silent
@@ -110,8 +110,8 @@ class SyntheticGenerator:
         """Positions of generated rows that copy a real row, or sit within the guard distance of one."""
         close = np.flatnonzero(np.isin(row_keys(rows, self.features()), self.row_keys_))
         if self.min_distance_ > 0:
-            distances = neighbour_distances(self.points_, self.encoder_.transform(rows))
-            close = np.union1d(close, np.flatnonzero(distances < self.min_distance_))
+            near = within_distance(self.points_, self.encoder_.transform(rows), self.min_distance_, self.encoder_.category_width)
+            close = np.union1d(close, np.flatnonzero(near))
         return close
 
     def features(self) -> list[str]:

@@ -29,6 +29,43 @@ def neighbour_distances(points: np.ndarray, queries: np.ndarray, exclude_self: b
     return distances[:, -1]
 
 
+def within_distance(points: np.ndarray, queries: np.ndarray, limit: float, category_width: int) -> np.ndarray:
+    """Whether each query lies closer than ``limit`` to some point; exact, and fast for small limits.
+
+    The first ``category_width`` coordinates are one-hot categories scaled by 1/sqrt(2), so two rows
+    that differ in any category are at least sqrt(0.5) apart. Below that only rows with the very same
+    categories can be close, and comparing within those groups avoids a search over every row.
+    """
+    if limit * limit >= 0.5 or category_width == 0:
+        return neighbour_distances(points, queries) < limit
+    # One number per category pattern: a random projection of the one-hot block (distinct patterns
+    # collide with probability ~0), far cheaper than comparing rows of 100+ columns.
+    projection = np.random.default_rng(0).random(category_width)
+    keys = np.concatenate([points[:, :category_width] @ projection, queries[:, :category_width] @ projection])
+    _, group = np.unique(keys, return_inverse=True)
+    point_group, query_group = group[: len(points)], group[len(points) :]
+    point_order, query_order = np.argsort(point_group, kind="stable"), np.argsort(query_group, kind="stable")
+    bounds = np.arange(group.max() + 2)
+    point_starts = np.searchsorted(point_group[point_order], bounds)
+    query_starts = np.searchsorted(query_group[query_order], bounds)
+    numbers_p, numbers_q = points[:, category_width:], queries[:, category_width:]
+    close = np.zeros(len(queries), dtype=bool)
+    for g in np.unique(query_group):
+        members = point_order[point_starts[g] : point_starts[g + 1]]
+        asked = query_order[query_starts[g] : query_starts[g + 1]]
+        if len(members) == 0:
+            continue
+        if numbers_p.shape[1] == 0:
+            close[asked] = True  # the same categories and nothing else: a copy
+            continue
+        if len(members) * len(asked) > 1_000_000:
+            close[asked] = neighbour_distances(numbers_p[members], numbers_q[asked]) < limit
+            continue
+        gaps = numbers_q[asked][:, None, :] - numbers_p[members][None, :, :]
+        close[asked] = (gaps * gaps).sum(axis=2).min(axis=1) < limit * limit
+    return close
+
+
 def blend_rows(
     table: pd.DataFrame,
     anchors: np.ndarray,

@@ -92,3 +92,25 @@ def test_extreme_imbalance(patients, rare_rows):
     rows = generator.sample({"Variant X": len(common)})
     assert len(rows) == len(common) and rows["variant"].eq("Variant X").all()
     assert exact_copy_share(rows, table, generator.features()) == 0.0
+
+
+@pytest.mark.parametrize("categories", [0, 3, 30])
+def test_grouped_closeness_check_matches_a_full_search(categories):
+    from synth.generator.neighbours import neighbour_distances, within_distance
+
+    rng = np.random.default_rng(categories)
+
+    def rows(n: int, numbers: int = 2) -> np.ndarray:
+        one_hot = np.eye(max(categories, 1))[rng.integers(0, max(categories, 1), n)][:, :categories] / np.sqrt(2)
+        return np.hstack([one_hot, rng.random((n, numbers))]).astype(np.float32)
+
+    points, queries = rows(3000), rows(1500)
+    for limit in (0.01, 0.05, 0.2, 0.9):
+        expected = neighbour_distances(points, queries) < limit
+        np.testing.assert_array_equal(within_distance(points, queries, limit, categories), expected)
+    if categories:
+        only_categories = points[:, :categories]
+        np.testing.assert_array_equal(
+            within_distance(only_categories, queries[:, :categories], 0.1, categories),
+            neighbour_distances(only_categories, queries[:, :categories]) < 0.1,
+        )
