@@ -7,6 +7,7 @@ from pages.state import DATASET, PLAN, RESULTS, cached, require
 from synth.compare import Condition, class_counts, distribution, drill_down, rows_of_value
 from synth.figures import dcr_figure, distribution_figure
 from synth.kinds import ColumnKind
+from synth.plan import value_counts
 from synth.samplers import SAMPLERS
 from synth.study import HOLDOUT, class_diversity, fidelity_by_method, labelled_tables, privacy_by_method
 
@@ -24,7 +25,7 @@ st.subheader("Rows per value")
 tables = labelled_tables(results, plan.train, plan.holdout)
 st.dataframe(class_counts(tables, column))
 
-values = list(class_counts({"original": plan.train}, column).columns)
+values = list(value_counts(plan.train[column]))
 focus = st.selectbox("Class to inspect", values, index=len(values) - 1, key="compare_focus")
 focused = {name: rows_of_value(table, column, focus) for name, table in tables.items()}
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 from pages.state import DATASET, FAILURES, PLAN, RESULTS, PlanChoice, cached, forget_results, progress_callback
 from synth.figures import plan_figure
-from synth.holdout import split_holdout
+from synth.holdout import choose_holdout
 from synth.kinds import ColumnKind
 from synth.plan import Mode, equal_shares, make_plan, value_counts
 from synth.rebalance import rebalance
@@ -33,14 +33,11 @@ default = dataset.column_hint if dataset.column_hint in candidates else rarest_f
 column = st.selectbox("Column to rebalance", candidates, index=candidates.index(default), key=f"column_{dataset.fingerprint}")
 
 try:
-    if dataset.holdout_file is not None:
-        train, holdout, holdout_note = table, dataset.holdout_file, dataset.holdout_label
-    else:
-        split = cached(
-            ("split", dataset.fingerprint, column, dataset.holdout_share),
-            lambda: split_holdout(table, column, dataset.holdout_share),
-        )
-        train, holdout, holdout_note = split.train, split.holdout, split.description
+    split = cached(
+        ("split", dataset.fingerprint, column, dataset.holdout_share, dataset.holdout_label),
+        lambda: choose_holdout(table, column, dataset.holdout_file, dataset.holdout_share, dataset.holdout_label),
+    )
+    train, holdout, holdout_note = split.train, split.holdout, split.description
 except ValueError as error:
     st.error(str(error))
     st.stop()

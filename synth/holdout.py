@@ -44,3 +44,13 @@ def check_holdout(table: pd.DataFrame, holdout: pd.DataFrame) -> None:
     missing = [c for c in table.columns if c not in holdout.columns]
     if missing:
         raise ValueError(f"The holdout file lacks the column(s) {missing}; it must have the same columns as the data.")
+
+
+def choose_holdout(
+    table: pd.DataFrame, column: str, holdout: pd.DataFrame | None = None, share: float = 0.2, label: str = ""
+) -> Split:
+    """The given holdout (all of ``table`` trains) when there is one, else a stratified split."""
+    if holdout is None:
+        return split_holdout(table, column, share)
+    check_holdout(table, holdout)
+    return Split(table, holdout, label or f"uploaded holdout of {len(holdout):,} real rows")

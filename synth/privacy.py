@@ -52,6 +52,44 @@ def closer_share(generated: np.ndarray, holdout: np.ndarray) -> float:
     return float(np.mean(greater + 0.5 * (at_or_below - below)) / len(ordered))
 
 
+class PrivacyReference:
+    """The real side of a privacy check (encoded training rows, holdout DCRs), computed once
+    and shared by every method's generated rows.
+
+    Rows are compared on the features, not on ``column``: a real record relabelled is still a copy.
+    """
+
+    def __init__(self, training: pd.DataFrame, holdout: pd.DataFrame, schema: Schema, column: str, seed: int = 0) -> None:
+        if len(holdout) == 0:
+            raise ValueError("Privacy needs a non-empty holdout.")
+        categorical, numeric = feature_kinds(schema, exclude=column)
+        self.columns = categorical + numeric
+        self.seed = seed
+        self.encoder = DistanceEncoder(categorical, numeric).fit(training)
+        self.train_points = self.encoder.transform(training)
+        self.train_keys = row_keys(training, self.columns)
+        self.holdout_to_train = self._dcr(holdout)
+
+    def _dcr(self, rows: pd.DataFrame) -> np.ndarray:
+        """Distance to the closest training row for at most ``DCR_SAMPLE`` of ``rows``."""
+        picked = np.random.default_rng(self.seed).choice(len(rows), size=min(DCR_SAMPLE, len(rows)), replace=False)
+        return neighbour_distances(self.train_points, self.encoder.transform(rows.iloc[picked]))
+
+    def report(self, generated: pd.DataFrame) -> PrivacyReport:
+        """Exact copies over all ``generated`` rows; DCR on a sample of them."""
+        if len(generated) == 0:
+            raise ValueError("Privacy needs generated rows.")
+        to_train = self._dcr(generated)
+        return PrivacyReport(
+            exact_copy_share=float(np.isin(row_keys(generated, self.columns), self.train_keys).mean()),
+            dcr_generated_median=float(np.median(to_train)),
+            dcr_holdout_median=float(np.median(self.holdout_to_train)),
+            dcr_share=closer_share(to_train, self.holdout_to_train),
+            dcr_generated=to_train,
+            dcr_holdout=self.holdout_to_train,
+        )
+
+
 def privacy_report(
     generated: pd.DataFrame,
     training: pd.DataFrame,
@@ -60,28 +98,5 @@ def privacy_report(
     column: str,
     seed: int = 0,
 ) -> PrivacyReport:
-    """Exact copies over all generated rows; DCR on samples of at most ``DCR_SAMPLE`` rows.
-
-    Rows are compared on the features, not on ``column``: a real record relabelled is still a copy.
-    """
-    categorical, numeric = feature_kinds(schema, exclude=column)
-    columns = categorical + numeric
-    if len(generated) == 0 or len(holdout) == 0:
-        raise ValueError("Privacy needs generated rows and a non-empty holdout.")
-    rng = np.random.default_rng(seed)
-
-    def sample(frame: pd.DataFrame, n: int) -> pd.DataFrame:
-        return frame.iloc[rng.choice(len(frame), size=min(n, len(frame)), replace=False)]
-
-    encoder = DistanceEncoder(categorical, numeric).fit(training)
-    train_points = encoder.transform(training)
-    to_train = neighbour_distances(train_points, encoder.transform(sample(generated, DCR_SAMPLE)))
-    holdout_to_train = neighbour_distances(train_points, encoder.transform(sample(holdout, DCR_SAMPLE)))
-    return PrivacyReport(
-        exact_copy_share=exact_copy_share(generated, training, columns),
-        dcr_generated_median=float(np.median(to_train)),
-        dcr_holdout_median=float(np.median(holdout_to_train)),
-        dcr_share=closer_share(to_train, holdout_to_train),
-        dcr_generated=to_train,
-        dcr_holdout=holdout_to_train,
-    )
+    """Privacy of one set of generated rows (see ``PrivacyReference`` for several)."""
+    return PrivacyReference(training, holdout, schema, column, seed).report(generated)

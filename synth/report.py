@@ -69,7 +69,7 @@ def _study_sections(study: Study, figure: _Figures) -> list[str]:
     first = next(iter(study.evaluations.values()))
     sections = [
         "<h2>Data</h2>",
-        f"<p>{len(study.train) + len(study.holdout):,} rows × {study.train.shape[1]} columns. Holdout: {e(study.holdout_note)}.</p>",
+        f"<p>{len(study.train):,} training rows × {study.train.shape[1]} columns. Holdout: {e(study.holdout_note)}.</p>",
         _table(study.schema.to_frame()),
         "<h2>Rebalance plan</h2>",
         f"<p>Column <b>{e(study.column)}</b>, {e(str(plan.mode))} mode.</p>",

@@ -15,10 +15,10 @@ from synth.compare import Condition, rows_of_value
 from synth.diversity import diversity_table
 from synth.evaluate import Evaluation, evaluate
 from synth.fidelity import FidelityReport, fidelity_report
-from synth.holdout import check_holdout, split_holdout
+from synth.holdout import choose_holdout
 from synth.kinds import Schema, detect_schema
 from synth.plan import RebalancePlan, make_plan, value_counts
-from synth.privacy import PrivacyReport, privacy_report
+from synth.privacy import PrivacyReference, PrivacyReport
 from synth.progress import Progress, silent
 from synth.rebalance import Rebalanced, check_target, rebalance
 from synth.samplers import SAMPLERS
@@ -40,7 +40,6 @@ class Assessment:
 class Study:
     dataset: str
     schema: Schema
-    column: str
     positive: str
     holdout_note: str
     plan: RebalancePlan
@@ -50,6 +49,10 @@ class Study:
     failures: dict[str, str]
     evaluations: dict[str, Evaluation] = field(repr=False)
     assessment: Assessment = field(repr=False)
+
+    @property
+    def column(self) -> str:
+        return self.plan.column
 
 
 def labelled_tables(results: Mapping[str, Rebalanced], train: pd.DataFrame, holdout: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -65,7 +68,8 @@ def training_tables(train: pd.DataFrame, results: Mapping[str, Rebalanced]) -> d
 def privacy_by_method(
     results: Mapping[str, Rebalanced], train: pd.DataFrame, holdout: pd.DataFrame, schema: Schema, column: str
 ) -> dict[str, PrivacyReport]:
-    return {SAMPLERS[m].label: privacy_report(r.new_rows, train, holdout, schema, column) for m, r in results.items()}
+    reference = PrivacyReference(train, holdout, schema, column)
+    return {SAMPLERS[m].label: reference.report(r.new_rows) for m, r in results.items()}
 
 
 def fidelity_by_method(
@@ -118,7 +122,6 @@ def make_study(
     return Study(
         dataset,
         schema,
-        plan.column,
         positive,
         holdout_note,
         plan,
@@ -147,12 +150,8 @@ def run_study(
     progress = progress or silent
     schema = detect_schema(table)
     check_target(table, schema, column)
-    if holdout is None:
-        split = split_holdout(table, column, holdout_share)
-        train, holdout, note = split.train, split.holdout, split.description
-    else:
-        check_holdout(table, holdout)
-        train, note = table, f"uploaded holdout of {len(holdout):,} real rows"
+    split = choose_holdout(table, column, holdout, holdout_share)
+    train, holdout, note = split.train, split.holdout, split.description
     plan = make_plan(train[column], shares)
     counts = value_counts(train[column])
     positive = positive or min(counts, key=counts.__getitem__)
