@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.state import DATASET, demo_dataset
+from ui.state import DATASET, demo_dataset
 
 DEFAULT_DEMO = "patients"
 

@@ -17,8 +17,8 @@ import time
 import pandas as pd
 
 from benchmarks.common import save
-from synth.demos import make_demo
-from synth.rebalance import rebalance
+from synth.data.demos import make_demo
+from synth.rebalancing.run import rebalance
 
 
 def _resident_mb() -> float:

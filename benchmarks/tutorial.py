@@ -17,10 +17,10 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.common import SHARED, require_shared, save
-from synth.evaluate import evaluate
-from synth.kinds import detect_schema
-from synth.privacy import privacy_report
-from synth.rebalance import rebalance
+from synth.assess.evaluate import evaluate
+from synth.assess.privacy import privacy_report
+from synth.data.kinds import detect_schema
+from synth.rebalancing.run import rebalance
 
 DATA = SHARED / "adult-rebalancing"
 COLUMN, POSITIVE = "income", ">50K"

@@ -22,9 +22,9 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
 from benchmarks.common import RESULTS, SHARED, require_shared, save
-from synth.evaluate import evaluate, model_frame
-from synth.kinds import detect_schema
-from synth.rebalance import rebalance
+from synth.assess.evaluate import evaluate, model_frame
+from synth.data.kinds import detect_schema
+from synth.rebalancing.run import rebalance
 
 DATASETS = {
     "adult": (["adult/adult_train.csv", "adult/adult_test.csv"], "income", ">50K"),

@@ -3,13 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from pages.state import DATASET, PLAN, RESULTS, cached, require
-from synth.compare import Condition, class_counts, distribution, drill_down, rows_of_value
+from synth.assess.compare import Condition, class_counts, distribution, drill_down, rows_of_value
+from synth.data.kinds import ColumnKind
 from synth.figures import dcr_figure, distribution_figure
-from synth.kinds import ColumnKind
-from synth.plan import value_counts
-from synth.samplers import SAMPLERS
+from synth.rebalancing.plan import value_counts
+from synth.rebalancing.samplers import SAMPLERS
 from synth.study import HOLDOUT, class_diversity, fidelity_by_method, labelled_tables, privacy_by_method
+from ui.state import DATASET, PLAN, RESULTS, cached, require
 
 st.title("3 · Compare")
 plan = require(PLAN, "Generate the rebalanced tables on the Plan step first.", "pages/plan.py")

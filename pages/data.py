@@ -4,11 +4,11 @@ from dataclasses import replace
 
 import streamlit as st
 
-from pages.state import DATASET, demo_dataset, forget_data, make_dataset
-from synth.demos import DEMOS
-from synth.holdout import check_holdout
-from synth.io import TableReadError, parse_table
-from synth.kinds import ColumnKind, check_schema_fits
+from synth.data.demos import DEMOS
+from synth.data.holdout import check_holdout
+from synth.data.io import TableReadError, parse_table
+from synth.data.kinds import ColumnKind, check_schema_fits
+from ui.state import DATASET, demo_dataset, forget_data, make_dataset
 
 st.title("1 · Data")
 st.write("Start from a built-in demo or upload a CSV or Parquet file. Every later step works on what you choose here.")

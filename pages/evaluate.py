@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from pages.state import DATASET, EVALUATIONS, FAILURES, PLAN, REPORT, RESULTS, cached, progress_callback, require
-from synth.evaluate import RECIPE_TEXT, evaluate, metrics_frame
+from synth.assess.evaluate import RECIPE_TEXT, evaluate, metrics_frame
 from synth.figures import pr_figure, probability_figure, roc_figure
-from synth.plan import value_counts
+from synth.rebalancing.plan import value_counts
 from synth.report import build_report
-from synth.scenarios import ScenarioStore, default_store_path
 from synth.study import make_study, training_tables
+from synth.whatif.scenarios import ScenarioStore, default_store_path
+from ui.state import DATASET, EVALUATIONS, FAILURES, PLAN, REPORT, RESULTS, cached, progress_callback, require
 
 st.title("4 · Evaluate")
 plan = require(PLAN, "Generate the rebalanced tables on the Plan step first.", "pages/plan.py")

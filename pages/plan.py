@@ -3,13 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from pages.state import DATASET, FAILURES, PLAN, RESULTS, PlanChoice, cached, forget_results, progress_callback
+from synth.data.holdout import choose_holdout
+from synth.data.kinds import ColumnKind
 from synth.figures import plan_figure
-from synth.holdout import choose_holdout
-from synth.kinds import ColumnKind
-from synth.plan import Mode, equal_shares, make_plan, value_counts
-from synth.rebalance import rebalance
-from synth.samplers import SAMPLERS
+from synth.rebalancing.plan import Mode, equal_shares, make_plan, value_counts
+from synth.rebalancing.run import rebalance
+from synth.rebalancing.samplers import SAMPLERS
+from ui.state import DATASET, FAILURES, PLAN, RESULTS, PlanChoice, cached, forget_results, progress_callback
 
 st.title("2 · Rebalance plan")
 dataset = st.session_state[DATASET]

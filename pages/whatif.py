@@ -5,15 +5,15 @@ import time
 import pandas as pd
 import streamlit as st
 
-from pages.state import DATASET, WHATIF, demo_dataset, forget_data, progress_callback
+from synth.data.io import parse_table
+from synth.data.kinds import ColumnKind
 from synth.figures import kpi_figure, mix_figure
-from synth.io import parse_table
-from synth.kinds import ColumnKind
-from synth.kpis import Aggregate, Kpi, compare_kpis, default_kpis
-from synth.plan import value_counts
+from synth.rebalancing.plan import value_counts
 from synth.report import build_report
-from synth.scenarios import SavedScenario, ScenarioStore, default_store_path, side_by_side
-from synth.whatif import Grouping, complete_rows, default_buckets, parse_buckets, simulate
+from synth.whatif.kpis import Aggregate, Kpi, compare_kpis, default_kpis
+from synth.whatif.scenarios import SavedScenario, ScenarioStore, default_store_path, side_by_side
+from synth.whatif.simulation import Grouping, complete_rows, default_buckets, parse_buckets, simulate
+from ui.state import DATASET, WHATIF, demo_dataset, forget_data, progress_callback
 
 st.title("5 · What-if simulation")
 st.write(

@@ -3,14 +3,14 @@
 The app's pages and the CLI call these functions; nothing here knows about Streamlit.
 """
 
-from synth.demos import DEMOS, make_demo
-from synth.evaluate import Evaluation, evaluate
-from synth.io import TableReadError, parse_table, read_table, write_table
-from synth.kinds import ColumnKind, Schema, detect_schema
-from synth.plan import Mode, RebalancePlan, make_plan
-from synth.privacy import PrivacyReport, privacy_report
-from synth.rebalance import Rebalanced, rebalance
-from synth.samplers import SAMPLERS
+from synth.assess.evaluate import Evaluation, evaluate
+from synth.assess.privacy import PrivacyReport, privacy_report
+from synth.data.demos import DEMOS, make_demo
+from synth.data.io import TableReadError, parse_table, read_table, write_table
+from synth.data.kinds import ColumnKind, Schema, detect_schema
+from synth.rebalancing.plan import Mode, RebalancePlan, make_plan
+from synth.rebalancing.run import Rebalanced, rebalance
+from synth.rebalancing.samplers import SAMPLERS
 
 __all__ = [
     "DEMOS",

@@ -8,16 +8,16 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from synth.demos import DEMOS, make_demo
-from synth.evaluate import evaluate
-from synth.io import read_table, write_table
-from synth.kinds import detect_schema
-from synth.plan import Mode, match_value, parse_shares, value_counts
-from synth.rebalance import rebalance
+from synth.assess.evaluate import evaluate
+from synth.data.demos import DEMOS, make_demo
+from synth.data.io import read_table, write_table
+from synth.data.kinds import detect_schema
+from synth.rebalancing.plan import Mode, match_value, parse_shares, value_counts
+from synth.rebalancing.run import rebalance
+from synth.rebalancing.samplers import SAMPLERS
 from synth.report import build_report
-from synth.samplers import SAMPLERS
-from synth.scenarios import ScenarioStore
 from synth.study import run_study
+from synth.whatif.scenarios import ScenarioStore
 
 
 def _stderr_progress(fraction: float, message: str) -> None:

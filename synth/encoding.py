@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from synth.kinds import ColumnKind, Schema
+from synth.data.kinds import ColumnKind, Schema
 
 MISSING = "\x00missing"
 

@@ -9,9 +9,9 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from synth.evaluate import Evaluation
-from synth.plan import RebalancePlan
-from synth.privacy import PrivacyReport
+from synth.assess.evaluate import Evaluation
+from synth.assess.privacy import PrivacyReport
+from synth.rebalancing.plan import RebalancePlan
 
 LAYOUT = {
     "template": "plotly_white",
@@ -34,7 +34,7 @@ def plan_figure(plan: RebalancePlan) -> go.Figure:
 
 
 def distribution_figure(frame: pd.DataFrame, feature: str) -> go.Figure:
-    """Grouped bars of ``synth.compare.distribution`` output."""
+    """Grouped bars of ``synth.assess.compare.distribution`` output."""
     figure = px.bar(frame, x="bucket", y="share", color="source", barmode="group", title=f"{feature}: share of rows per value")
     figure.update_layout(yaxis_tickformat=".0%", **LAYOUT)
     return figure

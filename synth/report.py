@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 import pandas as pd
 import plotly.graph_objects as go
 
-from synth.evaluate import RECIPE_TEXT, metrics_frame
+from synth.assess.evaluate import RECIPE_TEXT, metrics_frame
 from synth.figures import dcr_figure, kpi_figure, plan_figure, pr_figure, roc_figure
-from synth.scenarios import SavedScenario, side_by_side
 from synth.study import Study
+from synth.whatif.scenarios import SavedScenario, side_by_side
 
 STYLE = """
 body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; color: #1f2933; max-width: 1100px;

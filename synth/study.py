@@ -11,17 +11,17 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from synth.compare import Condition, rows_of_value
-from synth.diversity import diversity_table
-from synth.evaluate import Evaluation, evaluate
-from synth.fidelity import FidelityReport, fidelity_report
-from synth.holdout import choose_holdout
-from synth.kinds import Schema, detect_schema
-from synth.plan import RebalancePlan, make_plan, value_counts
-from synth.privacy import PrivacyReference, PrivacyReport
+from synth.assess.compare import Condition, rows_of_value
+from synth.assess.diversity import diversity_table
+from synth.assess.evaluate import Evaluation, evaluate
+from synth.assess.fidelity import FidelityReport, fidelity_report
+from synth.assess.privacy import PrivacyReference, PrivacyReport
+from synth.data.holdout import choose_holdout
+from synth.data.kinds import Schema, detect_schema
 from synth.progress import Progress, silent
-from synth.rebalance import Rebalanced, check_target, rebalance
-from synth.samplers import SAMPLERS
+from synth.rebalancing.plan import RebalancePlan, make_plan, value_counts
+from synth.rebalancing.run import Rebalanced, check_target, rebalance
+from synth.rebalancing.samplers import SAMPLERS
 
 UNBALANCED = "unbalanced (real rows only)"
 HOLDOUT = "holdout (real)"

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synth.demos import make_demo
+from synth.data.demos import make_demo
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 ADULT_TUTORIAL = SHARED / "adult-rebalancing"

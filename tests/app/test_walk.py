@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pages.state import DATASET, make_dataset
+from ui.state import DATASET, make_dataset
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 

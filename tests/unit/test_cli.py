@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from synth.__main__ import main
-from synth.io import read_table
-from synth.plan import value_counts
+from synth.data.io import read_table
+from synth.rebalancing.plan import value_counts
 from tests.conftest import ADULT_TUTORIAL, needs_shared
 
 
@@ -119,7 +119,7 @@ def test_contract_on_the_tutorial_table(tmp_path, method):
 
 
 def test_demos_are_deterministic_and_can_be_made_extreme():
-    from synth.demos import DEMOS, make_demo
+    from synth.data.demos import DEMOS, make_demo
 
     for name, demo in DEMOS.items():
         first, again = make_demo(name, seed=3, rows=2000), make_demo(name, seed=3, rows=2000)

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from synth.evaluate import evaluate, model_frame
-from synth.holdout import split_holdout
+from synth.assess.evaluate import evaluate, model_frame
+from synth.data.holdout import split_holdout
 
 
 @pytest.fixture(scope="module")
@@ -58,8 +58,8 @@ def test_split_is_stratified_and_keeps_single_rows_in_training(patients):
 
 def test_id_columns_are_not_features(patients):
     """Generated rows get fresh IDs; scoring with the ID as a feature would reward telling them apart."""
-    from synth.kinds import detect_schema
-    from synth.rebalance import rebalance
+    from synth.data.kinds import detect_schema
+    from synth.rebalancing.run import rebalance
 
     split = split_holdout(patients, "variant", 0.3, seed=0)
     output = rebalance(split.train, "variant", {"Variant X": 0.5}, method="naive").table

@@ -4,9 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synth.generator.model import SyntheticGenerator
-from synth.kinds import detect_schema
-from synth.privacy import exact_copy_share
+from synth.assess.privacy import exact_copy_share
+from synth.data.kinds import detect_schema
+from synth.rebalancing.generator.model import SyntheticGenerator
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +96,7 @@ def test_extreme_imbalance(patients, rare_rows):
 
 @pytest.mark.parametrize("categories", [0, 3, 30])
 def test_grouped_closeness_check_matches_a_full_search(categories):
-    from synth.generator.neighbours import neighbour_distances, within_distance
+    from synth.rebalancing.generator.neighbours import neighbour_distances, within_distance
 
     rng = np.random.default_rng(categories)
 

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from synth.io import TableReadError, parse_table, read_table, write_table
+from synth.data.io import TableReadError, parse_table, read_table, write_table
 
 
 def test_comma_csv():

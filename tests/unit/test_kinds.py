@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synth.kinds import ColumnKind, check_schema_fits, detect_column, detect_schema
+from synth.data.kinds import ColumnKind, check_schema_fits, detect_column, detect_schema
 
 
 @pytest.mark.parametrize(

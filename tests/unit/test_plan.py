@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from synth.plan import Mode, make_plan, match_value, parse_shares
+from synth.rebalancing.plan import Mode, make_plan, match_value, parse_shares
 
 
 def column(counts: dict[str, int], name: str = "y") -> pd.Series:

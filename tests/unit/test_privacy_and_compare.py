@@ -1,10 +1,10 @@
 import pytest
 
-from synth.compare import Condition, class_counts, distribution, drill_down, rows_of_value
-from synth.holdout import split_holdout
-from synth.kinds import detect_schema
-from synth.privacy import privacy_report
-from synth.rebalance import rebalance
+from synth.assess.compare import Condition, class_counts, distribution, drill_down, rows_of_value
+from synth.assess.privacy import privacy_report
+from synth.data.holdout import split_holdout
+from synth.data.kinds import detect_schema
+from synth.rebalancing.run import rebalance
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,7 @@ def test_drill_down_counts_rows_meeting_every_condition(setting):
 def test_closer_share_is_a_fair_coin_for_equal_distances_and_one_for_copies():
     import numpy as np
 
-    from synth.privacy import closer_share
+    from synth.assess.privacy import closer_share
 
     rng = np.random.default_rng(0)
     assert closer_share(rng.random(4000), rng.random(4000)) == pytest.approx(0.5, abs=0.02)
@@ -58,7 +58,7 @@ def test_closer_share_is_a_fair_coin_for_equal_distances_and_one_for_copies():
 
 
 def test_fidelity_is_perfect_for_the_same_rows_and_lower_for_shuffled_ones(setting):
-    from synth.fidelity import fidelity_report
+    from synth.assess.fidelity import fidelity_report
 
     split, outputs, schema = setting
     real = rows_of_value(split.holdout, "variant", "Other")
@@ -79,7 +79,7 @@ def test_fidelity_is_perfect_for_the_same_rows_and_lower_for_shuffled_ones(setti
 def test_diversity_drops_when_rows_repeat(setting):
     import pandas as pd
 
-    from synth.diversity import diversity_table, entropy
+    from synth.assess.diversity import diversity_table, entropy
 
     split, _, schema = setting
 

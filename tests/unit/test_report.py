@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 from synth.__main__ import main
-from synth.kpis import ALL
 from synth.report import build_report
-from synth.scenarios import SavedScenario, ScenarioStore
 from synth.study import UNBALANCED, run_study
+from synth.whatif.kpis import ALL
+from synth.whatif.scenarios import SavedScenario, ScenarioStore
 
 
 @pytest.fixture(scope="module")

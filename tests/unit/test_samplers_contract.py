@@ -4,10 +4,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synth.kinds import detect_schema
-from synth.plan import value_counts
-from synth.rebalance import rebalance
-from synth.samplers import SAMPLERS
+from synth.data.kinds import detect_schema
+from synth.rebalancing.plan import value_counts
+from synth.rebalancing.run import rebalance
+from synth.rebalancing.samplers import SAMPLERS
 
 CORE = ["naive", "smote", "synthetic"]
 

@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synth.demos import make_demo
-from synth.kinds import detect_schema
-from synth.kpis import ALL, Aggregate, Kpi, compare_kpis, kpi_values
-from synth.scenarios import SavedScenario, ScenarioStore, side_by_side
-from synth.whatif import Grouping, complete_rows, default_buckets, parse_buckets, simulate
+from synth.data.demos import make_demo
+from synth.data.kinds import detect_schema
+from synth.whatif.kpis import ALL, Aggregate, Kpi, compare_kpis, kpi_values
+from synth.whatif.scenarios import SavedScenario, ScenarioStore, side_by_side
+from synth.whatif.simulation import Grouping, complete_rows, default_buckets, parse_buckets, simulate
 
 
 @pytest.fixture(scope="module")

@@ -15,9 +15,9 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from synth.kinds import ColumnKind, Schema
-from synth.plan import rows_of
+from synth.data.kinds import ColumnKind, Schema
 from synth.progress import Progress, silent
+from synth.rebalancing.plan import rows_of
 
 
 @dataclass(frozen=True)

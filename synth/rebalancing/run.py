@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from synth.kinds import ColumnKind, Schema, check_schema_fits, detect_schema
-from synth.plan import Mode, RebalancePlan, make_plan
+from synth.data.kinds import ColumnKind, Schema, check_schema_fits, detect_schema
 from synth.progress import Progress
-from synth.samplers import SAMPLERS, make_sampler
+from synth.rebalancing.plan import Mode, RebalancePlan, make_plan
+from synth.rebalancing.samplers import SAMPLERS, make_sampler
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,13 @@ import numpy as np
 import pandas as pd
 from sklearn.neighbors import NearestNeighbors
 
+from synth.data.kinds import ColumnInfo, ColumnKind, Schema
 from synth.encoding import DistanceEncoder, as_numbers, feature_kinds
-from synth.generator.model import SyntheticGenerator
-from synth.generator.neighbours import blend_rows
-from synth.kinds import ColumnInfo, ColumnKind, Schema
-from synth.plan import Mode, make_plan, value_counts
 from synth.progress import Progress
-from synth.samplers.base import fresh_ids
+from synth.rebalancing.generator.model import SyntheticGenerator
+from synth.rebalancing.generator.neighbours import blend_rows
+from synth.rebalancing.plan import Mode, make_plan, value_counts
+from synth.rebalancing.samplers.base import fresh_ids
 
 # A group with at least this many real rows is generated from its own rows only.
 STRICT_GROUP_ROWS = 30

@@ -14,12 +14,12 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from synth.assess.privacy import row_keys
+from synth.data.kinds import Schema
 from synth.encoding import DistanceEncoder, as_labels, feature_kinds, linear_features
-from synth.generator.class_model import PRIOR_WEIGHT, fit_class_model, sharpen
-from synth.generator.neighbours import blend_rows, neighbour_distances, neighbour_table, within_distance
-from synth.kinds import Schema
-from synth.privacy import row_keys
 from synth.progress import Progress, silent
+from synth.rebalancing.generator.class_model import PRIOR_WEIGHT, fit_class_model, sharpen
+from synth.rebalancing.generator.neighbours import blend_rows, neighbour_distances, neighbour_table, within_distance
 
 # Anchors come from the rows holding this share of a class's weight; the far tail adds noise.
 POOL_MASS = 0.999

@@ -14,9 +14,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from synth.demos import DEMOS, make_demo
-from synth.kinds import Schema, detect_schema
-from synth.plan import RebalancePlan
+from synth.data.demos import DEMOS, make_demo
+from synth.data.kinds import Schema, detect_schema
+from synth.rebalancing.plan import RebalancePlan
 
 DATASET = "dataset"  # Dataset below
 PLAN = "plan"  # PlanChoice below

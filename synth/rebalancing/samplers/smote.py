@@ -16,9 +16,9 @@ import pandas as pd
 from imblearn.over_sampling import SMOTE, SMOTEN, SMOTENC, BorderlineSMOTE, KMeansSMOTE
 
 from synth.encoding import MISSING, as_labels, as_numbers, feature_kinds
-from synth.generator.neighbours import restore_dtype
-from synth.plan import rows_of
-from synth.samplers.base import Request, Sampler
+from synth.rebalancing.generator.neighbours import restore_dtype
+from synth.rebalancing.plan import rows_of
+from synth.rebalancing.samplers.base import Request, Sampler
 
 DEFAULT_NEIGHBOURS = 5
 

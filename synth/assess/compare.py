@@ -12,9 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from synth.data.kinds import ColumnKind, Schema
 from synth.encoding import as_labels, as_numbers
-from synth.kinds import ColumnKind, Schema
-from synth.plan import rows_of, value_counts
+from synth.rebalancing.plan import rows_of, value_counts
 
 NUMERIC_BINS = 10
 TOP_CATEGORIES = 12

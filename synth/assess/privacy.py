@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from synth.data.kinds import Schema
 from synth.encoding import DistanceEncoder, feature_kinds
-from synth.generator.neighbours import neighbour_distances
-from synth.kinds import Schema
+from synth.rebalancing.generator.neighbours import neighbour_distances
 
 DCR_SAMPLE = 2_000
 

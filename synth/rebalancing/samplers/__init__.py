@@ -1,13 +1,13 @@
 """Every way of adding rows, by name: the app and the CLI loop over ``SAMPLERS``."""
 
-from synth.samplers.base import Sampler
-from synth.samplers.naive import NaiveOversampler
-from synth.samplers.smote import (
+from synth.rebalancing.samplers.base import Sampler
+from synth.rebalancing.samplers.naive import NaiveOversampler
+from synth.rebalancing.samplers.smote import (
     BorderlineSmoteSampler,
     KMeansSmoteSampler,
     SmoteSampler,
 )
-from synth.samplers.synthetic import SyntheticSampler
+from synth.rebalancing.samplers.synthetic import SyntheticSampler
 
 SAMPLERS: dict[str, type[Sampler]] = {
     cls.name: cls for cls in (NaiveOversampler, SmoteSampler, BorderlineSmoteSampler, KMeansSmoteSampler, SyntheticSampler)

@@ -12,8 +12,8 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from synth.compare import Buckets
-from synth.kinds import Schema
+from synth.assess.compare import Buckets
+from synth.data.kinds import Schema
 
 
 @dataclass(frozen=True)

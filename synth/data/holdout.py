@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from synth.plan import value_counts
+from synth.rebalancing.plan import value_counts
 
 
 @dataclass(frozen=True)

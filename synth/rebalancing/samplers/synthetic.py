@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from synth.generator.model import SyntheticGenerator
-from synth.samplers.base import Request, Sampler
+from synth.rebalancing.generator.model import SyntheticGenerator
+from synth.rebalancing.samplers.base import Request, Sampler
 
 
 class SyntheticSampler(Sampler):

@@ -11,8 +11,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from synth.compare import Buckets, Condition
-from synth.kinds import Schema
+from synth.assess.compare import Buckets, Condition
+from synth.data.kinds import Schema
 
 
 def entropy(groups: pd.Series) -> float:
