@@ -31,7 +31,9 @@ def _measure(rows: int, method: str, queue: multiprocessing.Queue) -> None:
     before = _resident_mb()
     started = time.perf_counter()
     full = method == "synthetic-full"
-    result = rebalance(table, "fraud", {"fraud": 0.5}, method="synthetic" if full else method, mode="full" if full else "hybrid")
+    result = rebalance(
+        table, column="fraud", shares={"fraud": 0.5}, method="synthetic" if full else method, mode="full" if full else "hybrid"
+    )
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     queue.put(

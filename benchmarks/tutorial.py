@@ -11,16 +11,16 @@ split seeds 1..N. Means and standard deviations are over all (generator seed, sp
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 import pandas as pd
 
 from benchmarks.common import SHARED, require_shared, save
-from synth.assess.evaluate import evaluate
+from synth.assess.evaluate import evaluate_all
 from synth.assess.privacy import privacy_report
 from synth.data.kinds import detect_schema
-from synth.rebalancing.run import rebalance
+from synth.rebalancing.plan import make_plan
+from synth.rebalancing.run import rebalance_all
 
 DATA = SHARED / "adult-rebalancing"
 COLUMN, POSITIVE = "income", ">50K"
@@ -52,35 +52,39 @@ def main() -> None:
     train = pd.read_csv(require_shared(DATA / "census-training-imbalanced.csv"))
     holdout = pd.read_csv(DATA / "census-holdout.csv")
     schema = detect_schema(train)
-    splits = list(range(1, args.split_seeds + 1))
 
-    rows = [
-        _row(
-            "unbalanced (29 real >50K)",
-            list(evaluate(train, holdout, COLUMN, POSITIVE, splits, ignore=schema.unmodelled()).runs),
-            [],
-            None,
-            None,
+    plan = make_plan(train[COLUMN], {POSITIVE: 0.5})
+
+    def scores(tables: dict[str, pd.DataFrame]) -> list:
+        evaluations = evaluate_all(
+            tables, holdout=holdout, column=COLUMN, positive=POSITIVE, seeds=args.split_seeds, schema=schema
         )
-    ]
-    variants = [(m, 0.0) for m in args.methods] + [("synthetic", g) for g in args.privacy_guards]
-    for method, guard in variants:
+        return [run for evaluation in evaluations.values() for run in evaluation.runs]
+
+    rows = [_row("unbalanced (29 real >50K)", scores({"unbalanced": train}), [], None, None)]
+    variants = [(m, {}) for m in args.methods] + [("synthetic", {"privacy_guard": g}) for g in args.privacy_guards]
+    for method, params in variants:
         runs, seconds, copies, shares = [], [], [], []
         for seed in range(args.generator_seeds):
-            started = time.perf_counter()
-            result = rebalance(train, COLUMN, {POSITIVE: 0.5}, method=method, seed=seed, schema=schema, privacy_guard=guard)
-            seconds.append(time.perf_counter() - started)
-            runs += evaluate(result.table, holdout, COLUMN, POSITIVE, splits, ignore=schema.unmodelled()).runs
+            outputs = rebalance_all(train, plan=plan, schema=schema, methods=[method], seed=seed, params={method: params})
+            if method in outputs.failures:
+                print(f"{method}: {outputs.failures[method]}", flush=True)
+                break
+            result = outputs.results[method]
+            seconds.append(result.seconds)
+            runs += scores(outputs.tables())
             report = privacy_report(result.new_rows, train, holdout, schema, COLUMN, seed=seed)
             copies.append(report.exact_copy_share)
             shares.append(report.dcr_share)
-        name = f"{method}, hybrid" + (f", privacy guard {guard:g}" if guard else "")
+        if not runs:
+            continue
+        name = f"{method}, hybrid" + "".join(f", {k.replace('_', ' ')} {v:g}" for k, v in params.items())
         rows.append(_row(name, runs, seconds, float(np.mean(copies)), float(np.mean(shares))))
         print(rows[-1], flush=True)
     vendor = DATA / "census-synthetic-balanced.csv"
     if vendor.exists():
         table = pd.read_csv(vendor)
-        runs = list(evaluate(table, holdout, COLUMN, POSITIVE, splits).runs)
+        runs = scores({"vendor": table})
         rows.append(_row("vendor platform file (full)", runs, [], None, None))
     save(pd.DataFrame(rows), "tutorial")
 

@@ -22,15 +22,17 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
 from benchmarks.common import RESULTS, SHARED, require_shared, save
-from synth.assess.evaluate import evaluate, model_frame
+from synth.assess.evaluate import aligned_frames, evaluate
 from synth.data.kinds import detect_schema
-from synth.rebalancing.run import rebalance
+from synth.rebalancing.plan import make_plan
+from synth.rebalancing.run import rebalance_all
+from synth.rebalancing.samplers import DEFAULT_METHODS
 
 DATASETS = {
     "adult": (["adult/adult_train.csv", "adult/adult_test.csv"], "income", ">50K"),
     "credit-default": (["credit-default/credit_default.csv"], "default_payment_next_month", "1"),
 }
-METHODS = ["naive", "smote", "synthetic"]
+METHODS = DEFAULT_METHODS
 
 
 def load(name: str) -> tuple[pd.DataFrame, str, str]:
@@ -49,9 +51,8 @@ def downsample(base: pd.DataFrame, column: str, positive: str, fraction: float, 
 
 
 def forest_scores(train: pd.DataFrame, holdout: pd.DataFrame, column: str, positive: str, seed: int) -> tuple[float, float]:
-    features = model_frame(train.drop(columns=[column]))
-    categories = {n: features[n].cat.categories for n in features if isinstance(features[n].dtype, pd.CategoricalDtype)}
-    test = model_frame(holdout.drop(columns=[column]), categories)[features.columns]
+    features, test = aligned_frames(train.drop(columns=[column]), holdout.drop(columns=[column]))
+    categories = {n for n in features if isinstance(features[n].dtype, pd.CategoricalDtype)}
 
     def codes(frame: pd.DataFrame) -> np.ndarray:
         return np.column_stack([frame[c].cat.codes if c in categories else frame[c].fillna(-1) for c in frame.columns]).astype(
@@ -68,7 +69,7 @@ def forest_scores(train: pd.DataFrame, holdout: pd.DataFrame, column: str, posit
 def score(train, holdout, column, positive, classifier, seed) -> tuple[float, float]:
     if classifier == "forest":
         return forest_scores(train, holdout, column, positive, seed)
-    run = evaluate(train, holdout, column, positive, seeds=[seed]).runs[0]
+    run = evaluate(train, holdout, column, positive, seeds=[seed], ignore=detect_schema(train).unmodelled()).runs[0]
     return run.auc_roc, run.auc_pr
 
 
@@ -85,12 +86,11 @@ def run_dataset(name: str, folds: int, fractions: list[float], classifiers: list
         for fraction in fractions:
             small = downsample(base, column, positive, fraction, np.random.default_rng(fold))
             minority = int((small[column] == positive).sum())
-            trainings = {"unbalanced": small}
-            for method in METHODS:
-                try:
-                    trainings[method] = rebalance(small, column, {positive: 0.5}, method=method, seed=fold, schema=schema).table
-                except ValueError as error:
-                    print(f"{name} fold {fold} fraction {fraction}: {method} skipped ({error})", flush=True)
+            plan = make_plan(small[column], {positive: 0.5})
+            outputs = rebalance_all(small, plan=plan, schema=schema, methods=METHODS, seed=fold)
+            for method, error in outputs.failures.items():
+                print(f"{name} fold {fold} fraction {fraction}: {method} skipped ({error})", flush=True)
+            trainings = {"unbalanced": small, **{m: r.table for m, r in outputs.results.items()}}
             for method, train in trainings.items():
                 for classifier in classifiers:
                     auc, ap = score(train, holdout, column, positive, classifier, fold + 1)

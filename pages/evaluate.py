@@ -2,59 +2,57 @@
 
 import streamlit as st
 
-from synth.assess.evaluate import RECIPE_TEXT, evaluate, metrics_frame
+from synth.assess.evaluate import RECIPE_TEXT, Evaluation, evaluate_all, metrics_frame
+from synth.errors import SynthError
 from synth.figures import pr_figure, probability_figure, roc_figure
-from synth.rebalancing.plan import value_counts
 from synth.report import build_report
 from synth.study import make_study, training_tables
-from synth.whatif.scenarios import ScenarioStore, default_store_path
-from ui.state import DATASET, EVALUATIONS, FAILURES, PLAN, REPORT, RESULTS, cached, progress_callback, require
+from synth.table import value_counts
+from synth.whatif.scenarios import open_store
+from ui import assessments, cache
+from ui.state import EVALUATIONS, PLAN, REPORT, W_POSITIVE, W_SEEDS, Dataset, PlanRun, current_dataset, progress_callback, require
+from ui.text import plain
 
-st.title("4 · Evaluate")
-plan = require(PLAN, "Generate the rebalanced tables on the Plan step first.", "pages/plan.py")
-results = st.session_state.get(RESULTS, {})
-column = plan.column
-counts = value_counts(plan.train[column])
-values = sorted(counts, key=counts.__getitem__)
-positive = st.selectbox("Positive class (scored one against the rest)", values, key="positive")
-seeds = int(st.number_input("Seeds (single runs vary by about ±0.05 AUC)", 1, 10, 3, key="seeds"))
-with st.expander("Training recipe"):
-    st.write(RECIPE_TEXT)
 
-if st.button("Train and score", type="primary"):
-    tables = training_tables(plan.train, results)
+def train_and_score(dataset: Dataset, run: PlanRun, positive: str, seeds: int) -> None:
+    """Every training table scored on the holdout; each table's scores appear as soon as they exist."""
+    key = ("evaluations", *dataset.key, run.key, positive, seeds)
     bar = st.progress(0.0)
-    evaluations = {}
+    live = st.empty()
+    done: dict[str, Evaluation] = {}
+
+    def heard(name: str, evaluation: Evaluation) -> None:
+        done[name] = evaluation
+        live.dataframe(metrics_frame(done), hide_index=True)
+
     try:
-        for i, (name, table) in enumerate(tables.items()):
+        evaluations = cache.cached(
+            key,
+            lambda: evaluate_all(
+                training_tables(run.outputs, run.split),
+                holdout=run.split.holdout,
+                column=run.plan.column,
+                positive=positive,
+                seeds=seeds,
+                schema=dataset.schema,
+                progress=progress_callback(bar),
+                on_result=heard,
+            ),
+        )
+    except SynthError as error:
+        st.error(plain(error))
+        return
+    finally:
+        bar.empty()
+        live.empty()
+    st.session_state[EVALUATIONS] = evaluations
 
-            def report(fraction: float, message: str, i: int = i) -> None:
-                progress_callback(bar)((i + fraction) / len(tables), message)
 
-            key = ("evaluate", st.session_state[DATASET].fingerprint, plan.key, name, positive, seeds)
-            evaluations[name] = cached(
-                key,
-                lambda t=table, n=name: evaluate(
-                    t,
-                    plan.holdout,
-                    column,
-                    positive,
-                    seeds=list(range(1, seeds + 1)),
-                    name=n,
-                    progress=report,
-                    ignore=st.session_state[DATASET].schema.unmodelled(),
-                ),
-            )
-    except ValueError as error:
-        st.error(str(error))
-    else:
-        bar.progress(1.0, text="Done")
-        st.session_state[EVALUATIONS] = evaluations
-
-evaluations = st.session_state.get(EVALUATIONS)
-if evaluations:
+def show_scores(run: PlanRun, evaluations: dict[str, Evaluation], positive: str) -> None:
     st.subheader("Holdout metrics")
-    st.caption(f"{len(plan.holdout):,} real holdout rows; mean ± std over {len(next(iter(evaluations.values())).runs)} seeds.")
+    st.caption(
+        f"{len(run.split.holdout):,} real holdout rows; mean ± std over {len(next(iter(evaluations.values())).runs)} seeds."
+    )
     st.dataframe(metrics_frame(evaluations), hide_index=True)
     left, right = st.columns(2)
     left.plotly_chart(roc_figure(list(evaluations.values())))
@@ -63,29 +61,59 @@ if evaluations:
     for tab, evaluation in zip(st.tabs(list(evaluations)), evaluations.values(), strict=True):
         tab.plotly_chart(probability_figure(evaluation, positive), key=f"proba_{evaluation.name}")
 
+
+def prepare_report(dataset: Dataset, run: PlanRun, evaluations: dict[str, Evaluation], positive: str) -> None:
+    """The stakeholder report, reusing the Compare page's privacy and fidelity results."""
     st.subheader("Stakeholder report")
     st.write(
-        "One self-contained HTML file (opens offline): data, plan, metrics and curves, privacy, fidelity, diversity and saved what-if scenarios."
+        "One self-contained HTML file (opens offline): data, plan, metrics and curves, privacy, fidelity, diversity "
+        "and the what-if scenarios saved on this dataset."
     )
     if st.button("Prepare the report"):
-        dataset = st.session_state[DATASET]
         with st.spinner("Assessing privacy, fidelity and diversity…"):
-            study = cached(
-                ("study", dataset.fingerprint, plan.key, positive, seeds),
-                lambda: make_study(
-                    dataset.name,
-                    dataset.schema,
-                    plan.rebalance_plan,
-                    positive,
-                    plan.holdout_note,
-                    plan.train,
-                    plan.holdout,
-                    results,
-                    st.session_state.get(FAILURES, {}),
-                    evaluations,
-                ),
+            study = make_study(
+                dataset=dataset.name,
+                schema=dataset.schema,
+                positive=positive,
+                split=run.split,
+                outputs=run.outputs,
+                evaluations=evaluations,
+                privacy=assessments.privacy(dataset, run),
+                fidelity=assessments.fidelity(dataset, run, positive),
             )
-        scenarios = ScenarioStore(st.session_state.get("scenario_db", default_store_path())).scenarios()
-        st.session_state[REPORT] = build_report(study, scenarios)
+            store = open_store()
+            scenarios = [s for s in store.scenarios() if s.dataset == dataset.name]
+            st.session_state[REPORT] = build_report(study, scenarios)
     if REPORT in st.session_state:
         st.download_button("Download report (HTML)", st.session_state[REPORT].encode(), "rebalance-report.html", "text/html")
+
+
+def render() -> None:
+    st.title("4 · Evaluate")
+    run: PlanRun = require(PLAN, "Generate the rebalanced tables on the Plan step first.", "pages/plan.py")
+    dataset = current_dataset()
+    counts = value_counts(run.split.train[run.plan.column])
+    values = sorted(counts, key=counts.__getitem__)
+    positive = st.selectbox("Positive class (scored one against the rest)", values, key=W_POSITIVE)
+    seeds = int(
+        st.number_input(
+            "Seeds",
+            1,
+            10,
+            3,
+            key=W_SEEDS,
+            help="Each seed re-splits the training table for early stopping. The ± column shows how much runs vary: "
+            "up to ±0.05 AUC on small tables, almost nothing on large ones.",
+        )
+    )
+    with st.expander("Training recipe"):
+        st.write(RECIPE_TEXT)
+    if st.button("Train and score", type="primary"):
+        train_and_score(dataset, run, positive, seeds)
+    evaluations = st.session_state.get(EVALUATIONS)
+    if evaluations:
+        show_scores(run, evaluations, positive)
+        prepare_report(dataset, run, evaluations, positive)
+
+
+render()

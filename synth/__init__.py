@@ -1,35 +1,47 @@
 """Rebalance Studio's engine: read tables, plan shares, add rows by any method, evaluate on real holdouts.
 
+Data flows one way: ``data`` (file -> table + schema) -> ``rebalancing`` (plan -> outputs) ->
+``assess`` (scores, privacy, fidelity, diversity) -> ``report``; ``whatif`` simulates new mixes.
 The app's pages and the CLI call these functions; nothing here knows about Streamlit.
 """
 
-from synth.assess.evaluate import Evaluation, evaluate
+from synth.assess.evaluate import Evaluation, evaluate, evaluate_all
 from synth.assess.privacy import PrivacyReport, privacy_report
 from synth.data.demos import DEMOS, make_demo
-from synth.data.io import TableReadError, parse_table, read_table, write_table
+from synth.data.io import parse_table, read_table, write_table
 from synth.data.kinds import ColumnKind, Schema, detect_schema
+from synth.errors import MethodRefused, ParameterError, PlanError, SynthError, TableReadError
 from synth.rebalancing.plan import Mode, RebalancePlan, make_plan
-from synth.rebalancing.run import Rebalanced, rebalance
-from synth.rebalancing.samplers import SAMPLERS
+from synth.rebalancing.run import Outputs, Rebalanced, apply_plan, rebalance, rebalance_all
+from synth.rebalancing.samplers import DEFAULT_METHODS, SAMPLERS
 
 __all__ = [
+    "DEFAULT_METHODS",
     "DEMOS",
     "SAMPLERS",
     "ColumnKind",
     "Evaluation",
+    "MethodRefused",
     "Mode",
+    "Outputs",
+    "ParameterError",
+    "PlanError",
     "PrivacyReport",
     "RebalancePlan",
     "Rebalanced",
     "Schema",
+    "SynthError",
     "TableReadError",
+    "apply_plan",
     "detect_schema",
     "evaluate",
+    "evaluate_all",
     "make_demo",
     "make_plan",
     "parse_table",
     "privacy_report",
     "read_table",
     "rebalance",
+    "rebalance_all",
     "write_table",
 ]

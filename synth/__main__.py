@@ -8,20 +8,51 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from synth.assess.evaluate import evaluate
+from synth.assess.evaluate import evaluate, seed_range
 from synth.data.demos import DEMOS, make_demo
 from synth.data.io import read_table, write_table
 from synth.data.kinds import detect_schema
-from synth.rebalancing.plan import Mode, match_value, parse_shares, value_counts
+from synth.errors import ParameterError
+from synth.rebalancing.plan import Mode, match_value
 from synth.rebalancing.run import rebalance
-from synth.rebalancing.samplers import SAMPLERS
+from synth.rebalancing.samplers import DEFAULT_METHODS, SAMPLERS
 from synth.report import build_report
 from synth.study import run_study
+from synth.table import value_counts
 from synth.whatif.scenarios import ScenarioStore
 
 
 def _stderr_progress(fraction: float, message: str) -> None:
     print(f"[{fraction:4.0%}] {message}", file=sys.stderr)
+
+
+# Every user-facing parameter any method declares becomes an option; the method refuses foreign ones.
+METHOD_PARAMETERS = {p.name: p for cls in SAMPLERS.values() for p in cls.user_parameters()}
+# Library parameter names whose option is spelled differently.
+OPTION_NAMES = {"random_state": "--seed", "shares": "--share", "name": "demo name"}
+
+
+def option_name(parameter: str) -> str:
+    """The CLI option a library parameter comes from."""
+    return OPTION_NAMES.get(parameter, "--" + parameter.replace("_", "-"))
+
+
+def parse_shares(items: Sequence[str]) -> dict[str, float]:
+    """``["A=0.5", "B=0.2"]`` as ``{"A": 0.5, "B": 0.2}``."""
+    shares: dict[str, float] = {}
+    for item in items:
+        value, sep, share = item.rpartition("=")
+        if not sep or not value:
+            raise ParameterError("shares", f"takes VALUE=SHARE, e.g. '>50K=0.5'; got {item!r}.")
+        try:
+            shares[value] = float(share)
+        except ValueError:
+            raise ParameterError("shares", f"{item!r}: {share!r} is not a number between 0 and 1.") from None
+    return shares
+
+
+def _method_params(args: argparse.Namespace) -> dict[str, object]:
+    return {name: getattr(args, name) for name in METHOD_PARAMETERS if getattr(args, name) is not None}
 
 
 def _rebalance(args: argparse.Namespace) -> None:
@@ -34,8 +65,8 @@ def _rebalance(args: argparse.Namespace) -> None:
         mode=args.mode,
         rows=args.rows,
         seed=args.seed,
+        params=_method_params(args),
         progress=_stderr_progress,
-        privacy_guard=args.privacy_guard,
     )
     write_table(result.table, args.output)
     counts = value_counts(result.table[args.column])
@@ -51,10 +82,10 @@ def _evaluate(args: argparse.Namespace) -> None:
     holdout = read_table(args.holdout)
     for name, frame in (("training table", train), ("holdout", holdout)):
         if args.column not in frame.columns:
-            raise ValueError(f"The {name} has no column {args.column!r}.")
+            raise ParameterError("column", f"the {name} has no column {args.column!r}.")
     positive = match_value(args.positive, value_counts(train[args.column]))
     ignored = detect_schema(train).unmodelled()
-    result = evaluate(train, holdout, args.column, positive, seeds=list(range(1, args.seeds + 1)), ignore=ignored)
+    result = evaluate(train, holdout, args.column, positive, seeds=seed_range(args.seeds), ignore=ignored)
     summary = result.summary()
     report = {
         metric: {"mean": round(summary[f"{metric}_mean"], 4), "std": round(summary[f"{metric}_std"], 4)}
@@ -68,13 +99,13 @@ def _report(args: argparse.Namespace) -> None:
     table = read_table(args.input)
     holdout = read_table(args.holdout) if args.holdout else None
     if args.column not in table.columns:
-        raise ValueError(f"There is no column {args.column!r}; the table has {list(table.columns)}.")
+        raise ParameterError("column", f"there is no column {args.column!r}; the table has {list(table.columns)}.")
     counts = value_counts(table[args.column])
     positive = match_value(args.positive, counts) if args.positive else None
     study = run_study(
         table,
-        args.column,
-        parse_shares(args.share),
+        column=args.column,
+        shares=parse_shares(args.share),
         positive=positive,
         methods=args.methods,
         holdout=holdout,
@@ -88,7 +119,7 @@ def _report(args: argparse.Namespace) -> None:
         store = ScenarioStore(args.scenarios)
         if store.notice:
             print(store.notice, file=sys.stderr)
-        scenarios = store.scenarios()
+        scenarios = [s for s in store.scenarios() if s.dataset == Path(args.input).name]
     Path(args.output).write_text(build_report(study, scenarios), encoding="utf-8")
     print(f"Wrote the report to {args.output}", file=sys.stderr)
 
@@ -112,14 +143,9 @@ def _parser() -> argparse.ArgumentParser:
     reb.add_argument("--mode", choices=[m.value for m in Mode], default=Mode.HYBRID.value)
     reb.add_argument("--rows", type=int, help="rows to generate in full mode (default: as many as the input)")
     reb.add_argument("--seed", type=int, default=0)
-    reb.add_argument(
-        "--privacy-guard",
-        type=float,
-        default=0.0,
-        metavar="Q",
-        help="synthetic only: regenerate rows nearer to a real row than the Q-quantile (0-0.5) of real rows' "
-        "distances to each other; 0.3 makes generated rows about as far from real ones as fresh records",
-    )
+    for parameter in METHOD_PARAMETERS.values():
+        owners = [cls.label for cls in SAMPLERS.values() if parameter in cls.user_parameters()]
+        reb.add_argument(option_name(parameter.name), type=parameter.type, help=f"{', '.join(owners)} only: {parameter.help}")
     reb.add_argument("--output", required=True, help="CSV or Parquet file to write")
     reb.set_defaults(run=_rebalance)
 
@@ -138,7 +164,7 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--positive", help="the class scored as positive (default: the rarest)")
     rep.add_argument("--holdout", help="real holdout file (default: split off --holdout-share, stratified)")
     rep.add_argument("--holdout-share", type=float, default=0.2)
-    rep.add_argument("--methods", nargs="+", choices=list(SAMPLERS), default=["naive", "smote", "synthetic"])
+    rep.add_argument("--methods", nargs="+", choices=list(SAMPLERS), default=list(DEFAULT_METHODS))
     rep.add_argument("--seeds", type=int, default=3)
     rep.add_argument("--scenarios", help="a scenario database to include what-if scenarios from")
     rep.add_argument("--output", required=True, help="the .html file to write")
@@ -156,6 +182,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         args.run(args)
+    except ParameterError as error:
+        print(f"error: {option_name(error.parameter)}: {error}", file=sys.stderr)
+        return 2
     except (ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

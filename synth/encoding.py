@@ -9,24 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from sklearn.neighbors import NearestNeighbors
 
 from synth.data.kinds import ColumnKind, Schema
-
-MISSING = "\x00missing"
-
-
-def as_numbers(column: pd.Series) -> np.ndarray:
-    """Numeric or datetime values as floats (datetimes in days); inf and unreadable become NaN."""
-    if pd.api.types.is_datetime64_any_dtype(column):
-        values = column.astype("datetime64[ns]").astype("int64").astype(float) / 86_400e9
-        return np.where(column.isna().to_numpy(), np.nan, values)
-    values = pd.to_numeric(column, errors="coerce").astype(float).to_numpy()
-    return np.where(np.isfinite(values), values, np.nan)
-
-
-def as_labels(column: pd.Series) -> np.ndarray:
-    """Category values as text, with missing values as a category of their own."""
-    return column.astype("string").fillna(MISSING).to_numpy(dtype=object)
+from synth.table import as_labels, as_numbers
 
 
 def feature_kinds(schema: Schema, exclude: str) -> tuple[list[str], list[str]]:
@@ -98,3 +84,18 @@ class DistanceEncoder:
         if not blocks:
             return np.zeros((len(table), 1), dtype=np.float32)
         return np.hstack(blocks)
+
+
+def neighbour_table(points: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
+    """Indices (into ``points``) of the k nearest points of each query, itself excluded."""
+    k = min(k + 1, len(points))
+    finder = NearestNeighbors(n_neighbors=k, algorithm="brute").fit(points)
+    _, found = finder.kneighbors(queries)
+    return found[:, 1:] if found.shape[1] > 1 else found
+
+
+def neighbour_distances(points: np.ndarray, queries: np.ndarray, exclude_self: bool = False) -> np.ndarray:
+    """Distance from each query to its nearest point (the second nearest when queries are points)."""
+    k = 2 if exclude_self else 1
+    distances, _ = NearestNeighbors(n_neighbors=min(k, len(points)), algorithm="brute").fit(points).kneighbors(queries)
+    return distances[:, -1]

@@ -13,6 +13,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from synth.assess.evaluate import RECIPE_TEXT, metrics_frame
+from synth.assess.fidelity import fidelity_frame
+from synth.assess.privacy import privacy_frame
+from synth.errors import SynthError
 from synth.figures import dcr_figure, kpi_figure, plan_figure, pr_figure, roc_figure
 from synth.study import Study
 from synth.whatif.scenarios import SavedScenario, side_by_side
@@ -47,37 +50,24 @@ def _table(frame: pd.DataFrame, floatfmt: str = "{:.3f}", index: bool = False) -
 
 def _study_sections(study: Study, figure: _Figures) -> list[str]:
     e = html.escape
-    plan = study.plan
+    plan = study.outputs.plan
     assessment = study.assessment
-    privacy = pd.DataFrame(
-        {
-            name: {
-                "exact copies": f"{r.exact_copy_share:.1%}",
-                "median DCR, generated": f"{r.dcr_generated_median:.3f}",
-                "median DCR, holdout": f"{r.dcr_holdout_median:.3f}",
-                "DCR share": f"{r.dcr_share:.1%}",
-            }
-            for name, r in assessment.privacy.items()
-        }
-    )
-    fidelity = pd.DataFrame(
-        {
-            name: {"mean similarity": f.mean_similarity, "dependency gap": f.dependency_gap}
-            for name, f in assessment.fidelity.items()
-        }
-    )
+    privacy = privacy_frame(assessment.privacy)
+    fidelity = fidelity_frame(assessment.fidelity)
     first = next(iter(study.evaluations.values()))
     sections = [
         "<h2>Data</h2>",
-        f"<p>{len(study.train):,} training rows × {study.train.shape[1]} columns. Holdout: {e(study.holdout_note)}.</p>",
+        f"<p>{len(study.split.train):,} training rows × {study.split.train.shape[1]} columns. Holdout: {e(study.split.description)}.</p>",
         _table(study.schema.to_frame()),
         "<h2>Rebalance plan</h2>",
         f"<p>Column <b>{e(study.column)}</b>, {e(str(plan.mode))} mode.</p>",
         _table(plan.to_frame()),
         figure(plan_figure(plan)),
     ]
-    if study.failures:
-        sections.append("<p class='note'>" + "<br>".join(f"{e(m)}: {e(msg)}" for m, msg in study.failures.items()) + "</p>")
+    if study.outputs.failures:
+        sections.append(
+            "<p class='note'>" + "<br>".join(f"{e(m)}: {e(msg)}" for m, msg in study.outputs.failures.items()) + "</p>"
+        )
     sections += [
         "<h2>Model quality on the real holdout</h2>",
         f"<p class='note'>{e(RECIPE_TEXT)} Mean ± std over {len(first.runs)} seeds; positive class "
@@ -118,7 +108,7 @@ def _scenario_sections(scenarios: Sequence[SavedScenario], figure: _Figures) -> 
 def build_report(study: Study | None, scenarios: Sequence[SavedScenario] = (), title: str = "") -> str:
     """The report as one HTML document; ``study`` and ``scenarios`` are each optional."""
     if study is None and not scenarios:
-        raise ValueError("Nothing to report yet: run a comparison or save a what-if scenario first.")
+        raise SynthError("Nothing to report yet: run a comparison or save a what-if scenario first.")
     figure = _Figures()
     name = title or (study.dataset if study is not None else "What-if scenarios")
     sections = [

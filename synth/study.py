@@ -1,7 +1,8 @@
-"""A whole comparison in one call: split, rebalance with every method, evaluate and assess.
+"""A whole comparison: split, rebalance with every method, evaluate and assess, in one object.
 
-The CLI's report runs it end to end; the app builds the same ``Study`` from the steps a user
-already took, so both report the same things computed the same way.
+The CLI's report runs it end to end (``run_study``); the app builds the same ``Study`` from the
+steps a user already took (``make_study``), reusing what the pages computed, so both report the
+same things computed the same way.
 """
 
 from __future__ import annotations
@@ -11,17 +12,18 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from synth.assess.compare import Condition, rows_of_value
 from synth.assess.diversity import diversity_table
-from synth.assess.evaluate import Evaluation, evaluate
+from synth.assess.evaluate import Evaluation, evaluate_all
 from synth.assess.fidelity import FidelityReport, fidelity_report
+from synth.assess.groups import Condition
 from synth.assess.privacy import PrivacyReference, PrivacyReport
-from synth.data.holdout import choose_holdout
+from synth.data.holdout import Split, choose_holdout
 from synth.data.kinds import Schema, detect_schema
 from synth.progress import Progress, silent
-from synth.rebalancing.plan import RebalancePlan, make_plan, value_counts
-from synth.rebalancing.run import Rebalanced, check_target, rebalance
-from synth.rebalancing.samplers import SAMPLERS
+from synth.rebalancing.plan import make_plan
+from synth.rebalancing.run import Outputs, check_target, rebalance_all
+from synth.rebalancing.samplers import DEFAULT_METHODS
+from synth.table import rarest_value, rows_of_value, value_counts
 
 UNBALANCED = "unbalanced (real rows only)"
 HOLDOUT = "holdout (real)"
@@ -41,47 +43,41 @@ class Study:
     dataset: str
     schema: Schema
     positive: str
-    holdout_note: str
-    plan: RebalancePlan
-    train: pd.DataFrame = field(repr=False)
-    holdout: pd.DataFrame = field(repr=False)
-    results: dict[str, Rebalanced] = field(repr=False)
-    failures: dict[str, str]
+    split: Split = field(repr=False)
+    outputs: Outputs = field(repr=False)
     evaluations: dict[str, Evaluation] = field(repr=False)
     assessment: Assessment = field(repr=False)
 
     @property
     def column(self) -> str:
-        return self.plan.column
+        return self.outputs.plan.column
 
 
-def labelled_tables(results: Mapping[str, Rebalanced], train: pd.DataFrame, holdout: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def labelled_tables(outputs: Outputs, split: Split) -> dict[str, pd.DataFrame]:
     """Original, each method's output and the holdout, under the names the app and report show."""
-    return {"original": train, **{SAMPLERS[m].label: r.table for m, r in results.items()}, HOLDOUT: holdout}
+    return {"original": split.train, **outputs.tables(), HOLDOUT: split.holdout}
 
 
-def training_tables(train: pd.DataFrame, results: Mapping[str, Rebalanced]) -> dict[str, pd.DataFrame]:
+def training_tables(outputs: Outputs, split: Split) -> dict[str, pd.DataFrame]:
     """What a model is trained on, by name: the untouched rows, then each method's output."""
-    return {UNBALANCED: train, **{SAMPLERS[m].label: r.table for m, r in results.items()}}
+    return {UNBALANCED: split.train, **outputs.tables()}
 
 
-def privacy_by_method(
-    results: Mapping[str, Rebalanced], train: pd.DataFrame, holdout: pd.DataFrame, schema: Schema, column: str
-) -> dict[str, PrivacyReport]:
-    reference = PrivacyReference(train, holdout, schema, column)
-    return {SAMPLERS[m].label: reference.report(r.new_rows) for m, r in results.items()}
+def privacy_by_method(outputs: Outputs, split: Split, schema: Schema) -> dict[str, PrivacyReport]:
+    """Every method's new rows against one privacy reference (training rows, holdout distances)."""
+    reference = PrivacyReference(split.train, split.holdout, schema, outputs.plan.column)
+    return {r.label: reference.report(r.new_rows) for r in outputs.results.values()}
 
 
-def fidelity_by_method(
-    results: Mapping[str, Rebalanced], holdout: pd.DataFrame, schema: Schema, column: str, value: str
-) -> dict[str, FidelityReport]:
+def fidelity_by_method(outputs: Outputs, split: Split, schema: Schema, value: str) -> dict[str, FidelityReport]:
     """Generated ``value`` rows of each method against the real holdout's ``value`` rows."""
-    real = rows_of_value(holdout, column, value)
+    column = outputs.plan.column
+    real = rows_of_value(split.holdout, column, value)
     reports = {}
-    for method, result in results.items():
+    for result in outputs.results.values():
         generated = rows_of_value(result.new_rows, column, value)
         if len(generated) and len(real):
-            reports[SAMPLERS[method].label] = fidelity_report(real, generated, schema, column)
+            reports[result.label] = fidelity_report(real, generated, schema, column)
     return reports
 
 
@@ -95,80 +91,76 @@ def class_diversity(
 
 
 def assess(
-    results: Mapping[str, Rebalanced], train: pd.DataFrame, holdout: pd.DataFrame, schema: Schema, column: str, positive: str
+    outputs: Outputs,
+    split: Split,
+    schema: Schema,
+    positive: str,
+    *,
+    privacy: Mapping[str, PrivacyReport] | None = None,
+    fidelity: Mapping[str, FidelityReport] | None = None,
 ) -> Assessment:
-    """Privacy of every method's new rows; fidelity and diversity of its ``positive`` rows."""
+    """Privacy of every method's new rows; fidelity and diversity of its ``positive`` rows.
+
+    Results already computed (the Compare page's) are passed in and reused, not recomputed.
+    """
     return Assessment(
-        privacy_by_method(results, train, holdout, schema, column),
-        fidelity_by_method(results, holdout, schema, column, positive),
-        class_diversity(labelled_tables(results, train, holdout), schema, column, positive),
+        dict(privacy) if privacy is not None else privacy_by_method(outputs, split, schema),
+        dict(fidelity) if fidelity is not None else fidelity_by_method(outputs, split, schema, positive),
+        class_diversity(labelled_tables(outputs, split), schema, outputs.plan.column, positive),
     )
 
 
 def make_study(
+    *,
     dataset: str,
     schema: Schema,
-    plan: RebalancePlan,
     positive: str,
-    holdout_note: str,
-    train: pd.DataFrame,
-    holdout: pd.DataFrame,
-    results: Mapping[str, Rebalanced],
-    failures: Mapping[str, str],
+    split: Split,
+    outputs: Outputs,
     evaluations: Mapping[str, Evaluation],
+    privacy: Mapping[str, PrivacyReport] | None = None,
+    fidelity: Mapping[str, FidelityReport] | None = None,
 ) -> Study:
-    """A Study from outputs already made (the app's steps), adding the assessment."""
-    assessment = assess(results, train, holdout, schema, plan.column, positive)
-    return Study(
-        dataset,
-        schema,
-        positive,
-        holdout_note,
-        plan,
-        train,
-        holdout,
-        dict(results),
-        dict(failures),
-        dict(evaluations),
-        assessment,
-    )
+    """A Study from outputs already made (the app's steps), adding what is not yet assessed."""
+    assessment = assess(outputs, split, schema, positive, privacy=privacy, fidelity=fidelity)
+    return Study(dataset, schema, positive, split, outputs, dict(evaluations), assessment)
 
 
 def run_study(
     table: pd.DataFrame,
+    *,
     column: str,
     shares: Mapping[str, float],
     positive: str | None = None,
-    methods: Sequence[str] = ("naive", "smote", "synthetic"),
+    methods: Sequence[str] = DEFAULT_METHODS,
     holdout: pd.DataFrame | None = None,
     holdout_share: float = 0.2,
     seeds: int = 3,
     dataset: str = "",
     progress: Progress | None = None,
 ) -> Study:
-    """Everything the report shows, from a table and a plan; failing methods are listed, not fatal."""
+    """Everything the report shows, from a table and target shares; failing methods are listed, not fatal."""
     progress = progress or silent
     schema = detect_schema(table)
     check_target(table, schema, column)
     split = choose_holdout(table, column, holdout, holdout_share)
-    train, holdout, note = split.train, split.holdout, split.description
-    plan = make_plan(train[column], shares)
-    counts = value_counts(train[column])
-    positive = positive or min(counts, key=counts.__getitem__)
-    results, failures = {}, {}
-    for i, method in enumerate(methods):
-        progress(i / (len(methods) + 1), f"Rebalancing with {method}")
-        try:
-            results[method] = rebalance(train, column, shares, method=method, schema=schema)
-        except ValueError as error:
-            failures[method] = str(error)
-    progress(len(methods) / (len(methods) + 1), "Training LightGBM on every output")
-    tables = training_tables(train, results)
-    seed_list = list(range(1, seeds + 1))
-    evaluations = {
-        name: evaluate(t, holdout, column, positive, seeds=seed_list, name=name, ignore=schema.unmodelled())
-        for name, t in tables.items()
-    }
-    study = make_study(dataset, schema, plan, positive, note, train, holdout, results, failures, evaluations)
+    plan = make_plan(split.train[column], shares)
+    positive = positive or rarest_value(value_counts(split.train[column]))
+
+    def stage(start: float, end: float) -> Progress:
+        return lambda fraction, message: progress(start + (end - start) * fraction, message)
+
+    outputs = rebalance_all(split.train, plan=plan, schema=schema, methods=methods, progress=stage(0.0, 0.5))
+    evaluations = evaluate_all(
+        training_tables(outputs, split),
+        holdout=split.holdout,
+        column=column,
+        positive=positive,
+        seeds=seeds,
+        schema=schema,
+        progress=stage(0.5, 0.9),
+    )
+    progress(0.9, "Assessing privacy, fidelity and diversity")
+    study = make_study(dataset=dataset, schema=schema, positive=positive, split=split, outputs=outputs, evaluations=evaluations)
     progress(1.0, "Done")
     return study

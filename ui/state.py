@@ -1,32 +1,75 @@
-"""Session-state keys and the small glue every page shares (not a page itself).
+"""Every session-state key, and what each step hands on to the next (not a page itself).
 
 Widget values vanish when their page is not shown, so each step stores its result here under
-one of these keys. Work is cached in the session, keyed by its inputs, so a page switch never
-recomputes and a change of input always does.
+one of these keys; widgets use the ``W_`` keys below, so no page spells a raw key.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from synth.data.demos import DEMOS, make_demo
+from synth.data.holdout import Split
 from synth.data.kinds import Schema, detect_schema
 from synth.rebalancing.plan import RebalancePlan
+from synth.rebalancing.run import Outputs
+from ui import cache
 
+# Results each step hands on.
 DATASET = "dataset"  # Dataset below
-PLAN = "plan"  # PlanChoice below
-RESULTS = "results"  # {method: Rebalanced}
-FAILURES = "failures"  # {method: message}
+PLAN = "plan"  # PlanRun below
 EVALUATIONS = "evaluations"  # {name: Evaluation}
-WHATIF = "whatif"  # the last what-if run: settings, Simulation, KPI table, dataset name
-DEMO_HOLDOUT_SEED = 1  # demos are drawn with seed 0; their independent holdouts with this one
+WHATIF = "whatif"  # WhatIfRun below
 REPORT = "report_html"  # the last prepared stakeholder report
-CACHE = "cache"  # {key: value}
+LOADED_UPLOAD = "loaded_upload"  # file id of the upload that made the dataset
+LOADED_SCENARIO = "loaded_scenario"  # settings of a saved scenario put back on the What-if page
+STORE_NOTICES = "store_notices"  # scenario-store messages shown for the whole session
+
+# Widget keys (some carry a scope suffix, e.g. the dataset's fingerprint).
+W_SOURCE = "data_source"
+W_DEMO = "demo_name"
+W_RARE_ROWS = "rare_rows"
+W_HOLDOUT_SOURCE = "holdout_source"
+W_HOLDOUT_SHARE = "holdout_share"
+W_HOLDOUT_UPLOAD = "holdout_upload"
+W_KINDS = "kinds"
+W_COLUMN = "column"
+W_SHARE = "share"
+W_SHARES = "shares"
+W_MODE = "mode"
+W_ROWS = "rows"
+W_METHODS = "methods"
+W_PARAMETER = "parameter"
+W_FOCUS = "compare_focus"
+W_FEATURE = "compare_feature"
+W_DRILL_COLUMN = "drill_column"
+W_DRILL_VALUES = "drill_values"
+W_DRILL_RANGE = "drill_range"
+W_FLAG = "flag"
+W_POSITIVE = "positive"
+W_SEEDS = "seeds"
+W_WHATIF_COLUMN = "whatif_column"
+W_GROUPS = "groups"
+W_MIX = "mix"
+W_WHATIF_ROWS = "whatif_rows"
+W_WHATIF_SEED = "whatif_seed"
+W_KPIS = "kpis"
+W_SCENARIO_NAME = "scenario_name"
+W_COMPARE_SCENARIOS = "compare_scenarios"
+W_DELETE_SCENARIO = "delete_scenario"
+W_SEED_UPLOAD = "seed_upload"
+
+DEMO_HOLDOUT_SEED = 1  # demos are drawn with seed 0; their independent holdouts with this one
+
+
+def scoped(key: str, *scope: object) -> str:
+    """A widget key that starts afresh when its scope (dataset, column, ...) changes."""
+    return "_".join([key, *map(str, scope)])
 
 
 @dataclass(frozen=True)
@@ -34,48 +77,55 @@ class Dataset:
     """What the Data step hands on: the table, its column kinds and where its holdout comes from."""
 
     name: str
-    table: pd.DataFrame
+    table: pd.DataFrame = field(repr=False)
     schema: Schema
-    holdout_file: pd.DataFrame | None
+    holdout_file: pd.DataFrame | None = field(repr=False)
     holdout_share: float
     fingerprint: str
     column_hint: str | None = None  # the column a demo is about, preselected on the Plan step
     holdout_label: str = ""  # where ``holdout_file`` comes from, as the Plan step says it
+    uploaded: bool = False  # an upload rather than a built-in demo
+
+    @property
+    def key(self) -> tuple:
+        """What identifies this data for caching: content, column kinds, holdout choice."""
+        return (self.fingerprint, hash(self.schema), self.holdout_share, self.holdout_label)
 
 
 @dataclass(frozen=True)
-class PlanChoice:
-    """What the Plan step hands on: the split, the column, the shares and the methods' results key."""
+class PlanRun:
+    """What the Plan step hands on: the split, the one plan, and every method's output."""
 
-    column: str
-    shares: tuple[tuple[str, float], ...]
-    mode: str
-    rows: int | None
+    split: Split = field(repr=False)
+    outputs: Outputs = field(repr=False)
     methods: tuple[str, ...]
-    privacy_guard: float
-    rebalance_plan: RebalancePlan
-    train: pd.DataFrame
-    holdout: pd.DataFrame
-    holdout_note: str
+    params: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]
+
+    @property
+    def plan(self) -> RebalancePlan:
+        return self.outputs.plan
 
     @property
     def key(self) -> tuple:
         """What identifies the generated outputs, for caching work derived from them."""
-        return (self.column, self.shares, self.mode, self.rows, self.methods, self.privacy_guard, len(self.train))
+        plan = self.plan
+        return (plan.column, plan.mode, tuple(plan.target.items()), self.methods, self.params, len(self.split.train))
+
+
+@dataclass(frozen=True)
+class WhatIfRun:
+    """The last what-if run: its settings, the simulation, the KPI table and its dataset."""
+
+    settings: dict[str, Any]
+    simulation: Any
+    kpis: pd.DataFrame = field(repr=False)
+    dataset: str
 
 
 def fingerprint(table: pd.DataFrame) -> str:
     """Content hash of a table, so caches follow the data and not the file name."""
     hashed = pd.util.hash_pandas_object(table, index=False).to_numpy()
     return f"{len(table)}x{table.shape[1]}:{int(hashed.sum()) & 0xFFFFFFFFFFFF:x}:{','.join(map(str, table.columns))}"
-
-
-def cached(key: Hashable, compute: Callable[[], Any]) -> Any:
-    """``compute()`` once per ``key`` in this session."""
-    store = st.session_state.setdefault(CACHE, {})
-    if key not in store:
-        store[key] = compute()
-    return store[key]
 
 
 def progress_callback(bar: Any) -> Callable[[float, str], None]:
@@ -96,9 +146,9 @@ def require(key: str, message: str, page: str) -> Any:
     return st.session_state[key]
 
 
-def make_dataset(name: str, table: pd.DataFrame, column_hint: str | None = None) -> Dataset:
+def make_dataset(name: str, table: pd.DataFrame, column_hint: str | None = None, uploaded: bool = False) -> Dataset:
     """A Dataset with detected column kinds and the default 20% holdout split."""
-    return Dataset(name, table, detect_schema(table), None, 0.2, fingerprint(table), column_hint)
+    return Dataset(name, table, detect_schema(table), None, 0.2, fingerprint(table), column_hint, uploaded=uploaded)
 
 
 def demo_dataset(name: str, rare_rows: int | None = None) -> Dataset:
@@ -117,13 +167,24 @@ def demo_dataset(name: str, rare_rows: int | None = None) -> Dataset:
     return replace(dataset, holdout_file=holdout, holdout_label=label)
 
 
+def current_dataset() -> Dataset:
+    """The dataset every page works on; a deep link to any page starts on the default demo."""
+    if DATASET not in st.session_state:
+        st.session_state[DATASET] = demo_dataset(DEFAULT_DEMO)
+    return st.session_state[DATASET]
+
+
+def set_dataset(dataset: Dataset) -> None:
+    """Replace the data; every result and cached computation made from the old data goes."""
+    forget_results()
+    cache.clear()
+    st.session_state[DATASET] = dataset
+
+
 def forget_results() -> None:
     """Drop every downstream result when the plan changes (cached work stays reusable)."""
-    for key in (PLAN, RESULTS, FAILURES, EVALUATIONS, WHATIF, REPORT):
+    for key in (PLAN, EVALUATIONS, WHATIF, REPORT, LOADED_SCENARIO):
         st.session_state.pop(key, None)
 
 
-def forget_data() -> None:
-    """Drop results and cached work when the data, its column kinds or its holdout change."""
-    forget_results()
-    st.session_state.pop(CACHE, None)
+DEFAULT_DEMO = "patients"

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from synth.assess.compare import Buckets, Condition
+from synth.assess.groups import Buckets, Condition, matching
 from synth.data.kinds import Schema
 
 
@@ -31,10 +31,7 @@ def diversity_table(
     """Entropy of each column (rows) in each table (columns), within rows meeting ``subgroup``."""
     result = {}
     for name, table in tables.items():
-        mask = np.ones(len(table), dtype=bool)
-        for condition in subgroup:
-            mask &= condition.mask(table)
-        part = table[mask]
+        part = table[matching(table, subgroup)]
         result[f"{name} ({len(part):,} rows)"] = [
             entropy(Buckets(tables[reference][c], schema.kind(c), top=None)(part[c])) for c in columns
         ]

@@ -21,6 +21,10 @@ from sklearn.metrics import (
 )
 from sklearn.model_selection import train_test_split
 
+from synth.data.kinds import Schema, detect_schema
+from synth.errors import EvaluationError, ParameterError
+from synth.progress import Progress, silent
+
 RECIPE = {
     "objective": "binary",
     "metric": "auc",
@@ -97,12 +101,27 @@ def model_frame(table: pd.DataFrame, categories: dict[str, pd.Index] | None = No
     return out
 
 
+def aligned_frames(train: pd.DataFrame, holdout: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Model frames of a training table and a holdout, the holdout's categories coded as in training."""
+    features = model_frame(train)
+    categories = {n: features[n].cat.categories for n in features if isinstance(features[n].dtype, pd.CategoricalDtype)}
+    return features, model_frame(holdout, categories)[features.columns]
+
+
+def seed_range(seeds: int) -> list[int]:
+    """Split seeds 1..N, the tutorial's convention for repeated runs."""
+    if seeds < 1:
+        raise ParameterError("seeds", f"The number of seeds must be at least 1; got {seeds}.")
+    return list(range(1, seeds + 1))
+
+
 def _binary_target(table: pd.DataFrame, column: str, positive: str, check: bool = True) -> np.ndarray:
     values = table[column].astype("string")
     if check and positive not in set(values.dropna()):
-        raise ValueError(
-            f"--positive {positive!r} is not a value of column {column!r}; "
-            f"choose one of {sorted(values.dropna().unique().tolist())[:10]}."
+        raise ParameterError(
+            "positive",
+            f"The positive class {positive!r} is not a value of column {column!r}; "
+            f"choose one of {sorted(values.dropna().unique().tolist())[:10]}.",
         )
     return (values == positive).fillna(False).to_numpy(dtype=int)
 
@@ -112,8 +131,7 @@ def score_once(
 ) -> RunScores:
     """Train the recipe's LightGBM on ``train`` with one split seed and score ``holdout``."""
     y = _binary_target(train, column, positive)
-    features = model_frame(train.drop(columns=[column, *ignore]))
-    categories = {n: features[n].cat.categories for n in features if isinstance(features[n].dtype, pd.CategoricalDtype)}
+    features, x_hold = aligned_frames(train.drop(columns=[column, *ignore]), holdout.drop(columns=[column, *ignore]))
     stratify = y if np.bincount(y, minlength=2).min() >= 2 else None
     x_fit, x_val, y_fit, y_val = train_test_split(features, y, test_size=0.2, random_state=seed, stratify=stratify)
     params = {**RECIPE, "seed": seed, "num_threads": 2, "deterministic": True}
@@ -123,7 +141,6 @@ def score_once(
         valid_sets=[lgb.Dataset(x_val, label=y_val)],
         callbacks=[lgb.early_stopping(5, verbose=False)],
     )
-    x_hold = model_frame(holdout.drop(columns=[column, *ignore]), categories)[features.columns]
     truth = _binary_target(holdout, column, positive, check=False)
     proba = booster.predict(x_hold, num_iteration=booster.best_iteration)
     return RunScores(
@@ -142,7 +159,7 @@ def evaluate(
     positive: str,
     seeds: Sequence[int] = (1, 2, 3),
     name: str = "",
-    progress: Callable[[float, str], None] | None = None,
+    progress: Progress | None = None,
     ignore: Sequence[str] = (),
 ) -> Evaluation:
     """Score ``train`` on the real ``holdout`` once per seed (the tutorial varies by +-0.05).
@@ -151,19 +168,54 @@ def evaluate(
     otherwise let the model tell generated rows, which get fresh IDs, from real ones.
     """
     if len(seeds) == 0:
-        raise ValueError("seeds must name at least one seed; got none.")
+        raise ParameterError("seeds", "seeds must name at least one seed; got none.")
     if len(holdout) == 0:
-        raise ValueError("The holdout is empty; split off at least a few real rows to score on.")
+        raise EvaluationError("The holdout is empty; split off at least a few real rows to score on.")
     _binary_target(train, column, positive)
     truth = _binary_target(holdout, column, positive, check=False)
     if truth.min() == truth.max():
-        raise ValueError(f"The holdout has only one class of {column!r}; AUC needs both {positive!r} and other rows.")
+        raise EvaluationError(f"The holdout has only one class of {column!r}; AUC needs both {positive!r} and other rows.")
     runs = []
     for i, seed in enumerate(seeds):
         if progress is not None:
             progress(i / len(seeds), f"{name}: training LightGBM, seed {seed}")
         runs.append(score_once(train, holdout, column, positive, seed, ignore))
     return Evaluation(name=name, runs=tuple(runs), truth=truth)
+
+
+def evaluate_all(
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    holdout: pd.DataFrame,
+    column: str,
+    positive: str,
+    seeds: int = 3,
+    schema: Schema | None = None,
+    progress: Progress | None = None,
+    on_result: Callable[[str, Evaluation], None] | None = None,
+) -> dict[str, Evaluation]:
+    """Every named training table scored on the same real holdout with seeds 1..``seeds``.
+
+    ID-like and constant columns (``schema.unmodelled()``, detected when no schema is given) are never
+    features: generated rows get fresh IDs, which would tell them apart from real ones.
+    ``on_result`` hears of each table as soon as it is scored.
+    """
+    progress = progress or silent
+    seed_list = seed_range(seeds)
+    if not tables:
+        return {}
+    ignore = (schema or detect_schema(next(iter(tables.values())))).unmodelled()
+    evaluations = {}
+    for i, (name, table) in enumerate(tables.items()):
+
+        def step(fraction: float, message: str, i: int = i) -> None:
+            progress((i + fraction) / len(tables), message)
+
+        evaluations[name] = evaluate(table, holdout, column, positive, seeds=seed_list, name=name, progress=step, ignore=ignore)
+        if on_result is not None:
+            on_result(name, evaluations[name])
+    progress(1.0, "Done")
+    return evaluations
 
 
 def metrics_frame(evaluations: Mapping[str, Evaluation]) -> pd.DataFrame:

@@ -6,14 +6,16 @@ at the real rows' deciles, so every column is compared as a distribution over th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
 
 import numpy as np
 import pandas as pd
 
-from synth.assess.compare import Buckets
+from synth.assess.groups import Buckets
 from synth.data.kinds import Schema
+from synth.errors import SynthError
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ def _cramers_v(a: pd.Series, b: pd.Series) -> float:
 def fidelity_report(real: pd.DataFrame, generated: pd.DataFrame, schema: Schema, exclude: str) -> FidelityReport:
     """Per-column similarity (1 - total variation distance) and the mean gap in pairwise association."""
     if len(real) == 0 or len(generated) == 0:
-        raise ValueError("Fidelity needs real and generated rows to compare.")
+        raise SynthError("Fidelity needs real and generated rows to compare.")
     columns = [c for c in schema.modelled() if c != exclude]
     grouped_real, grouped_generated = {}, {}
     similarity = []
@@ -55,3 +57,15 @@ def fidelity_report(real: pd.DataFrame, generated: pd.DataFrame, schema: Schema,
     ]
     per_column = pd.DataFrame({"column": columns, "similarity": similarity})
     return FidelityReport(per_column, float(np.mean(similarity)), float(np.mean(gaps)) if gaps else 0.0)
+
+
+def fidelity_frame(reports: Mapping[str, FidelityReport]) -> pd.DataFrame:
+    """Mean similarity and dependency gap (rows) of each method (columns)."""
+    return pd.DataFrame(
+        {name: {"mean similarity": f.mean_similarity, "dependency gap": f.dependency_gap} for name, f in reports.items()}
+    )
+
+
+def per_column_frame(reports: Mapping[str, FidelityReport]) -> pd.DataFrame:
+    """Similarity of every column (rows) for each method (columns)."""
+    return pd.DataFrame({name: f.per_column.set_index("column")["similarity"] for name, f in reports.items()})

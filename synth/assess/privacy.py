@@ -9,14 +9,16 @@ fresh real records, 100% for copies.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from synth.data.kinds import Schema
-from synth.encoding import DistanceEncoder, feature_kinds
-from synth.rebalancing.generator.neighbours import neighbour_distances
+from synth.encoding import DistanceEncoder, feature_kinds, neighbour_distances
+from synth.errors import SynthError
+from synth.table import row_keys
 
 DCR_SAMPLE = 2_000
 
@@ -29,11 +31,6 @@ class PrivacyReport:
     dcr_share: float
     dcr_generated: np.ndarray = field(repr=False)
     dcr_holdout: np.ndarray = field(repr=False)
-
-
-def row_keys(table: pd.DataFrame, columns: list[str]) -> np.ndarray:
-    """One hash per row over ``columns``, to spot rows equal to each other across tables."""
-    return pd.util.hash_pandas_object(table[columns].astype("string"), index=False).to_numpy()
 
 
 def exact_copy_share(generated: pd.DataFrame, training: pd.DataFrame, columns: list[str]) -> float:
@@ -61,7 +58,7 @@ class PrivacyReference:
 
     def __init__(self, training: pd.DataFrame, holdout: pd.DataFrame, schema: Schema, column: str, seed: int = 0) -> None:
         if len(holdout) == 0:
-            raise ValueError("Privacy needs a non-empty holdout.")
+            raise SynthError("Privacy needs a non-empty holdout.")
         categorical, numeric = feature_kinds(schema, exclude=column)
         self.columns = categorical + numeric
         self.seed = seed
@@ -78,7 +75,7 @@ class PrivacyReference:
     def report(self, generated: pd.DataFrame) -> PrivacyReport:
         """Exact copies over all ``generated`` rows; DCR on a sample of them."""
         if len(generated) == 0:
-            raise ValueError("Privacy needs generated rows.")
+            raise SynthError("Privacy needs generated rows.")
         to_train = self._dcr(generated)
         return PrivacyReport(
             exact_copy_share=float(np.isin(row_keys(generated, self.columns), self.train_keys).mean()),
@@ -100,3 +97,18 @@ def privacy_report(
 ) -> PrivacyReport:
     """Privacy of one set of generated rows (see ``PrivacyReference`` for several)."""
     return PrivacyReference(training, holdout, schema, column, seed).report(generated)
+
+
+def privacy_frame(reports: Mapping[str, PrivacyReport]) -> pd.DataFrame:
+    """One column per method, formatted as the Compare page and the report show it."""
+    return pd.DataFrame(
+        {
+            name: {
+                "exact copies": f"{r.exact_copy_share:.1%}",
+                "median DCR, generated": f"{r.dcr_generated_median:.3f}",
+                "median DCR, holdout": f"{r.dcr_holdout_median:.3f}",
+                "DCR share (closer to training)": f"{r.dcr_share:.1%}",
+            }
+            for name, r in reports.items()
+        }
+    )

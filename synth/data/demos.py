@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from synth.errors import ParameterError
+
 
 @dataclass(frozen=True)
 class Demo:
@@ -159,7 +161,7 @@ def make_demo(name: str, seed: int = 0, rows: int | None = None, rare_rows: int 
     the methods at the extreme imbalance where they differ most.
     """
     if name not in DEMOS:
-        raise ValueError(f"Unknown demo {name!r}; choose one of {', '.join(DEMOS)}.")
+        raise ParameterError("name", f"Unknown demo {name!r}; choose one of {', '.join(DEMOS)}.")
     demo = DEMOS[name]
     rng = np.random.default_rng(seed)
     table = demo.build(rng, rows or demo.rows)
@@ -167,6 +169,6 @@ def make_demo(name: str, seed: int = 0, rows: int | None = None, rare_rows: int 
         return table
     rare = np.flatnonzero((table[demo.column] == demo.positive).to_numpy())
     if rare_rows < 1:
-        raise ValueError(f"Keep at least one {demo.positive!r} row; got {rare_rows}.")
+        raise ParameterError("rare_rows", f"Keep at least one {demo.positive!r} row; got {rare_rows}.")
     dropped = rng.choice(rare, size=max(len(rare) - rare_rows, 0), replace=False)
     return table.drop(index=table.index[dropped]).reset_index(drop=True)

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 from sklearn.model_selection import train_test_split
 
-from synth.rebalancing.plan import value_counts
+from synth.errors import ParameterError, PlanError, SynthError
+from synth.table import MISSING, value_counts
 
 
 @dataclass(frozen=True)
@@ -24,13 +25,13 @@ def split_holdout(table: pd.DataFrame, column: str, share: float = 0.2, seed: in
     A value seen once cannot be both learned from and scored on; training needs it more.
     """
     if not 0.0 < share < 1.0:
-        raise ValueError(f"The holdout share must be between 0 and 1 (exclusive); got {share}.")
+        raise ParameterError("holdout_share", f"The holdout share must be between 0 and 1 (exclusive); got {share}.")
     counts = value_counts(table[column])
-    labels = table[column].astype("string").fillna("\x00missing")
+    labels = table[column].astype("string").fillna(MISSING)
     single = labels.isin([v for v, n in counts.items() if n < 2]).to_numpy()
     rest = np.flatnonzero(~single)
     if len(rest) < 2:
-        raise ValueError("Too few rows to split off a holdout; upload a holdout file instead.")
+        raise PlanError("Too few rows to split off a holdout; upload a holdout file instead.")
     train_idx, holdout_idx = train_test_split(rest, test_size=share, random_state=seed, stratify=labels.iloc[rest])
     train_idx = np.sort(np.r_[train_idx, np.flatnonzero(single)])
     note = f"{len(holdout_idx):,} real rows ({share:.0%}, stratified by {column!r}, seed {seed}) split off before any rebalancing"
@@ -43,7 +44,7 @@ def check_holdout(table: pd.DataFrame, holdout: pd.DataFrame) -> None:
     """An uploaded holdout must have the training table's columns."""
     missing = [c for c in table.columns if c not in holdout.columns]
     if missing:
-        raise ValueError(f"The holdout file lacks the column(s) {missing}; it must have the same columns as the data.")
+        raise SynthError(f"The holdout file lacks the column(s) {missing}; it must have the same columns as the data.")
 
 
 def choose_holdout(

@@ -7,18 +7,22 @@ renames, drops or converts a user's column behind their back.
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 from pathlib import Path
 
 import pandas as pd
 from charset_normalizer import from_bytes
 
+from synth.errors import TableReadError
+
 DELIMITERS = ",;\t|"
 PARQUET_MAGIC = b"PAR1"
-
-
-class TableReadError(ValueError):
-    """The input is not a table we can use; the message says why and what to do."""
+GZIP_MAGIC = b"\x1f\x8b"
+# What the uploaders accept (a gzipped CSV arrives as .gz, e.g. census.csv.gz).
+# A gzip file may expand to at most this many bytes (a "zip bomb" would otherwise fill memory).
+MAX_UNZIPPED = 2 * 2**30
+UPLOAD_TYPES = ["csv", "txt", "tsv", "gz", "parquet", "pq"]
 
 
 def _decode(raw: bytes) -> str:
@@ -84,6 +88,18 @@ def parse_parquet(raw: bytes) -> pd.DataFrame:
     return table
 
 
+def _gunzip(raw: bytes) -> bytes:
+    """The content of a gzipped file (a .csv.gz), refusing one that expands beyond any upload."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(raw)) as handle:
+            content = handle.read(MAX_UNZIPPED + 1)
+    except (OSError, EOFError) as error:
+        raise TableReadError(f"The gzip file is damaged ({error}). Compress it again, or upload the plain CSV.") from None
+    if len(content) > MAX_UNZIPPED:
+        raise TableReadError(f"The gzip file expands to more than {MAX_UNZIPPED // 2**30} GiB; upload a smaller table.")
+    return content
+
+
 def parse_table(raw: bytes, name: str = "", min_columns: int = 2) -> pd.DataFrame:
     """A table from uploaded bytes; Parquet by extension or content, CSV otherwise.
 
@@ -91,6 +107,9 @@ def parse_table(raw: bytes, name: str = "", min_columns: int = 2) -> pd.DataFram
     """
     if len(raw) == 0:
         raise TableReadError("The file is empty. Upload a CSV or Parquet file with a header row and data.")
+    if raw[:2] == GZIP_MAGIC:
+        raw = _gunzip(raw)
+        name = name.removesuffix(".gz")
     is_parquet = name.lower().endswith((".parquet", ".pq")) or raw[:4] == PARQUET_MAGIC
     table = parse_parquet(raw) if is_parquet else parse_csv(raw)
     if table.shape[1] < min_columns:

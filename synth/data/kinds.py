@@ -14,6 +14,8 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
+from synth.errors import SynthError
+
 # Integers with at most this many distinct values are codes (SEX=1/2, PAY_0=-2..8), not amounts.
 MAX_INTEGER_CODES = 12
 # A text column where (almost) every value is unique names rows rather than describing them.
@@ -149,7 +151,7 @@ class Schema:
         by_name = self._by_name()
         for name in overrides:
             if name not in by_name:
-                raise ValueError(f"Cannot set the kind of {name!r}: the table has no such column.")
+                raise SynthError(f"Cannot set the kind of {name!r}: the table has no such column.")
         return Schema(
             tuple(
                 ColumnInfo(c.name, ColumnKind(overrides[c.name]), "set by you") if c.name in overrides else c
@@ -180,7 +182,7 @@ def check_schema_fits(table: pd.DataFrame, schema: Schema) -> None:
         if info.kind is ColumnKind.NUMERIC and not pd.api.types.is_numeric_dtype(column):
             bad = pd.to_numeric(column, errors="coerce").isna() & column.notna()
             if bad.any():
-                raise ValueError(
+                raise SynthError(
                     f"Column {info.name!r} cannot be numeric: {column[bad].iloc[0]!r} is not a number. "
                     "Mark it categorical instead."
                 )
@@ -188,6 +190,6 @@ def check_schema_fits(table: pd.DataFrame, schema: Schema) -> None:
             parsed = pd.to_datetime(column, errors="coerce", format="mixed")
             bad = parsed.isna() & column.notna()
             if bad.any():
-                raise ValueError(
+                raise SynthError(
                     f"Column {info.name!r} cannot be a date: {column[bad].iloc[0]!r} is not one. Mark it categorical instead."
                 )

@@ -8,12 +8,16 @@ the shares; ``full`` generates exactly ``rows`` rows with those shares.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-import numpy as np
 import pandas as pd
+
+from synth.data.kinds import ColumnKind, Schema
+from synth.errors import ParameterError, PlanError
+from synth.table import value_counts
 
 SHARE_TOLERANCE = 1e-6
 # Shares typed by hand (0.333 three times) may miss 1 by this much; they are then rescaled to 1.
@@ -55,17 +59,6 @@ class RebalancePlan:
         )
 
 
-def value_counts(values: pd.Series) -> dict[str, int]:
-    """Rows per value as text, most frequent first; missing values are not a class."""
-    counts = values.dropna().astype("string").value_counts()
-    return {str(k): int(n) for k, n in counts.items()}
-
-
-def rows_of(table: pd.DataFrame, column: str, value: str) -> np.ndarray:
-    """Positions of the rows whose ``column`` reads ``value`` as text."""
-    return np.flatnonzero((table[column].astype("string") == value).fillna(False).to_numpy())
-
-
 def match_value(text: str, values: Iterable[str]) -> str:
     """The column value a user typed, compared as text and, failing that, as a number (1 == 1.0)."""
     values = list(values)
@@ -82,35 +75,21 @@ def match_value(text: str, values: Iterable[str]) -> str:
                     return value
             except ValueError:
                 continue
-    raise ValueError(f"{text!r} is not a value of the column; it has {values[:20]}.")
-
-
-def parse_shares(items: Iterable[str]) -> dict[str, float]:
-    """``["A=0.5", "B=0.2"]`` as ``{"A": 0.5, "B": 0.2}`` (the CLI's --share)."""
-    shares: dict[str, float] = {}
-    for item in items:
-        value, sep, share = item.rpartition("=")
-        if not sep or not value:
-            raise ValueError(f"--share takes VALUE=SHARE, e.g. '>50K=0.5'; got {item!r}.")
-        try:
-            shares[value] = float(share)
-        except ValueError:
-            raise ValueError(f"--share {item!r}: {share!r} is not a number between 0 and 1.") from None
-    return shares
+    raise PlanError(f"{text!r} is not a value of the column; it has {values[:20]}.")
 
 
 def _check_shares(shares: Mapping[str, float], current: Mapping[str, int]) -> None:
     if not shares:
-        raise ValueError("Name at least one value and its target share, e.g. '>50K=0.5'.")
+        raise PlanError("Name at least one value and its target share, e.g. '>50K=0.5'.")
     for value, share in shares.items():
         if not 0.0 <= share <= 1.0 or math.isnan(share):
-            raise ValueError(f"The share of {value!r} must be between 0 and 1; got {share}.")
+            raise PlanError(f"The share of {value!r} must be between 0 and 1; got {share}.")
     total = sum(shares.values())
     if total > 1.0 + TYPED_SHARE_TOLERANCE:
-        raise ValueError(f"The shares add up to {total:.3f}; they must add up to at most 1.")
+        raise PlanError(f"The shares add up to {total:.3f}; they must add up to at most 1.")
     unnamed = [v for v in current if v not in shares]
     if not unnamed and abs(total - 1.0) > TYPED_SHARE_TOLERANCE:
-        raise ValueError(f"The shares name every value but add up to {total:.3f}; they must add up to 1.")
+        raise PlanError(f"The shares name every value but add up to {total:.3f}; they must add up to 1.")
 
 
 def _full_shares(shares: Mapping[str, float], current: Mapping[str, int]) -> dict[str, float]:
@@ -142,22 +121,24 @@ def make_plan(
     mode = Mode(mode)
     current = value_counts(values)
     if len(current) < 2:
-        raise ValueError(f"Column {values.name!r} has {len(current)} distinct value(s); rebalancing needs at least two.")
+        raise PlanError(f"Column {values.name!r} has {len(current)} distinct value(s); rebalancing needs at least two.")
     shares = {match_value(v, current): s for v, s in shares.items()}
     _check_shares(shares, current)
     every = _full_shares(shares, current)
     if mode is Mode.FULL:
         total = len(values) if rows is None else rows
         if total < 1:
-            raise ValueError(f"--rows must be at least 1; got {total}.")
+            raise ParameterError("rows", f"The number of rows to generate must be at least 1; got {total}.")
         return RebalancePlan(str(values.name), mode, current, _apportion(every, total))
     if rows is not None:
-        raise ValueError("--rows applies to --mode full only; hybrid adds the fewest rows that meet the shares.")
+        raise ParameterError(
+            "rows", "A row count applies to fully synthetic output only; hybrid adds the fewest rows that meet the shares."
+        )
     for value, count in current.items():
         if every[value] <= 0:
-            raise ValueError(
+            raise PlanError(
                 f"Hybrid mode keeps every real row, so {value!r} ({count} rows) cannot get a share of 0. "
-                "Give it a share above 0, or use the synthetic method with --mode full."
+                "Give it a share above 0, or generate a fully synthetic table."
             )
     total = max(math.ceil(count / every[value] - SHARE_TOLERANCE) for value, count in current.items())
     target = _apportion(every, total)
@@ -172,3 +153,72 @@ def make_plan(
 def equal_shares(current: Mapping[str, int]) -> dict[str, float]:
     """Every value the same share, the multi-class starting point."""
     return {v: 1.0 / len(current) for v in current}
+
+
+# Column names that usually hold the outcome a model predicts (matched as whole words).
+TARGET_WORDS = frozenset(
+    [
+        "target",
+        "label",
+        "class",
+        "y",
+        "outcome",
+        "result",
+        "response",
+        "income",
+        "default",
+        "fraud",
+        "churn",
+        "churned",
+        "converted",
+        "subscribed",
+        "defaulted",
+        "diagnosis",
+        "variant",
+        "status",
+        "approved",
+        "flag",
+    ]
+)
+# On the seed benchmark, upsampling stops helping once the rare class holds about this share.
+NOT_RARE_SHARE = 0.05
+
+
+def candidate_columns(table: pd.DataFrame, schema: Schema) -> list[str]:
+    """Categorical columns with at least two values: the ones that can be rebalanced."""
+    return [c for c in schema.names(ColumnKind.CATEGORICAL) if len(value_counts(table[c])) >= 2]
+
+
+def suggest_column(table: pd.DataFrame, schema: Schema, hint: str | None = None) -> str | None:
+    """The column most likely to be the outcome: a known name, two values, last in the table.
+
+    A demo's own ``hint`` wins; among equals, the more imbalanced column.
+    """
+    candidates = candidate_columns(table, schema)
+    if hint in candidates:
+        return hint
+    if not candidates:
+        return None
+    last = table.columns[-1]
+
+    def score(name: str) -> tuple[int, float]:
+        words = set(re.split(r"[^a-z0-9]+", name.lower()))
+        counts = value_counts(table[name])
+        named = bool(words & TARGET_WORDS) or name.lower().startswith(("is_", "has_"))
+        usable = min(counts.values()) >= 2
+        return (4 * named + 2 * (len(counts) == 2) + (name == last) + 8 * usable, -min(counts.values()) / len(table))
+
+    return max(candidates, key=score)
+
+
+def rarity_advice(counts: Mapping[str, int]) -> str | None:
+    """A plain-words warning when the rarest value is not rare enough for upsampling to help."""
+    total = sum(counts.values())
+    rarest = min(counts, key=counts.__getitem__)
+    share = counts[rarest] / total
+    if share < NOT_RARE_SHARE:
+        return None
+    return (
+        f"The rarest value, {rarest!r}, already holds {share:.1%} of rows. On the seed benchmark upsampling stopped "
+        f"helping from about {NOT_RARE_SHARE:.0%}: expect every method, including the untouched data, to score alike."
+    )

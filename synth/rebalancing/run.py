@@ -1,18 +1,21 @@
-"""The one entry point every caller uses: table + column + shares + method -> rebalanced table."""
+"""Run a plan: one method (``apply_plan``), every chosen method (``rebalance_all``), or the
+one-call shortcut from shares (``rebalance``). The plan is made once and passed through."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from synth.data.kinds import ColumnKind, Schema, check_schema_fits, detect_schema
-from synth.progress import Progress
+from synth.errors import MethodRefused, ParameterError, PlanError
+from synth.progress import Progress, silent
 from synth.rebalancing.plan import Mode, RebalancePlan, make_plan
-from synth.rebalancing.samplers import SAMPLERS, make_sampler
+from synth.rebalancing.samplers import DEFAULT_METHODS, SAMPLERS, make_sampler
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,10 @@ class Rebalanced:
     seconds: float
 
     @property
+    def label(self) -> str:
+        return SAMPLERS[self.method].label
+
+    @property
     def new_rows(self) -> pd.DataFrame:
         return self.table[self.generated]
 
@@ -34,20 +41,100 @@ class Rebalanced:
         return self.table.assign(generated=self.generated)[["generated", *self.table.columns]]
 
 
+@dataclass(frozen=True)
+class Outputs:
+    """Every method's output for one plan, and why the others refused."""
+
+    plan: RebalancePlan
+    results: dict[str, Rebalanced] = field(repr=False)
+    failures: dict[str, str]
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Each output table by the method's label."""
+        return {r.label: r.table for r in self.results.values()}
+
+
 def check_target(table: pd.DataFrame, schema: Schema, column: str) -> None:
     """The column to rebalance must exist and hold categories."""
     if column not in table.columns:
-        raise ValueError(f"There is no column {column!r}; the table has {list(table.columns)}.")
+        raise ParameterError("column", f"There is no column {column!r}; the table has {list(table.columns)}.")
     kind = schema.kind(column)
     if kind is not ColumnKind.CATEGORICAL:
-        raise ValueError(
+        raise PlanError(
             f"Column {column!r} is {kind}; only a categorical column can be rebalanced. "
             "If its values are classes, mark it categorical."
         )
 
 
+def apply_plan(
+    table: pd.DataFrame,
+    plan: RebalancePlan,
+    *,
+    method: str,
+    schema: Schema,
+    seed: int = 0,
+    params: Mapping[str, Any] | None = None,
+    progress: Progress | None = None,
+) -> Rebalanced:
+    """``method``'s output for ``plan``: the real rows plus new ones (hybrid), or only new ones (full)."""
+    sampler = make_sampler(method, random_state=seed, **(params or {}))
+    if plan.mode is Mode.FULL and not sampler.supports_full:
+        raise MethodRefused(
+            method, f"{sampler.label} can only add rows to the real ones; a fully synthetic table needs a generator."
+        )
+    started = time.perf_counter()
+    new = sampler.generate(table, schema, plan.column, plan.additions, progress)
+    seconds = time.perf_counter() - started
+    if plan.mode is Mode.FULL:
+        return Rebalanced(method, plan, new, np.ones(len(new), dtype=bool), seconds)
+    combined = pd.concat([table, new], ignore_index=True)
+    generated = np.r_[np.zeros(len(table), dtype=bool), np.ones(len(new), dtype=bool)]
+    return Rebalanced(method, plan, combined, generated, seconds)
+
+
+def rebalance_all(
+    table: pd.DataFrame,
+    *,
+    plan: RebalancePlan,
+    schema: Schema,
+    methods: Sequence[str] = DEFAULT_METHODS,
+    seed: int = 0,
+    params: Mapping[str, Mapping[str, Any]] | None = None,
+    progress: Progress | None = None,
+    on_result: Callable[[str, Rebalanced | MethodRefused], None] | None = None,
+) -> Outputs:
+    """Every method's output for one plan; a method that refuses the table is listed, not fatal.
+
+    ``params`` holds each method's own parameters by name; ``on_result`` hears of each method as it ends.
+    """
+    progress = progress or silent
+    check_target(table, schema, plan.column)
+    results: dict[str, Rebalanced] = {}
+    failures: dict[str, str] = {}
+    for i, method in enumerate(methods):
+
+        def step(fraction: float, message: str, i: int = i) -> None:
+            progress((i + fraction) / len(methods), message)
+
+        try:
+            result = apply_plan(
+                table, plan, method=method, schema=schema, seed=seed, params=(params or {}).get(method), progress=step
+            )
+        except MethodRefused as refusal:
+            failures[method] = str(refusal)
+            if on_result is not None:
+                on_result(method, refusal)
+        else:
+            results[method] = result
+            if on_result is not None:
+                on_result(method, result)
+    progress(1.0, "Done")
+    return Outputs(plan, results, failures)
+
+
 def rebalance(
     table: pd.DataFrame,
+    *,
     column: str,
     shares: Mapping[str, float],
     method: str = "synthetic",
@@ -55,28 +142,15 @@ def rebalance(
     rows: int | None = None,
     seed: int = 0,
     schema: Schema | None = None,
+    params: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
-    privacy_guard: float = 0.0,
 ) -> Rebalanced:
-    """Rebalance ``column`` of ``table`` to ``shares`` with ``method``.
+    """Rebalance ``column`` of ``table`` to ``shares`` with ``method`` (plan and run in one call).
 
-    ``privacy_guard`` (synthetic only, 0-0.5) trades a little accuracy for rows further from real ones.
-
-    >>> out = rebalance(adult, "income", {">50K": 0.5}, method="synthetic")  # doctest: +SKIP
+    >>> out = rebalance(adult, column="income", shares={">50K": 0.5}, method="synthetic")  # doctest: +SKIP
     """
     schema = schema or detect_schema(table)
     check_schema_fits(table, schema)
     check_target(table, schema, column)
-    mode = Mode(mode)
-    if method in SAMPLERS and mode is Mode.FULL and not SAMPLERS[method].supports_full:
-        raise ValueError(f"--mode full needs a generator; {method!r} can only add rows to the real ones (hybrid).")
     plan = make_plan(table[column], shares, mode, rows)
-    sampler = make_sampler(method, random_state=seed, privacy_guard=privacy_guard)
-    started = time.perf_counter()
-    new = sampler.generate(table, schema, column, plan.additions, progress)
-    seconds = time.perf_counter() - started
-    if mode is Mode.FULL:
-        return Rebalanced(method, plan, new, np.ones(len(new), dtype=bool), seconds)
-    combined = pd.concat([table, new], ignore_index=True)
-    generated = np.r_[np.zeros(len(table), dtype=bool), np.ones(len(new), dtype=bool)]
-    return Rebalanced(method, plan, combined, generated, seconds)
+    return apply_plan(table, plan, method=method, schema=schema, seed=seed, params=params, progress=progress)

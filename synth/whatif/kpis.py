@@ -10,7 +10,8 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from synth.encoding import as_numbers
+from synth.errors import SynthError
+from synth.table import as_numbers
 
 ALL = "(all rows)"
 
@@ -36,14 +37,14 @@ class Kpi:
     def check(self, table: pd.DataFrame) -> None:
         needs_column = self.aggregate is not Aggregate.COUNT
         if needs_column and self.column not in table.columns:
-            raise ValueError(f"KPI {self.name!r}: choose a column for {self.aggregate}; {self.column!r} is not one.")
+            raise SynthError(f"KPI {self.name!r}: choose a column for {self.aggregate}; {self.column!r} is not one.")
         if self.by and self.by not in table.columns:
-            raise ValueError(f"KPI {self.name!r}: there is no column {self.by!r} to group by.")
+            raise SynthError(f"KPI {self.name!r}: there is no column {self.by!r} to group by.")
         if self.aggregate is Aggregate.SHARE and not self.category:
-            raise ValueError(f"KPI {self.name!r}: a share needs the category to count, e.g. 'yes'.")
+            raise SynthError(f"KPI {self.name!r}: a share needs the category to count, e.g. 'yes'.")
         numeric = self.aggregate in (Aggregate.SUM, Aggregate.MEAN, Aggregate.MEDIAN)
         if numeric and not np.isfinite(as_numbers(table[self.column])).any():
-            raise ValueError(f"KPI {self.name!r}: {self.column!r} has no numbers to {self.aggregate}.")
+            raise SynthError(f"KPI {self.name!r}: {self.column!r} has no numbers to {self.aggregate}.")
 
     def to_dict(self) -> dict[str, str]:
         return {k: str(v) for k, v in asdict(self).items()}
@@ -113,3 +114,19 @@ def default_kpis(table: pd.DataFrame, numeric: Sequence[str], categorical: Seque
             kpis.append(Kpi(f"share {column}={rare}", Aggregate.SHARE, column, rare))
             break
     return kpis
+
+
+def kpi_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """A KPI comparison as text: whole numbers (counts) without decimals, others with three."""
+
+    def number(value: float, whole: bool, sign: str = "") -> str:
+        if not np.isfinite(value):
+            return ""
+        return f"{value:{sign},.0f}" if whole else f"{value:{sign},.3f}"
+
+    out = frame[["kpi", "group"]].copy()
+    whole = [bool(np.all(np.mod([a, b], 1) == 0)) for a, b in zip(frame["original"], frame["scenario"], strict=True)]
+    for name, sign in (("original", ""), ("scenario", ""), ("delta", "+")):
+        out[name] = [number(v, w, sign) for v, w in zip(frame[name], whole, strict=True)]
+    out["delta %"] = [f"{v:+.1%}" if np.isfinite(v) else "" for v in frame["delta %"]]
+    return out

@@ -1,7 +1,10 @@
 """Named what-if scenarios kept in an embedded SQLite database, so they survive a restart.
 
-A damaged or unreadable database file is moved aside (never deleted) and a fresh one is made;
-``ScenarioStore.notice`` then says what happened, for the UI and the CLI to show.
+The database lives where the server's configuration says (``$REBALANCE_STUDIO_DB`` or the CLI's
+``--scenarios``), never where a browser says. The store only ever changes a file it made: its
+databases carry an SQLite ``application_id``. Another program's file is refused with a message and
+left untouched; one of ours that is damaged is moved aside (never deleted) and made afresh; a
+database busy with another writer is waited on, then reported, never moved.
 """
 
 from __future__ import annotations
@@ -18,6 +21,12 @@ from typing import Any
 
 import pandas as pd
 
+from synth.errors import ScenarioStoreError
+
+# "RBST" in the SQLite header marks a Rebalance Studio scenario database.
+APPLICATION_ID = 0x52425354
+SQLITE_MAGIC = b"SQLite format 3\x00"
+COLUMNS = ("name", "dataset", "created", "settings", "kpis")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS scenarios (
     name TEXT PRIMARY KEY,
@@ -27,12 +36,14 @@ CREATE TABLE IF NOT EXISTS scenarios (
     kpis TEXT NOT NULL
 )
 """
+# A writer holding the database longer than this is reported as busy.
+BUSY_SECONDS = 15.0
 
 
 def default_store_path() -> Path:
     """$REBALANCE_STUDIO_DB, else the user's data directory (XDG), else ~/.local/share."""
     if os.environ.get("REBALANCE_STUDIO_DB"):
-        return Path(os.environ["REBALANCE_STUDIO_DB"])
+        return Path(os.environ["REBALANCE_STUDIO_DB"]).expanduser()
     base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
     return base / "rebalance-studio" / "scenarios.sqlite"
 
@@ -46,6 +57,23 @@ class SavedScenario:
     created: float = 0.0
 
 
+def _application_id(path: Path) -> int | None:
+    """The header's application id, or None when the file is not an SQLite database."""
+    with path.open("rb") as handle:
+        header = handle.read(100)
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+        return None
+    return int.from_bytes(header[68:72], "big")
+
+
+def _is_older_store(db: sqlite3.Connection) -> bool:
+    """A database from before the id was stamped: exactly our one table with our columns."""
+    tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    if tables != ["scenarios"]:
+        return False
+    return tuple(row[1] for row in db.execute("PRAGMA table_info(scenarios)")) == COLUMNS
+
+
 class ScenarioStore:
     """Save, list and delete scenarios in the SQLite file at ``path``."""
 
@@ -54,41 +82,78 @@ class ScenarioStore:
         self.notice: str | None = None
         self._prepare()
 
-    def _prepare(self) -> None:
+    def _connect(self) -> sqlite3.Connection:
+        return sqlite3.connect(self.path, timeout=BUSY_SECONDS)
+
+    def _create(self) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise ValueError(f"Cannot create the folder for the scenario database ({error}); choose another path.") from None
+            with closing(self._connect()) as db:
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                db.execute(SCHEMA)
+                db.commit()
+        except (OSError, sqlite3.Error) as error:
+            raise ScenarioStoreError(f"Cannot create the scenario database at {self.path} ({error}).") from None
+
+    def _prepare(self) -> None:
+        if self.path.exists() and not self.path.is_file():
+            raise ScenarioStoreError(f"The scenario database path {self.path} is a folder, not a file; name a file.")
+        if not self.path.exists():
+            self._create()
+            return
+        app_id = _application_id(self.path)
+        if app_id is None or app_id not in (0, APPLICATION_ID):
+            raise ScenarioStoreError(
+                f"{self.path} is not a Rebalance Studio scenario database, so it is left untouched; "
+                "point REBALANCE_STUDIO_DB (or --scenarios) at a new file."
+            )
         try:
-            with closing(sqlite3.connect(self.path)) as db:
+            with closing(self._connect()) as db:
+                if app_id == 0:
+                    if not _is_older_store(db):
+                        raise ScenarioStoreError(
+                            f"{self.path} is another program's database, so it is left untouched; "
+                            "point REBALANCE_STUDIO_DB (or --scenarios) at a new file."
+                        )
+                    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                     raise sqlite3.DatabaseError("integrity check failed")
                 db.execute(SCHEMA)
                 db.commit()
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise ScenarioStoreError(
+                    f"The scenario database is busy with another writer ({error}); try again in a moment."
+                ) from None
+            self._move_aside(error)
         except sqlite3.DatabaseError as error:
-            aside = self.path.with_name(f"{self.path.name}.damaged-{int(time.time())}")
-            self.path.replace(aside)
-            with closing(sqlite3.connect(self.path)) as db:
-                db.execute(SCHEMA)
-                db.commit()
-            self.notice = (
-                f"The scenario database at {self.path} could not be read ({error}). It was moved to {aside.name} "
-                "and a new, empty one was created."
-            )
+            self._move_aside(error)
+
+    def _move_aside(self, error: Exception) -> None:
+        """Our own database is damaged: keep it under a new name and start an empty one."""
+        aside = self.path.with_name(f"{self.path.name}.damaged-{int(time.time())}")
+        self.path.replace(aside)
+        self._create()
+        self.notice = (
+            f"The scenario database could not be read ({error}). It was kept as {aside.name} and a new, empty one was created."
+        )
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
         if not self.path.exists():
-            self._prepare()
-            self.notice = f"The scenario database at {self.path} was missing; a new, empty one was created."
-        with closing(sqlite3.connect(self.path)) as db:
-            yield db
-            db.commit()
+            self._create()
+            self.notice = "The scenario database was missing; a new, empty one was created."
+        try:
+            with closing(self._connect()) as db:
+                yield db
+                db.commit()
+        except sqlite3.OperationalError as error:
+            raise ScenarioStoreError(f"The scenario database is busy or unreadable ({error}); try again in a moment.") from None
 
     def save(self, scenario: SavedScenario) -> None:
         """Store ``scenario``, replacing one of the same name."""
         if not scenario.name.strip():
-            raise ValueError("Give the scenario a name.")
+            raise ScenarioStoreError("Give the scenario a name.")
         with self._db() as db:
             db.execute(
                 "INSERT OR REPLACE INTO scenarios (name, dataset, created, settings, kpis) VALUES (?, ?, ?, ?, ?)",
@@ -102,17 +167,40 @@ class ScenarioStore:
             )
 
     def scenarios(self) -> list[SavedScenario]:
-        """Every saved scenario, oldest first."""
+        """Every readable saved scenario, oldest first; unreadable rows are skipped and counted in ``notice``."""
         with self._db() as db:
             rows = db.execute("SELECT name, dataset, created, settings, kpis FROM scenarios ORDER BY created").fetchall()
-        return [
-            SavedScenario(name, dataset, json.loads(settings), pd.DataFrame(json.loads(kpis)), created)
-            for name, dataset, created, settings, kpis in rows
-        ]
+        found, skipped = [], 0
+        for name, dataset, created, settings, kpis in rows:
+            try:
+                found.append(
+                    SavedScenario(
+                        str(name), str(dataset), dict(json.loads(settings)), pd.DataFrame(json.loads(kpis)), float(created)
+                    )
+                )
+            except (TypeError, ValueError):
+                skipped += 1
+        if skipped:
+            self.notice = f"{skipped} saved scenario(s) could not be read and are not shown."
+        return found
 
     def delete(self, name: str) -> None:
         with self._db() as db:
             db.execute("DELETE FROM scenarios WHERE name = ?", (name,))
+
+
+def open_store() -> ScenarioStore:
+    """The store the server's configuration names."""
+    return ScenarioStore(default_store_path())
+
+
+def describe_settings(settings: dict[str, Any]) -> str:
+    """A scenario's settings in words: 'age → 18-29 40%, 30-44 30%; 12,000 rows, seed 0'."""
+    shares = settings.get("shares") or {}
+    mix = ", ".join(f"{group} {float(share):.0%}" for group, share in shares.items())
+    rows = settings.get("rows")
+    size = f"; {int(rows):,} rows" if isinstance(rows, int | float) else ""
+    return f"{settings.get('column', '?')} → {mix}{size}, seed {settings.get('seed', 0)}"
 
 
 def side_by_side(scenarios: list[SavedScenario]) -> pd.DataFrame:

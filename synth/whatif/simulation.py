@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -19,12 +19,13 @@ import pandas as pd
 from sklearn.neighbors import NearestNeighbors
 
 from synth.data.kinds import ColumnInfo, ColumnKind, Schema
-from synth.encoding import DistanceEncoder, as_numbers, feature_kinds
+from synth.encoding import DistanceEncoder, feature_kinds
+from synth.errors import SynthError
 from synth.progress import Progress
 from synth.rebalancing.generator.model import SyntheticGenerator
 from synth.rebalancing.generator.neighbours import blend_rows
-from synth.rebalancing.plan import Mode, make_plan, value_counts
-from synth.rebalancing.samplers.base import fresh_ids
+from synth.rebalancing.plan import Mode, make_plan
+from synth.table import as_numbers, conform, value_counts
 
 # A group with at least this many real rows is generated from its own rows only.
 STRICT_GROUP_ROWS = 30
@@ -47,6 +48,19 @@ class Grouping:
     def numeric(self) -> bool:
         return bool(self.lows)
 
+    def ordered(self, values: Iterable[str]) -> list[str]:
+        """Numeric groups in ascending order (as written), categories as given."""
+        values = list(values)
+        if not self.numeric:
+            return values
+        rank = {label: i for i, label in enumerate(self.labels)}
+        return sorted(values, key=lambda v: rank.get(v, len(rank)))
+
+    def counts(self, table: pd.DataFrame) -> dict[str, int]:
+        """Rows per group, in the groups' order."""
+        counts = value_counts(self.assign(table))
+        return {g: counts[g] for g in self.ordered(counts)}
+
     def assign(self, table: pd.DataFrame) -> pd.Series:
         """The group of every row, as text; missing when a number lies below the first bucket."""
         if not self.numeric:
@@ -62,15 +76,15 @@ def parse_buckets(column: str, text: str) -> Grouping:
     """Numeric buckets from text such as ``"18-29, 30-44, 45-64, 65+"`` (ascending)."""
     parts = [p for p in re.split(r"[,;\n]", text) if p.strip()]
     if len(parts) < 2:
-        raise ValueError("Give at least two groups, e.g. '18-29, 30-44, 45-64, 65+'.")
+        raise SynthError("Give at least two groups, e.g. '18-29, 30-44, 45-64, 65+'.")
     lows = []
     for part in parts:
         match = _RANGE.match(part)
         if match is None:
-            raise ValueError(f"Cannot read the group {part.strip()!r}; write ranges like '18-29' or '65+'.")
+            raise SynthError(f"Cannot read the group {part.strip()!r}; write ranges like '18-29' or '65+'.")
         lows.append(float(match.group(1)))
     if any(b <= a for a, b in itertools.pairwise(lows)):
-        raise ValueError("Groups must be in ascending order without overlaps, e.g. '18-29, 30-44, 45+'.")
+        raise SynthError("Groups must be in ascending order without overlaps, e.g. '18-29, 30-44, 45+'.")
     return Grouping(column, tuple(lows), tuple(p.strip() for p in parts))
 
 
@@ -94,7 +108,7 @@ class Simulation:
 def _grouped(table: pd.DataFrame, schema: Schema, grouping: Grouping) -> tuple[pd.DataFrame, Schema, str]:
     if not grouping.numeric:
         if schema.kind(grouping.column) is not ColumnKind.CATEGORICAL:
-            raise ValueError(f"{grouping.column!r} is {schema.kind(grouping.column)}: give numeric groups, e.g. '18-29, 30+'.")
+            raise SynthError(f"{grouping.column!r} is {schema.kind(grouping.column)}: give numeric groups, e.g. '18-29, 30+'.")
         return table, schema, grouping.column
     grouped = table.assign(**{GROUP_COLUMN: grouping.assign(table)})
     info = ColumnInfo(GROUP_COLUMN, ColumnKind.CATEGORICAL, "what-if groups")
@@ -116,12 +130,12 @@ def simulate(
     generator = SyntheticGenerator(strict_min_rows=STRICT_GROUP_ROWS, random_state=seed)
     generator.fit(grouped, grouped_schema, column, progress)
     generated = generator.sample(plan.target, progress)
-    generated = fresh_ids(generated[list(table.columns)].astype(table.dtypes.to_dict()), table, schema)
+    generated = conform(generated, table, schema)
     before = value_counts(grouped[column])
     return Simulation(
         generated,
-        {v: n / sum(before.values()) for v, n in before.items()},
-        {v: n / sum(plan.target.values()) for v, n in plan.target.items()},
+        {v: before[v] / sum(before.values()) for v in grouping.ordered(before)},
+        {v: plan.target[v] / sum(plan.target.values()) for v in grouping.ordered(plan.target)},
     )
 
 
@@ -132,14 +146,14 @@ def complete_rows(table: pd.DataFrame, schema: Schema, fixed: pd.DataFrame, seed
     """
     unknown = [c for c in fixed.columns if c not in table.columns]
     if unknown:
-        raise ValueError(f"The seed table has columns the data lacks: {unknown}. Use the data's column names.")
+        raise SynthError(f"The seed table has columns the data lacks: {unknown}. Use the data's column names.")
     categorical, numeric = feature_kinds(schema, exclude="")
     fixed_cat = [c for c in categorical if c in fixed.columns]
     fixed_num = [c for c in numeric if c in fixed.columns]
     if not fixed_cat and not fixed_num:
-        raise ValueError("The seed table must fix at least one modelled column of the data.")
+        raise SynthError("The seed table must fix at least one modelled column of the data.")
     if len(fixed) == 0:
-        raise ValueError("The seed table has no rows.")
+        raise SynthError("The seed table has no rows.")
     encoder = DistanceEncoder(fixed_cat, fixed_num).fit(table)
     finder = NearestNeighbors(n_neighbors=min(neighbours, len(table)), algorithm="brute").fit(encoder.transform(table))
     _, near = finder.kneighbors(encoder.transform(fixed))
@@ -151,5 +165,4 @@ def complete_rows(table: pd.DataFrame, schema: Schema, fixed: pd.DataFrame, seed
     rows = blend_rows(table, anchors, partners, free_cat, free_num, rng)
     for name in fixed.columns:
         rows[name] = fixed[name].to_numpy()
-    rows = rows[list(table.columns)].astype(table.dtypes.to_dict(), errors="ignore")
-    return fresh_ids(rows, table, schema)
+    return conform(rows, table, schema)

@@ -1,27 +1,10 @@
 """Page flows driven by Streamlit's AppTest: what a user sees at each step of the walk."""
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui.state import DATASET, make_dataset
-
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
-
-
-def start() -> AppTest:
-    return AppTest.from_file(APP, default_timeout=180).run()
-
-
-def visit(at: AppTest, page: str) -> AppTest:
-    at.switch_page(f"pages/{page}.py").run()
-    assert not at.exception, at.exception
-    return at
-
-
-def texts(at: AppTest, kind: str) -> list[str]:
-    return [element.value for element in getattr(at, kind)]
+from tests.app.helpers import APP, click, start, texts, visit
+from ui.state import DATASET, PLAN, make_dataset
 
 
 def frame_with(at: AppTest, label: str, axis: str = "columns"):
@@ -49,7 +32,7 @@ def test_app_opens_on_a_demo_with_column_kinds():
 def test_switching_demo_replaces_the_data():
     at = start()
     at.selectbox(key="demo_name").select("fraud").run()
-    at.button[0].click().run()
+    click(at, "Load this demo")
     assert not at.exception
     assert at.session_state[DATASET].name == "Demo: Card transactions: fraud"
 
@@ -59,16 +42,14 @@ def walked():
     at = start()
     visit(at, "plan")
     assert "stratified" in texts(at, "info")[0]
-    at.button[0].click().run()
-    assert not at.exception, at.exception
-    return at
+    return click(at, "Generate")
 
 
 def test_plan_generates_every_default_method(walked):
     assert any(
         s.startswith("Generated: Naive oversampling") and "SMOTE-NC" in s and "Synthetic" in s for s in texts(walked, "success")
     )
-    results = walked.session_state["results"]
+    results = walked.session_state[PLAN].outputs.results
     assert set(results) == {"naive", "smote", "synthetic"}
     for result in results.values():
         counts = result.table["variant"].value_counts()
@@ -93,15 +74,21 @@ def test_drill_down_counts_within_the_rare_class(walked):
     visit(walked, "compare")
     walked.selectbox(key="drill_column_0").select("known_exposure").run()
     assert not walked.exception
-    frame = frame_with(walked, "matching rows")
-    assert frame["table"].iloc[0] == "original" and (frame["matching rows"] >= 0).all()
+    chosen = walked.multiselect(key="drill_values_0").value
+    frame = frame_with(walked, "matching rows").set_index("table")
+    train = walked.session_state[PLAN].split.train
+    focus = walked.selectbox(key="compare_focus").value
+    rare = train[train["variant"] == focus]
+    assert frame.loc["original", "matching rows"] == rare["known_exposure"].astype(str).isin(chosen).sum() > 0
+    naive = walked.session_state[PLAN].outputs.results["naive"].table
+    naive_rare = naive[naive["variant"] == focus]
+    assert frame.loc["Naive oversampling", "matching rows"] == naive_rare["known_exposure"].astype(str).isin(chosen).sum()
 
 
 def test_evaluate_scores_every_output_on_the_holdout(walked):
     visit(walked, "evaluate")
     walked.number_input(key="seeds").set_value(2).run()
-    walked.button[0].click().run()
-    assert not walked.exception, walked.exception
+    click(walked, "Train and score")
     table = walked.dataframe[0].value
     assert list(table["training data"]) == ["unbalanced (real rows only)", "Naive oversampling", "SMOTE-NC", "Synthetic"]
     assert table["AUC-ROC"].str.match(r"0\.\d{3} ± 0\.\d{3}").all()
@@ -110,9 +97,8 @@ def test_evaluate_scores_every_output_on_the_holdout(walked):
 def test_report_is_prepared_from_the_walk(walked):
     visit(walked, "evaluate")
     if "evaluations" not in walked.session_state:
-        next(b for b in walked.button if b.label == "Train and score").click().run()
-    next(b for b in walked.button if b.label == "Prepare the report").click().run()
-    assert not walked.exception, walked.exception
+        click(walked, "Train and score")
+    click(walked, "Prepare the report")
     report = walked.session_state["report_html"]
     assert "<h2>Model quality on the real holdout</h2>" in report and "Synthetic" in report
 
@@ -120,7 +106,7 @@ def test_report_is_prepared_from_the_walk(walked):
 def test_multi_class_column_starts_from_equal_shares():
     at = start()
     at.selectbox(key="demo_name").select("insurance").run()
-    at.button[0].click().run()
+    click(at, "Load this demo")
     visit(at, "plan")
     at.selectbox[0].select("vehicle").run()
     assert not at.exception and not texts(at, "error")
@@ -138,10 +124,9 @@ def test_a_column_with_one_minority_row_is_handled_without_a_traceback(patients)
     at.run()
     visit(at, "plan")
     at.selectbox[0].select("variant").run()
-    at.button[0].click().run()
-    assert not at.exception
+    click(at, "Generate")
     assert any("SMOTE needs at least 2 rows" in e for e in texts(at, "error"))
-    assert {"naive", "synthetic"} <= set(at.session_state["results"])
+    assert {"naive", "synthetic"} <= set(at.session_state[PLAN].outputs.results)
 
 
 def test_full_mode_offers_only_the_generator():
@@ -160,9 +145,8 @@ def test_steps_need_their_inputs():
 
 def test_a_demo_can_be_made_extremely_imbalanced():
     at = start()
-    at.number_input(key="demo_rare_rows").set_value(25).run()
-    at.button[0].click().run()
-    assert not at.exception
+    at.number_input(key="rare_rows_demo").set_value(25).run()
+    click(at, "Load this demo")
     dataset = at.session_state[DATASET]
     assert (dataset.table["variant"] == "Variant X").sum() == 25
     assert dataset.name.endswith("(25 rare rows)")

@@ -7,7 +7,7 @@ import pytest
 
 from synth.__main__ import main
 from synth.data.io import read_table
-from synth.rebalancing.plan import value_counts
+from synth.table import value_counts
 from tests.conftest import ADULT_TUTORIAL, needs_shared
 
 

@@ -62,7 +62,7 @@ def test_id_columns_are_not_features(patients):
     from synth.rebalancing.run import rebalance
 
     split = split_holdout(patients, "variant", 0.3, seed=0)
-    output = rebalance(split.train, "variant", {"Variant X": 0.5}, method="naive").table
+    output = rebalance(split.train, column="variant", shares={"Variant X": 0.5}, method="naive").table
     ignore = detect_schema(patients).unmodelled()
     assert ignore == ["patient_id"]
     fair = evaluate(output, split.holdout, "variant", "Variant X", seeds=[1], ignore=ignore).summary()["auc_roc_mean"]

@@ -3,9 +3,11 @@
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.exceptions import NotFittedError
 
 from synth.assess.privacy import exact_copy_share
 from synth.data.kinds import detect_schema
+from synth.errors import ParameterError
 from synth.rebalancing.generator.model import SyntheticGenerator
 
 
@@ -59,8 +61,11 @@ def test_deterministic_for_a_seed(patients):
 
 
 def test_sample_before_fit_and_unknown_value(fitted):
-    with pytest.raises(RuntimeError, match="fit"):
+    with pytest.raises(NotFittedError):
         SyntheticGenerator().sample({"a": 1})
+    with pytest.raises(ParameterError, match="privacy_guard") as refused:
+        SyntheticGenerator(privacy_guard=0.9).fit(None, None, "never read")  # refused before touching the data
+    assert refused.value.parameter == "privacy_guard"
     with pytest.raises(ValueError, match="'Variant Y' is not a value"):
         fitted.sample({"Variant Y": 3})
 

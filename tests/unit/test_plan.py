@@ -1,7 +1,9 @@
 import pandas as pd
 import pytest
 
-from synth.rebalancing.plan import Mode, make_plan, match_value, parse_shares
+from synth.__main__ import parse_shares
+from synth.errors import ParameterError
+from synth.rebalancing.plan import Mode, make_plan, match_value
 
 
 def column(counts: dict[str, int], name: str = "y") -> pd.Series:
@@ -65,8 +67,9 @@ def test_a_column_with_one_value_cannot_be_rebalanced():
 
 
 def test_rows_only_in_full_mode():
-    with pytest.raises(ValueError, match="--rows applies to --mode full"):
+    with pytest.raises(ParameterError, match="applies to fully synthetic output only") as refused:
         make_plan(column({"a": 9, "b": 1}), {"b": 0.5}, rows=50)
+    assert refused.value.parameter == "rows"
 
 
 def test_parse_shares():

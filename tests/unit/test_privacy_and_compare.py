@@ -1,16 +1,21 @@
 import pytest
 
-from synth.assess.compare import Condition, class_counts, distribution, drill_down, rows_of_value
+from synth.assess.compare import class_counts, distribution, drill_down
+from synth.assess.groups import Condition
 from synth.assess.privacy import privacy_report
 from synth.data.holdout import split_holdout
 from synth.data.kinds import detect_schema
+from synth.errors import ParameterError
 from synth.rebalancing.run import rebalance
+from synth.table import rows_of_value
 
 
 @pytest.fixture(scope="module")
 def setting(patients):
     split = split_holdout(patients, "variant", 0.25, seed=0)
-    outputs = {m: rebalance(split.train, "variant", {"Variant X": 0.3}, method=m) for m in ("naive", "smote", "synthetic")}
+    outputs = {
+        m: rebalance(split.train, column="variant", shares={"Variant X": 0.3}, method=m) for m in ("naive", "smote", "synthetic")
+    }
     return split, outputs, detect_schema(patients)
 
 
@@ -98,12 +103,16 @@ def test_diversity_drops_when_rows_repeat(setting):
 
 def test_privacy_guard_moves_synthetic_rows_away_from_real_ones(setting):
     split, outputs, schema = setting
-    guarded = rebalance(split.train, "variant", {"Variant X": 0.3}, method="synthetic", privacy_guard=0.3)
+    guarded = rebalance(
+        split.train, column="variant", shares={"Variant X": 0.3}, method="synthetic", params={"privacy_guard": 0.3}
+    )
     plain = privacy_report(outputs["synthetic"].new_rows, split.train, split.holdout, schema, "variant")
     safe = privacy_report(guarded.new_rows, split.train, split.holdout, schema, "variant")
     assert safe.dcr_generated_median > plain.dcr_generated_median
     assert safe.dcr_share < plain.dcr_share
-    with pytest.raises(ValueError, match="synthetic method only"):
-        rebalance(split.train, "variant", {"Variant X": 0.3}, method="smote", privacy_guard=0.3)
-    with pytest.raises(ValueError, match=r"between 0 and 0\.5"):
-        rebalance(split.train, "variant", {"Variant X": 0.3}, method="synthetic", privacy_guard=0.9)
+    with pytest.raises(ParameterError, match="SMOTE-NC has no parameter 'privacy_guard'"):
+        rebalance(split.train, column="variant", shares={"Variant X": 0.3}, method="smote", params={"privacy_guard": 0.3})
+    with pytest.raises(
+        ParameterError, match=r"'privacy_guard' parameter of SyntheticSampler must be a number in \[0, 0\.5\]\. Got 0\.9"
+    ):
+        rebalance(split.train, column="variant", shares={"Variant X": 0.3}, method="synthetic", params={"privacy_guard": 0.9})

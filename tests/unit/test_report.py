@@ -14,7 +14,7 @@ from synth.whatif.scenarios import SavedScenario, ScenarioStore
 
 @pytest.fixture(scope="module")
 def study(patients):
-    return run_study(patients, "variant", {"Variant X": 0.5}, seeds=1, dataset="patients demo")
+    return run_study(patients, column="variant", shares={"Variant X": 0.5}, seeds=1, dataset="patients demo")
 
 
 def external_references(text: str) -> list[str]:
@@ -24,11 +24,11 @@ def external_references(text: str) -> list[str]:
 
 
 def test_study_has_every_part(study):
-    assert set(study.results) == {"naive", "smote", "synthetic"}
+    assert set(study.outputs.results) == {"naive", "smote", "synthetic"}
     assert next(iter(study.evaluations)) == UNBALANCED
     assert set(study.assessment.privacy) == {"Naive oversampling", "SMOTE-NC", "Synthetic"}
     assert study.assessment.diversity.shape[1] == 5
-    assert study.plan.target["Variant X"] == study.plan.target["Other"]
+    assert study.outputs.plan.target["Variant X"] == study.outputs.plan.target["Other"]
 
 
 def test_report_is_self_contained(study):
@@ -88,4 +88,4 @@ def test_cli_report_with_scenarios(tmp_path, patients):
 
 def test_study_refuses_a_numeric_column_up_front(patients):
     with pytest.raises(ValueError, match="only a categorical column"):
-        run_study(patients, "age", {"30": 0.5}, seeds=1)
+        run_study(patients, column="age", shares={"30": 0.5}, seeds=1)

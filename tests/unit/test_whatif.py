@@ -1,6 +1,7 @@
 """What-if simulation, KPIs and the scenario store."""
 
 import sqlite3
+from contextlib import closing
 
 import numpy as np
 import pandas as pd
@@ -8,8 +9,9 @@ import pytest
 
 from synth.data.demos import make_demo
 from synth.data.kinds import detect_schema
+from synth.errors import ScenarioStoreError
 from synth.whatif.kpis import ALL, Aggregate, Kpi, compare_kpis, kpi_values
-from synth.whatif.scenarios import SavedScenario, ScenarioStore, side_by_side
+from synth.whatif.scenarios import APPLICATION_ID, SCHEMA, SavedScenario, ScenarioStore, _application_id, side_by_side
 from synth.whatif.simulation import Grouping, complete_rows, default_buckets, parse_buckets, simulate
 
 
@@ -110,15 +112,85 @@ def test_store_survives_a_restart_and_deletes(tmp_path):
         reopened.save(_scenario("  ", 1))
 
 
-def test_a_corrupted_database_is_moved_aside_and_recreated(tmp_path):
+def damage(path) -> None:
+    """Overwrite a store's pages after its header, as a crash or a bad disk would."""
+    with open(path, "r+b") as handle:
+        handle.seek(100)
+        handle.write(b"\xff" * 4000)
+
+
+def test_a_damaged_store_of_ours_is_moved_aside_and_recreated(tmp_path):
     path = tmp_path / "scenarios.sqlite"
-    path.write_bytes(b"this is not a database" * 100)
+    ScenarioStore(path).save(_scenario("younger", 12))
+    damage(path)
     store = ScenarioStore(path)
     assert store.notice and "could not be read" in store.notice
     assert store.scenarios() == []
     assert list(tmp_path.glob("scenarios.sqlite.damaged-*"))
     with sqlite3.connect(path) as db:
         assert db.execute("SELECT count(*) FROM scenarios").fetchone() == (0,)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"this is not a database" * 100, b"", b"name,value\nx,1\n"],
+    ids=["garbage", "empty file", "a CSV"],
+)
+def test_a_file_we_did_not_make_is_refused_and_left_untouched(tmp_path, content):
+    path = tmp_path / "notes.txt"
+    path.write_bytes(content)
+    with pytest.raises(ScenarioStoreError, match="not a Rebalance Studio scenario database"):
+        ScenarioStore(path)
+    assert path.read_bytes() == content and sorted(tmp_path.iterdir()) == [path]
+
+
+def test_another_programs_sqlite_database_is_refused_and_left_untouched(tmp_path):
+    path = tmp_path / "other.sqlite"
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("CREATE TABLE scenarios (id INTEGER, payload BLOB)")
+        db.commit()
+    before = path.read_bytes()
+    with pytest.raises(ScenarioStoreError, match="another program's database"):
+        ScenarioStore(path)
+    assert path.read_bytes() == before
+
+
+def test_a_folder_is_refused(tmp_path):
+    with pytest.raises(ScenarioStoreError, match="is a folder"):
+        ScenarioStore(tmp_path)
+
+
+def test_a_store_from_before_the_id_was_stamped_is_kept(tmp_path):
+    path = tmp_path / "scenarios.sqlite"
+    with closing(sqlite3.connect(path)) as db:
+        db.execute(SCHEMA)
+        db.execute("INSERT INTO scenarios VALUES ('old', 'demo', 1.0, '{}', '[]')")
+        db.commit()
+    assert [s.name for s in ScenarioStore(path).scenarios()] == ["old"]
+    assert _application_id(path) == APPLICATION_ID
+
+
+def test_a_busy_store_is_reported_not_moved(tmp_path, monkeypatch):
+    path = tmp_path / "scenarios.sqlite"
+    ScenarioStore(path).save(_scenario("younger", 12))
+    monkeypatch.setattr("synth.whatif.scenarios.BUSY_SECONDS", 0.2)
+    with closing(sqlite3.connect(path)) as writer:
+        writer.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(ScenarioStoreError, match="busy"):
+            ScenarioStore(path)
+    assert [s.name for s in ScenarioStore(path).scenarios()] == ["younger"]
+    assert not list(tmp_path.glob("*.damaged-*"))
+
+
+def test_unreadable_rows_are_skipped_with_a_notice(tmp_path):
+    path = tmp_path / "scenarios.sqlite"
+    store = ScenarioStore(path)
+    store.save(_scenario("good", 12))
+    with closing(sqlite3.connect(path)) as db:
+        db.execute("INSERT INTO scenarios VALUES ('bad', 'demo', 2.0, '{not json', '[]')")
+        db.commit()
+    assert [s.name for s in store.scenarios()] == ["good"]
+    assert "1 saved scenario(s) could not be read" in store.notice
 
 
 def test_a_deleted_database_is_recreated(tmp_path):

@@ -13,13 +13,16 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
 
-from synth.assess.privacy import row_keys
 from synth.data.kinds import Schema
-from synth.encoding import DistanceEncoder, as_labels, feature_kinds, linear_features
+from synth.encoding import DistanceEncoder, feature_kinds, linear_features, neighbour_distances, neighbour_table
+from synth.errors import ParameterError, PlanError
 from synth.progress import Progress, silent
 from synth.rebalancing.generator.class_model import PRIOR_WEIGHT, fit_class_model, sharpen
-from synth.rebalancing.generator.neighbours import blend_rows, neighbour_distances, neighbour_table, within_distance
+from synth.rebalancing.generator.neighbours import blend_rows, within_distance
+from synth.table import as_labels, row_keys
 
 # Anchors come from the rows holding this share of a class's weight; the far tail adds noise.
 POOL_MASS = 0.999
@@ -38,7 +41,7 @@ COPY_RETRIES = 5
 GUARD_SAMPLE = 2_000
 
 
-class SyntheticGenerator:
+class SyntheticGenerator(BaseEstimator):
     """Generates rows of any value of one categorical column, learned from the whole table.
 
     ``strict_min_rows``: a value with at least that many real rows is generated from its own
@@ -70,11 +73,13 @@ class SyntheticGenerator:
 
     def fit(self, table: pd.DataFrame, schema: Schema, column: str, progress: Progress | None = None) -> SyntheticGenerator:
         progress = progress or silent
+        if not 0.0 <= self.privacy_guard <= 0.5:
+            raise ParameterError("privacy_guard", f"privacy_guard must be between 0 and 0.5; got {self.privacy_guard}.")
         if column not in table.columns:
-            raise ValueError(f"column {column!r} is not in the table; got columns {list(table.columns)}.")
+            raise ParameterError("column", f"column {column!r} is not in the table; got columns {list(table.columns)}.")
         known = table[column].notna().to_numpy()
         if not known.any():
-            raise ValueError(f"column {column!r} has no values to learn from.")
+            raise PlanError(f"column {column!r} has no values to learn from.")
         self.table_ = table.loc[known].reset_index(drop=True)
         self.column_ = column
         self.categorical_, self.numeric_ = feature_kinds(schema, exclude=column)
@@ -97,8 +102,6 @@ class SyntheticGenerator:
 
     def _guard_distance(self) -> float:
         """How near a generated row may come to a real one: a quantile of real rows' own NN distances."""
-        if not 0.0 <= self.privacy_guard <= 0.5:
-            raise ValueError(f"privacy_guard must be between 0 and 0.5; got {self.privacy_guard}.")
         if self.privacy_guard == 0.0:
             return 0.0
         rng = np.random.default_rng(self.random_state)
@@ -124,8 +127,7 @@ class SyntheticGenerator:
     def sample(self, counts: Mapping[str, int], progress: Progress | None = None) -> pd.DataFrame:
         """``counts[value]`` new rows for each value of the column, in the table's columns and dtypes."""
         progress = progress or silent
-        if not hasattr(self, "class_model_"):
-            raise RuntimeError("Call fit() before sample().")
+        check_is_fitted(self, "class_model_")
         rng = np.random.default_rng(self.random_state)
         parts = []
         wanted = [(str(v), int(n)) for v, n in counts.items() if int(n) > 0]
@@ -138,7 +140,7 @@ class SyntheticGenerator:
 
     def _sample_class(self, value: str, n: int, rng: np.random.Generator) -> pd.DataFrame:
         if value not in self.class_model_.classes:
-            raise ValueError(f"{value!r} is not a value of column {self.column_!r}; it has {list(self.classes())}.")
+            raise PlanError(f"{value!r} is not a value of column {self.column_!r}; it has {list(self.classes())}.")
         weights = self._class_weights(value)
         own_rows = np.flatnonzero(self.labels_ == value)
         if self.strict_min_rows is not None and len(own_rows) >= self.strict_min_rows:

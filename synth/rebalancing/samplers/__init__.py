@@ -1,6 +1,9 @@
-"""Every way of adding rows, by name: the app and the CLI loop over ``SAMPLERS``."""
+"""Every way of adding rows, by name: the app, the CLI and the tests loop over ``SAMPLERS``."""
 
-from synth.rebalancing.samplers.base import Sampler
+from typing import Any
+
+from synth.errors import ParameterError
+from synth.rebalancing.samplers.base import Parameter, Sampler
 from synth.rebalancing.samplers.naive import NaiveOversampler
 from synth.rebalancing.samplers.smote import (
     BorderlineSmoteSampler,
@@ -12,17 +15,15 @@ from synth.rebalancing.samplers.synthetic import SyntheticSampler
 SAMPLERS: dict[str, type[Sampler]] = {
     cls.name: cls for cls in (NaiveOversampler, SmoteSampler, BorderlineSmoteSampler, KMeansSmoteSampler, SyntheticSampler)
 }
+# The three ways the product compares by default: the baseline, the SMOTE family, ours.
+DEFAULT_METHODS: tuple[str, ...] = (NaiveOversampler.name, SmoteSampler.name, SyntheticSampler.name)
 
 
-def make_sampler(method: str, random_state: int = 0, privacy_guard: float = 0.0) -> Sampler:
-    """The sampler called ``method``; the message lists the valid names."""
+def make_sampler(method: str, random_state: int = 0, **params: Any) -> Sampler:
+    """The sampler called ``method`` with validated parameters; the message lists the valid names."""
     if method not in SAMPLERS:
-        raise ValueError(f"Unknown method {method!r}; choose one of {', '.join(SAMPLERS)}.")
-    if privacy_guard:
-        if method != SyntheticSampler.name:
-            raise ValueError(f"The privacy guard applies to the synthetic method only; {method!r} has none.")
-        return SyntheticSampler(random_state=random_state, privacy_guard=privacy_guard)
-    return SAMPLERS[method](random_state=random_state)
+        raise ParameterError("method", f"Unknown method {method!r}; choose one of {', '.join(SAMPLERS)}.")
+    return SAMPLERS[method].create(random_state=random_state, **params)
 
 
-__all__ = ["SAMPLERS", "Sampler", "make_sampler"]
+__all__ = ["DEFAULT_METHODS", "SAMPLERS", "Parameter", "Sampler", "make_sampler"]

@@ -1,8 +1,8 @@
 """One contract for every way of adding rows, so the app and benchmarks loop over methods.
 
-Like imbalanced-learn's ``fit_resample``, ``Sampler.generate`` is a template: it validates,
-calls the subclass's ``_generate`` for the core work, then makes the rows safe to hand out
-(the table's columns and dtypes, fresh values in ID-like columns).
+Like imbalanced-learn's ``fit_resample``, ``Sampler.generate`` is a template: it validates the
+declared parameters and the request before any work, calls the subclass's ``_generate`` for the
+core, then makes the rows safe to hand out (the table's columns and dtypes, fresh IDs).
 """
 
 from __future__ import annotations
@@ -10,14 +10,50 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from synth.data.kinds import ColumnKind, Schema
+from synth.data.kinds import Schema
+from synth.errors import MethodRefused, ParameterError
 from synth.progress import Progress, silent
-from synth.rebalancing.plan import rows_of
+from synth.table import conform, rows_of
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A sampler's declared parameter: its type and range, like imbalanced-learn's
+    ``_parameter_constraints``; a ``label`` makes it a control users see (the Plan page, the CLI)."""
+
+    name: str
+    type: type
+    low: float | None = None
+    high: float | None = None
+    default: Any = None
+    label: str = ""
+    help: str = ""
+
+    def describe(self) -> str:
+        kind = "an integer" if self.type is int else "a number"
+        if self.low is not None and self.high is not None:
+            return f"{kind} in [{self.low:g}, {self.high:g}]"
+        if self.low is not None:
+            return f"{kind} >= {self.low:g}"
+        return kind
+
+    def check(self, owner: str, value: Any) -> None:
+        """Refuse a value of the wrong type or outside the range, naming the parameter."""
+        numeric = isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
+        fits = numeric and (self.type is float or float(value).is_integer()) and np.isfinite(float(value))
+        fits = fits and (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+        if not fits:
+            raise ParameterError(
+                self.name, f"The {self.name!r} parameter of {owner} must be {self.describe()}. Got {value!r} instead."
+            )
+
+
+RANDOM_STATE = Parameter("random_state", int, 0, None, 0)
 
 
 @dataclass(frozen=True)
@@ -39,9 +75,31 @@ class Sampler(ABC):
     label: ClassVar[str]
     description: ClassVar[str]
     supports_full: ClassVar[bool] = False
+    parameters: ClassVar[tuple[Parameter, ...]] = (RANDOM_STATE,)
 
-    def __init__(self, random_state: int = 0) -> None:
+    def __init__(self, *, random_state: int = 0) -> None:
         self.random_state = random_state
+
+    @classmethod
+    def user_parameters(cls) -> tuple[Parameter, ...]:
+        """The parameters users set (the random state is the caller's seed)."""
+        return tuple(p for p in cls.parameters if p.label)
+
+    @classmethod
+    def create(cls, **params: Any) -> Sampler:
+        """A sampler from keyword parameters, refusing names it does not declare."""
+        known = {p.name for p in cls.parameters}
+        for name in params:
+            if name not in known:
+                raise ParameterError(name, f"{cls.label} has no parameter {name!r}; it takes {', '.join(sorted(known))}.")
+        sampler = cls(**params)
+        sampler.validate_params()
+        return sampler
+
+    def validate_params(self) -> None:
+        """Check every declared parameter before any work (imbalanced-learn's ``_validate_params``)."""
+        for parameter in self.parameters:
+            parameter.check(type(self).__name__, getattr(self, parameter.name))
 
     def generate(
         self,
@@ -52,38 +110,27 @@ class Sampler(ABC):
         progress: Progress | None = None,
     ) -> pd.DataFrame:
         """``counts[value]`` new rows per value of ``column``, with the table's columns and dtypes."""
+        self.validate_params()
         progress = progress or silent
         if column not in table.columns:
-            raise ValueError(f"column {column!r} is not in the table.")
+            raise ParameterError("column", f"column {column!r} is not in the table.")
         features = [n for n in schema.modelled() if n != column]
         if not features:
-            raise ValueError(
-                "No usable feature columns: every other column is ID-like or constant. "
-                "Override a column's kind on the Data step, or add columns."
+            raise MethodRefused(
+                self.name,
+                "No usable feature columns: every other column is ID-like or constant. Mark a column as "
+                "categorical or numeric, or add columns.",
             )
         wanted = {str(v): int(n) for v, n in counts.items() if int(n) > 0}
         absent = [v for v in wanted if len(rows_of(table, column, v)) == 0]
         if absent:
-            raise ValueError(f"Cannot generate {absent[0]!r}: column {column!r} has no such rows to learn from.")
+            raise MethodRefused(self.name, f"Cannot generate {absent[0]!r}: column {column!r} has no such rows to learn from.")
         if not wanted:
             return table.iloc[:0].copy()
         rng = np.random.default_rng(self.random_state)
         rows = self._generate(Request(table, schema, column, wanted, rng, progress))
-        rows = rows[list(table.columns)].astype(table.dtypes.to_dict(), errors="ignore")
-        return fresh_ids(rows.reset_index(drop=True), table, schema)
+        return conform(rows, table, schema)
 
     @abstractmethod
     def _generate(self, request: Request) -> pd.DataFrame:
         """The method's core: new rows (any index) with at least the table's columns."""
-
-
-def fresh_ids(rows: pd.DataFrame, table: pd.DataFrame, schema: Schema) -> pd.DataFrame:
-    """New rows get new identifiers so no generated row claims a real record's ID."""
-    for name in schema.names(ColumnKind.ID):
-        real = table[name]
-        if pd.api.types.is_numeric_dtype(real):
-            start = int(np.nanmax(real.to_numpy(dtype=float))) + 1 if real.notna().any() else 0
-            rows[name] = pd.Series(np.arange(start, start + len(rows)), index=rows.index).astype(real.dtype)
-        else:
-            rows[name] = pd.Series([f"synthetic-{i + 1}" for i in range(len(rows))], index=rows.index, dtype=real.dtype)
-    return rows

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from synth.rebalancing.plan import rows_of
 from synth.rebalancing.samplers.base import Request, Sampler
+from synth.table import rows_of
 
 
 class NaiveOversampler(Sampler):

@@ -15,22 +15,23 @@ import numpy as np
 import pandas as pd
 from imblearn.over_sampling import SMOTE, SMOTEN, SMOTENC, BorderlineSMOTE, KMeansSMOTE
 
-from synth.encoding import MISSING, as_labels, as_numbers, feature_kinds
-from synth.rebalancing.generator.neighbours import restore_dtype
-from synth.rebalancing.plan import rows_of
+from synth.encoding import feature_kinds
+from synth.errors import MethodRefused
 from synth.rebalancing.samplers.base import Request, Sampler
+from synth.table import MISSING, as_labels, as_numbers, restore_dtype, rows_of
 
 DEFAULT_NEIGHBOURS = 5
 
 
-def _neighbours_for(counts: dict[str, int], table: pd.DataFrame, column: str) -> int:
+def _neighbours_for(method: str, counts: dict[str, int], table: pd.DataFrame, column: str) -> int:
     """SMOTE interpolates towards k neighbours of the same class, so k < rows of the smallest class."""
     smallest = min(len(rows_of(table, column, v)) for v in counts)
     if smallest < 2:
         value = min(counts, key=lambda v: len(rows_of(table, column, v)))
-        raise ValueError(
+        raise MethodRefused(
+            method,
             f"SMOTE needs at least 2 rows of {value!r} to interpolate between; it has {smallest}. "
-            "Use naive oversampling or the synthetic generator for this class."
+            "Use naive oversampling or the synthetic generator for this class.",
         )
     return min(DEFAULT_NEIGHBOURS, smallest - 1)
 
@@ -107,20 +108,21 @@ class SmoteSampler(Sampler):
         categorical, numeric = feature_kinds(request.schema, exclude=column)
         known = table[column].notna().to_numpy()
         source = table.loc[known].reset_index(drop=True)
-        k = _neighbours_for(counts, source, column)
+        k = _neighbours_for(self.name, counts, source, column)
         labels = source[column].astype("string").to_numpy(dtype=object)
         features = _feature_frame(source, categorical, numeric)
         progress(0.2, f"{self.label}: interpolating between neighbours (k={k})")
         try:
             resampled = self._resample(features, categorical, labels, k, _strategy(source, column, counts))
         except (ValueError, RuntimeError) as error:
-            raise ValueError(f"{self.label} could not generate rows for this table: {error}") from None
+            raise MethodRefused(self.name, f"{self.label} could not generate rows for this table: {error}") from None
         new = resampled.iloc[len(source) :].reset_index(drop=True)
         new_labels = pd.Series(np.repeat(list(counts), list(counts.values())))
         if len(new) < len(new_labels):
-            raise ValueError(
+            raise MethodRefused(
+                self.name,
                 f"{self.label} made {len(new):,} rows instead of {len(new_labels):,}. {self.shortfall} "
-                "Use SMOTE-NC or the synthetic generator for this table."
+                "Use SMOTE-NC or the synthetic generator for this table.",
             )
         new = new.iloc[: len(new_labels)]
         return _decode(new, source, new_labels, categorical, numeric, column, request.rng)

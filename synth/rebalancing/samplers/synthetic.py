@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from synth.rebalancing.generator.model import SyntheticGenerator
-from synth.rebalancing.samplers.base import Request, Sampler
+from synth.rebalancing.samplers.base import RANDOM_STATE, Parameter, Request, Sampler
 
 
 class SyntheticSampler(Sampler):
@@ -17,9 +17,23 @@ class SyntheticSampler(Sampler):
         "the majority's realistic structure without copying anyone."
     )
     supports_full = True
+    parameters = (
+        RANDOM_STATE,
+        Parameter(
+            "privacy_guard",
+            float,
+            0.0,
+            0.5,
+            0.0,
+            label="Privacy guard for synthetic rows",
+            help="Regenerate synthetic rows that come nearer to a real record than this share of real records come to "
+            "each other. 0 refuses exact copies only; 0.3 makes generated rows about as far from real ones as fresh "
+            "records are, at a small cost in accuracy.",
+        ),
+    )
 
-    def __init__(self, random_state: int = 0, privacy_guard: float = 0.0) -> None:
-        super().__init__(random_state)
+    def __init__(self, *, random_state: int = 0, privacy_guard: float = 0.0) -> None:
+        super().__init__(random_state=random_state)
         self.privacy_guard = privacy_guard
 
     def _generate(self, request: Request) -> pd.DataFrame:

@@ -1,0 +1,89 @@
+"""How the assessments cut a column into groups, and pick rows by conditions.
+
+Buckets are fixed on a reference table so every table is cut the same way; conditions are the
+drill-downs users set on the Compare page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from synth.data.kinds import ColumnKind
+from synth.table import MISSING, as_labels, as_numbers
+
+NUMERIC_BINS = 10
+TOP_CATEGORIES = 12
+
+
+def _bucket_edges(reference: pd.Series) -> np.ndarray:
+    values = as_numbers(reference)
+    values = values[~np.isnan(values)]
+    if len(values) == 0:
+        return np.array([0.0, 1.0])
+    edges = np.unique(np.quantile(values, np.linspace(0, 1, NUMERIC_BINS + 1)))
+    return edges if len(edges) > 1 else np.array([edges[0], edges[0] + 1])
+
+
+class Buckets:
+    """Groups for one column, fixed on a reference table so every table is cut the same way.
+
+    Numbers are cut at the reference's deciles, categories beyond the most common ``top`` are
+    '(other)' (all kept when ``top`` is None), missing values are '(missing)'.
+    """
+
+    def __init__(self, reference: pd.Series, kind: ColumnKind, top: int | None = TOP_CATEGORIES) -> None:
+        self.kind = kind
+        self.edges = _bucket_edges(reference) if kind is not ColumnKind.CATEGORICAL else None
+        labels = self._category_labels(reference)
+        self.keep = None if top is None or self.edges is not None else labels.value_counts().index[:top].tolist()
+
+    @staticmethod
+    def _category_labels(column: pd.Series) -> pd.Series:
+        return pd.Series(as_labels(column)).replace(MISSING, "(missing)")
+
+    def __call__(self, column: pd.Series) -> pd.Series:
+        if self.edges is None:
+            labels = self._category_labels(column)
+            return labels.where(labels.isin(self.keep), "(other)") if self.keep is not None else labels
+        edges = self.edges
+        values = as_numbers(column)
+        names = pd.Series(pd.cut(values, bins=edges, include_lowest=True).astype(str), dtype=object)
+        names[np.isnan(values)] = "(missing)"
+        names[~np.isnan(values) & (values < edges[0])] = f"< {edges[0]:g}"
+        names[~np.isnan(values) & (values > edges[-1])] = f"> {edges[-1]:g}"
+        return names
+
+
+@dataclass(frozen=True)
+class Condition:
+    """``column`` is one of ``values`` (categories) or within [low, high] (numbers)."""
+
+    column: str
+    values: tuple[str, ...] = ()
+    low: float | None = None
+    high: float | None = None
+
+    def mask(self, table: pd.DataFrame) -> np.ndarray:
+        if self.values:
+            return np.isin(as_labels(table[self.column]), list(self.values))
+        numbers = as_numbers(table[self.column])
+        low = -np.inf if self.low is None else self.low
+        high = np.inf if self.high is None else self.high
+        return (numbers >= low) & (numbers <= high)
+
+    def describe(self) -> str:
+        if self.values:
+            return f"{self.column} in {{{', '.join(self.values)}}}"
+        return f"{self.low:g} <= {self.column} <= {self.high:g}"
+
+
+def matching(table: pd.DataFrame, conditions: Sequence[Condition]) -> np.ndarray:
+    """Which rows of ``table`` meet every condition."""
+    mask = np.ones(len(table), dtype=bool)
+    for condition in conditions:
+        mask &= condition.mask(table)
+    return mask

@@ -1,0 +1,43 @@
+"""Typed errors that speak of the data and the choices, never of a widget or a flag.
+
+Every one is a ``ValueError``, so callers that only need "bad input" catch that; the CLI and the
+pages catch these types to add their own wording (a flag name, a step to go back to).
+"""
+
+from __future__ import annotations
+
+
+class SynthError(ValueError):
+    """The data or a choice cannot be used; the message says why and what would work."""
+
+
+class TableReadError(SynthError):
+    """The input is not a table we can use."""
+
+
+class ParameterError(SynthError):
+    """A named parameter has a value outside what it accepts."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+
+
+class PlanError(SynthError):
+    """The target shares cannot be met for this column."""
+
+
+class MethodRefused(SynthError):
+    """A method cannot handle this table (a known limit, such as SMOTE with one minority row)."""
+
+    def __init__(self, method: str, message: str) -> None:
+        super().__init__(message)
+        self.method = method
+
+
+class EvaluationError(SynthError):
+    """A training table and holdout cannot be scored as asked."""
+
+
+class ScenarioStoreError(SynthError):
+    """The scenario database cannot be opened or written."""

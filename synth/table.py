@@ -1,0 +1,95 @@
+"""Table primitives every step shares: reading values as numbers or labels, finding rows, and
+making generated rows safe to hand out. Nothing here imports another synth module but kinds."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+
+from synth.data.kinds import ColumnKind, Schema
+
+# Missing category values become a category of their own under this label (never a real value).
+MISSING = "\x00missing"
+
+
+def as_numbers(column: pd.Series) -> np.ndarray:
+    """Numeric or datetime values as floats (datetimes in days); inf and unreadable become NaN."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        values = column.astype("datetime64[ns]").astype("int64").astype(float) / 86_400e9
+        return np.where(column.isna().to_numpy(), np.nan, values)
+    values = pd.to_numeric(column, errors="coerce").astype(float).to_numpy()
+    return np.where(np.isfinite(values), values, np.nan)
+
+
+def as_labels(column: pd.Series) -> np.ndarray:
+    """Category values as text, with missing values as a category of their own."""
+    return column.astype("string").fillna(MISSING).to_numpy(dtype=object)
+
+
+def value_counts(values: pd.Series) -> dict[str, int]:
+    """Rows per value as text, most frequent first; missing values are not a class."""
+    counts = values.dropna().astype("string").value_counts()
+    return {str(k): int(n) for k, n in counts.items()}
+
+
+def rarest_value(counts: Mapping[str, int]) -> str:
+    """The value with the fewest rows (the first of equals), the default rare class."""
+    return min(counts, key=counts.__getitem__)
+
+
+def rows_of(table: pd.DataFrame, column: str, value: str) -> np.ndarray:
+    """Positions of the rows whose ``column`` reads ``value`` as text."""
+    return np.flatnonzero((table[column].astype("string") == value).fillna(False).to_numpy())
+
+
+def rows_of_value(table: pd.DataFrame, column: str, value: str) -> pd.DataFrame:
+    """The rows whose ``column`` reads ``value`` as text."""
+    return table.iloc[rows_of(table, column, value)]
+
+
+def row_keys(table: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """One hash per row over ``columns``, to spot rows equal to each other across tables."""
+    return pd.util.hash_pandas_object(table[columns].astype("string"), index=False).to_numpy()
+
+
+def restore_dtype(values: np.ndarray, like: pd.Series) -> pd.Series:
+    """Floats back in the original column's dtype: whole numbers stay whole, dates stay dates."""
+    known = as_numbers(like)
+    if pd.api.types.is_datetime64_any_dtype(like):
+        finite = known[np.isfinite(known)]
+        unit = 1.0 if len(finite) and np.all(np.mod(finite, 1) == 0) else 1 / 86_400  # whole days, else seconds
+        days = np.round(values / unit) * unit
+        return pd.Series(pd.to_datetime(np.round(days * 86_400e9), unit="ns")).astype(like.dtype)
+    if np.isfinite(known).any():
+        values = np.clip(values, np.nanmin(known), np.nanmax(known))
+    if pd.api.types.is_integer_dtype(like):
+        rounded = np.round(values)
+        if np.isnan(rounded).any():
+            return pd.Series(rounded).astype("Int64")
+        return pd.Series(rounded).astype(like.dtype)
+    if pd.api.types.is_bool_dtype(like):
+        return pd.Series(values >= 0.5)
+    finite = known[np.isfinite(known)]
+    if len(finite) and np.all(np.mod(finite, 1) == 0):
+        values = np.round(values)
+    return pd.Series(values).astype(like.dtype if pd.api.types.is_float_dtype(like) else float)
+
+
+def fresh_ids(rows: pd.DataFrame, table: pd.DataFrame, schema: Schema) -> pd.DataFrame:
+    """New rows get new identifiers so no generated row claims a real record's ID."""
+    for name in schema.names(ColumnKind.ID):
+        real = table[name]
+        if pd.api.types.is_numeric_dtype(real):
+            start = int(np.nanmax(real.to_numpy(dtype=float))) + 1 if real.notna().any() else 0
+            rows[name] = pd.Series(np.arange(start, start + len(rows)), index=rows.index).astype(real.dtype)
+        else:
+            rows[name] = pd.Series([f"synthetic-{i + 1}" for i in range(len(rows))], index=rows.index, dtype=real.dtype)
+    return rows
+
+
+def conform(rows: pd.DataFrame, table: pd.DataFrame, schema: Schema) -> pd.DataFrame:
+    """Generated rows shaped like ``table``: its columns in order, its dtypes, fresh IDs."""
+    rows = rows[list(table.columns)].astype(table.dtypes.to_dict(), errors="ignore")
+    return fresh_ids(rows.reset_index(drop=True), table, schema)
