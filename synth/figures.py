@@ -1,121 +1,171 @@
-"""Plotly figures built from synth's results; pages only show them, tests read their data."""
+"""Plotly figures built from synth's results; pages only show them, tests read their data.
+
+User text (column, value, scenario names) reaches plotly through ``label``: plotly renders a
+little HTML in titles and legends, so ``<`` and ``>`` are escaped. Every method keeps one colour
+wherever it appears, whichever others ran or failed.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import html
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import plotly.express as px
 import plotly.graph_objects as go
 
 from synth.assess.evaluate import Evaluation
 from synth.assess.privacy import PrivacyReport
 from synth.rebalancing.plan import RebalancePlan
+from synth.rebalancing.samplers import SAMPLERS
 
 LAYOUT = {
     "template": "plotly_white",
     "margin": {"l": 40, "r": 20, "t": 50, "b": 40},
     "legend": {"orientation": "h", "yanchor": "top", "y": -0.18},
 }
+PALETTE = ("#7b8794", "#d64545", "#e08a1e", "#9b59b6", "#16a085", "#2f6f9f", "#1f2933", "#8d6e63")
+# Fixed colours by name: real tables first, then every registered method in registry order.
+COLOURS = dict(
+    zip(
+        ["unbalanced (real rows only)", *(cls.label for cls in SAMPLERS.values()), "holdout (real)", "original"],
+        PALETTE,
+        strict=True,
+    )
+)
+
+
+def label(text: object) -> str:
+    """User text made safe for plotly's HTML-ish labels."""
+    return html.escape(str(text), quote=False)
+
+
+def colour(name: str) -> str | None:
+    """The colour of a method or table, the same on every page and in the report."""
+    return COLOURS.get(name)
 
 
 def plan_figure(plan: RebalancePlan) -> go.Figure:
     """Current vs target share of every value of the rebalanced column."""
     frame = plan.to_frame()
+    values = [label(v) for v in frame["value"]]
     figure = go.Figure(
         [
-            go.Bar(name="now", x=frame["value"], y=frame["share now"], text=frame["rows now"]),
-            go.Bar(name="after", x=frame["value"], y=frame["share after"], text=frame["rows after"]),
+            go.Bar(name="now", x=values, y=frame["share now"], text=frame["rows now"]),
+            go.Bar(name="after", x=values, y=frame["share after"], text=frame["rows after"]),
         ]
     )
-    figure.update_layout(title=f"Share of each value of {plan.column!r}", yaxis_tickformat=".0%", barmode="group", **LAYOUT)
+    figure.update_layout(title=f"Share of each value of {label(plan.column)}", yaxis_tickformat=".0%", barmode="group", **LAYOUT)
+    figure.update_xaxes(type="category")
     return figure
 
 
 def distribution_figure(frame: pd.DataFrame, feature: str) -> go.Figure:
-    """Grouped bars of ``synth.assess.compare.distribution`` output."""
-    figure = px.bar(frame, x="bucket", y="share", color="source", barmode="group", title=f"{feature}: share of rows per value")
-    figure.update_layout(yaxis_tickformat=".0%", **LAYOUT)
+    """Grouped bars of ``synth.assess.compare.distribution`` output, buckets in the frame's order."""
+    figure = go.Figure()
+    order = [label(b) for b in dict.fromkeys(frame["bucket"])]
+    for source, part in frame.groupby("source", sort=False):
+        figure.add_bar(
+            name=label(source), x=[label(b) for b in part["bucket"]], y=part["share"], marker_color=colour(str(source))
+        )
+    figure.update_layout(title=f"{label(feature)}: share of rows per value", yaxis_tickformat=".0%", barmode="group", **LAYOUT)
+    figure.update_xaxes(type="category", categoryorder="array", categoryarray=order)
+    return figure
+
+
+def _curve_figure(
+    evaluations: Sequence[Evaluation], curve: str, metric: str, score: str, title: str, axes: tuple[str, str]
+) -> go.Figure:
+    """One line per training table: ``evaluation.<curve>()``, named with its mean ``metric``."""
+    figure = go.Figure()
+    for evaluation in evaluations:
+        x, y = getattr(evaluation, curve)()
+        value = evaluation.summary()[f"{metric}_mean"]
+        figure.add_scatter(
+            x=x, y=y, mode="lines", name=f"{evaluation.name} ({score} {value:.3f})", line_color=colour(evaluation.name)
+        )
+    figure.update_layout(title=title, xaxis_title=axes[0], yaxis_title=axes[1], **LAYOUT)
     return figure
 
 
 def roc_figure(evaluations: Sequence[Evaluation]) -> go.Figure:
-    figure = go.Figure()
-    for evaluation in evaluations:
-        fpr, tpr = evaluation.roc_curve()
-        auc = evaluation.summary()["auc_roc_mean"]
-        figure.add_scatter(x=fpr, y=tpr, mode="lines", name=f"{evaluation.name} (AUC {auc:.3f})")
-    figure.add_scatter(x=[0, 1], y=[0, 1], mode="lines", line={"dash": "dot", "color": "grey"}, name="chance")
-    figure.update_layout(
-        title="ROC curve on the holdout", xaxis_title="false positive rate", yaxis_title="true positive rate", **LAYOUT
+    figure = _curve_figure(
+        evaluations, "roc_curve", "auc_roc", "AUC", "ROC curve on the holdout", ("false positive rate", "true positive rate")
     )
+    figure.add_scatter(x=[0, 1], y=[0, 1], mode="lines", line={"dash": "dot", "color": "grey"}, name="chance")
     return figure
 
 
 def pr_figure(evaluations: Sequence[Evaluation]) -> go.Figure:
-    figure = go.Figure()
-    for evaluation in evaluations:
-        recall, precision = evaluation.pr_curve()
-        ap = evaluation.summary()["auc_pr_mean"]
-        figure.add_scatter(x=recall, y=precision, mode="lines", name=f"{evaluation.name} (AP {ap:.3f})")
+    figure = _curve_figure(
+        evaluations, "pr_curve", "auc_pr", "AP", "Precision-recall curve on the holdout", ("recall", "precision")
+    )
     if evaluations:
         figure.add_hline(y=float(np.mean(evaluations[0].truth)), line_dash="dot", line_color="grey")
-    figure.update_layout(title="Precision-recall curve on the holdout", xaxis_title="recall", yaxis_title="precision", **LAYOUT)
     return figure
 
 
 def probability_figure(evaluation: Evaluation, positive: str) -> go.Figure:
-    """Predicted probabilities per true class, as in the seed tutorial."""
-    frame = pd.DataFrame(
-        {
-            "probability": evaluation.mean_probabilities(),
-            "true class": np.where(evaluation.truth == 1, positive, f"not {positive}"),
-        }
-    )
-    figure = px.histogram(
-        frame, x="probability", color="true class", nbins=40, barmode="overlay", histnorm="probability", opacity=0.6
-    )
-    figure.update_layout(title=f"{evaluation.name}: predicted probability of {positive!r}", **LAYOUT)
-    return figure
-
-
-def dcr_figure(reports: dict[str, PrivacyReport]) -> go.Figure:
-    """Histogram of the distance to the closest training row: each method's rows vs real holdout rows.
-
-    Copies pile up at 0; rows as new as fresh records follow the holdout's shape. The count axis
-    is logarithmic so a method with every row at 0 does not flatten the others.
-    """
+    """Predicted probabilities per true class, as in the seed tutorial: share of each class per bin."""
+    probabilities = evaluation.mean_probabilities()
     figure = go.Figure()
-    first = next(iter(reports.values()), None)
-    if first is None:
-        return figure
-    curves = [("real holdout rows", first.dcr_holdout)] + [(name, r.dcr_generated) for name, r in reports.items()]
-    top = float(max(np.quantile(d, 0.99) for _, d in curves)) or 1.0
-    bins = {"start": 0.0, "end": top, "size": top / 40}
-    for name, distances in curves:
-        figure.add_histogram(x=np.minimum(distances, top), name=name, xbins=bins, histnorm="percent", opacity=0.55)
+    bins = {"start": 0.0, "end": 1.0, "size": 0.025}
+    for truth, name, tint in ((1, label(positive), "#d64545"), (0, f"not {label(positive)}", "#2f6f9f")):
+        figure.add_histogram(
+            x=probabilities[evaluation.truth == truth], name=name, xbins=bins, histnorm="percent", marker_color=tint, opacity=0.6
+        )
     figure.update_layout(
-        title="Distance to the closest training row",
-        xaxis_title="distance (largest 1% shown at the right edge)",
-        yaxis_title="% of rows",
-        yaxis_type="log",
+        title=f"{label(evaluation.name)}: predicted probability of {label(positive)}",
+        xaxis_title="predicted probability",
+        yaxis_title="% of the class's holdout rows",
         barmode="overlay",
         **LAYOUT,
     )
     return figure
 
 
-def mix_figure(before: dict[str, float], after: dict[str, float], column: str) -> go.Figure:
-    """The what-if column's mix, original vs scenario."""
+def dcr_figure(reports: Mapping[str, PrivacyReport]) -> go.Figure:
+    """Distance to the closest training row: each method's rows against real holdout rows.
+
+    One line per table (the share of rows per distance bin), so six methods stay readable; copies
+    pile up at 0, rows as new as fresh records follow the holdout's line. The share axis is
+    logarithmic with decade ticks so a method with every row at 0 does not flatten the others.
+    """
+    figure = go.Figure()
+    first = next(iter(reports.values()), None)
+    if first is None:
+        return figure
+    curves = [("holdout (real)", first.dcr_holdout)] + [(name, r.dcr_generated) for name, r in reports.items()]
+    top = float(max(np.quantile(d, 0.99) for _, d in curves)) or 1.0
+    edges = np.linspace(0.0, top, 31)
+    centres = (edges[:-1] + edges[1:]) / 2
+    for name, distances in curves:
+        counts, _ = np.histogram(np.minimum(distances, top), bins=edges)
+        share = np.where(counts > 0, 100 * counts / max(len(distances), 1), np.nan)
+        dash = "dot" if name == "holdout (real)" else "solid"
+        figure.add_scatter(x=centres, y=share, mode="lines+markers", name=label(name), line={"color": colour(name), "dash": dash})
+    figure.update_layout(
+        title="Distance to the closest training row",
+        xaxis_title="distance (largest 1% shown at the right edge)",
+        yaxis_title="% of rows",
+        **LAYOUT,
+    )
+    figure.update_yaxes(type="log", dtick=1, tickformat="~g")
+    return figure
+
+
+def mix_figure(before: Mapping[str, float], after: Mapping[str, float], column: str) -> go.Figure:
+    """The what-if column's mix, original vs scenario, groups in the given order."""
     groups = list(after)
+    names = [label(g) for g in groups]
     figure = go.Figure(
         [
-            go.Bar(name="original", x=groups, y=[before.get(g, 0.0) for g in groups]),
-            go.Bar(name="scenario", x=groups, y=[after[g] for g in groups]),
+            go.Bar(name="original", x=names, y=[before.get(g, 0.0) for g in groups]),
+            go.Bar(name="scenario", x=names, y=[after[g] for g in groups]),
         ]
     )
-    figure.update_layout(title=f"Mix of {column!r}", yaxis_tickformat=".0%", barmode="group", **LAYOUT)
+    figure.update_layout(title=f"Mix of {label(column)}", yaxis_tickformat=".0%", barmode="group", **LAYOUT)
+    figure.update_xaxes(type="category", categoryorder="array", categoryarray=names)
     return figure
 
 
@@ -124,10 +174,11 @@ def kpi_figure(frame: pd.DataFrame) -> go.Figure:
 
     ``frame`` has columns kpi, group, original and one column per scenario.
     """
-    labels = [k if g == "(all rows)" else f"{k} · {g}" for k, g in zip(frame["kpi"], frame["group"], strict=True)]
+    labels = [label(k if g == "(all rows)" else f"{k} · {g}") for k, g in zip(frame["kpi"], frame["group"], strict=True)]
     figure = go.Figure()
     for name in frame.columns[3:]:
         change = (frame[name] - frame["original"]) / frame["original"].abs().replace(0, np.nan)
-        figure.add_bar(name=str(name), x=labels, y=change)
+        figure.add_bar(name=label(name), x=labels, y=change)
     figure.update_layout(title="Change from the original", yaxis_tickformat="+.0%", barmode="group", **LAYOUT)
+    figure.update_xaxes(type="category")
     return figure

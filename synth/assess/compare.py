@@ -28,7 +28,7 @@ def distribution(tables: Mapping[str, pd.DataFrame], feature: str, schema: Schem
     for name, table in tables.items():
         if len(table) == 0:
             continue
-        shares = buckets(table[feature]).value_counts(normalize=True)
+        shares = buckets.shares(table[feature])
         frames.append(pd.DataFrame({"source": name, "bucket": shares.index.astype(str), "share": shares.to_numpy()}))
     return pd.concat(frames, ignore_index=True)
 
