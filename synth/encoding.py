@@ -36,6 +36,7 @@ def linear_features(table: pd.DataFrame, categorical: list[str], numeric: list[s
         values = as_numbers(table[name])
         missing = np.isnan(values)
         filled = np.where(missing, np.nanmedian(values) if (~missing).any() else 0.0, values)
+        filled = filled / max(1.0, float(np.abs(filled).max(initial=0.0)))  # huge values (1e308) would overflow the std
         spread = filled.std() or 1.0
         blocks.append(((filled - filled.mean()) / spread)[:, None].astype(np.float32))
         if missing.any():

@@ -18,7 +18,7 @@ from synth.assess.privacy import privacy_frame
 from synth.errors import SynthError
 from synth.figures import dcr_figure, kpi_figure, plan_figure, pr_figure, roc_figure
 from synth.study import Study
-from synth.whatif.scenarios import SavedScenario, side_by_side
+from synth.whatif.scenarios import SavedScenario, describe_settings, side_by_side
 
 STYLE = """
 body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; color: #1f2933; max-width: 1100px;
@@ -48,6 +48,11 @@ def _table(frame: pd.DataFrame, floatfmt: str = "{:.3f}", index: bool = False) -
     return frame.to_html(index=index, float_format=floatfmt.format, border=0, na_rep="", escape=True)
 
 
+def _shares_as_percent(frame: pd.DataFrame) -> pd.DataFrame:
+    """Share columns as '97.5%' rather than 0.975."""
+    return frame.assign(**{c: frame[c].map("{:.1%}".format) for c in frame.columns if c.startswith("share")})
+
+
 def _study_sections(study: Study, figure: _Figures) -> list[str]:
     e = html.escape
     plan = study.outputs.plan
@@ -61,7 +66,7 @@ def _study_sections(study: Study, figure: _Figures) -> list[str]:
         _table(study.schema.to_frame()),
         "<h2>Rebalance plan</h2>",
         f"<p>Column <b>{e(study.column)}</b>, {e(str(plan.mode))} mode.</p>",
-        _table(plan.to_frame()),
+        _table(_shares_as_percent(plan.to_frame())),
         figure(plan_figure(plan)),
     ]
     if study.outputs.failures:
@@ -95,11 +100,7 @@ def _scenario_sections(scenarios: Sequence[SavedScenario], figure: _Figures) -> 
     e = html.escape
     sections = ["<h2>What-if scenarios</h2>"]
     for scenario in scenarios:
-        settings = scenario.settings
-        sections.append(
-            f"<p><b>{e(scenario.name)}</b> on {e(scenario.dataset)}: mix of {e(str(settings.get('column')))} set to "
-            f"{e(str(settings.get('shares')))}, {settings.get('rows', '')} generated rows.</p>"
-        )
+        sections.append(f"<p><b>{e(scenario.name)}</b> on {e(scenario.dataset)}: {e(describe_settings(scenario.settings))}.</p>")
     table = side_by_side(list(scenarios))
     sections += [_table(table), figure(kpi_figure(table))]
     return sections

@@ -57,6 +57,7 @@ class Evaluation:
     name: str
     runs: tuple[RunScores, ...]
     truth: np.ndarray = field(repr=False)
+    note: str = ""  # why the scores mean less than they seem (too few rows to learn from)
 
     def summary(self) -> dict[str, float]:
         """Mean and standard deviation of each metric over the seeds."""
@@ -171,7 +172,12 @@ def evaluate(
         raise ParameterError("seeds", "seeds must name at least one seed; got none.")
     if len(holdout) == 0:
         raise EvaluationError("The holdout is empty; split off at least a few real rows to score on.")
-    _binary_target(train, column, positive)
+    missing = [c for c in train.columns if c not in holdout.columns and c not in ignore]
+    if missing:
+        raise EvaluationError(
+            f"The holdout lacks the column(s) {missing[:10]} that the training table has; give both the same columns."
+        )
+    labels = _binary_target(train, column, positive)
     truth = _binary_target(holdout, column, positive, check=False)
     if truth.min() == truth.max():
         raise EvaluationError(f"The holdout has only one class of {column!r}; AUC needs both {positive!r} and other rows.")
@@ -180,7 +186,23 @@ def evaluate(
         if progress is not None:
             progress(i / len(seeds), f"{name}: training LightGBM, seed {seed}")
         runs.append(score_once(train, holdout, column, positive, seed, ignore))
-    return Evaluation(name=name, runs=tuple(runs), truth=truth)
+    return Evaluation(name=name, runs=tuple(runs), truth=truth, note=_too_few_note(labels, positive))
+
+
+# Below this many training rows of a class, early stopping halts at once and the model scores chance.
+MIN_CLASS_ROWS = 10
+
+
+def _too_few_note(labels: np.ndarray, positive: str) -> str:
+    """A warning when a class is too rare in training for the model to learn it at all."""
+    positives, negatives = int(labels.sum()), int(len(labels) - labels.sum())
+    if min(positives, negatives) >= MIN_CLASS_ROWS:
+        return ""
+    which = f"{positive!r}" if positives < negatives else f"rows other than {positive!r}"
+    return (
+        f"trained on only {min(positives, negatives)} row(s) of {which}: too few to learn from, so this score "
+        "is close to chance; upsample that class first"
+    )
 
 
 def evaluate_all(
@@ -229,6 +251,8 @@ def metrics_frame(evaluations: Mapping[str, Evaluation]) -> pd.DataFrame:
                 "AUC-ROC": f"{s['auc_roc_mean']:.3f} ± {s['auc_roc_std']:.3f}",
                 "AUC-PR": f"{s['auc_pr_mean']:.3f} ± {s['auc_pr_std']:.3f}",
                 "F1 (macro)": f"{s['f1_macro_mean']:.3f} ± {s['f1_macro_std']:.3f}",
+                "note": evaluation.note,
             }
         )
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    return frame if frame["note"].astype(bool).any() else frame.drop(columns="note")

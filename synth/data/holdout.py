@@ -31,7 +31,7 @@ def split_holdout(table: pd.DataFrame, column: str, share: float = 0.2, seed: in
     single = labels.isin([v for v, n in counts.items() if n < 2]).to_numpy()
     rest = np.flatnonzero(~single)
     if len(rest) < 2:
-        raise PlanError("Too few rows to split off a holdout; upload a holdout file instead.")
+        raise PlanError("Too few rows to split off a holdout; give a separate holdout table instead.")
     train_idx, holdout_idx = train_test_split(rest, test_size=share, random_state=seed, stratify=labels.iloc[rest])
     train_idx = np.sort(np.r_[train_idx, np.flatnonzero(single)])
     note = f"{len(holdout_idx):,} real rows ({share:.0%}, stratified by {column!r}, seed {seed}) split off before any rebalancing"

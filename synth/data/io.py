@@ -9,11 +9,15 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import os
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
-from charset_normalizer import from_bytes
 
+from synth.data.text import decode, looks_like_json, recover_values
 from synth.errors import TableReadError
 
 DELIMITERS = ",;\t|"
@@ -22,21 +26,8 @@ GZIP_MAGIC = b"\x1f\x8b"
 # What the uploaders accept (a gzipped CSV arrives as .gz, e.g. census.csv.gz).
 # A gzip file may expand to at most this many bytes (a "zip bomb" would otherwise fill memory).
 MAX_UNZIPPED = 2 * 2**30
+TABLE_SUFFIXES = (".csv", ".txt", ".parquet", ".pq")
 UPLOAD_TYPES = ["csv", "txt", "tsv", "gz", "parquet", "pq"]
-
-
-def _decode(raw: bytes) -> str:
-    """Text of a CSV file: UTF-8 when it is, else the best-guessed legacy encoding (latin-1, ...)."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    guess = from_bytes(raw[:200_000]).best()
-    encoding = guess.encoding if guess is not None else "latin-1"
-    try:
-        return raw.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        return raw.decode("latin-1")
 
 
 def _delimiter(text: str) -> str:
@@ -53,30 +44,30 @@ def _check_header(columns: list[str]) -> None:
     seen: set[str] = set()
     for name in columns:
         if name in seen:
-            raise TableReadError(f"The column name {name!r} appears more than once. Rename one of them and upload again.")
+            raise TableReadError(f"The column name {name!r} appears more than once. Rename one of them and try again.")
         seen.add(name)
     if any(not str(name).strip() for name in columns):
-        raise TableReadError("A column has no name in the header row. Give every column a name and upload again.")
+        raise TableReadError("A column has no name in the header row. Give every column a name and try again.")
 
 
 def parse_csv(raw: bytes) -> pd.DataFrame:
-    """A CSV table from its bytes, sniffing encoding and delimiter."""
-    if b"\x00" in raw[:10_000]:
-        raise TableReadError("This file is not a text table (it contains binary data). Upload a CSV or Parquet file.")
-    text = _decode(raw)
+    """A CSV table from its bytes, sniffing encoding and delimiter; dates and decimal commas recovered."""
+    text = decode(raw)
     if not text.strip():
-        raise TableReadError("The file is empty. Upload a CSV or Parquet file with a header row and data.")
-    delimiter = _delimiter(text)
-    header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
-    _check_header([h.strip() for h in header])
+        raise TableReadError("The file is empty. Use a CSV or Parquet file with a header row and data.")
+    if looks_like_json(text):
+        raise TableReadError("This is a JSON document, not a table. Save it as CSV or Parquet and try again.")
     try:
+        delimiter = _delimiter(text)
+        header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+        _check_header([h.strip() for h in header])
         table = pd.read_csv(io.StringIO(text), sep=delimiter, skipinitialspace=True)
-    except (pd.errors.ParserError, ValueError) as error:
+    except (pd.errors.ParserError, ValueError, csv.Error) as error:
         raise TableReadError(
             f"Could not read the file as a table ({error}). Check that every row has the same columns."
         ) from None
     table.columns = [str(c).strip() for c in table.columns]
-    return table
+    return recover_values(table, delimiter)
 
 
 def parse_parquet(raw: bytes) -> pd.DataFrame:
@@ -85,6 +76,13 @@ def parse_parquet(raw: bytes) -> pd.DataFrame:
     except Exception as error:  # pyarrow raises several unrelated types for damaged files
         raise TableReadError(f"Could not read the Parquet file ({error}).") from None
     _check_header([str(c) for c in table.columns])
+    nested = [
+        str(c) for c in table.columns if table[c].map(lambda v: isinstance(v, list | dict | tuple | set | np.ndarray)).any()
+    ]
+    if nested:
+        raise TableReadError(
+            f"The column(s) {nested} hold lists or records, not single values. Flatten them (one value per cell) and try again."
+        )
     return table
 
 
@@ -94,9 +92,9 @@ def _gunzip(raw: bytes) -> bytes:
         with gzip.GzipFile(fileobj=io.BytesIO(raw)) as handle:
             content = handle.read(MAX_UNZIPPED + 1)
     except (OSError, EOFError) as error:
-        raise TableReadError(f"The gzip file is damaged ({error}). Compress it again, or upload the plain CSV.") from None
+        raise TableReadError(f"The gzip file is damaged ({error}). Compress it again, or use the plain CSV.") from None
     if len(content) > MAX_UNZIPPED:
-        raise TableReadError(f"The gzip file expands to more than {MAX_UNZIPPED // 2**30} GiB; upload a smaller table.")
+        raise TableReadError(f"The gzip file expands to more than {MAX_UNZIPPED // 2**30} GiB; use a smaller table.")
     return content
 
 
@@ -106,7 +104,7 @@ def parse_table(raw: bytes, name: str = "", min_columns: int = 2) -> pd.DataFram
     ``min_columns`` is 2 for a table to rebalance (the column plus a feature); seed tables may have 1.
     """
     if len(raw) == 0:
-        raise TableReadError("The file is empty. Upload a CSV or Parquet file with a header row and data.")
+        raise TableReadError("The file is empty. Use a CSV or Parquet file with a header row and data.")
     if raw[:2] == GZIP_MAGIC:
         raw = _gunzip(raw)
         name = name.removesuffix(".gz")
@@ -130,13 +128,48 @@ def read_table(path: str | Path) -> pd.DataFrame:
     return parse_table(path.read_bytes(), path.name)
 
 
-def write_table(table: pd.DataFrame, path: str | Path) -> None:
-    """Write CSV or Parquet, chosen by the file's extension."""
+def write_table(table: pd.DataFrame, path: str | Path, *, source: str | Path | None = None) -> None:
+    """Write CSV or Parquet (by extension) atomically: a half-written file never replaces a good one.
+
+    Values are written exactly as they are, including text that a spreadsheet would read as a formula
+    (``=1+1``): our users are data people, and altering a value would be worse. ``source`` (the input)
+    may not be overwritten.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix in (".parquet", ".pq"):
-        table.to_parquet(path, index=False)
-    elif suffix in (".csv", ".txt", ""):
-        table.to_csv(path, index=False)
-    else:
-        raise TableReadError(f"Cannot write {suffix!r} files; name the output .csv or .parquet.")
+    check_output(path, *([source] if source is not None else []), suffixes=(*TABLE_SUFFIXES, ""))
+    write_atomically(
+        path,
+        lambda temporary: (
+            table.to_parquet(temporary, index=False) if suffix in (".parquet", ".pq") else table.to_csv(temporary, index=False)
+        ),
+    )
+
+
+def check_output(path: str | Path, *inputs: str | Path, suffixes: tuple[str, ...] = ()) -> None:
+    """Refuse, before any work, an output that would overwrite an input or that cannot be written."""
+    path = Path(path)
+    if suffixes and path.suffix.lower() not in suffixes:
+        raise TableReadError(
+            f"Cannot write {path.suffix.lower()!r} files; name the output {' or '.join(s for s in suffixes if s)}."
+        )
+    if any(path.resolve() == Path(source).resolve() for source in inputs):
+        raise TableReadError(f"The output {path.name} is an input file; name a different output so the input is kept.")
+    if path.is_dir():
+        raise TableReadError(f"{path} is a folder; name a file to write.")
+    if not path.parent.is_dir():
+        raise TableReadError(f"The folder {path.parent} does not exist; create it or choose another output.")
+
+
+def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    """``write`` to a temporary file beside ``path``, then rename it into place in one step."""
+    check_output(path)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        write(temporary)
+        temporary.chmod(0o644)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)

@@ -20,6 +20,8 @@ from synth.errors import ParameterError, PlanError
 from synth.table import value_counts
 
 SHARE_TOLERANCE = 1e-6
+# The largest output a plan may ask for, checked before any work (about 4 GB for 50 columns).
+MAX_OUTPUT_ROWS = 10_000_000
 # Shares typed by hand (0.333 three times) may miss 1 by this much; they are then rescaled to 1.
 TYPED_SHARE_TOLERANCE = 2e-3
 
@@ -127,8 +129,10 @@ def make_plan(
     every = _full_shares(shares, current)
     if mode is Mode.FULL:
         total = len(values) if rows is None else rows
-        if total < 1:
-            raise ParameterError("rows", f"The number of rows to generate must be at least 1; got {total}.")
+        if not 1 <= total <= MAX_OUTPUT_ROWS:
+            raise ParameterError(
+                "rows", f"The number of rows to generate must be between 1 and {MAX_OUTPUT_ROWS:,}; got {total:,}."
+            )
         return RebalancePlan(str(values.name), mode, current, _apportion(every, total))
     if rows is not None:
         raise ParameterError(
@@ -141,6 +145,11 @@ def make_plan(
                 "Give it a share above 0, or generate a fully synthetic table."
             )
     total = max(math.ceil(count / every[value] - SHARE_TOLERANCE) for value, count in current.items())
+    if total > MAX_OUTPUT_ROWS:
+        raise PlanError(
+            f"Meeting these shares while keeping every real row needs {total:,} rows, more than the {MAX_OUTPUT_ROWS:,} "
+            "allowed. Choose a smaller share for the rare value."
+        )
     target = _apportion(every, total)
     short = {v for v in target if target[v] < current[v]}
     while short:

@@ -105,7 +105,7 @@ class ScenarioStore:
         if app_id is None or app_id not in (0, APPLICATION_ID):
             raise ScenarioStoreError(
                 f"{self.path} is not a Rebalance Studio scenario database, so it is left untouched; "
-                "point REBALANCE_STUDIO_DB (or --scenarios) at a new file."
+                "choose a new file for the scenario database."
             )
         try:
             with closing(self._connect()) as db:
@@ -113,7 +113,7 @@ class ScenarioStore:
                     if not _is_older_store(db):
                         raise ScenarioStoreError(
                             f"{self.path} is another program's database, so it is left untouched; "
-                            "point REBALANCE_STUDIO_DB (or --scenarios) at a new file."
+                            "choose a new file for the scenario database."
                         )
                     db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":

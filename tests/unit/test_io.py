@@ -56,7 +56,7 @@ def test_parquet_and_csv_round_trip(tmp_path, patients):
 
 
 def test_unknown_output_extension_and_missing_file(tmp_path, patients):
-    with pytest.raises(TableReadError, match=r"name the output \.csv or \.parquet"):
+    with pytest.raises(TableReadError, match=r"name the output \.csv or \.txt or \.parquet or \.pq"):
         write_table(patients, tmp_path / "out.xlsx")
     with pytest.raises(TableReadError, match="No file at"):
         read_table(tmp_path / "missing.csv")

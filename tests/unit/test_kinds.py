@@ -13,7 +13,10 @@ from synth.data.kinds import ColumnKind, check_schema_fits, detect_column, detec
         (pd.Series(["x"] * 100), ColumnKind.CONSTANT),
         (pd.Series([None] * 100, dtype=object), ColumnKind.CONSTANT),
         (pd.Series(pd.date_range("2024-01-01", periods=100)), ColumnKind.DATETIME),
-        (pd.Series([f"2024-01-{1 + i % 28:02d}" for i in range(100)]), ColumnKind.DATETIME),
+        (
+            pd.Series([f"2024-01-{1 + i % 28:02d}" for i in range(100)]),
+            ColumnKind.CATEGORICAL,
+        ),  # readers turn ISO text into dates
         (pd.Series([1, 2] * 100), ColumnKind.CATEGORICAL),
         (pd.Series(np.random.default_rng(0).normal(size=200)), ColumnKind.NUMERIC),
         (pd.Series(np.random.default_rng(0).integers(18, 90, 500)), ColumnKind.NUMERIC),

@@ -1,0 +1,104 @@
+"""Bad input as users hand it over, one row per case: the bytes, and what must happen.
+
+``message`` is the one-line explanation expected (CLI and page alike); ``None`` means the file
+must be read correctly, and ``check`` says what "correctly" means.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+def _rows(n: int = 120) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(
+        {
+            "amount": np.round(rng.exponential(100, n), 2),
+            "kind": rng.choice(["a", "b", "c"], n),
+            "label": np.where(np.arange(n) % 10 == 0, "rare", "common"),
+        }
+    )
+
+
+def _csv(frame: pd.DataFrame, **options) -> bytes:
+    return frame.to_csv(index=False, **options).encode()
+
+
+def _parquet(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+def _with_dates() -> bytes:
+    frame = _rows()
+    frame["day"] = pd.date_range("2024-01-01", periods=len(frame)).strftime("%Y-%m-%d")
+    return _csv(frame)
+
+
+def _decimal_commas() -> bytes:
+    frame = _rows()
+    text = frame.assign(amount=frame["amount"].map(lambda v: f"{v:.2f}".replace(".", ","))).to_csv(index=False, sep=";")
+    return text.encode()
+
+
+def _nested() -> bytes:
+    frame = _rows()
+    frame["tags"] = [["x", "y"]] * len(frame)
+    return _parquet(frame)
+
+
+def _huge() -> bytes:
+    frame = _rows()
+    frame.loc[::7, "amount"] = 1e308
+    return _csv(frame)
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    raw: bytes
+    filename: str = "table.csv"
+    message: str | None = None
+    check: Callable[[pd.DataFrame], bool] | None = None
+
+
+CASES = [
+    Case("empty file", b"", message="The file is empty"),
+    Case("only blank lines", b"\n\n  \n", message="The file is empty"),
+    Case("binary with NUL bytes", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20, message="not a text table"),
+    Case(
+        "random bytes without NUL",
+        bytes(np.random.default_rng(1).integers(1, 256, 3000, dtype=np.uint8)),
+        message="not a text table",
+    ),
+    Case("JSON document", b'[{"a": 1, "b": 2}, {"a": 3, "b": 4}]', message="JSON document, not a table"),
+    Case("header without rows", b"amount,kind,label\n", message="no rows of data"),
+    Case("duplicate column names", b"a,a,label\n1,2,x\n", message="'a' appears more than once"),
+    Case("one column (wrong delimiter)", b"a:b:label\n1:2:x\n3:4:y\n", message="Found only 1 column"),
+    Case("damaged Parquet", b"PAR1 this is not parquet", "t.parquet", message="Could not read the Parquet file"),
+    Case("damaged gzip", b"\x1f\x8b\x08\x00broken", "t.csv.gz", message="The gzip file is damaged"),
+    Case("nested Parquet columns", _nested(), "t.parquet", message="['tags'] hold lists or records"),
+    Case("UTF-16 with BOM", _rows().to_csv(index=False).encode("utf-16"), check=lambda t: t.shape == (120, 3)),
+    Case("UTF-16 without BOM", _rows().to_csv(index=False).encode("utf-16-le"), check=lambda t: t.shape == (120, 3)),
+    Case("UTF-32", _rows().to_csv(index=False).encode("utf-32"), check=lambda t: t.shape == (120, 3)),
+    Case("gzipped CSV", gzip.compress(_csv(_rows())), "t.csv.gz", check=lambda t: t.shape == (120, 3)),
+    Case("ISO dates", _with_dates(), check=lambda t: pd.api.types.is_datetime64_any_dtype(t["day"])),
+    Case(
+        "semicolons and decimal commas",
+        _decimal_commas(),
+        check=lambda t: pd.api.types.is_float_dtype(t["amount"]) and np.allclose(t["amount"], _rows()["amount"]),
+    ),
+    Case("values of 1e308", _huge(), check=lambda t: (t["amount"] == 1e308).sum() > 0),
+    Case(
+        "formula-like text kept as is",
+        b"note,label\n=1+1,rare\n@SUM(A1),common\n+1,common\n=HYPERLINK(x),common\n",
+        check=lambda t: t["note"].tolist()[:2] == ["=1+1", "@SUM(A1)"],
+    ),
+]

@@ -1,0 +1,142 @@
+"""Absurd options and hostile paths through the CLI: one clear line naming the option, nothing damaged."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from synth.__main__ import main
+from synth.rebalancing.plan import MAX_OUTPUT_ROWS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def table_csv(tmp_path, patients):
+    path = tmp_path / "patients.csv"
+    patients.to_csv(path, index=False)
+    return path
+
+
+def run(capsys, *args: str) -> tuple[int, list[str]]:
+    code = main([str(a) for a in args])
+    return code, capsys.readouterr().err.strip().splitlines()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--seed", "-1"], "argument --seed: must be at least 0, got -1"),
+        (
+            ["--mode", "full", "--rows", str(MAX_OUTPUT_ROWS + 1)],
+            f"error: --rows: The number of rows to generate must be between 1 and {MAX_OUTPUT_ROWS:,}",
+        ),
+        (["--mode", "full", "--rows", "0"], "argument --rows: must be at least 1, got 0"),
+        (["--share", "Variant X=0.9999999"], "error: Meeting these shares while keeping every real row needs"),
+        (["--method", "smote", "--privacy-guard", "0.3"], "error: --privacy-guard: SMOTE-NC has no parameter 'privacy_guard'"),
+        (
+            ["--privacy-guard", "2"],
+            "error: --privacy-guard: The 'privacy_guard' parameter of SyntheticSampler must be a number in [0, 0.5]. Got 2.0 instead.",
+        ),
+        (["--share", "nope"], "error: --share: takes VALUE=SHARE"),
+    ],
+)
+def test_absurd_options_are_refused_before_any_work(table_csv, tmp_path, capsys, extra, message):
+    share = [] if any(a == "--share" for a in extra) else ["--share", "Variant X=0.5"]
+    started = time.perf_counter()
+    with pytest.raises(SystemExit) if message.startswith("argument") else _nothing():
+        code, err = run(capsys, "rebalance", table_csv, "--column", "variant", *share, *extra, "--output", tmp_path / "o.csv")
+        assert code == 2 and len(err) == 1 and message in err[0], err
+    if message.startswith("argument"):
+        assert message in capsys.readouterr().err
+    assert time.perf_counter() - started < 30 and not (tmp_path / "o.csv").exists()
+
+
+class _nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_output_equal_to_input_is_refused(table_csv, capsys):
+    before = table_csv.read_bytes()
+    code, err = run(capsys, "rebalance", table_csv, "--column", "variant", "--share", "Variant X=0.5", "--output", table_csv)
+    assert code == 2 and "is an input file" in err[0]
+    assert table_csv.read_bytes() == before
+
+
+def test_report_refuses_a_file_that_is_not_a_scenario_database(table_csv, tmp_path, capsys):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n")
+    code, err = run(
+        capsys, "report", table_csv, "--column", "variant", "--share", "Variant X=0.5", "--seeds", "1",
+        "--methods", "naive", "--scenarios", notes, "--output", tmp_path / "r.html",
+    )  # fmt: skip
+    assert code == 2 and "not a Rebalance Studio scenario database" in err[-1]
+    assert notes.read_text() == "my notes\n" and sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "patients.csv"]
+
+
+def test_evaluate_with_a_holdout_lacking_a_column(table_csv, tmp_path, patients, capsys):
+    holdout = tmp_path / "holdout.csv"
+    patients.drop(columns=["age"]).to_csv(holdout, index=False)
+    code, err = run(
+        capsys, "evaluate", table_csv, "--holdout", holdout, "--column", "variant", "--positive", "Variant X", "--seeds", "1"
+    )
+    assert code == 2 and "The holdout lacks the column(s) ['age']" in err[0]
+
+
+def test_evaluate_on_one_minority_row_warns(tmp_path, patients, capsys):
+    one = pd.concat([patients[patients["variant"] == "Other"], patients[patients["variant"] == "Variant X"].head(1)])
+    train, holdout = tmp_path / "train.csv", tmp_path / "holdout.csv"
+    one.to_csv(train, index=False)
+    patients.to_csv(holdout, index=False)
+    code, err = run(
+        capsys, "evaluate", train, "--holdout", holdout, "--column", "variant", "--positive", "Variant X", "--seeds", "1"
+    )
+    assert code == 0 and any("trained on only 1 row(s) of 'Variant X'" in line for line in err)
+
+
+def test_synthetic_handles_values_of_1e308(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    n = 400
+    amount = rng.exponential(100, n)
+    amount[::9] = 1e308
+    table = pd.DataFrame(
+        {"amount": amount, "kind": rng.choice(["a", "b"], n), "label": np.where(np.arange(n) % 12 == 0, "rare", "common")}
+    )
+    source = tmp_path / "huge.csv"
+    table.to_csv(source, index=False)
+    code, err = run(capsys, "rebalance", source, "--column", "label", "--share", "rare=0.5", "--output", tmp_path / "o.csv")
+    assert code == 0, err
+    out = pd.read_csv(tmp_path / "o.csv")
+    assert np.isfinite(out["amount"]).all() and out["amount"].max() == 1e308
+
+
+def test_a_kill_during_a_write_leaves_the_previous_file_intact(tmp_path):
+    target = tmp_path / "out.csv"
+    target.write_text("previous,content\n1,2\n")
+    script = (
+        "import numpy as np, pandas as pd\n"
+        "from synth.data.io import write_table\n"
+        "t = pd.DataFrame(np.random.default_rng(0).random((3_000_000, 6)))\n"
+        "print('writing', flush=True)\n"
+        f"write_table(t, {str(target)!r})\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)}
+    )
+    assert process.stdout.readline().strip() == b"writing"
+    time.sleep(1.0)
+    partial = list(tmp_path.glob(".out.csv.*.partial"))
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert partial, "the write should have been under way in a temporary file"
+    assert target.read_text() == "previous,content\n1,2\n"
