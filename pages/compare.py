@@ -1,5 +1,7 @@
 """Step 3: the methods' outputs side by side: counts, rows, distributions, drill-down, fidelity, privacy."""
 
+import numpy as np
+import pandas as pd
 import streamlit as st
 
 from synth.assess.compare import class_counts, distribution, drill_down
@@ -8,8 +10,9 @@ from synth.assess.groups import Condition
 from synth.assess.privacy import privacy_frame
 from synth.data.kinds import ColumnKind, Schema
 from synth.figures import dcr_figure, distribution_figure
+from synth.rebalancing.run import Rebalanced
 from synth.study import HOLDOUT, class_diversity, labelled_tables
-from synth.table import rows_of_value, value_counts
+from synth.table import rows_of, rows_of_value, value_counts
 from ui import assessments, cache
 from ui.state import (
     PLAN,
@@ -25,34 +28,40 @@ from ui.state import (
     require,
     scoped,
 )
-from ui.text import plain, quoted
+from ui.text import plain
 
 
 def sample_rows(dataset: Dataset, run: PlanRun, focus: str) -> None:
-    """A sample of each output's rows of the focused class, with a CSV download."""
+    """A sample of each output's rows of the focused class, and a CSV download built only when clicked."""
     st.subheader("Sample rows")
     results = run.outputs.results
+    column = run.plan.column
     for tab, (method, result) in zip(st.tabs([r.label for r in results.values()]), results.items(), strict=True):
         with tab:
-            marked = result.marked()
-            class_rows = rows_of_value(marked, run.plan.column, focus)
-            sample = class_rows.sample(min(100, len(class_rows)), random_state=0).sort_values("generated")
+            sample = cache.cached(
+                ("sample", *dataset.key, run.key, method, focus), lambda r=result: class_sample(r, column, focus)
+            )
             st.caption(
                 f"{int(result.generated.sum()):,} generated rows in {result.seconds:.1f} s; "
-                f"a sample of {quoted(focus)} rows, generated ones ticked"
+                f"a sample of {plain(focus)} rows, generated ones ticked"
             )
             st.dataframe(sample, hide_index=True, height=240)
             with_flag = st.checkbox("Add a 'generated' column to the download", key=scoped(W_FLAG, method))
             st.download_button(
                 f"Download {result.label} CSV",
-                cache.cached(
-                    ("csv", *dataset.key, run.key, method, with_flag),
-                    lambda t=marked if with_flag else result.table: t.to_csv(index=False).encode(),
-                ),
+                lambda r=result, flag=with_flag: (r.marked() if flag else r.table).to_csv(index=False).encode(),
                 file_name=f"rebalanced-{method}.csv",
                 mime="text/csv",
                 key=f"download_{method}",
+                on_click="ignore",
             )
+
+
+def class_sample(result: Rebalanced, column: str, focus: str, size: int = 100) -> pd.DataFrame:
+    """Up to ``size`` rows of ``focus``, real ones first, with the generated flag."""
+    rows = rows_of(result.table, column, focus)
+    picked = np.sort(np.random.default_rng(0).choice(rows, size=min(size, len(rows)), replace=False))
+    return result.table.iloc[picked].assign(generated=result.generated[picked]).sort_values("generated", kind="stable")
 
 
 def drill_conditions(run: PlanRun, features: list[str], schema: Schema) -> list[Condition]:
@@ -76,15 +85,15 @@ def drill_conditions(run: PlanRun, features: list[str], schema: Schema) -> list[
 
 
 def show_fidelity(dataset: Dataset, run: PlanRun, focus: str) -> None:
-    st.subheader(f"Fidelity of generated {quoted(focus)} rows")
+    st.subheader(f"Fidelity of generated {plain(focus)} rows")
     st.write(
-        f"Similarity of each column's distribution to real holdout {quoted(focus)} rows (1 - total variation distance; "
+        f"Similarity of each column's distribution to real holdout {plain(focus)} rows (1 - total variation distance; "
         "1 is identical), and the mean gap in pairwise association (Cramér's V) between columns (0 is identical)."
     )
     with st.spinner("Comparing every column with the real holdout…"):
         reports = assessments.fidelity(dataset, run, focus)
     if not reports:
-        st.caption(f"No generated {quoted(focus)} rows to compare.")
+        st.caption(f"No generated {plain(focus)} rows to compare.")
         return
     st.dataframe(fidelity_frame(reports).style.format("{:.3f}"))
     with st.expander("Similarity per column"):
@@ -121,12 +130,12 @@ def render() -> None:
     focused = {name: rows_of_value(table, column, focus) for name, table in tables.items()}
     sample_rows(dataset, run, focus)
 
-    st.subheader(f"Distribution of each column among {quoted(focus)} rows")
+    st.subheader(f"Distribution of each column among {plain(focus)} rows")
     features = [c for c in schema.modelled() if c != column]
     feature = st.selectbox("Column", features, key=W_FEATURE)
     st.plotly_chart(distribution_figure(distribution(focused, feature, schema, reference=HOLDOUT), feature))
 
-    st.subheader(f"Drill down within {quoted(focus)} rows")
+    st.subheader(f"Drill down within {plain(focus)} rows")
     conditions = drill_conditions(run, features, schema)
     if conditions:
         st.caption(plain(" and ".join(c.describe() for c in conditions)))
@@ -137,10 +146,14 @@ def render() -> None:
         f" that meet the drill-down conditions ({plain(' and '.join(c.describe() for c in conditions))})" if conditions else ""
     )
     st.write(
-        f"Shannon entropy (bits) of each column among {quoted(focus)} rows{within}. "
+        f"Shannon entropy (bits) of each column among {plain(focus)} rows{within}. "
         "Repeated rows lower it; real holdout rows show how varied the class really is."
     )
-    diversity = class_diversity(tables, schema, column, focus, conditions)
+    with st.spinner("Measuring how varied each column is…"):
+        diversity = cache.cached(
+            ("diversity", *dataset.key, run.key, focus, tuple(conditions)),
+            lambda: class_diversity(tables, schema, column, focus, conditions),
+        )
     st.dataframe(diversity.style.format("{:.2f}"))
     show_fidelity(dataset, run, focus)
     show_privacy(dataset, run)

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
+from synth.assess.advice import advice, best_per_metric
 from synth.assess.evaluate import RECIPE_TEXT, Evaluation, evaluate_all, metrics_frame
 from synth.errors import SynthError
 from synth.figures import pr_figure, probability_figure, roc_figure
 from synth.report import build_report
-from synth.study import make_study, training_tables
+from synth.study import UNBALANCED, make_study, training_tables
 from synth.table import value_counts
 from synth.whatif.scenarios import open_store
 from ui import assessments, cache
@@ -15,29 +16,33 @@ from ui.text import plain
 
 
 def train_and_score(dataset: Dataset, run: PlanRun, positive: str, seeds: int) -> None:
-    """Every training table scored on the holdout; each table's scores appear as soon as they exist."""
-    key = ("evaluations", *dataset.key, run.key, positive, seeds)
+    """Every training table scored on the holdout; each appears, and is kept, as soon as it is scored."""
+
+    def key(name: str) -> tuple:
+        return ("evaluation", *dataset.key, run.key, name, positive, seeds)
+
+    tables = training_tables(run.outputs, run.split)
+    done = {n: e for n in tables if (e := cache.peek(key(n))) is not None}
     bar = st.progress(0.0)
     live = st.empty()
-    done: dict[str, Evaluation] = {}
+    shown: dict[str, Evaluation] = dict(done)
 
     def heard(name: str, evaluation: Evaluation) -> None:
-        done[name] = evaluation
-        live.dataframe(metrics_frame(done), hide_index=True)
+        cache.cached(key(name), lambda: evaluation)
+        shown[name] = evaluation
+        live.dataframe(metrics_frame(shown), hide_index=True)
 
     try:
-        evaluations = cache.cached(
-            key,
-            lambda: evaluate_all(
-                training_tables(run.outputs, run.split),
-                holdout=run.split.holdout,
-                column=run.plan.column,
-                positive=positive,
-                seeds=seeds,
-                schema=dataset.schema,
-                progress=progress_callback(bar),
-                on_result=heard,
-            ),
+        evaluations = evaluate_all(
+            tables,
+            holdout=run.split.holdout,
+            column=run.plan.column,
+            positive=positive,
+            seeds=seeds,
+            schema=dataset.schema,
+            done=done,
+            progress=progress_callback(bar),
+            on_result=heard,
         )
     except SynthError as error:
         st.error(plain(error))
@@ -48,12 +53,33 @@ def train_and_score(dataset: Dataset, run: PlanRun, positive: str, seeds: int) -
     st.session_state[EVALUATIONS] = evaluations
 
 
+def show_advice(evaluations: dict[str, Evaluation]) -> None:
+    """The plain-words verdict first: what won, by how much against the spread, what to do."""
+    lines = advice(evaluations, untouched=UNBALANCED)
+    if lines:
+        st.info(lines[0], icon=":material/lightbulb:")
+        for line in lines[1:]:
+            st.caption(line)
+
+
 def show_scores(run: PlanRun, evaluations: dict[str, Evaluation], positive: str) -> None:
     st.subheader("Holdout metrics")
     st.caption(
         f"{len(run.split.holdout):,} real holdout rows; mean ± std over {len(next(iter(evaluations.values())).runs)} seeds."
     )
-    st.dataframe(metrics_frame(evaluations), hide_index=True)
+    best = best_per_metric(evaluations)
+    frame = metrics_frame(evaluations)
+    st.dataframe(
+        frame.style.apply(
+            lambda column: [
+                "font-weight: bold; background-color: #e3f0e8" if best.get(column.name) == name else ""
+                for name in frame["training data"]
+            ],
+            subset=[c for c in frame.columns if c in best],
+        ),
+        hide_index=True,
+    )
+    st.caption("Bold: the best mean on each metric.")
     left, right = st.columns(2)
     left.plotly_chart(roc_figure(list(evaluations.values())))
     right.plotly_chart(pr_figure(list(evaluations.values())))
@@ -112,6 +138,7 @@ def render() -> None:
         train_and_score(dataset, run, positive, seeds)
     evaluations = st.session_state.get(EVALUATIONS)
     if evaluations:
+        show_advice(evaluations)
         show_scores(run, evaluations, positive)
         prepare_report(dataset, run, evaluations, positive)
 

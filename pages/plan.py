@@ -5,7 +5,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from synth.data.holdout import Split, choose_holdout
+from synth.data.holdout import Split, choose_holdout, keep_rare_rows
 from synth.errors import MethodRefused, SynthError
 from synth.figures import plan_figure
 from synth.rebalancing.plan import Mode, RebalancePlan, candidate_columns, equal_shares, make_plan, rarity_advice, suggest_column
@@ -16,6 +16,7 @@ from ui import cache
 from ui.state import (
     PLAN,
     W_COLUMN,
+    W_KEEP_ROWS,
     W_METHODS,
     W_MODE,
     W_PARAMETER,
@@ -29,7 +30,7 @@ from ui.state import (
     progress_callback,
     scoped,
 )
-from ui.text import plain, quoted
+from ui.text import plain
 
 MODE_TEXT = {
     "hybrid": "Hybrid: keep every real row, add the fewest rows that meet the shares",
@@ -66,6 +67,26 @@ def split_off_holdout(dataset: Dataset, column: str) -> Split:
     return split
 
 
+def keep_fewer(split: Split, column: str) -> Split:
+    """Optionally keep only N rows of the rarest value in training, to see the methods at extreme imbalance."""
+    counts = value_counts(split.train[column])
+    rarest = rarest_value(counts)
+    rows = int(
+        st.number_input(
+            f"Keep only this many {plain(rarest)} training rows (0 keeps all {counts[rarest]:,})",
+            0,
+            counts[rarest],
+            0,
+            step=5,
+            key=scoped(W_KEEP_ROWS, column),
+            help="Extreme imbalance (say 25 rows) is where the methods differ most. The holdout keeps its natural rate.",
+        )
+    )
+    if rows == 0:
+        return split
+    return keep_rare_rows(split, column, rarest, rows)
+
+
 def choose_shares(train: pd.DataFrame, column: str) -> dict[str, float]:
     """A slider for a binary column, an editable table of shares otherwise."""
     counts = value_counts(train[column])
@@ -74,7 +95,7 @@ def choose_shares(train: pd.DataFrame, column: str) -> dict[str, float]:
         st.warning(plain(advice), icon=":material/info:")
     if len(counts) == 2:
         rarest = rarest_value(counts)
-        label = f"Share of {quoted(rarest)} after rebalancing"
+        label = f"Share of {plain(rarest)} after rebalancing"
         return {rarest: st.slider(label, 0.01, 0.99, 0.5, 0.01, format="%.2f", key=scoped(W_SHARE, column))}
     st.write("Target share of every value (they must add up to 1):")
     start = pd.DataFrame(
@@ -85,16 +106,15 @@ def choose_shares(train: pd.DataFrame, column: str) -> dict[str, float]:
 
 
 def choose_methods(mode: Mode) -> tuple[list[str], dict[str, dict[str, Any]]]:
-    """The methods to run and each one's declared parameters, drawn from the registry."""
+    """Every method the mode allows, each a visible checkbox, and each chosen one's declared parameters."""
     available = [name for name, cls in SAMPLERS.items() if mode is Mode.HYBRID or cls.supports_full]
-    methods = st.multiselect(
-        "Methods",
-        available,
-        default=[m for m in DEFAULT_METHODS if m in available],
-        format_func=lambda m: SAMPLERS[m].label,
-        key=scoped(W_METHODS, mode),
-        help="Borderline-SMOTE and KMeans-SMOTE are also available; they refuse some tables and say why.",
-    )
+    st.write("Methods")
+    columns = st.columns(len(available))
+    methods = [
+        name
+        for column, name in zip(columns, available, strict=True)
+        if column.checkbox(SAMPLERS[name].label, value=name in DEFAULT_METHODS, key=scoped(W_METHODS, mode, name))
+    ]
     params: dict[str, dict[str, Any]] = {}
     for method in methods:
         for p in SAMPLERS[method].user_parameters():
@@ -118,29 +138,33 @@ def show_plan(train: pd.DataFrame, column: str, shares: dict[str, float], mode: 
 
 
 def generate(dataset: Dataset, split: Split, plan: RebalancePlan, methods: list[str], params: dict[str, dict[str, Any]]) -> None:
-    """Every method's output, once per data, plan and parameters; progress per method as it runs."""
+    """Every method's output, each cached as soon as it is made: leaving the page mid-way loses nothing."""
     frozen = tuple((m, tuple(sorted(params.get(m, {}).items()))) for m in methods)
-    key = ("outputs", *dataset.key, plan.column, plan.mode, tuple(plan.target.items()), tuple(methods), frozen)
-    with st.status("Generating…", expanded=True) as status:
+
+    def key(method: str) -> tuple:
+        own = dict(frozen)[method]
+        return ("output", *dataset.key, split.description, plan.column, plan.mode, tuple(plan.target.items()), method, own)
+
+    done = {m: r for m in methods if (r := cache.peek(key(m))) is not None}
+    with st.status(f"Generating with {len(methods)} method(s)…", expanded=True) as status:
         bar = st.progress(0.0)
 
         def heard(method: str, outcome: Rebalanced | MethodRefused) -> None:
             if isinstance(outcome, MethodRefused):
                 st.error(f"{SAMPLERS[method].label}: {plain(outcome)}")
-            else:
-                st.write(f"{outcome.label}: {int(outcome.generated.sum()):,} rows in {outcome.seconds:.1f} s")
+                return
+            cache.cached(key(method), lambda: outcome)
+            st.write(f"{outcome.label}: {int(outcome.generated.sum()):,} rows in {outcome.seconds:.1f} s")
 
-        outputs = cache.cached(
-            key,
-            lambda: rebalance_all(
-                split.train,
-                plan=plan,
-                schema=dataset.schema,
-                methods=methods,
-                params=params,
-                progress=progress_callback(bar),
-                on_result=heard,
-            ),
+        outputs = rebalance_all(
+            split.train,
+            plan=plan,
+            schema=dataset.schema,
+            methods=methods,
+            params=params,
+            done=done,
+            progress=progress_callback(bar),
+            on_result=heard,
         )
         bar.empty()
         status.update(label=f"Generated with {len(outputs.results)} of {len(methods)} methods", state="complete")
@@ -164,7 +188,7 @@ def render() -> None:
     st.title("2 · Rebalance plan")
     dataset = current_dataset()
     column = choose_column(dataset)
-    split = split_off_holdout(dataset, column)
+    split = keep_fewer(split_off_holdout(dataset, column), column)
     shares = choose_shares(split.train, column)
     mode = Mode(st.radio("Mode", [m.value for m in Mode], horizontal=True, format_func=MODE_TEXT.__getitem__, key=W_MODE))
     rows = None

@@ -37,7 +37,7 @@ from ui.state import (
     scoped,
     set_dataset,
 )
-from ui.text import plain, quoted
+from ui.text import plain
 
 
 def choose_grouping(dataset: Dataset, categorical: list[str], numeric: list[str]) -> tuple[str, Grouping]:
@@ -166,7 +166,7 @@ def saved_scenarios(store: ScenarioStore, dataset: Dataset, run: WhatIfRun | Non
             except SynthError as error:
                 st.error(plain(error))
             else:
-                st.success(f"Saved {quoted(name.strip())}.")
+                st.success(f"Saved {plain(name.strip())}.")
     saved = store.scenarios()
     if not saved:
         st.caption("No saved scenarios yet.")

@@ -12,12 +12,13 @@ from datetime import UTC, datetime
 import pandas as pd
 import plotly.graph_objects as go
 
+from synth.assess.advice import advice
 from synth.assess.evaluate import RECIPE_TEXT, metrics_frame
 from synth.assess.fidelity import fidelity_frame
 from synth.assess.privacy import privacy_frame
 from synth.errors import SynthError
 from synth.figures import dcr_figure, kpi_figure, plan_figure, pr_figure, roc_figure
-from synth.study import Study
+from synth.study import UNBALANCED, Study
 from synth.whatif.scenarios import SavedScenario, describe_settings, side_by_side
 
 STYLE = """
@@ -75,6 +76,10 @@ def _study_sections(study: Study, figure: _Figures) -> list[str]:
         )
     sections += [
         "<h2>Model quality on the real holdout</h2>",
+        *(
+            f"<p><b>{e(line)}</b></p>" if i == 0 else f"<p class='note'>{e(line)}</p>"
+            for i, line in enumerate(advice(study.evaluations, UNBALANCED))
+        ),
         f"<p class='note'>{e(RECIPE_TEXT)} Mean ± std over {len(first.runs)} seeds; positive class "
         f"<b>{e(study.positive)}</b>.</p>",
         _table(metrics_frame(study.evaluations)),

@@ -1,23 +1,21 @@
 """User text (file, column, value and scenario names) shown as text, never as Markdown or HTML.
 
 Streamlit renders Markdown in titles, captions, alerts and widget labels: a value such as
-``[log in](http://evil)`` would become a live link. ``plain`` backslash-escapes every ASCII
-punctuation mark (CommonMark treats an escaped mark as a literal), which also breaks autolinks
-(``http\\://``), Streamlit's ``:icon:`` and ``:color[...]`` directives and inline HTML.
+``[log in](http://evil)`` would become a live link, and even escaped punctuation does not stop
+the autolink step, which runs on the text after parsing. A code span is the one Markdown
+construct whose content is never interpreted (no links, images, HTML, emphasis, directives), so
+``plain`` wraps user text in one, with a fence longer than any run of backticks inside it.
 """
 
 from __future__ import annotations
 
 import re
 
-_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-
 
 def plain(text: object) -> str:
-    """``text`` escaped so Markdown shows it literally."""
-    return _PUNCTUATION.sub(r"\\\1", str(text)).replace("\n", " ")
-
-
-def quoted(text: object) -> str:
-    """``text`` in quotes, escaped, for sentences such as: share of 'yes'."""
-    return f"'{plain(text)}'"
+    """``text`` as a Markdown code span, shown literally."""
+    value = " ".join(str(text).splitlines()) or " "
+    longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if value.startswith("`") or value.endswith("`") else ""
+    return f"{fence}{pad}{value}{pad}{fence}"

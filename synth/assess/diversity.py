@@ -18,7 +18,7 @@ from synth.data.kinds import Schema
 def entropy(groups: pd.Series) -> float:
     """Shannon entropy in bits of the groups' shares (0 for one group or none)."""
     shares = groups.value_counts(normalize=True).to_numpy()
-    return float(-(shares * np.log2(shares)).sum()) if len(shares) else 0.0
+    return max(0.0, float(-(shares * np.log2(shares)).sum())) if len(shares) else 0.0  # never "-0.00"
 
 
 def diversity_table(

@@ -127,12 +127,8 @@ def _binary_target(table: pd.DataFrame, column: str, positive: str, check: bool 
     return (values == positive).fillna(False).to_numpy(dtype=int)
 
 
-def score_once(
-    train: pd.DataFrame, holdout: pd.DataFrame, column: str, positive: str, seed: int, ignore: Sequence[str] = ()
-) -> RunScores:
-    """Train the recipe's LightGBM on ``train`` with one split seed and score ``holdout``."""
-    y = _binary_target(train, column, positive)
-    features, x_hold = aligned_frames(train.drop(columns=[column, *ignore]), holdout.drop(columns=[column, *ignore]))
+def score_once(features: pd.DataFrame, y: np.ndarray, x_hold: pd.DataFrame, truth: np.ndarray, seed: int) -> RunScores:
+    """Train the recipe's LightGBM on model-ready ``features`` with one split seed and score the holdout."""
     stratify = y if np.bincount(y, minlength=2).min() >= 2 else None
     x_fit, x_val, y_fit, y_val = train_test_split(features, y, test_size=0.2, random_state=seed, stratify=stratify)
     params = {**RECIPE, "seed": seed, "num_threads": 2, "deterministic": True}
@@ -142,7 +138,6 @@ def score_once(
         valid_sets=[lgb.Dataset(x_val, label=y_val)],
         callbacks=[lgb.early_stopping(5, verbose=False)],
     )
-    truth = _binary_target(holdout, column, positive, check=False)
     proba = booster.predict(x_hold, num_iteration=booster.best_iteration)
     return RunScores(
         seed=seed,
@@ -181,11 +176,15 @@ def evaluate(
     truth = _binary_target(holdout, column, positive, check=False)
     if truth.min() == truth.max():
         raise EvaluationError(f"The holdout has only one class of {column!r}; AUC needs both {positive!r} and other rows.")
+    dropped = [column, *[c for c in ignore if c in train.columns]]
+    features, x_hold = aligned_frames(
+        train.drop(columns=dropped), holdout.drop(columns=[c for c in dropped if c in holdout.columns])
+    )
     runs = []
-    for i, seed in enumerate(seeds):
+    for i, seed in enumerate(seeds):  # the model frames are made once; each seed only re-splits
         if progress is not None:
             progress(i / len(seeds), f"{name}: training LightGBM, seed {seed}")
-        runs.append(score_once(train, holdout, column, positive, seed, ignore))
+        runs.append(score_once(features, labels, x_hold, truth, seed))
     return Evaluation(name=name, runs=tuple(runs), truth=truth, note=_too_few_note(labels, positive))
 
 
@@ -213,6 +212,7 @@ def evaluate_all(
     positive: str,
     seeds: int = 3,
     schema: Schema | None = None,
+    done: Mapping[str, Evaluation] | None = None,
     progress: Progress | None = None,
     on_result: Callable[[str, Evaluation], None] | None = None,
 ) -> dict[str, Evaluation]:
@@ -220,7 +220,8 @@ def evaluate_all(
 
     ID-like and constant columns (``schema.unmodelled()``, detected when no schema is given) are never
     features: generated rows get fresh IDs, which would tell them apart from real ones.
-    ``on_result`` hears of each table as soon as it is scored.
+    ``done`` holds tables already scored (an interrupted run resumes); ``on_result`` hears of each
+    table as soon as it is scored.
     """
     progress = progress or silent
     seed_list = seed_range(seeds)
@@ -233,6 +234,9 @@ def evaluate_all(
         def step(fraction: float, message: str, i: int = i) -> None:
             progress((i + fraction) / len(tables), message)
 
+        if done and name in done:
+            evaluations[name] = done[name]
+            continue
         evaluations[name] = evaluate(table, holdout, column, positive, seeds=seed_list, name=name, progress=step, ignore=ignore)
         if on_result is not None:
             on_result(name, evaluations[name])

@@ -25,9 +25,11 @@ class FidelityReport:
     dependency_gap: float
 
 
-def _cramers_v(a: pd.Series, b: pd.Series) -> float:
-    """Association of two grouped columns, 0 (independent) to 1 (one determines the other)."""
-    table = pd.crosstab(a, b).to_numpy(dtype=float)
+def _cramers_v(a: np.ndarray, b: np.ndarray) -> float:
+    """Association of two coded columns, 0 (independent) to 1 (one determines the other)."""
+    width = int(b.max()) + 1
+    table = np.bincount(a * width + b, minlength=(int(a.max()) + 1) * width).reshape(-1, width).astype(float)
+    table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]  # only the groups seen, as a crosstab has
     if min(table.shape) < 2:
         return 0.0
     total = table.sum()
@@ -37,22 +39,26 @@ def _cramers_v(a: pd.Series, b: pd.Series) -> float:
 
 
 def fidelity_report(real: pd.DataFrame, generated: pd.DataFrame, schema: Schema, exclude: str) -> FidelityReport:
-    """Per-column similarity (1 - total variation distance) and the mean gap in pairwise association."""
+    """Per-column similarity (1 - total variation distance) and the mean gap in pairwise association.
+
+    Groups are coded as integers once per column, so the pairwise associations (one per pair of
+    columns, 820 for 41 columns) are counted with ``bincount`` rather than a crosstab each.
+    """
     if len(real) == 0 or len(generated) == 0:
         raise SynthError("Fidelity needs real and generated rows to compare.")
     columns = [c for c in schema.modelled() if c != exclude]
-    grouped_real, grouped_generated = {}, {}
+    codes_real, codes_generated = {}, {}
     similarity = []
     for name in columns:
         buckets = Buckets(real[name], schema.kind(name), top=None)
-        grouped_real[name] = buckets(real[name])
-        grouped_generated[name] = buckets(generated[name])
-        p = grouped_real[name].value_counts(normalize=True)
-        q = grouped_generated[name].value_counts(normalize=True)
-        tvd = 0.5 * p.subtract(q, fill_value=0).abs().sum()
-        similarity.append(1.0 - float(tvd))
+        groups_real, groups_generated = buckets(real[name]), buckets(generated[name])
+        p = groups_real.value_counts(normalize=True)
+        q = groups_generated.value_counts(normalize=True)
+        similarity.append(1.0 - float(0.5 * p.subtract(q, fill_value=0).abs().sum()))
+        codes, _ = pd.factorize(pd.concat([groups_real, groups_generated], ignore_index=True))
+        codes_real[name], codes_generated[name] = codes[: len(real)], codes[len(real) :]
     gaps = [
-        abs(_cramers_v(grouped_real[a], grouped_real[b]) - _cramers_v(grouped_generated[a], grouped_generated[b]))
+        abs(_cramers_v(codes_real[a], codes_real[b]) - _cramers_v(codes_generated[a], codes_generated[b]))
         for a, b in combinations(columns, 2)
     ]
     per_column = pd.DataFrame({"column": columns, "similarity": similarity})

@@ -9,7 +9,7 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from synth.errors import ParameterError, PlanError, SynthError
-from synth.table import MISSING, value_counts
+from synth.table import MISSING, rows_of, value_counts
 
 
 @dataclass(frozen=True)
@@ -55,3 +55,19 @@ def choose_holdout(
         return split_holdout(table, column, share)
     check_holdout(table, holdout)
     return Split(table, holdout, label or f"uploaded holdout of {len(holdout):,} real rows")
+
+
+def keep_rare_rows(split: Split, column: str, value: str, rows: int, seed: int = 0) -> Split:
+    """Training keeps only ``rows`` of its ``value`` rows (chosen at random); the holdout is untouched.
+
+    This shows the methods at extreme imbalance on any table, scored at the natural rate.
+    """
+    own = rows_of(split.train, column, value)
+    if not 1 <= rows <= len(own):
+        raise ParameterError("rows", f"Keep between 1 and {len(own):,} rows of {value!r}; got {rows:,}.")
+    if rows == len(own):
+        return split
+    dropped = np.random.default_rng(seed).choice(own, size=len(own) - rows, replace=False)
+    train = split.train.drop(index=split.train.index[dropped])
+    note = f"{split.description}; training keeps only {rows:,} of its {len(own):,} {value!r} rows"
+    return Split(train, split.holdout, note)

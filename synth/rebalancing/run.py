@@ -3,8 +3,10 @@ one-call shortcut from shares (``rebalance``). The plan is made once and passed 
 
 from __future__ import annotations
 
+import queue
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,36 +102,52 @@ def rebalance_all(
     methods: Sequence[str] = DEFAULT_METHODS,
     seed: int = 0,
     params: Mapping[str, Mapping[str, Any]] | None = None,
+    done: Mapping[str, Rebalanced] | None = None,
+    workers: int = 1,
     progress: Progress | None = None,
     on_result: Callable[[str, Rebalanced | MethodRefused], None] | None = None,
 ) -> Outputs:
     """Every method's output for one plan; a method that refuses the table is listed, not fatal.
 
-    ``params`` holds each method's own parameters by name; ``on_result`` hears of each method as it ends.
+    ``params`` holds each method's own parameters by name; ``done`` holds outputs already made (a
+    walk that was interrupted resumes); ``workers`` > 1 runs methods side by side in threads.
+    Progress and ``on_result`` are always called on the caller's thread, as each method ends.
     """
     progress = progress or silent
     check_target(table, schema, plan.column)
-    results: dict[str, Rebalanced] = {}
+    results = {m: r for m, r in (done or {}).items() if m in methods}
+    todo = [m for m in methods if m not in results]
     failures: dict[str, str] = {}
-    for i, method in enumerate(methods):
+    events: queue.Queue[tuple[str, float, str]] = queue.Queue()
 
-        def step(fraction: float, message: str, i: int = i) -> None:
-            progress((i + fraction) / len(methods), message)
+    def run(method: str) -> Rebalanced:
+        step = lambda fraction, message: events.put((method, fraction, message))  # noqa: E731
+        return apply_plan(table, plan, method=method, schema=schema, seed=seed, params=(params or {}).get(method), progress=step)
 
-        try:
-            result = apply_plan(
-                table, plan, method=method, schema=schema, seed=seed, params=(params or {}).get(method), progress=step
-            )
-        except MethodRefused as refusal:
-            failures[method] = str(refusal)
-            if on_result is not None:
-                on_result(method, refusal)
-        else:
-            results[method] = result
-            if on_result is not None:
-                on_result(method, result)
+    fractions = dict.fromkeys(todo, 0.0)
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        pending = {pool.submit(run, m): m for m in todo}
+        while pending:
+            finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            while not events.empty():
+                method, fraction, message = events.get()
+                fractions[method] = fraction
+                progress(sum(fractions.values()) / max(len(todo), 1), f"{SAMPLERS[method].label}: {message}")
+            for future in finished:
+                method = pending.pop(future)
+                fractions[method] = 1.0
+                try:
+                    results[method] = future.result()
+                except MethodRefused as refusal:
+                    failures[method] = str(refusal)
+                    outcome: Rebalanced | MethodRefused = refusal
+                else:
+                    outcome = results[method]
+                if on_result is not None:
+                    on_result(method, outcome)
     progress(1.0, "Done")
-    return Outputs(plan, results, failures)
+    ordered = {m: results[m] for m in methods if m in results}
+    return Outputs(plan, ordered, {m: failures[m] for m in methods if m in failures})
 
 
 def rebalance(

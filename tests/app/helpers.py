@@ -26,8 +26,8 @@ def click(at: AppTest, label: str) -> AppTest:
 
 
 def shown(markdown: str) -> str:
-    """Text as the user reads it: user values reach Markdown with their punctuation escaped."""
-    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+    """Text as the user reads it: user values reach Markdown inside code spans, shown without the backticks."""
+    return re.sub(r"(`+) ?(.*?) ?\1", r"\2", markdown)
 
 
 def texts(at: AppTest, kind: str) -> list[str]:

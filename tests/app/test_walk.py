@@ -92,6 +92,9 @@ def test_evaluate_scores_every_output_on_the_holdout(walked):
     table = walked.dataframe[0].value
     assert list(table["training data"]) == ["unbalanced (real rows only)", "Naive oversampling", "SMOTE-NC", "Synthetic"]
     assert table["AUC-ROC"].str.match(r"0\.\d{3} ± 0\.\d{3}").all()
+    advice = texts(walked, "info")[0]
+    assert advice.startswith(("Recommendation", "Synthetic wins", "SMOTE-NC wins", "Naive")) and "output" in advice or "close" in advice
+    assert any(c.startswith("AUC-PR: ") and "leads" in c for c in texts(walked, "caption"))
 
 
 def test_report_is_prepared_from_the_walk(walked):
@@ -134,7 +137,7 @@ def test_full_mode_offers_only_the_generator():
     visit(at, "plan")
     at.radio(key="mode").set_value("full").run()
     assert not at.exception
-    assert at.multiselect(key="methods_full").options == ["Synthetic"]
+    assert [c.label for c in at.checkbox if c.key.startswith("methods_full")] == ["Synthetic"]
 
 
 def test_steps_need_their_inputs():
@@ -155,3 +158,36 @@ def test_a_demo_can_be_made_extremely_imbalanced():
     visit(at, "plan")
     assert "independent draw" in texts(at, "info")[0]
     assert at.session_state[DATASET].holdout_file is not None
+
+
+def test_every_method_is_a_visible_choice_with_the_defaults_ticked():
+    at = visit(start(), "plan")
+    boxes = {c.label: c.value for c in at.checkbox if c.key.startswith("methods_hybrid")}
+    assert boxes == {"Naive oversampling": True, "SMOTE-NC": True, "Borderline-SMOTE": False, "KMeans-SMOTE": False, "Synthetic": True}
+
+
+def test_an_upload_preselects_its_outcome_column_and_can_keep_few_rare_rows(patients):
+    at = AppTest.from_file(APP, default_timeout=180)
+    table = patients.rename(columns={"variant": "outcome"})
+    table.insert(0, "month", ["jan", "feb", "mar"] * (len(table) // 3))
+    at.session_state[DATASET] = make_dataset("upload.csv", table, uploaded=True)
+    at.run()
+    visit(at, "plan")
+    assert at.selectbox(key=next(s.key for s in at.selectbox if s.label == "Column to rebalance")).value == "outcome"
+    keep = next(n for n in at.number_input if n.label.startswith("Keep only this many"))
+    keep.set_value(12).run()
+    click(at, "Generate")
+    run = at.session_state[PLAN]
+    assert (run.split.train["outcome"] == "Variant X").sum() == 12
+    assert (run.split.holdout["outcome"] == "Variant X").mean() > 0.015  # the holdout keeps its natural rate
+    visit(at, "data")
+    assert at.radio(key="data_source").value == "Upload a file"
+
+
+def test_a_common_class_gets_a_plain_warning_before_any_work(patients):
+    at = AppTest.from_file(APP, default_timeout=180)
+    table = patients.assign(half=["a", "b"] * (len(patients) // 2))
+    at.session_state[DATASET] = make_dataset("balanced", table[["age", "half"]])
+    at.run()
+    visit(at, "plan")
+    assert any("upsampling stopped helping" in w for w in texts(at, "warning"))

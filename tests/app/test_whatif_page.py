@@ -30,7 +30,7 @@ def run_and_save(at: AppTest, name: str) -> None:
     assert not at.exception, at.exception
     at.text_input(key="scenario_name").set_value(name).run()
     next(b for b in at.button if b.label == "Save scenario").click().run()
-    assert f"Saved {name!r}." in texts(at, "success")
+    assert f"Saved {name}." in texts(at, "success")
 
 
 def test_younger_customers_scenario_saved_and_compared_after_restart(db):

@@ -5,9 +5,12 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
@@ -61,16 +64,47 @@ def server(tmp_path_factory):
     process.wait(timeout=20)
 
 
+LINK = "[Session expired - log in again](http://evil.example/login)"
+IMAGE = "<b>bold</b>![x](http://evil.example/x.png)"
+
+
 @pytest.fixture(scope="module")
-def page(server):
+def outside_requests():
+    return []
+
+
+@pytest.fixture(scope="module")
+def page(server, outside_requests):
     from playwright.sync_api import sync_playwright
+
+    def guard(route):
+        host = urllib.parse.urlsplit(route.request.url).hostname
+        if route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            outside_requests.append(route.request.url)
+            route.abort()
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.route("**/*", guard)
+        page = context.new_page()
         page.goto(server)
         yield page
         browser.close()
+
+
+def hostile_table(path: Path) -> Path:
+    """A small table whose class values and a category are Markdown and HTML."""
+    rng = np.random.default_rng(0)
+    n = 800
+    label = np.where(np.arange(n) % 16 == 0, LINK, IMAGE)
+    amount = np.round(rng.exponential(100, n) + 80 * (label == LINK), 2)
+    pd.DataFrame(
+        {"amount": amount, "age": rng.integers(18, 80, n), "kind": rng.choice(["a", "b", "c"], n), "outcome": label}
+    ).to_csv(path, index=False)
+    return path
 
 
 def go_to(page, link: str, heading: str | None = None) -> None:
@@ -79,26 +113,43 @@ def go_to(page, link: str, heading: str | None = None) -> None:
     page.get_by_role("heading", name=heading or link).wait_for(timeout=30_000)
 
 
-def test_main_walk(page, tmp_path):
+def assert_no_live_markup(page) -> None:
+    """User text shown literally: no link or image to the hostile host, no bold tag from a value."""
+    assert page.locator("a[href*='evil.example']").count() == 0
+    assert page.locator("img[src*='evil.example']").count() == 0
+
+
+def test_main_walk(page, tmp_path, outside_requests):
     from playwright.sync_api import expect
 
     page.get_by_role("heading", name="1 · Data").wait_for(timeout=60_000)
     expect(page.get_by_text("Column kinds")).to_be_visible()
+    expect(page.get_by_role("link", name="2 · Rebalance plan")).to_be_visible()
 
     page.get_by_text("Upload a file").first.click()
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     page.locator("input[type=file]").first.set_input_files(str(empty))
     expect(page.get_by_text("The file is empty").first).to_be_visible(timeout=30_000)
+    page.locator("input[type=file]").first.set_input_files(str(hostile_table(tmp_path / "hostile.csv")))
+    expect(page.get_by_role("heading", name="hostile.csv")).to_be_visible(timeout=30_000)
 
     go_to(page, "2 · Rebalance plan")
     expect(page.get_by_text("split off before any rebalancing").first).to_be_visible()
     page.get_by_role("button", name="Generate").click()
     expect(page.get_by_text("Generated: Naive oversampling")).to_be_visible(timeout=120_000)
+    expect(page.get_by_text(f"Share of {LINK} after rebalancing")).to_be_visible()
+    assert_no_live_markup(page)
 
     go_to(page, "3 · Compare")
     expect(page.get_by_role("heading", name="Rows per value")).to_be_visible()
+    expect(page.get_by_text(f"Distribution of each column among {LINK} rows")).to_be_visible()
+    page.get_by_role("combobox", name="Class to inspect").click()
+    page.get_by_role("option", name=IMAGE).click()
+    expect(page.get_by_text(f"Distribution of each column among {IMAGE} rows")).to_be_visible(timeout=60_000)
+    assert page.locator("b", has_text="bold").count() == 0
     expect(page.get_by_role("heading", name="Privacy: are generated rows new?")).to_be_visible(timeout=60_000)
+    assert_no_live_markup(page)
 
     go_to(page, "4 · Evaluate")
     page.get_by_role("button", name="Train and score").click()
@@ -110,8 +161,24 @@ def test_main_walk(page, tmp_path):
     page.screenshot(path=str(tmp_path / "evaluate.png"), full_page=True)
 
     go_to(page, "5 · What-if", "5 · What-if simulation")
-    page.get_by_role("button", name="Use the insurance demo").click()
+    assert page.get_by_label("SQLite database file").count() == 0  # where scenarios live is the server's choice
     page.get_by_role("button", name="Run scenario").click()
     expect(page.get_by_role("heading", name="Original vs scenario")).to_be_visible(timeout=120_000)
     expect(page.get_by_text("Mix of").first).to_be_attached(timeout=30_000)
+    page.get_by_label("Scenario name").fill(LINK)
+    page.get_by_role("button", name="Save scenario").click()
+    expect(page.get_by_text(f"Saved {LINK}.")).to_be_visible(timeout=30_000)
+    assert_no_live_markup(page)
     assert not page.get_by_text("Traceback").count()
+    assert outside_requests == [], outside_requests
+
+
+def test_no_page_field_reaches_the_server_file_system(page):
+    """No text field on any page takes a path: the scenario store is set by the server's configuration."""
+    for link, heading in [("1 · Data", None), ("2 · Rebalance plan", None), ("5 · What-if", "5 · What-if simulation")]:
+        go_to(page, link, heading)
+        labels = [
+            page.locator("input[type=text]").nth(i).get_attribute("aria-label") or ""
+            for i in range(page.locator("input[type=text]").count())
+        ]
+        assert not [label for label in labels if any(word in label.lower() for word in ("path", "database", "folder", "file"))]
