@@ -93,7 +93,9 @@ def test_evaluate_scores_every_output_on_the_holdout(walked):
     assert list(table["training data"]) == ["unbalanced (real rows only)", "Naive oversampling", "SMOTE-NC", "Synthetic"]
     assert table["AUC-ROC"].str.match(r"0\.\d{3} ± 0\.\d{3}").all()
     advice = texts(walked, "info")[0]
-    assert advice.startswith(("Recommendation", "Synthetic wins", "SMOTE-NC wins", "Naive")) and "output" in advice or "close" in advice
+    assert (
+        advice.startswith(("Recommendation", "Synthetic wins", "SMOTE-NC wins", "Naive")) and "output" in advice
+    ) or "close" in advice
     assert any(c.startswith("AUC-PR: ") and "leads" in c for c in texts(walked, "caption"))
 
 
@@ -163,7 +165,13 @@ def test_a_demo_can_be_made_extremely_imbalanced():
 def test_every_method_is_a_visible_choice_with_the_defaults_ticked():
     at = visit(start(), "plan")
     boxes = {c.label: c.value for c in at.checkbox if c.key.startswith("methods_hybrid")}
-    assert boxes == {"Naive oversampling": True, "SMOTE-NC": True, "Borderline-SMOTE": False, "KMeans-SMOTE": False, "Synthetic": True}
+    assert boxes == {
+        "Naive oversampling": True,
+        "SMOTE-NC": True,
+        "Borderline-SMOTE": False,
+        "KMeans-SMOTE": False,
+        "Synthetic": True,
+    }
 
 
 def test_an_upload_preselects_its_outcome_column_and_can_keep_few_rare_rows(patients):

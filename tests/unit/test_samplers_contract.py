@@ -6,7 +6,8 @@ import pytest
 
 from synth.data.kinds import detect_schema
 from synth.errors import MethodRefused, ParameterError
-from synth.rebalancing.run import rebalance
+from synth.rebalancing.plan import make_plan
+from synth.rebalancing.run import rebalance, rebalance_all
 from synth.rebalancing.samplers import SAMPLERS
 from synth.table import value_counts
 
@@ -178,3 +179,25 @@ def test_every_declared_parameter_is_validated_before_any_work(method):
             assert refused.value.parameter == parameter.name
     with pytest.raises(ParameterError, match="has no parameter 'k'"):
         cls.create(k=3)
+
+
+def test_rebalance_all_runs_one_plan_in_threads_resumes_and_lists_refusals(patients):
+    one = pd.concat([patients[patients["variant"] == "Other"], patients[patients["variant"] == "Variant X"].head(1)])
+    schema = detect_schema(one)
+    plan = make_plan(one["variant"], {"Variant X": 0.5})
+    heard = []
+    side_by_side = rebalance_all(
+        one, plan=plan, schema=schema, methods=["naive", "smote", "synthetic"], workers=2, on_result=lambda m, r: heard.append(m)
+    )
+    assert (
+        list(side_by_side.results) == ["naive", "synthetic"] and "SMOTE needs at least 2 rows" in side_by_side.failures["smote"]
+    )
+    assert sorted(heard) == ["naive", "smote", "synthetic"]
+    in_turn = rebalance_all(one, plan=plan, schema=schema, methods=["naive", "synthetic"])
+    for method in ("naive", "synthetic"):
+        pd.testing.assert_frame_equal(in_turn.results[method].table, side_by_side.results[method].table)
+        assert in_turn.results[method].plan is plan
+    resumed = rebalance_all(
+        one, plan=plan, schema=schema, methods=["naive", "synthetic"], done={"naive": in_turn.results["naive"]}
+    )
+    assert resumed.results["naive"] is in_turn.results["naive"]
