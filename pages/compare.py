@@ -123,11 +123,14 @@ def render() -> None:
     schema, column = dataset.schema, run.plan.column
     tables = labelled_tables(run.outputs, run.split)
     st.subheader("Rows per value")
-    st.dataframe(class_counts(tables, column))
+    st.dataframe(cache.cached(("counts", *dataset.key, run.key), lambda: class_counts(tables, column)))
 
     values = list(value_counts(run.split.train[column]))
     focus = st.selectbox("Class to inspect", values, index=len(values) - 1, key=W_FOCUS)
-    focused = {name: rows_of_value(table, column, focus) for name, table in tables.items()}
+    focused = cache.cached(
+        ("focused", *dataset.key, run.key, focus),
+        lambda: {name: rows_of_value(table, column, focus) for name, table in tables.items()},
+    )
     sample_rows(dataset, run, focus)
 
     st.subheader(f"Distribution of each column among {plain(focus)} rows")

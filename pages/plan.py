@@ -39,12 +39,14 @@ MODE_TEXT = {
 
 
 def choose_column(dataset: Dataset) -> str:
-    candidates = candidate_columns(dataset.table, dataset.schema)
+    candidates = cache.cached(("candidates", *dataset.key), lambda: candidate_columns(dataset.table, dataset.schema))
     if not candidates:
         st.error("No categorical column with at least two values. Mark the column to rebalance as categorical on the Data step.")
         st.page_link("pages/data.py", label="Back to Data", icon=":material/arrow_back:")
         st.stop()
-    default = suggest_column(dataset.table, dataset.schema, dataset.column_hint)
+    default = cache.cached(
+        ("suggestion", *dataset.key), lambda: suggest_column(dataset.table, dataset.schema, dataset.column_hint)
+    )
     return st.selectbox(
         "Column to rebalance", candidates, index=candidates.index(default), key=scoped(W_COLUMN, dataset.fingerprint)
     )

@@ -55,7 +55,9 @@ class DistanceEncoder:
         self.numeric = numeric
 
     def fit(self, reference: pd.DataFrame) -> DistanceEncoder:
-        self.categories_ = {name: np.unique(as_labels(reference[name])) for name in self.categorical}
+        self.categories_ = {
+            name: np.sort(pd.unique(as_labels(reference[name]))) for name in self.categorical
+        }  # hashing, not sorting every row
         self.sorted_ = {}
         for name in self.numeric:
             values = as_numbers(reference[name])
@@ -72,8 +74,8 @@ class DistanceEncoder:
         for name in self.categorical:
             known = self.categories_[name]
             labels = as_labels(table[name])
-            position = np.searchsorted(known, labels).clip(0, len(known) - 1)
-            hit = known[position] == labels
+            position = pd.Categorical(labels, categories=known).codes.astype(np.int64)  # -1 for unseen values
+            hit = position >= 0
             block = np.zeros((len(table), len(known)), dtype=np.float32)
             block[np.flatnonzero(hit), position[hit]] = 1.0 / np.sqrt(2.0)
             blocks.append(block)
