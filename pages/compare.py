@@ -12,7 +12,7 @@ from synth.data.kinds import ColumnKind, Schema
 from synth.figures import dcr_figure, distribution_figure
 from synth.rebalancing.run import Rebalanced
 from synth.study import HOLDOUT, class_diversity, labelled_tables
-from synth.table import rows_of, rows_of_value, value_counts
+from synth.table import as_numbers, rows_of, rows_of_value, value_counts
 from ui import assessments, cache
 from ui.state import (
     PLAN,
@@ -76,6 +76,12 @@ def drill_conditions(run: PlanRun, features: list[str], schema: Schema) -> list[
             options = sorted(run.split.train[name].dropna().astype(str).unique())
             chosen = right.multiselect("is one of", options, default=options[:1], key=scoped(W_DRILL_VALUES, i))
             conditions.append(Condition(name, values=tuple(chosen)))
+        elif schema.kind(name) is ColumnKind.DATETIME:
+            dates = run.split.train[name].dropna()
+            low, high = dates.min().to_pydatetime(), dates.max().to_pydatetime()
+            picked = right.slider("between", low, high, (low, high), key=scoped(W_DRILL_RANGE, i))
+            days = as_numbers(pd.Series(pd.to_datetime(list(picked))))
+            conditions.append(Condition(name, low=float(days[0]), high=float(days[1]), dates=True))
         else:
             numbers = run.split.train[name].dropna()
             low, high = float(numbers.min()), float(numbers.max())

@@ -55,7 +55,7 @@ def upload_table() -> None:
     upload = st.file_uploader("Table (CSV with any delimiter or encoding, gzipped CSV, or Parquet)", type=UPLOAD_TYPES)
     if upload is None or upload.file_id == st.session_state.get(LOADED_UPLOAD):
         return
-    with st.spinner(f"Reading {upload.name}…"):
+    with st.spinner(f"Reading {plain(upload.name)}…"):
         try:
             table = parse_table(upload.getvalue(), upload.name)
         except SynthError as error:

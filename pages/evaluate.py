@@ -9,7 +9,7 @@ from synth.figures import pr_figure, probability_figure, roc_figure
 from synth.report import build_report
 from synth.study import UNBALANCED, make_study, training_tables
 from synth.table import value_counts
-from synth.whatif.scenarios import open_store
+from synth.whatif.scenarios import open_store, saved_on
 from ui import assessments, cache
 from ui.state import EVALUATIONS, PLAN, REPORT, W_POSITIVE, W_SEEDS, Dataset, PlanRun, current_dataset, progress_callback, require
 from ui.text import plain
@@ -50,7 +50,12 @@ def train_and_score(dataset: Dataset, run: PlanRun, positive: str, seeds: int) -
     finally:
         bar.empty()
         live.empty()
-    st.session_state[EVALUATIONS] = evaluations
+    st.session_state[EVALUATIONS] = (scores_key(dataset, run, positive, seeds), evaluations)
+
+
+def scores_key(dataset: Dataset, run: PlanRun, positive: str, seeds: int) -> tuple:
+    """What the shown scores depend on: a change of any of these hides them until scored again."""
+    return (*dataset.key, run.key, positive, seeds)
 
 
 def show_advice(evaluations: dict[str, Evaluation]) -> None:
@@ -107,11 +112,18 @@ def prepare_report(dataset: Dataset, run: PlanRun, evaluations: dict[str, Evalua
                 privacy=assessments.privacy(dataset, run),
                 fidelity=assessments.fidelity(dataset, run, positive),
             )
-            store = open_store()
-            scenarios = [s for s in store.scenarios() if s.dataset == dataset.name]
-            st.session_state[REPORT] = build_report(study, scenarios)
-    if REPORT in st.session_state:
-        st.download_button("Download report (HTML)", st.session_state[REPORT].encode(), "rebalance-report.html", "text/html")
+            try:
+                scenarios = [s for s in open_store().scenarios() if saved_on(s, dataset.name, dataset.fingerprint)]
+            except SynthError as error:
+                st.warning(f"The report leaves out saved scenarios: {plain(error)}")
+                scenarios = []
+            st.session_state[REPORT] = (
+                scores_key(dataset, run, positive, len(next(iter(evaluations.values())).runs)),
+                build_report(study, scenarios),
+            )
+    stored = st.session_state.get(REPORT)
+    if stored and stored[0] == scores_key(dataset, run, positive, len(next(iter(evaluations.values())).runs)):
+        st.download_button("Download report (HTML)", stored[1].encode(), "rebalance-report.html", "text/html")
 
 
 def render() -> None:
@@ -136,7 +148,10 @@ def render() -> None:
         st.write(RECIPE_TEXT)
     if st.button("Train and score", type="primary"):
         train_and_score(dataset, run, positive, seeds)
-    evaluations = st.session_state.get(EVALUATIONS)
+    stored = st.session_state.get(EVALUATIONS)
+    evaluations = stored[1] if stored and stored[0] == scores_key(dataset, run, positive, seeds) else None
+    if stored and evaluations is None:
+        st.caption("The scores shown before were for another class or number of seeds: train and score again.")
     if evaluations:
         show_advice(evaluations)
         show_scores(run, evaluations, positive)

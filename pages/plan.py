@@ -8,7 +8,16 @@ import streamlit as st
 from synth.data.holdout import Split, choose_holdout, keep_rare_rows
 from synth.errors import MethodRefused, SynthError
 from synth.figures import plan_figure
-from synth.rebalancing.plan import Mode, RebalancePlan, candidate_columns, equal_shares, make_plan, rarity_advice, suggest_column
+from synth.rebalancing.plan import (
+    MAX_OUTPUT_ROWS,
+    Mode,
+    RebalancePlan,
+    candidate_columns,
+    equal_shares,
+    make_plan,
+    rarity_advice,
+    suggest_column,
+)
 from synth.rebalancing.run import Rebalanced, rebalance_all
 from synth.rebalancing.samplers import DEFAULT_METHODS, SAMPLERS
 from synth.table import rarest_value, value_counts
@@ -195,7 +204,9 @@ def render() -> None:
     mode = Mode(st.radio("Mode", [m.value for m in Mode], horizontal=True, format_func=MODE_TEXT.__getitem__, key=W_MODE))
     rows = None
     if mode is Mode.FULL:
-        rows = int(st.number_input("Rows to generate", 10, 5_000_000, len(split.train), step=1000, key=W_ROWS))
+        rows = int(
+            st.number_input("Rows to generate", 1, MAX_OUTPUT_ROWS, min(len(split.train), MAX_OUTPUT_ROWS), step=1000, key=W_ROWS)
+        )
     methods, params = choose_methods(mode)
     plan = show_plan(split.train, column, shares, mode, rows)
     if st.button("Generate", type="primary", disabled=not methods):

@@ -12,7 +12,7 @@ from synth.figures import kpi_figure, mix_figure
 from synth.report import build_report
 from synth.table import value_counts
 from synth.whatif.kpis import Aggregate, Kpi, compare_kpis, default_kpis, kpi_display
-from synth.whatif.scenarios import SavedScenario, ScenarioStore, describe_settings, open_store, side_by_side
+from synth.whatif.scenarios import SavedScenario, ScenarioStore, describe_settings, open_store, saved_on, side_by_side
 from synth.whatif.simulation import Grouping, complete_rows, default_buckets, parse_buckets, simulate
 from ui import cache
 from ui.state import (
@@ -38,6 +38,9 @@ from ui.state import (
     set_dataset,
 )
 from ui.text import plain
+
+# A what-if table is generated in memory; beyond this many rows it would crowd out other sessions.
+MAX_WHATIF_ROWS = 2_000_000
 
 
 def choose_grouping(dataset: Dataset, categorical: list[str], numeric: list[str]) -> tuple[str, Grouping]:
@@ -121,6 +124,7 @@ def run_scenario(
         "rows": rows,
         "seed": seed,
         "kpis": [k.to_dict() for k in kpis],
+        "fingerprint": dataset.fingerprint,
     }
     key = ("whatif", *dataset.key, text, tuple(shares.items()), rows, seed, grouping.column)
     try:
@@ -136,7 +140,7 @@ def run_scenario(
         return
     finally:
         bar.empty()
-    st.session_state[WHATIF] = WhatIfRun(settings, simulation, kpi_table, dataset.name)
+    st.session_state[WHATIF] = WhatIfRun(settings, simulation, kpi_table, dataset.name, key)
 
 
 def show_result(run: WhatIfRun) -> None:
@@ -149,8 +153,13 @@ def show_result(run: WhatIfRun) -> None:
     )
     with st.expander("Generated rows"):
         st.dataframe(run.simulation.table.head(200), hide_index=True)
-        csv = cache.cached(("whatif-csv", id(run.simulation)), lambda: run.simulation.table.to_csv(index=False).encode())
-        st.download_button("Download the scenario table (CSV)", csv, "scenario.csv", "text/csv")
+        st.download_button(
+            "Download the scenario table (CSV)",
+            lambda: run.simulation.table.to_csv(index=False).encode(),
+            "scenario.csv",
+            "text/csv",
+            on_click="ignore",
+        )
 
 
 def saved_scenarios(store: ScenarioStore, dataset: Dataset, run: WhatIfRun | None) -> None:
@@ -181,15 +190,16 @@ def saved_scenarios(store: ScenarioStore, dataset: Dataset, run: WhatIfRun | Non
         for scenario in picked:
             left, right = st.columns([4, 1])
             left.text(f"{scenario.name} (on {scenario.dataset}): {describe_settings(scenario.settings)}")
-            if scenario.dataset == dataset.name and right.button("Load", key=f"load_{scenario.name}"):
+            if saved_on(scenario, dataset.name, dataset.fingerprint) and right.button("Load", key=f"load_{scenario.name}"):
                 load_scenario(dataset, scenario)
         datasets = sorted({s.dataset for s in picked})
         title = f"What-if scenarios on {', '.join(datasets)}"
         st.download_button(
             "Download these scenarios as a report (HTML)",
-            build_report(None, picked, title=title).encode(),
+            lambda: build_report(None, picked, title=title).encode(),
             "what-if-report.html",
             "text/html",
+            on_click="ignore",
         )
     doomed = st.selectbox("Delete a scenario", ["", *names], key=W_DELETE_SCENARIO)
     if doomed and st.button("Delete the chosen scenario"):
@@ -222,12 +232,21 @@ def seeded_generation(dataset: Dataset, seed: int) -> None:
     try:
         seeds = parse_table(upload.getvalue(), upload.name, min_columns=1)
         with st.spinner(f"Generating the other columns for {len(seeds):,} rows…"):
-            completed = complete_rows(dataset.table, dataset.schema, seeds, seed=seed)
+            completed = cache.cached(
+                ("seeded", *dataset.key, upload.file_id, seed),
+                lambda: complete_rows(dataset.table, dataset.schema, seeds, seed=seed),
+            )
     except SynthError as error:
         st.error(f"{plain(upload.name)}: {plain(error)}")
         return
     st.dataframe(completed.head(200), hide_index=True)
-    st.download_button("Download the completed rows (CSV)", completed.to_csv(index=False).encode(), "seeded.csv", "text/csv")
+    st.download_button(
+        "Download the completed rows (CSV)",
+        lambda: completed.to_csv(index=False).encode(),
+        "seeded.csv",
+        "text/csv",
+        on_click="ignore",
+    )
 
 
 def open_scenarios() -> ScenarioStore | None:
@@ -266,7 +285,12 @@ def render() -> None:
     left, right = st.columns(2)
     rows = int(
         left.number_input(
-            "Rows to generate", 10, 2_000_000, len(table), step=1000, key=scoped(W_WHATIF_ROWS, dataset.fingerprint)
+            "Rows to generate",
+            10,
+            MAX_WHATIF_ROWS,
+            min(max(len(table), 10), MAX_WHATIF_ROWS),
+            step=1000,
+            key=scoped(W_WHATIF_ROWS, dataset.fingerprint),
         )
     )
     seed = int(right.number_input("Seed", 0, 1_000_000, 0, key=W_WHATIF_SEED))

@@ -18,8 +18,8 @@ from synth.rebalancing.run import rebalance
 from synth.rebalancing.samplers import DEFAULT_METHODS, SAMPLERS
 from synth.report import build_report
 from synth.study import run_study
-from synth.table import value_counts
-from synth.whatif.scenarios import ScenarioStore
+from synth.table import fingerprint, value_counts
+from synth.whatif.scenarios import ScenarioStore, saved_on
 
 
 def count(minimum: int) -> Callable[[str], int]:
@@ -139,7 +139,7 @@ def _report(args: argparse.Namespace) -> None:
         store = ScenarioStore(args.scenarios)
         if store.notice:
             print(store.notice, file=sys.stderr)
-        scenarios = [s for s in store.scenarios() if s.dataset == Path(args.input).name]
+        scenarios = [s for s in store.scenarios() if saved_on(s, Path(args.input).name, fingerprint(table))]
     document = build_report(study, scenarios)
     write_atomically(Path(args.output), lambda temporary: temporary.write_text(document, encoding="utf-8"))
     print(f"Wrote the report to {args.output}", file=sys.stderr)

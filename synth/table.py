@@ -107,3 +107,9 @@ def conform(rows: pd.DataFrame, table: pd.DataFrame, schema: Schema) -> pd.DataF
     """Generated rows shaped like ``table``: its columns in order, its dtypes, fresh IDs."""
     rows = rows[list(table.columns)].astype(table.dtypes.to_dict(), errors="ignore")
     return fresh_ids(rows.reset_index(drop=True), table, schema)
+
+
+def fingerprint(table: pd.DataFrame) -> str:
+    """Content hash of a table, so caches and saved scenarios follow the data, not its file name."""
+    hashed = pd.util.hash_pandas_object(table, index=False).to_numpy()
+    return f"{len(table)}x{table.shape[1]}:{int(hashed.sum()) & 0xFFFFFFFFFFFF:x}:{','.join(map(str, table.columns))}"

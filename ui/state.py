@@ -18,7 +18,8 @@ from synth.data.holdout import Split
 from synth.data.kinds import Schema, detect_schema
 from synth.rebalancing.plan import RebalancePlan
 from synth.rebalancing.run import Outputs
-from ui import cache
+from synth.table import fingerprint
+from ui.text import plain
 
 # Results each step hands on.
 DATASET = "dataset"  # Dataset below
@@ -28,7 +29,8 @@ WHATIF = "whatif"  # WhatIfRun below
 REPORT = "report_html"  # the last prepared stakeholder report
 LOADED_UPLOAD = "loaded_upload"  # file id of the upload that made the dataset
 LOADED_SCENARIO = "loaded_scenario"  # settings of a saved scenario put back on the What-if page
-STORE_NOTICES = "store_notices"  # scenario-store messages shown for the whole session
+STORE_NOTICES = "store_notices"
+WORK_CACHE = "work_cache"  # ui.cache's bounded store of computed results  # scenario-store messages shown for the whole session
 
 # Widget keys (some carry a scope suffix, e.g. the dataset's fingerprint).
 W_SOURCE = "data_source"
@@ -121,19 +123,14 @@ class WhatIfRun:
     simulation: Any
     kpis: pd.DataFrame = field(repr=False)
     dataset: str
-
-
-def fingerprint(table: pd.DataFrame) -> str:
-    """Content hash of a table, so caches follow the data and not the file name."""
-    hashed = pd.util.hash_pandas_object(table, index=False).to_numpy()
-    return f"{len(table)}x{table.shape[1]}:{int(hashed.sum()) & 0xFFFFFFFFFFFF:x}:{','.join(map(str, table.columns))}"
+    key: tuple = ()  # what the simulation was cached under
 
 
 def progress_callback(bar: Any) -> Callable[[float, str], None]:
     """A synth progress callback drawing on a Streamlit progress bar."""
 
     def report(fraction: float, message: str) -> None:
-        bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+        bar.progress(min(max(fraction, 0.0), 1.0), text=plain(message))
 
     return report
 
@@ -177,6 +174,8 @@ def current_dataset() -> Dataset:
 
 def set_dataset(dataset: Dataset) -> None:
     """Replace the data; every result and cached computation made from the old data goes."""
+    from ui import cache  # imported here: the cache module reads its key from this one
+
     forget_results()
     cache.clear()
     st.session_state[DATASET] = dataset

@@ -156,13 +156,15 @@ def evaluate(
     seeds: Sequence[int] = (1, 2, 3),
     name: str = "",
     progress: Progress | None = None,
-    ignore: Sequence[str] = (),
+    ignore: Sequence[str] | None = None,
 ) -> Evaluation:
     """Score ``train`` on the real ``holdout`` once per seed (the tutorial varies by +-0.05).
 
     ``ignore`` names columns that are not features: ID-like columns (``Schema.unmodelled``) would
     otherwise let the model tell generated rows, which get fresh IDs, from real ones.
     """
+    if ignore is None:
+        ignore = detect_schema(train).unmodelled()
     if len(seeds) == 0:
         raise ParameterError("seeds", "seeds must name at least one seed; got none.")
     if len(holdout) == 0:
@@ -180,6 +182,8 @@ def evaluate(
     features, x_hold = aligned_frames(
         train.drop(columns=dropped), holdout.drop(columns=[c for c in dropped if c in holdout.columns])
     )
+    if features.shape[1] == 0:
+        raise EvaluationError("No feature columns to learn from: every column but the class is ID-like or constant.")
     runs = []
     for i, seed in enumerate(seeds):  # the model frames are made once; each seed only re-splits
         if progress is not None:

@@ -89,6 +89,7 @@ class Condition:
     values: tuple[str, ...] = ()
     low: float | None = None
     high: float | None = None
+    dates: bool = False  # low and high are days (as ``as_numbers`` reads dates)
 
     def mask(self, table: pd.DataFrame) -> np.ndarray:
         if self.values:
@@ -101,7 +102,7 @@ class Condition:
     def describe(self) -> str:
         if self.values:
             return f"{self.column} in {{{', '.join(self.values)}}}"
-        return f"{self.low:g} <= {self.column} <= {self.high:g}"
+        return f"{_edge_text(self.low, self.dates)} <= {self.column} <= {_edge_text(self.high, self.dates)}"
 
 
 def matching(table: pd.DataFrame, conditions: Sequence[Condition]) -> np.ndarray:

@@ -25,7 +25,7 @@ PARQUET_MAGIC = b"PAR1"
 GZIP_MAGIC = b"\x1f\x8b"
 # What the uploaders accept (a gzipped CSV arrives as .gz, e.g. census.csv.gz).
 # A gzip file may expand to at most this many bytes (a "zip bomb" would otherwise fill memory).
-MAX_UNZIPPED = 2 * 2**30
+MAX_UNZIPPED = 512 * 2**20
 TABLE_SUFFIXES = (".csv", ".txt", ".parquet", ".pq")
 UPLOAD_TYPES = ["csv", "txt", "tsv", "gz", "parquet", "pq"]
 
@@ -94,7 +94,7 @@ def _gunzip(raw: bytes) -> bytes:
     except (OSError, EOFError) as error:
         raise TableReadError(f"The gzip file is damaged ({error}). Compress it again, or use the plain CSV.") from None
     if len(content) > MAX_UNZIPPED:
-        raise TableReadError(f"The gzip file expands to more than {MAX_UNZIPPED // 2**30} GiB; use a smaller table.")
+        raise TableReadError(f"The gzip file expands to more than {MAX_UNZIPPED // 2**20} MiB; use a smaller table.")
     return content
 
 

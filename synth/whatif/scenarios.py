@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -86,14 +87,23 @@ class ScenarioStore:
         return sqlite3.connect(self.path, timeout=BUSY_SECONDS)
 
     def _create(self) -> None:
+        """A new, stamped database, built aside and linked into place: no one ever sees it half made."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with closing(self._connect()) as db:
-                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                db.execute(SCHEMA)
-                db.commit()
+            handle, name = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".new", dir=self.path.parent)
+            os.close(handle)
+            try:
+                with closing(sqlite3.connect(name)) as db:
+                    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                    db.execute(SCHEMA)
+                    db.commit()
+                os.link(name, self.path)
+            except FileExistsError:
+                pass  # another session made it first; theirs is as good as ours
+            finally:
+                os.unlink(name)
         except (OSError, sqlite3.Error) as error:
-            raise ScenarioStoreError(f"Cannot create the scenario database at {self.path} ({error}).") from None
+            raise ScenarioStoreError(f"Cannot create the scenario database ({error}).") from None
 
     def _prepare(self) -> None:
         if self.path.exists() and not self.path.is_file():
@@ -173,13 +183,14 @@ class ScenarioStore:
         found, skipped = [], 0
         for name, dataset, created, settings, kpis in rows:
             try:
-                found.append(
-                    SavedScenario(
-                        str(name), str(dataset), dict(json.loads(settings)), pd.DataFrame(json.loads(kpis)), float(created)
-                    )
+                scenario = SavedScenario(
+                    str(name), str(dataset), dict(json.loads(settings)), pd.DataFrame(json.loads(kpis)), float(created)
                 )
-            except (TypeError, ValueError):
+                _check_shape(scenario)
+            except (TypeError, ValueError, KeyError):
                 skipped += 1
+            else:
+                found.append(scenario)
         if skipped:
             self.notice = f"{skipped} saved scenario(s) could not be read and are not shown."
         return found
@@ -189,9 +200,23 @@ class ScenarioStore:
             db.execute("DELETE FROM scenarios WHERE name = ?", (name,))
 
 
+def _check_shape(scenario: SavedScenario) -> None:
+    """A stored scenario must hold what the pages read: KPI rows and a mix of numbers."""
+    missing = {"kpi", "group", "original", "scenario"} - set(scenario.kpis.columns)
+    shares = scenario.settings.get("shares", {})
+    if missing or not isinstance(shares, dict) or not all(isinstance(v, int | float) for v in shares.values()):
+        raise ValueError(f"scenario {scenario.name!r} lacks {sorted(missing) or 'a mix of numbers'}")
+
+
 def open_store() -> ScenarioStore:
     """The store the server's configuration names."""
     return ScenarioStore(default_store_path())
+
+
+def saved_on(scenario: SavedScenario, dataset: str, fingerprint: str) -> bool:
+    """Whether a scenario was made on this data: same content when recorded, else the same name."""
+    recorded = scenario.settings.get("fingerprint")
+    return recorded == fingerprint if recorded else scenario.dataset == dataset
 
 
 def describe_settings(settings: dict[str, Any]) -> str:

@@ -104,7 +104,7 @@ def test_report_is_prepared_from_the_walk(walked):
     if "evaluations" not in walked.session_state:
         click(walked, "Train and score")
     click(walked, "Prepare the report")
-    report = walked.session_state["report_html"]
+    report = walked.session_state["report_html"][1]
     assert "<h2>Model quality on the real holdout</h2>" in report and "Synthetic" in report
 
 
@@ -199,3 +199,20 @@ def test_a_common_class_gets_a_plain_warning_before_any_work(patients):
     at.run()
     visit(at, "plan")
     assert any("upsampling stopped helping" in w for w in texts(at, "warning"))
+
+
+def test_scores_never_outlive_their_class_or_seeds(walked):
+    visit(walked, "evaluate")
+    if not any(s == "Holdout metrics" for s in texts(walked, "subheader")):
+        click(walked, "Train and score")
+    assert "Holdout metrics" in texts(walked, "subheader")
+    walked.selectbox(key="positive").select("Other").run()
+    assert "Holdout metrics" not in texts(walked, "subheader")
+    assert any("for another class or number of seeds" in c for c in texts(walked, "caption"))
+
+
+def test_drill_down_on_a_date_column(walked):
+    visit(walked, "compare")
+    walked.selectbox(key="drill_column_1").select("admitted").run()
+    assert not walked.exception
+    assert any("admitted <=" in c for c in texts(walked, "caption"))

@@ -16,6 +16,7 @@ METHODS = list(SAMPLERS)
 KNOWN_REFUSALS = {
     ("kmeans-smote", "all categorical"): "20 rare rows among 400 form no cluster where the class is dense",
     ("kmeans-smote", "all numeric"): "20 rare rows among 400 form no cluster where the class is dense",
+    ("borderline-smote", "separated classes"): "no row sits near another class, so it finds no boundary to sample",
 }
 
 
@@ -201,3 +202,18 @@ def test_rebalance_all_runs_one_plan_in_threads_resumes_and_lists_refusals(patie
         one, plan=plan, schema=schema, methods=["naive", "synthetic"], done={"naive": in_turn.results["naive"]}
     )
     assert resumed.results["naive"] is in_turn.results["naive"]
+
+
+@pytest.mark.parametrize("method", each_method("separated classes"))
+def test_multi_class_rows_carry_their_own_class_features(method):
+    """Each generated class must look like its own real rows, whatever order a library sorts classes in."""
+    rng = np.random.default_rng(3)
+    centres = {"a": 0.0, "z": 100.0, "m": 1000.0}
+    label = rng.choice(list(centres), 900, p=[0.8, 0.15, 0.05])
+    table = pd.DataFrame({"x": [centres[v] + rng.normal() for v in label], "kind": rng.choice(["p", "q"], 900), "label": label})
+    result = rebalance(table, column="label", shares={"a": 1 / 3, "z": 1 / 3, "m": 1 / 3}, method=method)
+    new = result.new_rows
+    for value, centre in centres.items():
+        rows = new[new["label"] == value]
+        if len(rows):
+            assert abs(rows["x"].mean() - centre) < 20, (value, rows["x"].mean())

@@ -164,7 +164,8 @@ def test_a_store_from_before_the_id_was_stamped_is_kept(tmp_path):
     path = tmp_path / "scenarios.sqlite"
     with closing(sqlite3.connect(path)) as db:
         db.execute(SCHEMA)
-        db.execute("INSERT INTO scenarios VALUES ('old', 'demo', 1.0, '{}', '[]')")
+        kpis = '[{"kpi": "rows", "group": "(all rows)", "original": 10, "scenario": 12}]'
+        db.execute("INSERT INTO scenarios VALUES ('old', 'demo', 1.0, ?, ?)", ('{"shares": {"a": 0.5}}', kpis))
         db.commit()
     assert [s.name for s in ScenarioStore(path).scenarios()] == ["old"]
     assert _application_id(path) == APPLICATION_ID
@@ -188,9 +189,10 @@ def test_unreadable_rows_are_skipped_with_a_notice(tmp_path):
     store.save(_scenario("good", 12))
     with closing(sqlite3.connect(path)) as db:
         db.execute("INSERT INTO scenarios VALUES ('bad', 'demo', 2.0, '{not json', '[]')")
+        db.execute("INSERT INTO scenarios VALUES ('wrong shape', 'demo', 3.0, '{}', '\"[]\"')")
         db.commit()
     assert [s.name for s in store.scenarios()] == ["good"]
-    assert "1 saved scenario(s) could not be read" in store.notice
+    assert "2 saved scenario(s) could not be read" in store.notice
 
 
 def test_a_deleted_database_is_recreated(tmp_path):
@@ -198,3 +200,13 @@ def test_a_deleted_database_is_recreated(tmp_path):
     store = ScenarioStore(path)
     path.unlink()
     assert store.scenarios() == [] and "was missing" in store.notice
+
+
+def test_sessions_creating_the_store_at_once_all_succeed(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = tmp_path / "new" / "scenarios.sqlite"
+    with ThreadPoolExecutor(8) as pool:
+        stores = list(pool.map(lambda _: ScenarioStore(path), range(8)))
+    assert all(store.scenarios() == [] for store in stores)
+    assert sorted(p.name for p in path.parent.iterdir()) == ["scenarios.sqlite"]

@@ -97,11 +97,12 @@ class SmoteSampler(Sampler):
 
     def _resample(
         self, features: pd.DataFrame, categorical: list[str], labels: np.ndarray, k: int, strategy: dict[str, int]
-    ) -> pd.DataFrame:
+    ) -> tuple[pd.DataFrame, np.ndarray]:
+        """Resampled features and their labels (imbalanced-learn orders new rows by sorted class)."""
         numeric = [c for c in features.columns if c not in categorical]
         sampler = self._make(categorical, numeric, k, strategy)
-        resampled, _ = sampler.fit_resample(features, labels)
-        return pd.DataFrame(resampled, columns=features.columns)
+        resampled, resampled_labels = sampler.fit_resample(features, labels)
+        return pd.DataFrame(resampled, columns=features.columns), np.asarray(resampled_labels, dtype=object)
 
     def _generate(self, request: Request) -> pd.DataFrame:
         table, column, counts, progress = request.table, request.column, request.counts, request.progress
@@ -113,19 +114,20 @@ class SmoteSampler(Sampler):
         features = _feature_frame(source, categorical, numeric)
         progress(0.2, f"{self.label}: interpolating between neighbours (k={k})")
         try:
-            resampled = self._resample(features, categorical, labels, k, _strategy(source, column, counts))
+            resampled, resampled_labels = self._resample(features, categorical, labels, k, _strategy(source, column, counts))
         except (ValueError, RuntimeError) as error:
             raise MethodRefused(self.name, f"{self.label} could not generate rows for this table: {error}") from None
         new = resampled.iloc[len(source) :].reset_index(drop=True)
-        new_labels = pd.Series(np.repeat(list(counts), list(counts.values())))
-        if len(new) < len(new_labels):
+        new_labels = pd.Series(resampled_labels[len(source) :])
+        made = new_labels.value_counts()
+        if any(made.get(value, 0) < n for value, n in counts.items()):
             raise MethodRefused(
                 self.name,
-                f"{self.label} made {len(new):,} rows instead of {len(new_labels):,}. {self.shortfall} "
+                f"{self.label} made {len(new):,} rows instead of {sum(counts.values()):,}. {self.shortfall} "
                 "Use SMOTE-NC or the synthetic generator for this table.",
             )
-        new = new.iloc[: len(new_labels)]
-        return _decode(new, source, new_labels, categorical, numeric, column, request.rng)
+        keep = np.concatenate([np.flatnonzero(new_labels.to_numpy() == value)[:n] for value, n in counts.items()])
+        return _decode(new.iloc[keep], source, new_labels.iloc[keep], categorical, numeric, column, request.rng)
 
 
 class _NumericOnlySmote(SmoteSampler):
@@ -133,10 +135,10 @@ class _NumericOnlySmote(SmoteSampler):
 
     def _resample(
         self, features: pd.DataFrame, categorical: list[str], labels: np.ndarray, k: int, strategy: dict[str, int]
-    ) -> pd.DataFrame:
+    ) -> tuple[pd.DataFrame, np.ndarray]:
         numeric = [c for c in features.columns if c not in categorical]
         encoded = pd.get_dummies(features, columns=categorical, prefix_sep="\x01", dtype=float)
-        resampled, _ = self._make_numeric(k, strategy).fit_resample(encoded, labels)
+        resampled, resampled_labels = self._make_numeric(k, strategy).fit_resample(encoded, labels)
         resampled = pd.DataFrame(resampled, columns=encoded.columns)
         decoded = pd.DataFrame(index=resampled.index)
         for name in categorical:
@@ -144,7 +146,7 @@ class _NumericOnlySmote(SmoteSampler):
             decoded[name] = block.idxmax(axis=1).str.split("\x01", n=1).str[1]
         for name in numeric:
             decoded[name] = resampled[name].astype(float)
-        return decoded
+        return decoded, np.asarray(resampled_labels, dtype=object)
 
     def _make_numeric(self, k: int, strategy: dict[str, int]) -> Any:
         raise NotImplementedError
