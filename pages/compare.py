@@ -9,6 +9,7 @@ from synth.assess.fidelity import fidelity_frame, per_column_frame
 from synth.assess.groups import Condition
 from synth.assess.privacy import privacy_frame
 from synth.data.kinds import ColumnKind, Schema
+from synth.errors import SynthError
 from synth.figures import dcr_figure, distribution_figure
 from synth.rebalancing.run import Rebalanced
 from synth.study import HOLDOUT, class_diversity, labelled_tables
@@ -114,7 +115,11 @@ def show_privacy(dataset: Dataset, run: PlanRun) -> None:
         "is: about 50% for genuinely new rows, 100% for copies."
     )
     with st.spinner("Measuring each generated row's distance to the closest training row…"):
-        reports = assessments.privacy(dataset, run)
+        try:
+            reports = assessments.privacy(dataset, run)
+        except SynthError as error:
+            st.error(plain(error))
+            return
     st.dataframe(privacy_frame(reports))
     st.plotly_chart(dcr_figure(reports))
 

@@ -21,7 +21,7 @@ from synth.rebalancing.plan import (
 from synth.rebalancing.run import Rebalanced, rebalance_all
 from synth.rebalancing.samplers import DEFAULT_METHODS, SAMPLERS
 from synth.table import rarest_value, value_counts
-from ui import cache
+from ui import assessments, cache
 from ui.state import (
     PLAN,
     W_COLUMN,
@@ -180,6 +180,7 @@ def generate(dataset: Dataset, split: Split, plan: RebalancePlan, methods: list[
         bar.empty()
         status.update(label=f"Generated with {len(outputs.results)} of {len(methods)} methods", state="complete")
     st.session_state[PLAN] = PlanRun(split, outputs, tuple(methods), frozen)
+    assessments.start_privacy(dataset, st.session_state[PLAN])
 
 
 def show_outputs() -> None:

@@ -1,6 +1,13 @@
-"""Privacy and fidelity, computed once per output and shared by the Compare page and the report."""
+"""Privacy and fidelity, computed once per output and shared by the Compare page and the report.
+
+Privacy is the slowest assessment (nearest-neighbour distances to every training row), so the Plan
+page starts it in a background thread as soon as the outputs exist; the Compare page then finds it
+done, or waits for the rest. The thread runs pure library code and never touches Streamlit.
+"""
 
 from __future__ import annotations
+
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from synth.assess.fidelity import FidelityReport
 from synth.assess.privacy import PrivacyReport
@@ -8,9 +15,25 @@ from synth.study import fidelity_by_method, privacy_by_method
 from ui import cache
 from ui.state import Dataset, PlanRun
 
+# One worker for the whole server: background assessments queue rather than crowd the two cores.
+BACKGROUND = ThreadPoolExecutor(max_workers=1, thread_name_prefix="assess")
+
+
+def _privacy_job(dataset: Dataset, run: PlanRun) -> Future[dict[str, PrivacyReport]]:
+    return cache.cached(
+        ("privacy", *dataset.key, run.key), lambda: BACKGROUND.submit(privacy_by_method, run.outputs, run.split, dataset.schema)
+    )
+
+
+def start_privacy(dataset: Dataset, run: PlanRun) -> None:
+    """Begin the privacy assessment now, without waiting for it."""
+    if run.outputs.results:
+        _privacy_job(dataset, run)
+
 
 def privacy(dataset: Dataset, run: PlanRun) -> dict[str, PrivacyReport]:
-    return cache.cached(("privacy", *dataset.key, run.key), lambda: privacy_by_method(run.outputs, run.split, dataset.schema))
+    """Every method's privacy report (waits for a background run that is still going)."""
+    return _privacy_job(dataset, run).result()
 
 
 def fidelity(dataset: Dataset, run: PlanRun, value: str) -> dict[str, FidelityReport]:
