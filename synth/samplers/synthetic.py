@@ -23,6 +23,6 @@ class SyntheticSampler(Sampler):
         self.privacy_guard = privacy_guard
 
     def _generate(self, request: Request) -> pd.DataFrame:
-        generator = SyntheticGenerator(privacy_guard=self.privacy_guard, random_state=self.random_state)
+        generator = SyntheticGenerator(random_state=self.random_state)
         generator.fit(request.table, request.schema, request.column, request.progress)
         return generator.sample(request.counts, request.progress)
