@@ -30,8 +30,11 @@ TRUNCATE_TOP = 0.002
 # and the rest from the re-weighted table: a rare class (29 rows: 30%) borrows, a common one
 # (3,900 rows: 98%) trusts its own.
 REAL_ANCHOR_ROWS = 70.0
-# Smallest leaf of a column's tree: each value is drawn among at least this many real rows.
-MIN_LEAF = 20
+# Smallest leaf of a categorical / numeric column's tree: each value is drawn among at least this
+# many real rows. Numbers need finer leaves to keep tight relations (this month's bill and last
+# month's); categories can take larger ones, which keep records further from any one real row.
+CATEGORY_LEAF = 100
+NUMBER_LEAF = 25
 # Trees are fitted on at most this many rows (every row still serves as a donor): caps the
 # cost on 100k+ row tables.
 FIT_ROWS = 30_000
@@ -51,7 +54,8 @@ class SyntheticGenerator:
 
     def __init__(
         self,
-        min_leaf: int = MIN_LEAF,
+        category_leaf: int = CATEGORY_LEAF,
+        number_leaf: int = NUMBER_LEAF,
         prior_weight: float = PRIOR_WEIGHT,
         real_anchor_rows: float = REAL_ANCHOR_ROWS,
         truncate_top: float = TRUNCATE_TOP,
@@ -60,7 +64,8 @@ class SyntheticGenerator:
         fit_rows: int = FIT_ROWS,
         random_state: int = 0,
     ) -> None:
-        self.min_leaf = min_leaf
+        self.category_leaf = category_leaf
+        self.number_leaf = number_leaf
         self.prior_weight = prior_weight
         self.real_anchor_rows = real_anchor_rows
         self.truncate_top = truncate_top
@@ -73,8 +78,9 @@ class SyntheticGenerator:
         progress = progress or silent
         if column not in table.columns:
             raise ValueError(f"column {column!r} is not in the table; got columns {list(table.columns)}.")
-        if self.min_leaf < 1:
-            raise ValueError(f"min_leaf must be at least 1; got {self.min_leaf}.")
+        for name in ("category_leaf", "number_leaf"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1; got {getattr(self, name)}.")
         known = table[column].notna().to_numpy()
         if not known.any():
             raise ValueError(f"column {column!r} has no values to learn from.")
@@ -86,10 +92,10 @@ class SyntheticGenerator:
         self._fit_class_weights()
         progress(0.3, "Learning each column from the columns before it")
         self.order_ = self._column_order()
-        inputs = tree_inputs(self.table_, self.categorical_, self.numeric_, self.order_)
+        inputs = tree_inputs(self.table_, self.categorical_, self.order_)
         is_categorical = np.array([name in self.categorical_ for name in self.order_], dtype=bool)
         rng = np.random.default_rng(self.random_state)
-        self.trees_ = ColumnTrees(self.min_leaf, self.fit_rows).fit(inputs, is_categorical, rng)
+        self.trees_ = ColumnTrees(self.category_leaf, self.number_leaf, self.fit_rows).fit(inputs, is_categorical, rng)
         self.row_keys_ = row_keys(self.table_, self.features())
         return self
 
@@ -139,7 +145,7 @@ class SyntheticGenerator:
         if not hasattr(self, "trees_"):
             raise RuntimeError("Call fit() before complete().")
         value = self.classes()[0] if value is None else value
-        given = tree_inputs(fixed, self.categorical_, self.numeric_, list(self.first))
+        given = tree_inputs(fixed, self.categorical_, list(self.first))
         given = self._codes_of_fixed(fixed, given)
         rng = np.random.default_rng(self.random_state)
         rows = self._generate(value, len(fixed), rng, given)
@@ -186,8 +192,7 @@ class SyntheticGenerator:
         donors = self.trees_.draw(self.donor_weights(value), n, rng, given)
         first_donor = donors[:, len(self.first)] if len(self.first) < donors.shape[1] else np.zeros(n, dtype=np.int64)
         rows = self.table_.iloc[first_donor].reset_index(drop=True)
-        for j, name in enumerate(self.order_):
-            if j >= len(self.first):
-                rows[name] = self.table_[name].iloc[donors[:, j]].reset_index(drop=True)
+        for j, name in enumerate(self.order_[len(self.first) :], start=len(self.first)):
+            rows[name] = self.table_[name].iloc[donors[:, j]].reset_index(drop=True)
         rows[self.column_] = self.table_[self.column_][self.labels_ == value].iloc[0]
         return rows.astype(self.table_.dtypes.to_dict())
