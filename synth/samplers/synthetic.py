@@ -12,15 +12,11 @@ class SyntheticSampler(Sampler):
     name = "synthetic"
     label = "Synthetic"
     description = (
-        "New records from a model of the whole table: it learns how the class differs from the rest, "
-        "re-weights every real record towards the class and blends near neighbours, so rare classes borrow "
-        "the majority's realistic structure without copying anyone."
+        "New records from a model of the whole table: it learns how the class differs from the rest and "
+        "generates each column from real rows that resemble the record so far, re-weighted towards the class, "
+        "so rare classes borrow the majority's realistic structure without copying anyone."
     )
     supports_full = True
-
-    def __init__(self, random_state: int = 0, privacy_guard: float = 0.0) -> None:
-        super().__init__(random_state)
-        self.privacy_guard = privacy_guard
 
     def _generate(self, request: Request) -> pd.DataFrame:
         generator = SyntheticGenerator(random_state=self.random_state)
