@@ -31,7 +31,15 @@ lint: $(VENV)/.installed-dev
 test: $(VENV)/.installed-dev /usr/bin/chromium lint
 	$(BIN)/python -m pytest
 
-benchmarks: $(VENV)/.installed-dev
+$(VENV)/.installed-bench: requirements-bench.txt $(VENV)/.installed-dev
+	$(BIN)/pip install --quiet --disable-pip-version-check torch==2.13.0
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	@# PyPI's torchvision does not match this torch and breaks transformers' imports (the ruler's embedder)
+	$(BIN)/pip uninstall --quiet -y torchvision || true
+	touch $@
+
+benchmarks: $(VENV)/.installed-bench
+	$(BIN)/python -m benchmarks.quality
 	$(BIN)/python -m benchmarks.tutorial
 	$(BIN)/python -m benchmarks.scale
 	$(BIN)/python -m benchmarks.upsampling --folds 2

@@ -1,7 +1,6 @@
 """The headline table: the seed tutorial's task (29 >50K rows of 29,753) for every method.
 
     python -m benchmarks.tutorial [--generator-seeds 3] [--split-seeds 3] [--methods naive smote synthetic]
-        [--privacy-guards 0.3]
 
 Each method rebalances the training table to 50:50 (hybrid: real rows + generated ones) once per
 generator seed; each output is scored with the tutorial's LightGBM recipe on the real holdout for
@@ -47,7 +46,6 @@ def main() -> None:
     parser.add_argument("--generator-seeds", type=int, default=3)
     parser.add_argument("--split-seeds", type=int, default=3)
     parser.add_argument("--methods", nargs="+", default=["naive", "smote", "kmeans-smote", "synthetic"])
-    parser.add_argument("--privacy-guards", nargs="*", type=float, default=[0.3], help="extra synthetic rows with these guards")
     args = parser.parse_args()
     train = pd.read_csv(require_shared(DATA / "census-training-imbalanced.csv"))
     holdout = pd.read_csv(DATA / "census-holdout.csv")
@@ -62,7 +60,7 @@ def main() -> None:
         return [run for evaluation in evaluations.values() for run in evaluation.runs]
 
     rows = [_row("unbalanced (29 real >50K)", scores({"unbalanced": train}), [], None, None)]
-    variants = [(m, {}) for m in args.methods] + [("synthetic", {"privacy_guard": g}) for g in args.privacy_guards]
+    variants = [(m, {}) for m in args.methods]
     for method, params in variants:
         runs, seconds, copies, shares = [], [], [], []
         for seed in range(args.generator_seeds):

@@ -4,7 +4,7 @@
 18-29 / 30-44 / 45-64 / 65+), give each group a new share, and the generator writes N records in
 which every other column follows the learned dependencies (young drivers bring their premiums and
 claims). ``complete_rows`` is the other direction: the user fixes some columns per row and the
-rest is generated around real records that match them.
+rest is generated from real records that resemble them, by the same generator.
 """
 
 from __future__ import annotations
@@ -16,19 +16,19 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from sklearn.neighbors import NearestNeighbors
 
 from synth.data.kinds import ColumnInfo, ColumnKind, Schema
-from synth.encoding import DistanceEncoder, feature_kinds
+from synth.encoding import feature_kinds
 from synth.errors import SynthError
 from synth.progress import Progress
 from synth.rebalancing.generator.model import SyntheticGenerator
-from synth.rebalancing.generator.neighbours import blend_rows
 from synth.rebalancing.plan import Mode, make_plan
 from synth.table import as_numbers, conform, value_counts
 
 # A group with at least this many real rows is generated from its own rows only.
 STRICT_GROUP_ROWS = 30
+# The one-value column that seeded generation conditions on (the generator needs a column).
+SEED_COLUMN = "\x00seeded"
 GROUP_COLUMN = "__what_if_group__"
 _RANGE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(?:-\s*(-?\d+(?:\.\d+)?)|\+)\s*$")
 
@@ -139,30 +139,26 @@ def simulate(
     )
 
 
-def complete_rows(table: pd.DataFrame, schema: Schema, fixed: pd.DataFrame, seed: int = 0, neighbours: int = 10) -> pd.DataFrame:
+def complete_rows(table: pd.DataFrame, schema: Schema, fixed: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
     """One generated record per row of ``fixed``: its columns as given, the others learned.
 
-    The rest of each record is blended from two real records that match the fixed values best.
+    The same generator as everywhere else, with the fixed columns first in its chain, so every
+    other value is drawn among real rows that resemble the record's fixed values.
     """
     unknown = [c for c in fixed.columns if c not in table.columns]
     if unknown:
         raise SynthError(f"The seed table has columns the data lacks: {unknown}. Use the data's column names.")
     categorical, numeric = feature_kinds(schema, exclude="")
-    fixed_cat = [c for c in categorical if c in fixed.columns]
-    fixed_num = [c for c in numeric if c in fixed.columns]
-    if not fixed_cat and not fixed_num:
+    given = [c for c in table.columns if c in fixed.columns and c in (*categorical, *numeric)]
+    if not given:
         raise SynthError("The seed table must fix at least one modelled column of the data.")
     if len(fixed) == 0:
         raise SynthError("The seed table has no rows.")
-    encoder = DistanceEncoder(fixed_cat, fixed_num).fit(table)
-    finder = NearestNeighbors(n_neighbors=min(neighbours, len(table)), algorithm="brute").fit(encoder.transform(table))
-    _, near = finder.kneighbors(encoder.transform(fixed))
-    rng = np.random.default_rng(seed)
-    picks = rng.integers(0, near.shape[1], size=(len(fixed), 2))
-    anchors, partners = near[np.arange(len(fixed)), picks[:, 0]], near[np.arange(len(fixed)), picks[:, 1]]
-    free_cat = [c for c in categorical if c not in fixed.columns]
-    free_num = [c for c in numeric if c not in fixed.columns]
-    rows = blend_rows(table, anchors, partners, free_cat, free_num, rng)
+    whole = table.assign(**{SEED_COLUMN: "all"})
+    info = ColumnInfo(SEED_COLUMN, ColumnKind.CATEGORICAL, "one class: seeded generation")
+    generator = SyntheticGenerator(first=given, random_state=seed)
+    generator.fit(whole, replace(schema, columns=(*schema.columns, info)), SEED_COLUMN)
+    rows = generator.complete(fixed[given])
     for name in fixed.columns:
         rows[name] = fixed[name].to_numpy()
     return conform(rows, table, schema)

@@ -7,7 +7,6 @@ from sklearn.exceptions import NotFittedError
 
 from synth.assess.privacy import exact_copy_share
 from synth.data.kinds import detect_schema
-from synth.errors import ParameterError
 from synth.rebalancing.generator.model import SyntheticGenerator
 
 
@@ -63,9 +62,6 @@ def test_deterministic_for_a_seed(patients):
 def test_sample_before_fit_and_unknown_value(fitted):
     with pytest.raises(NotFittedError):
         SyntheticGenerator().sample({"a": 1})
-    with pytest.raises(ParameterError, match="privacy_guard") as refused:
-        SyntheticGenerator(privacy_guard=0.9).fit(None, None, "never read")  # refused before touching the data
-    assert refused.value.parameter == "privacy_guard"
     with pytest.raises(ValueError, match="'Variant Y' is not a value"):
         fitted.sample({"Variant Y": 3})
 
@@ -99,23 +95,57 @@ def test_extreme_imbalance(patients, rare_rows):
     assert exact_copy_share(rows, table, generator.features()) == 0.0
 
 
-@pytest.mark.parametrize("categories", [0, 3, 30])
-def test_grouped_closeness_check_matches_a_full_search(categories):
-    from synth.rebalancing.generator.neighbours import neighbour_distances, within_distance
+def test_every_value_is_one_that_really_occurs(fitted, patients):
+    """Values keep their column's form: no 30.630881961984528 where the data writes 30.6."""
+    rows = fitted.sample({"Variant X": 1000, "Other": 1000})
+    for name in fitted.features():
+        real = set(patients[name].dropna())
+        assert set(rows[name].dropna()) <= real, name
 
-    rng = np.random.default_rng(categories)
 
-    def rows(n: int, numbers: int = 2) -> np.ndarray:
-        one_hot = np.eye(max(categories, 1))[rng.integers(0, max(categories, 1), n)][:, :categories] / np.sqrt(2)
-        return np.hstack([one_hot, rng.random((n, numbers))]).astype(np.float32)
+def test_records_mix_many_real_rows(fitted, patients):
+    """Each record takes its values from several real rows: far from a disguised copy of one."""
+    rows = fitted.sample({"Other": 500})
+    features = fitted.features()
+    real = patients[features].astype("string").fillna("NA").to_numpy()
+    mine = rows[features].astype("string").fillna("NA").to_numpy()
+    agreement = max((real == row).mean(axis=1).max() for row in mine[:50])
+    assert agreement < 1.0
+    shared = np.mean([(real == row).mean(axis=1).max() for row in mine[:50]])
+    assert shared < 0.95
 
-    points, queries = rows(3000), rows(1500)
-    for limit in (0.01, 0.05, 0.2, 0.9):
-        expected = neighbour_distances(points, queries) < limit
-        np.testing.assert_array_equal(within_distance(points, queries, limit, categories), expected)
-    if categories:
-        only_categories = points[:, :categories]
-        np.testing.assert_array_equal(
-            within_distance(only_categories, queries[:, :categories], 0.1, categories),
-            neighbour_distances(only_categories, queries[:, :categories]) < 0.1,
-        )
+
+def test_donor_weights_blend_own_rows_and_the_reweighted_table(fitted):
+    weights = fitted.donor_weights("Variant X")
+    own = fitted.labels_ == "Variant X"
+    assert weights.sum() == pytest.approx(1.0)
+    assert (weights > 0).all()
+    assert weights[own].mean() > weights[~own].mean()
+
+
+def test_strict_groups_draw_from_their_own_rows_only(patients):
+    generator = SyntheticGenerator(strict_min_rows=30, random_state=0).fit(patients, detect_schema(patients), "region")
+    region = patients["region"].value_counts().index[0]
+    mine = patients[patients["region"] == region]
+    rows = generator.sample({region: 300})
+    assert rows["age"].isin(set(mine["age"])).all()
+
+
+def test_complete_keeps_the_given_columns_and_conditions_on_them(patients):
+    table = patients.assign(one="x")
+    schema = detect_schema(table)
+    generator = SyntheticGenerator(first=["age"], random_state=0).fit(table, schema, "one")
+    fixed = pd.DataFrame({"age": [20] * 300 + [80] * 300})
+    rows = generator.complete(fixed)
+    assert rows["age"].tolist() == fixed["age"].tolist()
+    young, old = rows.iloc[:300], rows.iloc[300:]
+    real_slope = np.polyfit(patients["age"], patients["bmi"].fillna(patients["bmi"].median()), 1)[0]
+    assert np.sign(old["bmi"].mean() - young["bmi"].mean()) == np.sign(real_slope) or abs(real_slope) < 0.01
+
+
+def test_bad_leaf_sizes_and_first_columns_are_refused(patients):
+    schema = detect_schema(patients)
+    with pytest.raises(ValueError, match="number_leaf must be at least 1; got 0"):
+        SyntheticGenerator(number_leaf=0).fit(patients, schema, "variant")
+    with pytest.raises(ValueError, match="first names columns"):
+        SyntheticGenerator(first=["nope"]).fit(patients, schema, "variant")

@@ -5,38 +5,20 @@ from __future__ import annotations
 import pandas as pd
 
 from synth.rebalancing.generator.model import SyntheticGenerator
-from synth.rebalancing.samplers.base import RANDOM_STATE, Parameter, Request, Sampler
+from synth.rebalancing.samplers.base import Request, Sampler
 
 
 class SyntheticSampler(Sampler):
     name = "synthetic"
     label = "Synthetic"
     description = (
-        "New records from a model of the whole table: it learns how the class differs from the rest, "
-        "re-weights every real record towards the class and blends near neighbours, so rare classes borrow "
-        "the majority's realistic structure without copying anyone."
+        "New records from a model of the whole table: it learns how the class differs from the rest and "
+        "generates each column from real rows that resemble the record so far, re-weighted towards the class, "
+        "so rare classes borrow the majority's realistic structure without copying anyone."
     )
     supports_full = True
-    parameters = (
-        RANDOM_STATE,
-        Parameter(
-            "privacy_guard",
-            float,
-            0.0,
-            0.5,
-            0.0,
-            label="Privacy guard for synthetic rows",
-            help="Regenerate synthetic rows that come nearer to a real record than this share of real records come to "
-            "each other. 0 refuses exact copies only; 0.3 makes generated rows about as far from real ones as fresh "
-            "records are, at a small cost in accuracy.",
-        ),
-    )
-
-    def __init__(self, *, random_state: int = 0, privacy_guard: float = 0.0) -> None:
-        super().__init__(random_state=random_state)
-        self.privacy_guard = privacy_guard
 
     def _generate(self, request: Request) -> pd.DataFrame:
-        generator = SyntheticGenerator(privacy_guard=self.privacy_guard, random_state=self.random_state)
+        generator = SyntheticGenerator(random_state=self.random_state)
         generator.fit(request.table, request.schema, request.column, request.progress)
         return generator.sample(request.counts, request.progress)
