@@ -18,7 +18,6 @@ from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
 from synth.table import as_labels, as_numbers
 
-
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
