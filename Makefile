@@ -38,11 +38,12 @@ $(VENV)/.installed-bench: requirements-bench.txt $(VENV)/.installed-dev
 	$(BIN)/pip uninstall --quiet -y torchvision || true
 	touch $@
 
-benchmarks: $(VENV)/.installed-bench
+benchmarks: $(VENV)/.installed-bench /usr/bin/chromium
 	$(BIN)/python -m benchmarks.quality
 	$(BIN)/python -m benchmarks.tutorial
 	$(BIN)/python -m benchmarks.scale
 	$(BIN)/python -m benchmarks.upsampling --folds 2
+	$(BIN)/python -m benchmarks.walk
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pandas as pd
 from sklearn.model_selection import train_test_split
-from synth.rebalance import rebalance
+from synth.rebalancing.run import rebalance
 
 from benchmarks.common import RESULTS, SHARED, require_shared, save
 
@@ -48,7 +48,9 @@ def halves(name: str, rows: int | None) -> tuple[pd.DataFrame, pd.DataFrame, str
 
 def ours(train: pd.DataFrame, column: str) -> pd.DataFrame:
     shares = train[column].astype(str).value_counts(normalize=True).to_dict()
-    result = rebalance(train.astype({column: str}), column, shares, method="synthetic", mode="full", rows=len(train), seed=0)
+    result = rebalance(
+        train.astype({column: str}), column=column, shares=shares, method="synthetic", mode="full", rows=len(train), seed=0
+    )
     return result.table.astype({column: train[column].dtype})
 
 
