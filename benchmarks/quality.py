@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pandas as pd
 from sklearn.model_selection import train_test_split
-from synth.rebalancing.run import rebalance
 
 from benchmarks.common import RESULTS, SHARED, require_shared, save
+from synth.rebalancing.run import rebalance
 
 DATASETS: dict[str, tuple[list[Path], str]] = {
     "adult": ([SHARED / "adult" / "adult_train.csv", SHARED / "adult" / "adult_test.csv"], "income"),
