@@ -12,6 +12,17 @@ import time
 import urllib.request
 from pathlib import Path
 
+# Debian's chromium, started without the background calls that a closed network refuses (the e2e test uses these too).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 

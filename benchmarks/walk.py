@@ -29,20 +29,10 @@ from playwright.sync_api import expect
 
 from benchmarks.census_like import POSITIVE, write_census_like
 from benchmarks.common import RESULTS, ROOT, save
-from benchmarks.serve import MemorySampler, start_server, stop_server
+from benchmarks.serve import CHROMIUM, CHROMIUM_ARGS, MemorySampler, start_server, stop_server
 from synth.rebalancing.samplers import DEFAULT_METHODS, SAMPLERS
 
 TARGET = "income"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAGE_TIMEOUT = 60_000  # ms for a page's heading after a click
 WORK_TIMEOUT = 1_200_000  # ms for a long step (Generate, Train and score) before we call it stuck
 # The steps the walk ratio adds up (Generate + Compare + Evaluate).
