@@ -93,8 +93,8 @@ def show_scores(run: PlanRun, evaluations: dict[str, Evaluation], positive: str)
         tab.plotly_chart(probability_figure(evaluation, positive), key=f"proba_{evaluation.name}")
 
 
-def prepare_report(dataset: Dataset, run: PlanRun, evaluations: dict[str, Evaluation], positive: str) -> None:
-    """The stakeholder report, reusing the Compare page's privacy and fidelity results."""
+def prepare_report(dataset: Dataset, run: PlanRun, evaluations: dict[str, Evaluation], positive: str, key: tuple) -> None:
+    """The stakeholder report, reusing the Compare page's privacy and fidelity results; ``key`` is its scores'."""
     st.subheader("Stakeholder report")
     st.write(
         "One self-contained HTML file (opens offline): data, plan, metrics and curves, privacy, fidelity, diversity "
@@ -117,12 +117,9 @@ def prepare_report(dataset: Dataset, run: PlanRun, evaluations: dict[str, Evalua
             except SynthError as error:
                 st.warning(f"The report leaves out saved scenarios: {plain(error)}")
                 scenarios = []
-            st.session_state[REPORT] = (
-                scores_key(dataset, run, positive, len(next(iter(evaluations.values())).runs)),
-                build_report(study, scenarios),
-            )
+            st.session_state[REPORT] = (key, build_report(study, scenarios))
     stored = st.session_state.get(REPORT)
-    if stored and stored[0] == scores_key(dataset, run, positive, len(next(iter(evaluations.values())).runs)):
+    if stored and stored[0] == key:
         st.download_button("Download report (HTML)", stored[1].encode(), "rebalance-report.html", "text/html")
 
 
@@ -148,14 +145,15 @@ def render() -> None:
         st.write(RECIPE_TEXT)
     if st.button("Train and score", type="primary"):
         train_and_score(dataset, run, positive, seeds)
+    key = scores_key(dataset, run, positive, seeds)
     stored = st.session_state.get(EVALUATIONS)
-    evaluations = stored[1] if stored and stored[0] == scores_key(dataset, run, positive, seeds) else None
+    evaluations = stored[1] if stored and stored[0] == key else None
     if stored and evaluations is None:
         st.caption("The scores shown before were for another class or number of seeds: train and score again.")
     if evaluations:
         show_advice(evaluations)
         show_scores(run, evaluations, positive)
-        prepare_report(dataset, run, evaluations, positive)
+        prepare_report(dataset, run, evaluations, positive, key)
 
 
 render()

@@ -64,11 +64,6 @@ class DistanceEncoder:
             self.sorted_[name] = np.sort(values[~np.isnan(values)])
         return self
 
-    @property
-    def category_width(self) -> int:
-        """How many leading coordinates of ``transform`` are one-hot categories."""
-        return sum(len(known) for known in self.categories_.values())
-
     def transform(self, table: pd.DataFrame) -> np.ndarray:
         blocks: list[np.ndarray] = []
         for name in self.categorical:
@@ -89,16 +84,7 @@ class DistanceEncoder:
         return np.hstack(blocks)
 
 
-def neighbour_table(points: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
-    """Indices (into ``points``) of the k nearest points of each query, itself excluded."""
-    k = min(k + 1, len(points))
-    finder = NearestNeighbors(n_neighbors=k, algorithm="brute").fit(points)
-    _, found = finder.kneighbors(queries)
-    return found[:, 1:] if found.shape[1] > 1 else found
-
-
-def neighbour_distances(points: np.ndarray, queries: np.ndarray, exclude_self: bool = False) -> np.ndarray:
-    """Distance from each query to its nearest point (the second nearest when queries are points)."""
-    k = 2 if exclude_self else 1
-    distances, _ = NearestNeighbors(n_neighbors=min(k, len(points)), algorithm="brute").fit(points).kneighbors(queries)
-    return distances[:, -1]
+def neighbour_distances(points: np.ndarray, queries: np.ndarray) -> np.ndarray:
+    """Distance from each query to its nearest point."""
+    distances, _ = NearestNeighbors(n_neighbors=1, algorithm="brute").fit(points).kneighbors(queries)
+    return distances[:, 0]

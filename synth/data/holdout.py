@@ -9,7 +9,7 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from synth.errors import ParameterError, PlanError, SynthError
-from synth.table import MISSING, rows_of, value_counts
+from synth.table import as_labels, rows_of, value_counts
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ def split_holdout(table: pd.DataFrame, column: str, share: float = 0.2, seed: in
     if not 0.0 < share < 1.0:
         raise ParameterError("holdout_share", f"The holdout share must be between 0 and 1 (exclusive); got {share}.")
     counts = value_counts(table[column])
-    labels = table[column].astype("string").fillna(MISSING)
+    labels = pd.Series(as_labels(table[column]))
     single = labels.isin([v for v, n in counts.items() if n < 2]).to_numpy()
     rest = np.flatnonzero(~single)
     if len(rest) < 2:

@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -46,20 +47,12 @@ def run(capsys, *args: str) -> tuple[int, list[str]]:
 def test_absurd_options_are_refused_before_any_work(table_csv, tmp_path, capsys, extra, message):
     share = [] if any(a == "--share" for a in extra) else ["--share", "Variant X=0.5"]
     started = time.perf_counter()
-    with pytest.raises(SystemExit) if message.startswith("argument") else _nothing():
+    with pytest.raises(SystemExit) if message.startswith("argument") else nullcontext():
         code, err = run(capsys, "rebalance", table_csv, "--column", "variant", *share, *extra, "--output", tmp_path / "o.csv")
         assert code == 2 and len(err) == 1 and message in err[0], err
     if message.startswith("argument"):
         assert message in capsys.readouterr().err
     assert time.perf_counter() - started < 30 and not (tmp_path / "o.csv").exists()
-
-
-class _nothing:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 def test_output_equal_to_input_is_refused(table_csv, capsys):
