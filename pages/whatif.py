@@ -16,6 +16,7 @@ from synth.whatif.scenarios import SavedScenario, ScenarioStore, describe_settin
 from synth.whatif.simulation import Grouping, complete_rows, default_buckets, parse_buckets, simulate
 from ui import cache
 from ui.state import (
+    CONFIRM_DELETE,
     LOADED_SCENARIO,
     STORE_NOTICES,
     W_COMPARE_SCENARIOS,
@@ -143,6 +144,17 @@ def run_scenario(
     st.session_state[WHATIF] = WhatIfRun(settings, simulation, kpi_table, dataset.name, key)
 
 
+def current_run(dataset: Dataset, grouping: Grouping, chosen: tuple) -> WhatIfRun | None:
+    """The last run if it is about the column on screen; a run about another column is not shown."""
+    run = st.session_state.get(WHATIF)
+    if run is None or (run.settings["column"], run.settings["fingerprint"]) != (grouping.column, dataset.fingerprint):
+        return None
+    settings = run.settings
+    if (settings["groups"], settings["shares"], settings["rows"], settings["seed"]) != chosen:
+        st.caption("The settings above changed since this run; run the scenario again to update it.")
+    return run
+
+
 def show_result(run: WhatIfRun) -> None:
     st.subheader("Original vs scenario")
     st.dataframe(kpi_display(run.kpis), hide_index=True)
@@ -176,6 +188,9 @@ def saved_scenarios(store: ScenarioStore, dataset: Dataset, run: WhatIfRun | Non
                 st.error(plain(error))
             else:
                 st.success(f"Saved {plain(name.strip())}.")
+                shown = st.session_state.get(W_COMPARE_SCENARIOS)
+                if shown is not None and name.strip() not in shown:
+                    st.session_state[W_COMPARE_SCENARIOS] = [*shown, name.strip()]
     saved = store.scenarios()
     if not saved:
         st.caption("No saved scenarios yet.")
@@ -190,8 +205,8 @@ def saved_scenarios(store: ScenarioStore, dataset: Dataset, run: WhatIfRun | Non
         for scenario in picked:
             left, right = st.columns([4, 1])
             left.text(f"{scenario.name} (on {scenario.dataset}): {describe_settings(scenario.settings)}")
-            if saved_on(scenario, dataset.name, dataset.fingerprint) and right.button("Load", key=f"load_{scenario.name}"):
-                load_scenario(dataset, scenario)
+            if saved_on(scenario, dataset.name, dataset.fingerprint):
+                right.button("Load", key=f"load_{scenario.name}", on_click=load_scenario, args=(dataset, scenario))
         datasets = sorted({s.dataset for s in picked})
         title = f"What-if scenarios on {', '.join(datasets)}"
         st.download_button(
@@ -201,14 +216,32 @@ def saved_scenarios(store: ScenarioStore, dataset: Dataset, run: WhatIfRun | Non
             "text/html",
             on_click="ignore",
         )
+    delete_with_confirmation(store, names)
+
+
+def delete_with_confirmation(store: ScenarioStore, names: list[str]) -> None:
+    """Deleting cannot be undone, so it takes a second, explicit click."""
     doomed = st.selectbox("Delete a scenario", ["", *names], key=W_DELETE_SCENARIO)
     if doomed and st.button("Delete the chosen scenario"):
+        st.session_state[CONFIRM_DELETE] = doomed
+    if not doomed or st.session_state.get(CONFIRM_DELETE) != doomed:
+        return
+    st.warning(f"Delete the scenario {plain(doomed)} for good? This cannot be undone.")
+    yes, no = st.columns(2)
+    if yes.button("Yes, delete it"):
         store.delete(doomed)
+        st.session_state.pop(CONFIRM_DELETE, None)
+        st.rerun()
+    if no.button("Keep it"):
+        st.session_state.pop(CONFIRM_DELETE, None)
         st.rerun()
 
 
 def load_scenario(dataset: Dataset, scenario: SavedScenario) -> None:
-    """Put a saved scenario's settings and KPIs back in place, as its run."""
+    """Put a saved scenario's settings and KPIs back in place and rerun it (a button callback).
+
+    Widget values may only be set before their widgets are drawn, which is when callbacks run.
+    """
     settings = scenario.settings
     for key in list(st.session_state):
         if key.startswith((W_WHATIF_COLUMN, W_GROUPS, W_MIX, W_KPIS)):
@@ -216,9 +249,8 @@ def load_scenario(dataset: Dataset, scenario: SavedScenario) -> None:
     st.session_state[scoped(W_WHATIF_COLUMN, dataset.fingerprint)] = settings.get("column")
     st.session_state[scoped(W_WHATIF_ROWS, dataset.fingerprint)] = int(settings.get("rows", len(dataset.table)))
     st.session_state[W_WHATIF_SEED] = int(settings.get("seed", 0))
-    st.session_state[LOADED_SCENARIO] = dict(settings, name=scenario.name)
+    st.session_state[LOADED_SCENARIO] = dict(settings, name=scenario.name, pending_run=True)
     st.session_state.pop(WHATIF, None)
-    st.rerun()
 
 
 def seeded_generation(dataset: Dataset, seed: int) -> None:
@@ -297,10 +329,10 @@ def render() -> None:
     kpis = choose_kpis(dataset, categorical, numeric)
     loaded = st.session_state.get(LOADED_SCENARIO)
     if loaded:
-        st.info(f"Settings and KPIs of the saved scenario {plain(loaded.get('name', ''))} are loaded; run it to regenerate.")
-    if st.button("Run scenario", type="primary"):
+        st.info(f"Settings and KPIs of the saved scenario {plain(loaded.get('name', ''))} are loaded.")
+    if st.button("Run scenario", type="primary") or (loaded and loaded.pop("pending_run", False)):
         run_scenario(dataset, grouping, text, shares, rows, seed, kpis)
-    run = st.session_state.get(WHATIF)
+    run = current_run(dataset, grouping, (text, shares, rows, seed))
     if run is not None:
         show_result(run)
     store = open_scenarios()

@@ -24,13 +24,14 @@ from ui.text import plain
 # Results each step hands on.
 DATASET = "dataset"  # Dataset below
 PLAN = "plan"  # PlanRun below
-EVALUATIONS = "evaluations"  # {name: Evaluation}
+EVALUATIONS = "evaluations"  # (scores key, {name: Evaluation})
 WHATIF = "whatif"  # WhatIfRun below
 REPORT = "report_html"  # the last prepared stakeholder report
 LOADED_UPLOAD = "loaded_upload"  # file id of the upload that made the dataset
 LOADED_SCENARIO = "loaded_scenario"  # settings of a saved scenario put back on the What-if page
-STORE_NOTICES = "store_notices"
-WORK_CACHE = "work_cache"  # ui.cache's bounded store of computed results  # scenario-store messages shown for the whole session
+STORE_NOTICES = "store_notices"  # scenario-store messages shown for the whole session
+WORK_CACHE = "work_cache"  # ui.cache's bounded store of computed results
+CONFIRM_DELETE = "confirm_delete"  # the saved scenario whose deletion awaits a second click
 
 # Widget keys (some carry a scope suffix, e.g. the dataset's fingerprint).
 W_SOURCE = "data_source"

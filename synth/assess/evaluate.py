@@ -6,6 +6,7 @@ rebalancing method is judged by, so it lives in one place and never sees synthet
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -106,7 +107,31 @@ def aligned_frames(train: pd.DataFrame, holdout: pd.DataFrame) -> tuple[pd.DataF
     """Model frames of a training table and a holdout, the holdout's categories coded as in training."""
     features = model_frame(train)
     categories = {n: features[n].cat.categories for n in features if isinstance(features[n].dtype, pd.CategoricalDtype)}
+    _check_holdout_kinds(features, holdout, categories)
     return features, model_frame(holdout, categories)[features.columns]
+
+
+def _check_holdout_kinds(features: pd.DataFrame, holdout: pd.DataFrame, categories: dict[str, pd.Index]) -> None:
+    """A holdout column holding text where training holds numbers cannot be scored; say which."""
+    for name in features.columns:
+        if name in categories or name not in holdout.columns:
+            continue
+        column = holdout[name]
+        if pd.api.types.is_numeric_dtype(column) and not isinstance(column.dtype, pd.CategoricalDtype):
+            continue
+        numbers = pd.to_numeric(column, errors="coerce")
+        text = column[numbers.isna() & column.notna()]
+        if len(text):
+            raise EvaluationError(
+                f"The holdout's column {name!r} holds text such as {str(text.iloc[0])!r} where the training table "
+                "holds numbers; give both tables the same kind of values."
+            )
+
+
+def lightgbm_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame under names LightGBM accepts (it refuses ``[ ] , : " { }``); users keep seeing theirs."""
+    safe = [f"f{i}_{re.sub(r'[^0-9A-Za-z_]', '_', str(name))}" for i, name in enumerate(frame.columns)]
+    return frame.set_axis(safe, axis=1)
 
 
 def seed_range(seeds: int) -> list[int]:
@@ -130,6 +155,7 @@ def _binary_target(table: pd.DataFrame, column: str, positive: str, check: bool 
 def score_once(features: pd.DataFrame, y: np.ndarray, x_hold: pd.DataFrame, truth: np.ndarray, seed: int) -> RunScores:
     """Train the recipe's LightGBM on model-ready ``features`` with one split seed and score the holdout."""
     stratify = y if np.bincount(y, minlength=2).min() >= 2 else None
+    features, x_hold = lightgbm_names(features), lightgbm_names(x_hold)
     x_fit, x_val, y_fit, y_val = train_test_split(features, y, test_size=0.2, random_state=seed, stratify=stratify)
     params = {**RECIPE, "seed": seed, "num_threads": 2, "deterministic": True}
     booster = lgb.train(

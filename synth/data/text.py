@@ -79,10 +79,15 @@ def looks_like_json(text: str) -> bool:
     return text.lstrip()[:1] in ("{", "[")
 
 
+def every_value_matches(values: pd.Series, pattern: re.Pattern[str]) -> bool:
+    """True only if each value matches; a non-match must count (``map(match)`` gives None, which ``all`` skips)."""
+    return all(pattern.match(value) is not None for value in values)
+
+
 def _decimal_comma_numbers(column: pd.Series) -> pd.Series | None:
     """``1.234,56`` style numbers as floats, when every value of the column is written that way."""
     values = column.dropna().astype(str).str.strip()
-    if len(values) == 0 or not values.str.contains(",", regex=False).any() or not values.map(DECIMAL_COMMA.match).all():
+    if len(values) == 0 or not values.str.contains(",", regex=False).any() or not every_value_matches(values, DECIMAL_COMMA):
         return None
     text = column.astype("string").str.strip().str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     return pd.to_numeric(text, errors="raise").astype(float)
@@ -91,7 +96,7 @@ def _decimal_comma_numbers(column: pd.Series) -> pd.Series | None:
 def _iso_dates(column: pd.Series) -> pd.Series | None:
     """ISO dates as datetimes, when every value is one (written back exactly as read)."""
     values = column.dropna().astype(str)
-    if len(values) == 0 or not values.map(ISO_DATE.match).all():
+    if len(values) == 0 or not every_value_matches(values, ISO_DATE):
         return None
     parsed = pd.to_datetime(column, errors="coerce", format="ISO8601")
     return parsed if parsed.notna().sum() == len(values) else None

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -72,3 +73,47 @@ def test_bad_groups_are_explained(db):
     at.text_input[0].set_value("old, young").run()
     assert any("Cannot read the group 'old'" in e for e in texts(at, "error"))
     assert not at.exception
+
+
+def test_load_restores_the_saved_settings_and_kpis_even_after_another_column(db):
+    at = open_whatif()
+    at.selectbox[0].select("age").run()
+    next(n for n in at.number_input if n.label == "Rows to generate").set_value(2000).run()
+    run_and_save(at, "younger")
+    saved_kpis = at.session_state[WHATIF].kpis
+
+    other = next(c for c in at.selectbox[0].options if c != "age")
+    at.selectbox[0].select(other).run()
+    assert WHATIF not in at.session_state or at.session_state[WHATIF].settings["column"] != other
+    assert not any("Generated rows" in e.label for e in at.expander), "a result of another column stayed on the page"
+
+    next(b for b in at.button if b.label == "Load").click().run()
+    assert not at.exception, at.exception
+    assert at.selectbox[0].value == "age"
+    loaded = at.session_state[WHATIF]
+    assert loaded.settings["rows"] == 2000
+    pd.testing.assert_frame_equal(loaded.kpis.reset_index(drop=True), saved_kpis.reset_index(drop=True))
+    next(b for b in at.button if b.label == "Load").click().run()  # a second click works too
+    assert not at.exception, at.exception
+
+
+def test_a_new_save_joins_the_compared_scenarios(db):
+    at = open_whatif()
+    run_and_save(at, "first")
+    run_and_save(at, "second")
+    run_and_save(at, "third")
+    compare = next(m for m in at.multiselect if m.label == "Compare")
+    assert "third" in compare.value
+
+
+def test_delete_asks_for_a_second_click(db):
+    at = open_whatif()
+    run_and_save(at, "keep me")
+    at.selectbox(key="delete_scenario").select("keep me").run()
+    next(b for b in at.button if b.label == "Delete the chosen scenario").click().run()
+    assert any("for good" in w for w in texts(at, "warning"))
+    next(b for b in at.button if b.label == "Keep it").click().run()
+    assert [s.name for s in ScenarioStore(db).scenarios()] == ["keep me"]
+    next(b for b in at.button if b.label == "Delete the chosen scenario").click().run()
+    next(b for b in at.button if b.label == "Yes, delete it").click().run()
+    assert ScenarioStore(db).scenarios() == [] and not at.exception

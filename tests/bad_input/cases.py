@@ -60,6 +60,24 @@ def _huge() -> bytes:
     return _csv(frame)
 
 
+def _with_text(name: str, values: list[str], sep: str = ",") -> bytes:
+    """A column of text that resembles dates or numbers without every value being one."""
+    frame = _rows()
+    frame[name] = [values[i % len(values)] for i in range(len(frame))]
+    return frame.to_csv(index=False, sep=sep).encode()
+
+
+def _kept(name: str, values: list[str]) -> Callable[[pd.DataFrame], bool]:
+    return lambda t: t[name].tolist()[: len(values)] == values
+
+
+MONTHS = ["2023-05", "2023-06", "2024-01-31"]
+COMPACT = ["20240101T1030", "2024/01/31", "2024-01-31"]
+VERSIONS = ["1.2.3", "1.10", "2.0", "1.5,2"]
+NAMES = ["Doe, Jane", "Roe, Rick", "Poe, Edgar"]
+ZONED = ["2024-01-01T10:00:00Z", "2024-01-02T10:00:00+02:00", "2024-01-03T10:00:00"]
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -95,6 +113,11 @@ CASES = [
         _decimal_commas(),
         check=lambda t: pd.api.types.is_float_dtype(t["amount"]) and np.allclose(t["amount"], _rows()["amount"]),
     ),
+    Case("year-month text is not a date", _with_text("month", MONTHS), check=_kept("month", MONTHS)),
+    Case("mixed date spellings stay text", _with_text("when", COMPACT), check=_kept("when", COMPACT)),
+    Case("version numbers in a ; file", _with_text("version", VERSIONS, ";"), check=_kept("version", VERSIONS)),
+    Case("quoted commas in a ; file", _with_text("name", NAMES, ";"), check=_kept("name", NAMES)),
+    Case("dates with zones stay text", _with_text("at", ZONED), check=_kept("at", ZONED)),
     Case("values of 1e308", _huge(), check=lambda t: (t["amount"] == 1e308).sum() > 0),
     Case(
         "formula-like text kept as is",

@@ -161,8 +161,36 @@ def test_main_walk(page, tmp_path, outside_requests):
     page.get_by_role("button", name="Save scenario").click()
     expect(page.get_by_text(f"Saved {LINK}.")).to_be_visible(timeout=30_000)
     assert_no_live_markup(page)
+    save_load_delete(page)
     assert not page.get_by_text("Traceback").count()
     assert outside_requests == [], outside_requests
+
+
+def save_load_delete(page) -> None:
+    """A second scenario on another column; the first loads back (settings and KPIs), then is deleted."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("combobox", name="Column whose mix changes").click()
+    page.get_by_role("option", name="age").click()
+    expect(page.get_by_role("heading", name="Original vs scenario")).to_have_count(0, timeout=30_000)
+    page.get_by_role("button", name="Run scenario").click()
+    expect(page.get_by_role("heading", name="Original vs scenario")).to_be_visible(timeout=120_000)
+    page.get_by_label("Scenario name").fill("by age")
+    page.get_by_role("button", name="Save scenario").click()
+    expect(page.get_by_text("Saved by age.")).to_be_visible(timeout=30_000)
+    page.get_by_role("button", name="Load", exact=True).first.click()
+    expect(page.get_by_text(f"Settings and KPIs of the saved scenario {LINK} are loaded.")).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("heading", name="Original vs scenario")).to_be_visible(timeout=120_000)
+    page.get_by_role("button", name="Load", exact=True).first.click()
+    expect(page.get_by_text(f"Settings and KPIs of the saved scenario {LINK} are loaded.")).to_be_visible(timeout=60_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    page.get_by_role("combobox", name="Delete a scenario").click()
+    page.get_by_role("option", name="by age").click()
+    page.get_by_role("button", name="Delete the chosen scenario").click()
+    page.get_by_role("button", name="Yes, delete it").click()
+    expect(page.get_by_role("option", name="by age")).to_have_count(0, timeout=30_000)
+    expect(page.get_by_text("by age (on")).to_have_count(0, timeout=30_000)
+    page.screenshot(path=str(Path(os.environ.get("SCREENSHOTS", "/tmp")) / "whatif-after-delete.png"), full_page=True)
 
 
 def test_no_page_field_reaches_the_server_file_system(page):
