@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from synth.assess.advice import advice, best_per_metric
+from synth.assess.advice import MIN_HOLDOUT_ROWS, advice, best_per_metric
 from synth.assess.evaluate import RECIPE_TEXT, Evaluation, evaluate_all, metrics_frame
 from synth.errors import SynthError
 from synth.figures import pr_figure, probability_figure, roc_figure
@@ -84,7 +84,11 @@ def show_scores(run: PlanRun, evaluations: dict[str, Evaluation], positive: str)
         ),
         hide_index=True,
     )
-    st.caption("Bold: the best mean on each metric.")
+    st.caption(
+        "Bold: the table clearly ahead on a metric (by more than twice the noise of runs and holdout rows); a tie is not "
+        "highlighted. The ± is the spread over seeds; the verdicts above also count the holdout's own sampling noise "
+        "(a paired bootstrap over its rows)."
+    )
     left, right = st.columns(2)
     left.plotly_chart(roc_figure(list(evaluations.values())))
     right.plotly_chart(pr_figure(list(evaluations.values())))
@@ -123,13 +127,28 @@ def prepare_report(dataset: Dataset, run: PlanRun, evaluations: dict[str, Evalua
         st.download_button("Download report (HTML)", stored[1].encode(), "rebalance-report.html", "text/html")
 
 
+def choose_positive(run: PlanRun) -> str:
+    """The rarest class that the holdout holds enough rows of to judge, unless the user picks another."""
+    counts = value_counts(run.split.train[run.plan.column])
+    in_holdout = value_counts(run.split.holdout[run.plan.column])
+    values = sorted(counts, key=counts.__getitem__)
+    judged = [v for v in values if in_holdout.get(v, 0) >= MIN_HOLDOUT_ROWS]
+    default = values.index(judged[0]) if judged else 0
+    positive = st.selectbox("Positive class (scored one against the rest)", values, index=default, key=W_POSITIVE)
+    held = in_holdout.get(positive, 0)
+    if held < MIN_HOLDOUT_ROWS:
+        st.warning(
+            f"The holdout holds {held:,} row(s) of this class; below {MIN_HOLDOUT_ROWS} no method can be said to beat "
+            "another, so no verdict is given."
+        )
+    return positive
+
+
 def render() -> None:
     st.title("4 · Evaluate")
     run: PlanRun = require(PLAN, "Generate the rebalanced tables on the Plan step first.", "pages/plan.py")
     dataset = current_dataset()
-    counts = value_counts(run.split.train[run.plan.column])
-    values = sorted(counts, key=counts.__getitem__)
-    positive = st.selectbox("Positive class (scored one against the rest)", values, key=W_POSITIVE)
+    positive = choose_positive(run)
     seeds = int(
         st.number_input(
             "Seeds",

@@ -1,17 +1,22 @@
-"""An advisor in plain words: which training table won on which metric, by how much against the
-run-to-run spread, and what that means for the user's decision."""
+"""An advisor in plain words: which training table won on which metric, and whether the lead
+stands out from the noise of both the training runs and the holdout rows. Ties are called ties."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
+
 from synth.assess.evaluate import Evaluation
+from synth.assess.uncertainty import holdout_bootstrap
 
 METRICS = {"auc_roc": "AUC-ROC", "auc_pr": "AUC-PR", "f1_macro": "F1 (macro)"}
-# A lead counts when it exceeds this many run-to-run standard deviations (and a small absolute floor).
+# A lead counts when it exceeds this many standard errors (runs and holdout rows together) and a floor.
 SPREADS = 2.0
 MIN_LEAD = 0.005
+# Below this many holdout rows of either class, a score moves by more than methods differ: no verdict.
+MIN_HOLDOUT_ROWS = 10
 
 
 @dataclass(frozen=True)
@@ -20,66 +25,92 @@ class MetricVerdict:
     winner: str
     runner_up: str
     lead: float
-    spread: float
+    spread: float  # standard error of the lead: seed-to-seed runs and holdout rows together
+    decidable: bool = True  # False when the holdout holds too few rows of a class to judge
 
     @property
     def clear(self) -> bool:
-        """Whether the lead stands out from the seed-to-seed variation."""
-        return self.lead >= MIN_LEAD and self.lead > SPREADS * self.spread
+        """Whether the lead stands out from the noise; anything less is a tie."""
+        return self.decidable and self.lead >= MIN_LEAD and self.lead > SPREADS * self.spread
 
     def sentence(self) -> str:
-        strength = "clearly ahead" if self.clear else "ahead, but within the run-to-run spread"
+        if not self.decidable:
+            return f"{self.metric}: {self.winner} scores highest, {self.runner_up} next ({self.lead:.3f} apart); too few holdout rows to call it."
+        if self.clear:
+            return (
+                f"{self.metric}: {self.winner} leads {self.runner_up} by {self.lead:.3f} "
+                f"(noise of runs and holdout rows ±{self.spread:.3f}), clearly ahead."
+            )
         return (
-            f"{self.metric}: {self.winner} leads {self.runner_up} by {self.lead:.3f} "
-            f"(runs vary by ±{self.spread:.3f}), {strength}."
+            f"{self.metric}: {self.winner} and {self.runner_up} tie ({self.lead:.3f} apart, "
+            f"within the noise of runs and holdout rows, ±{self.spread:.3f})."
         )
 
 
+def holdout_rows(evaluations: Mapping[str, Evaluation]) -> int:
+    """Rows of the rarer class in the holdout the tables were scored on."""
+    truth = next(iter(evaluations.values())).truth
+    return int(min(truth.sum(), len(truth) - truth.sum()))
+
+
 def verdicts(evaluations: Mapping[str, Evaluation]) -> list[MetricVerdict]:
-    """The best and second-best table for every metric, with the lead and the larger of their spreads."""
+    """The best and second-best table for every metric, with the lead and its standard error."""
     if len(evaluations) < 2:
         return []
     summaries = {name: e.summary() for name, e in evaluations.items()}
+    truth = next(iter(evaluations.values())).truth
+    resampled = holdout_bootstrap(truth, {name: e.mean_probabilities() for name, e in evaluations.items()})
+    decidable = holdout_rows(evaluations) >= MIN_HOLDOUT_ROWS
     out = []
     for key, metric in METRICS.items():
         ranked = sorted(summaries, key=lambda n: summaries[n][f"{key}_mean"], reverse=True)
         first, second = ranked[0], ranked[1]
         lead = summaries[first][f"{key}_mean"] - summaries[second][f"{key}_mean"]
-        spread = max(summaries[first][f"{key}_std"], summaries[second][f"{key}_std"])
-        out.append(MetricVerdict(metric, first, second, lead, spread))
+        runs = max(summaries[first][f"{key}_std"], summaries[second][f"{key}_std"])
+        rows = float(np.std(resampled[first][key] - resampled[second][key]))
+        out.append(MetricVerdict(metric, first, second, lead, float(np.hypot(runs, rows)), decidable))
     return out
 
 
 def best_per_metric(evaluations: Mapping[str, Evaluation]) -> dict[str, str]:
-    """The winning table's name for each metric's column label (for highlighting)."""
-    return {v.metric: v.winner for v in verdicts(evaluations)}
+    """The table clearly best on each metric's column label (for highlighting); ties highlight nothing."""
+    return {v.metric: v.winner for v in verdicts(evaluations) if v.clear}
 
 
 def advice(evaluations: Mapping[str, Evaluation], untouched: str) -> list[str]:
-    """A recommendation and the per-metric verdicts behind it, in plain sentences."""
+    """A recommendation and the per-metric verdicts behind it, in plain sentences that agree."""
     found = verdicts(evaluations)
     if not found:
         return []
-    wins: dict[str, int] = {}
-    for verdict in found:
-        wins[verdict.winner] = wins.get(verdict.winner, 0) + 1
-    leader = max(wins, key=wins.__getitem__)
-    ranking = next(v for v in found if v.metric == "AUC-PR")
+    return [_headline(found, untouched, holdout_rows(evaluations)), *(v.sentence() for v in found)]
+
+
+def _headline(found: list[MetricVerdict], untouched: str, rare_rows: int) -> str:
+    if not found[0].decidable:
+        return (
+            f"No verdict: the holdout holds only {rare_rows} row(s) of the scored class, and at least "
+            f"{MIN_HOLDOUT_ROWS} are needed before one method can be said to beat another. Use a larger holdout "
+            "or score a class with more rows."
+        )
+    clear = [v for v in found if v.clear]
+    if not clear:
+        return (
+            "No method is clearly ahead: every difference is within the noise of the runs and the holdout rows. "
+            "Prefer the simplest, or add seeds and holdout rows to separate them."
+        )
+    by_pr = next((v for v in clear if v.metric == "AUC-PR"), None)
+    wins: dict[str, list[str]] = {}
+    for verdict in clear:
+        wins.setdefault(verdict.winner, []).append(verdict.metric)
+    leader = by_pr.winner if by_pr else max(wins, key=lambda name: len(wins[name]))
+    others = [v for v in found if v.metric not in wins[leader]]
     if leader == untouched:
-        headline = (
-            "Recommendation: train on the real rows as they are. No rebalanced table beat the untouched data here; "
-            "upsampling adds rows but no information this model lacks."
+        return (
+            "Recommendation: train on the real rows as they are. The untouched data is clearly ahead on "
+            f"{', '.join(wins[leader])}; upsampling adds rows but no information this model lacks."
         )
-    elif all(v.winner == leader and v.clear for v in found):
-        headline = f"Recommendation: train on the {leader} output. It wins on every metric by more than runs vary."
-    elif ranking.winner == leader and ranking.clear:
-        headline = (
-            f"Recommendation: train on the {leader} output. It finds the rare class best (AUC-PR), "
-            "the metric that matters most when positives are rare."
-        )
-    else:
-        headline = (
-            f"{leader} wins most metrics, but not by more than runs vary: the methods are close here. "
-            "Prefer the simplest, or add seeds to separate them."
-        )
-    return [headline, *(v.sentence() for v in found)]
+    if not others:
+        return f"Recommendation: train on the {leader} output. It is clearly ahead on every metric."
+    reason = " It finds the rare class best (AUC-PR), the metric that matters most when positives are rare." if by_pr else ""
+    rest = "; ".join(f"{v.metric}: {v.winner} ahead" if v.clear else f"{v.metric}: a tie" for v in others)
+    return f"Recommendation: train on the {leader} output. It is clearly ahead on {', '.join(wins[leader])}.{reason} ({rest}.)"

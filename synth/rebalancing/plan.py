@@ -199,9 +199,11 @@ def candidate_columns(table: pd.DataFrame, schema: Schema) -> list[str]:
 
 
 def suggest_column(table: pd.DataFrame, schema: Schema, hint: str | None = None) -> str | None:
-    """The column most likely to be the outcome: a known name, two values, last in the table.
+    """The column most likely to be the outcome: last in the table, a known name, two values.
 
-    A demo's own ``hint`` wins; among equals, the more imbalanced column.
+    A demo's own ``hint`` wins; among equals, the more imbalanced column. Being last outweighs a
+    name: tables put the outcome last by convention, while names such as ``default`` or ``status``
+    are also common features (a bank table's ``default`` beside its last column ``deposit``).
     """
     candidates = candidate_columns(table, schema)
     if hint in candidates:
@@ -215,7 +217,7 @@ def suggest_column(table: pd.DataFrame, schema: Schema, hint: str | None = None)
         counts = value_counts(table[name])
         named = bool(words & TARGET_WORDS) or name.lower().startswith(("is_", "has_"))
         usable = min(counts.values()) >= 2
-        return (4 * named + 2 * (len(counts) == 2) + (name == last) + 8 * usable, -min(counts.values()) / len(table))
+        return (4 * named + 2 * (len(counts) == 2) + 5 * (name == last) + 16 * usable, -min(counts.values()) / len(table))
 
     return max(candidates, key=score)
 

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synth.assess.advice import advice, best_per_metric
+from synth.assess.advice import METRICS, SPREADS, advice, best_per_metric, verdicts
 from synth.assess.evaluate import Evaluation, RunScores
 from synth.assess.groups import Buckets
 from synth.data.holdout import keep_rare_rows, split_holdout
@@ -14,28 +14,89 @@ from synth.rebalancing.plan import rarity_advice, suggest_column
 from ui.text import plain
 
 
-def evaluation(name: str, auc: list[float], ap: list[float]) -> Evaluation:
-    runs = tuple(RunScores(i, a, p, 0.5, np.zeros(2)) for i, (a, p) in enumerate(zip(auc, ap, strict=True)))
-    return Evaluation(name, runs, np.array([0, 1]))
+def evaluation(
+    name: str, separation: float, positives: int = 200, seeds: int = 3, offset: float = 0.0, errors: int = 0
+) -> Evaluation:
+    """Scores of a model that separates the classes by ``separation`` on a holdout of 1,000 rows.
+
+    Models with the same ``errors`` err on the same rows; different ones on different rows.
+    """
+    truth = np.r_[np.ones(positives, dtype=int), np.zeros(1000 - positives, dtype=int)]
+    noise = np.random.default_rng(errors).normal(size=len(truth))
+    runs = []
+    for seed in range(seeds):
+        jitter = np.random.default_rng(100 + seed).normal(scale=0.02, size=len(truth))
+        p = 1 / (1 + np.exp(-(separation * truth + noise + jitter + offset - separation / 2)))
+        scores = score_probabilities(truth, p)
+        runs.append(RunScores(seed, scores["auc_roc"], scores["auc_pr"], scores["f1_macro"], p))
+    return Evaluation(name, tuple(runs), truth)
 
 
-def test_advice_names_the_winner_the_lead_and_the_spread():
+def score_probabilities(truth, p) -> dict[str, float]:
+    from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
+
+    return {
+        "auc_roc": roc_auc_score(truth, p),
+        "auc_pr": average_precision_score(truth, p),
+        "f1_macro": f1_score(truth, (p >= 0.5).astype(int), average="macro"),
+    }
+
+
+def test_a_clear_winner_is_recommended_and_the_headline_agrees_with_every_line():
     evaluations = {
-        "unbalanced (real rows only)": evaluation("u", [0.60, 0.64], [0.40, 0.42]),
-        "Synthetic": evaluation("s", [0.88, 0.88], [0.73, 0.73]),
-        "SMOTE-NC": evaluation("m", [0.80, 0.82], [0.59, 0.59]),
+        "unbalanced (real rows only)": evaluation("u", 0.5),
+        "Synthetic": evaluation("s", 3.0),
+        "SMOTE-NC": evaluation("m", 1.5),
     }
     lines = advice(evaluations, "unbalanced (real rows only)")
-    assert lines[0].startswith("Recommendation: train on the Synthetic output")
-    assert "AUC-ROC: Synthetic leads SMOTE-NC by 0.070 (runs vary by ±0.010), clearly ahead." in lines
-    assert best_per_metric(evaluations)["AUC-PR"] == "Synthetic"
+    assert lines[0] == "Recommendation: train on the Synthetic output. It is clearly ahead on every metric."
+    assert all(
+        line.startswith(f"{m}: Synthetic leads SMOTE-NC by") and line.endswith("clearly ahead.")
+        for m, line in zip(METRICS.values(), lines[1:], strict=True)
+    )
+    assert best_per_metric(evaluations) == dict.fromkeys(METRICS.values(), "Synthetic")
 
 
-def test_advice_says_when_methods_are_within_the_noise_or_upsampling_does_not_help():
-    close = {"A": evaluation("a", [0.80, 0.84], [0.5, 0.54]), "B": evaluation("b", [0.81, 0.82], [0.51, 0.52])}
-    assert "not by more than runs vary" in advice(close, "untouched")[0]
-    untouched = {"untouched": evaluation("u", [0.9, 0.9], [0.8, 0.8]), "B": evaluation("b", [0.8, 0.8], [0.6, 0.6])}
+def test_differences_within_the_noise_are_ties_and_nobody_wins():
+    evaluations = {
+        "Naive oversampling": evaluation("a", 2.0, offset=0.001),
+        "SMOTE-NC": evaluation("b", 2.0),
+        "Synthetic": evaluation("c", 1.99),
+    }
+    lines = advice(evaluations, "untouched")
+    assert lines[0].startswith("No method is clearly ahead")
+    assert all(" tie (" in line and "clearly ahead" not in line and "leads" not in line for line in lines[1:])
+    assert best_per_metric(evaluations) == {}
+
+
+def test_the_holdout_noise_turns_a_small_lead_on_few_rare_rows_into_a_tie():
+    """A 0.02 AUC lead that runs alone would call clear is a tie with 30 rare holdout rows."""
+    evaluations = {"A": evaluation("a", 1.8, positives=30), "B": evaluation("b", 1.6, positives=30, errors=1)}
+    verdict = verdicts(evaluations)[0]
+    assert verdict.lead > SPREADS * 0.003  # the seed-to-seed spread alone would call this clear
+    assert not verdict.clear and "tie" in verdict.sentence()
+
+
+def test_no_verdict_below_ten_holdout_rows_of_the_class():
+    evaluations = {"A": evaluation("a", 4.0, positives=3), "B": evaluation("b", 0.5, positives=3)}
+    lines = advice(evaluations, "untouched")
+    assert lines[0].startswith("No verdict: the holdout holds only 3 row(s)")
+    assert not any("clearly ahead" in line for line in lines) and best_per_metric(evaluations) == {}
+
+
+def test_advice_says_when_upsampling_does_not_help():
+    untouched = {"untouched": evaluation("u", 3.0), "B": evaluation("b", 1.0)}
     assert advice(untouched, "untouched")[0].startswith("Recommendation: train on the real rows as they are")
+
+
+def test_the_bootstrap_matches_sklearn_on_the_unweighted_holdout():
+    truth = np.r_[np.ones(50, dtype=int), np.zeros(450, dtype=int)]
+    p = np.round(np.random.default_rng(3).random(500) * 0.6 + 0.3 * truth, 2)  # ties included
+    from synth.assess.uncertainty import _weighted_scores
+
+    ours = _weighted_scores(truth, p, np.ones((1, len(truth))))
+    for metric, value in score_probabilities(truth, p).items():
+        assert ours[metric][0] == pytest.approx(value, abs=1e-12)
 
 
 def test_the_outcome_column_is_suggested_over_month_like_columns():
@@ -55,6 +116,21 @@ def test_the_outcome_column_is_suggested_over_month_like_columns():
         == "subscribed"
     )
     assert suggest_column(table, detect_schema(table), hint="job") == "job"
+
+
+def test_the_last_binary_column_beats_a_feature_named_like_an_outcome():
+    """The bank table's 'default' (no / unknown) is a feature; its last column 'deposit' is the outcome."""
+    rng = np.random.default_rng(1)
+    n = 800
+    table = pd.DataFrame(
+        {
+            "age": rng.integers(18, 90, n),
+            "default": rng.choice(["no", "unknown"], n, p=[0.8, 0.2]),
+            "job": rng.choice(["a", "b", "c"], n),
+            "deposit": rng.choice(["yes", "no"], n, p=[0.47, 0.53]),
+        }
+    )
+    assert suggest_column(table, detect_schema(table)) == "deposit"
 
 
 def test_rarity_advice_only_when_the_class_is_not_rare():
