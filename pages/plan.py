@@ -71,11 +71,15 @@ def split_off_holdout(dataset: Dataset, column: str) -> Split:
     except SynthError as error:
         st.error(plain(error))
         st.stop()
+    return split
+
+
+def describe_split(split: Split) -> None:
+    """Where the holdout comes from and how many rows the methods learn from, after any rows were left out."""
     st.info(
-        f"Holdout: {plain(split.description)}. Methods learn from the other {len(split.train):,} rows only.",
+        f"Holdout: {plain(split.description)}. Methods learn from {len(split.train):,} training rows only.",
         icon=":material/lock:",
     )
-    return split
 
 
 def keep_fewer(split: Split, column: str) -> Split:
@@ -201,6 +205,7 @@ def render() -> None:
     dataset = current_dataset()
     column = choose_column(dataset)
     split = keep_fewer(split_off_holdout(dataset, column), column)
+    describe_split(split)
     shares = choose_shares(split.train, column)
     mode = Mode(st.radio("Mode", [m.value for m in Mode], horizontal=True, format_func=MODE_TEXT.__getitem__, key=W_MODE))
     rows = None

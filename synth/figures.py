@@ -169,6 +169,12 @@ def mix_figure(before: Mapping[str, float], after: Mapping[str, float], column: 
     return figure
 
 
+def percent_ticks(largest: float) -> str:
+    """Enough decimals that ticks on an axis spanning +-``largest`` read differently (not all "+0%")."""
+    decimals = 0 if largest >= 0.05 else 1 if largest >= 0.005 else 2
+    return f"+.{decimals}%"
+
+
 def kpi_figure(frame: pd.DataFrame) -> go.Figure:
     """Relative change of every KPI (and group) from the original to the scenario(s).
 
@@ -176,9 +182,11 @@ def kpi_figure(frame: pd.DataFrame) -> go.Figure:
     """
     labels = [label(k if g == "(all rows)" else f"{k} · {g}") for k, g in zip(frame["kpi"], frame["group"], strict=True)]
     figure = go.Figure()
+    largest = 0.0
     for name in frame.columns[3:]:
         change = (frame[name] - frame["original"]) / frame["original"].abs().replace(0, np.nan)
+        largest = max(largest, float(np.nanmax(np.abs(change), initial=0.0)))
         figure.add_bar(name=label(name), x=labels, y=change)
-    figure.update_layout(title="Change from the original", yaxis_tickformat="+.0%", barmode="group", **LAYOUT)
+    figure.update_layout(title="Change from the original", yaxis_tickformat=percent_ticks(largest), barmode="group", **LAYOUT)
     figure.update_xaxes(type="category")
     return figure

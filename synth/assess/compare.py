@@ -22,14 +22,19 @@ def class_counts(tables: Mapping[str, pd.DataFrame], column: str) -> pd.DataFram
 
 
 def distribution(tables: Mapping[str, pd.DataFrame], feature: str, schema: Schema, reference: str) -> pd.DataFrame:
-    """Share of rows per bucket of ``feature`` for each table; buckets come from ``reference``."""
+    """Share of rows per bucket of ``feature`` for each table; buckets come from ``reference``.
+
+    Every table lists the same buckets in value order (0 where it has none), leaving out only
+    buckets no table has rows in, so figures never reorder or show empty groups.
+    """
     buckets = Buckets(tables[reference][feature], schema.kind(feature))
-    frames = []
-    for name, table in tables.items():
-        if len(table) == 0:
-            continue
-        shares = buckets.shares(table[feature])
-        frames.append(pd.DataFrame({"source": name, "bucket": shares.index.astype(str), "share": shares.to_numpy()}))
+    shares = {name: buckets.shares(table[feature]) for name, table in tables.items() if len(table)}
+    seen = set().union(*(s.index for s in shares.values())) if shares else set()
+    order = [g for g in buckets.order if g in seen] + sorted(seen - set(buckets.order))
+    frames = [
+        pd.DataFrame({"source": name, "bucket": order, "share": part.reindex(order, fill_value=0.0).to_numpy()})
+        for name, part in shares.items()
+    ]
     return pd.concat(frames, ignore_index=True)
 
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from synth.errors import SynthError
+from synth.wording import shown_value
 
 # Integers with at most this many distinct values are codes (SEX=1/2, PAY_0=-2..8), not amounts.
 MAX_INTEGER_CODES = 12
@@ -54,7 +55,7 @@ def _constant(column: pd.Series) -> str:
         raise RejectColumn("has more than one value")
     if distinct == 0:
         return "every value is missing"
-    return f"every row holds the same value ({column.dropna().iloc[0]!r})"
+    return f"every row holds the same value ({shown_value(column.dropna().iloc[0])})"
 
 
 def _datetime(column: pd.Series) -> str:
@@ -176,7 +177,7 @@ def check_schema_fits(table: pd.DataFrame, schema: Schema) -> None:
             bad = pd.to_numeric(column, errors="coerce").isna() & column.notna()
             if bad.any():
                 raise SynthError(
-                    f"Column {info.name!r} cannot be numeric: {column[bad].iloc[0]!r} is not a number. "
+                    f"Column {info.name!r} cannot be numeric: {shown_value(column[bad].iloc[0])} is not a number. "
                     "Mark it categorical instead."
                 )
         if info.kind is ColumnKind.DATETIME and not pd.api.types.is_datetime64_any_dtype(column):

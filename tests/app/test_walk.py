@@ -235,3 +235,19 @@ def test_evaluate_defaults_to_a_class_the_holdout_can_judge():
     assert at.selectbox(key="positive").value == "middle"
     at.selectbox(key="positive").select("rare").run()
     assert any("no verdict is given" in w for w in texts(at, "warning"))
+
+
+def test_the_plan_counts_training_rows_after_keeping_few_rare_ones():
+    import re
+
+    at = visit(start(), "plan")
+
+    def training_rows() -> int:
+        info = next(i for i in texts(at, "info") if i.startswith("Holdout:"))
+        return int(re.search(r"learn from ([\d,]+) training rows", info).group(1).replace(",", ""))
+
+    before = training_rows()
+    keep = next(n for n in at.number_input if n.label.startswith("Keep only"))
+    rare = int(re.search(r"keeps all ([\d,]+)", keep.label).group(1).replace(",", ""))
+    keep.set_value(25).run()
+    assert training_rows() == before - (rare - 25)

@@ -43,3 +43,9 @@ def test_overrides_replace_detection_and_are_checked(patients):
     bad = detect_schema(patients).with_overrides({"sex": "numeric"})
     with pytest.raises(ValueError, match="'sex' cannot be numeric"):
         check_schema_fits(patients, bad)
+
+
+def test_reasons_show_values_as_written_not_as_numpy_reprs():
+    table = pd.DataFrame({"constant": np.full(50, 999, dtype=np.int64), "x": np.arange(50)})
+    reason = next(c.reason for c in detect_schema(table).columns if c.name == "constant")
+    assert reason == "every row holds the same value (999)"

@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 
 from synth.assess.compare import class_counts, distribution, drill_down
@@ -107,3 +108,16 @@ def test_undeclared_parameters_are_refused_by_name(setting):
         with pytest.raises(ParameterError, match=f"{label} has no parameter 'privacy_guard'") as refused:
             rebalance(split.train, column="variant", shares={"Variant X": 0.3}, method=method, params={"privacy_guard": 0.3})
         assert refused.value.parameter == "privacy_guard"
+
+
+def test_distribution_buckets_keep_value_order_when_the_first_table_lacks_some():
+    import pandas as pd
+
+    reference = pd.DataFrame({"age": np.r_[np.full(50, 51.0), np.full(50, 52.0), np.linspace(51.1, 51.9, 40)]})
+    other = pd.DataFrame({"age": [40.0, 60.0, 51.5, 51.5]})
+    tables = {"scarce": pd.DataFrame({"age": [40.0, 60.0]}), "original": reference, "other": other}
+    frame = distribution(tables, "age", detect_schema(reference), "original")
+    for _, part in frame.groupby("source"):
+        assert part["bucket"].iloc[0] == "< 51" and part["bucket"].iloc[-1] == "> 52"
+        assert part["bucket"].iloc[1].startswith("[51,")
+    assert frame.groupby("bucket")["share"].sum().gt(0).all()

@@ -210,3 +210,11 @@ def test_sessions_creating_the_store_at_once_all_succeed(tmp_path):
         stores = list(pool.map(lambda _: ScenarioStore(path), range(8)))
     assert all(store.scenarios() == [] for store in stores)
     assert sorted(p.name for p in path.parent.iterdir()) == ["scenarios.sqlite"]
+
+
+def test_small_kpi_changes_get_ticks_that_read_differently():
+    from synth.figures import kpi_figure
+
+    frame = pd.DataFrame({"kpi": ["a", "b"], "group": ["(all rows)"] * 2, "original": [100.0, 50.0], "s": [101.0, 50.5]})
+    assert kpi_figure(frame).layout.yaxis.tickformat == "+.1%"
+    assert kpi_figure(frame.assign(s=[150.0, 20.0])).layout.yaxis.tickformat == "+.0%"
