@@ -29,7 +29,7 @@ from ui.state import (
     require,
     scoped,
 )
-from ui.text import plain
+from ui.text import date_columns, plain
 
 
 def sample_rows(dataset: Dataset, run: PlanRun, focus: str) -> None:
@@ -46,7 +46,7 @@ def sample_rows(dataset: Dataset, run: PlanRun, focus: str) -> None:
                 f"{int(result.generated.sum()):,} generated rows in {result.seconds:.1f} s; "
                 f"a sample of {plain(focus)} rows, generated ones ticked"
             )
-            st.dataframe(sample, hide_index=True, height=240)
+            st.dataframe(sample, hide_index=True, height=240, column_config=date_columns(sample))
             with_flag = st.checkbox("Add a 'generated' column to the download", key=scoped(W_FLAG, method))
             st.download_button(
                 f"Download {result.label} CSV",
@@ -62,7 +62,8 @@ def class_sample(result: Rebalanced, column: str, focus: str, size: int = 100) -
     """Up to ``size`` rows of ``focus``, real ones first, with the generated flag."""
     rows = rows_of(result.table, column, focus)
     picked = np.sort(np.random.default_rng(0).choice(rows, size=min(size, len(rows)), replace=False))
-    return result.table.iloc[picked].assign(generated=result.generated[picked]).sort_values("generated", kind="stable")
+    sample = result.marked(picked)
+    return sample.sort_values(sample.columns[0], kind="stable")
 
 
 def drill_conditions(run: PlanRun, features: list[str], schema: Schema) -> list[Condition]:

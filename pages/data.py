@@ -25,7 +25,7 @@ from ui.state import (
     scoped,
     set_dataset,
 )
-from ui.text import plain
+from ui.text import date_columns, plain
 
 SOURCES = ["Built-in demo", "Upload a file"]
 
@@ -69,7 +69,7 @@ def upload_table() -> None:
 def show_table(dataset: Dataset) -> None:
     st.subheader(plain(dataset.name))
     st.caption(f"{len(dataset.table):,} rows × {dataset.table.shape[1]} columns")
-    st.dataframe(dataset.table.head(200), height=260)
+    st.dataframe(dataset.table.head(200), height=260, column_config=date_columns(dataset.table.head(200)))
 
 
 def choose_holdout(dataset: Dataset) -> None:

@@ -38,7 +38,7 @@ from ui.state import (
     scoped,
     set_dataset,
 )
-from ui.text import plain
+from ui.text import date_columns, plain
 
 # A what-if table is generated in memory; beyond this many rows it would crowd out other sessions.
 MAX_WHATIF_ROWS = 2_000_000
@@ -164,7 +164,7 @@ def show_result(run: WhatIfRun) -> None:
         kpi_figure(run.kpis.rename(columns={"scenario": "this scenario"})[["kpi", "group", "original", "this scenario"]])
     )
     with st.expander("Generated rows"):
-        st.dataframe(run.simulation.table.head(200), hide_index=True)
+        st.dataframe(run.simulation.table.head(200), hide_index=True, column_config=date_columns(run.simulation.table.head(200)))
         st.download_button(
             "Download the scenario table (CSV)",
             lambda: run.simulation.table.to_csv(index=False).encode(),
@@ -271,7 +271,7 @@ def seeded_generation(dataset: Dataset, seed: int) -> None:
     except SynthError as error:
         st.error(f"{plain(upload.name)}: {plain(error)}")
         return
-    st.dataframe(completed.head(200), hide_index=True)
+    st.dataframe(completed.head(200), hide_index=True, column_config=date_columns(completed.head(200)))
     st.download_button(
         "Download the completed rows (CSV)",
         lambda: completed.to_csv(index=False).encode(),

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+import streamlit as st
+
 
 def plain(text: object) -> str:
     """``text`` as a Markdown code span, shown literally."""
@@ -19,3 +22,13 @@ def plain(text: object) -> str:
     fence = "`" * (longest + 1)
     pad = " " if value.startswith("`") or value.endswith("`") else ""
     return f"{fence}{pad}{value}{pad}{fence}"
+
+
+def date_columns(frame: pd.DataFrame) -> dict[str, st.column_config.DatetimeColumn]:
+    """Date columns whose values all fall at midnight are shown as dates, without '00:00:00'."""
+    return {
+        name: st.column_config.DatetimeColumn(format="YYYY-MM-DD")
+        for name in frame.columns
+        if pd.api.types.is_datetime64_any_dtype(frame[name])
+        and (frame[name].dropna().dt.normalize() == frame[name].dropna()).all()
+    }

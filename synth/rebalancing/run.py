@@ -3,6 +3,7 @@ one-call shortcut from shares (``rebalance``). The plan is made once and passed 
 
 from __future__ import annotations
 
+import itertools
 import queue
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -18,6 +19,12 @@ from synth.errors import MethodRefused, ParameterError, PlanError
 from synth.progress import Progress, silent
 from synth.rebalancing.plan import Mode, RebalancePlan, make_plan
 from synth.rebalancing.samplers import DEFAULT_METHODS, SAMPLERS, make_sampler
+
+
+def flag_name(columns: pd.Index) -> str:
+    """'generated', or the first of 'generated_1', 'generated_2', ... that the table does not use."""
+    taken = {str(c) for c in columns}
+    return next(name for i in itertools.count() if (name := "generated" if i == 0 else f"generated_{i}") not in taken)
 
 
 @dataclass(frozen=True)
@@ -38,9 +45,14 @@ class Rebalanced:
     def new_rows(self) -> pd.DataFrame:
         return self.table[self.generated]
 
-    def marked(self) -> pd.DataFrame:
-        """The output with a leading 'generated' column, for previews and downloads."""
-        return self.table.assign(generated=self.generated)[["generated", *self.table.columns]]
+    def marked(self, rows: np.ndarray | slice = slice(None)) -> pd.DataFrame:
+        """The output (or some ``rows``) with a leading flag column, for previews and downloads.
+
+        The flag is called 'generated', unless the table has a column of that name, which is kept.
+        """
+        flag = flag_name(self.table.columns)
+        part = self.table.iloc[rows]
+        return part.assign(**{flag: self.generated[rows]})[[flag, *self.table.columns]]
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
 import pandas as pd
+import numpy as np
 import pytest
 
 from synth.__main__ import parse_shares
@@ -90,3 +91,14 @@ def test_hand_typed_shares_that_nearly_add_up_are_rescaled():
     assert plan.target == {"a": 333, "b": 333, "c": 333}
     with pytest.raises(ValueError, match=r"add up to 0\.990"):
         make_plan(column({"a": 50, "b": 30, "c": 20}), {"a": 0.33, "b": 0.33, "c": 0.33})
+
+
+def test_the_generated_flag_leads_and_never_replaces_a_users_column(patients):
+    from synth.rebalancing.run import rebalance
+
+    table = patients.assign(generated="user value")
+    result = rebalance(table, column="variant", shares={"Variant X": 0.3}, method="naive", seed=0)
+    marked = result.marked()
+    assert list(marked.columns[:2]) == ["generated_1", *table.columns[:1]]
+    assert (marked["generated"] == "user value").all() and marked["generated_1"].sum() == result.generated.sum()
+    assert list(result.marked(np.arange(3)).columns) == list(marked.columns)
