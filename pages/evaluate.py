@@ -1,8 +1,10 @@
 """Step 4: LightGBM on each output and on the untouched data, scored on the real holdout."""
 
+import re
+
 import streamlit as st
 
-from synth.assess.advice import MIN_HOLDOUT_ROWS, advice, best_per_metric
+from synth.assess.advice import MIN_HOLDOUT_ROWS, advice, best_per_metric, executive_summary
 from synth.assess.evaluate import RECIPE_TEXT, Evaluation, evaluate_all, metrics_frame
 from synth.errors import SynthError
 from synth.figures import pr_figure, probability_figure, roc_figure
@@ -62,6 +64,7 @@ def show_advice(evaluations: dict[str, Evaluation]) -> None:
     """The plain-words verdict first: what won, by how much against the spread, what to do."""
     lines = advice(evaluations, untouched=UNBALANCED)
     if lines:
+        st.markdown("**In short.** " + executive_summary(evaluations, UNBALANCED))  # our labels and numbers only
         st.info(lines[0], icon=":material/lightbulb:")
         for line in lines[1:]:
             st.caption(line)
@@ -124,7 +127,7 @@ def prepare_report(dataset: Dataset, run: PlanRun, evaluations: dict[str, Evalua
             st.session_state[REPORT] = (key, build_report(study, scenarios))
     stored = st.session_state.get(REPORT)
     if stored and stored[0] == key:
-        st.download_button("Download report (HTML)", stored[1].encode(), "rebalance-report.html", "text/html")
+        st.download_button("Download report (HTML)", stored[1].encode(), report_file_name(dataset.name), "text/html")
 
 
 def choose_positive(run: PlanRun) -> str:
@@ -142,6 +145,12 @@ def choose_positive(run: PlanRun) -> str:
             "another, so no verdict is given."
         )
     return positive
+
+
+def report_file_name(dataset: str) -> str:
+    """The report named after its data: 'rebalance-report-bank-full.html'."""
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", re.sub(r"\.(csv|tsv|txt|gz|parquet|pq)$", "", dataset.lower())).strip("-")[:60]
+    return f"rebalance-report-{stem or 'data'}.html"
 
 
 def render() -> None:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import plotly.graph_objects as go
 
-from synth.assess.advice import advice
+from synth.assess.advice import advice, best_per_metric, executive_summary
 from synth.assess.evaluate import RECIPE_TEXT, metrics_frame
 from synth.assess.fidelity import fidelity_frame
 from synth.assess.privacy import privacy_frame
@@ -45,8 +45,20 @@ class _Figures:
         return text
 
 
+def _number(value: float, floatfmt: str) -> str:
+    """Counts as counts (45,211), measures with ``floatfmt`` (0.862)."""
+    if value == value and abs(value) >= 1 and float(value).is_integer():
+        return f"{value:,.0f}"
+    return floatfmt.format(value)
+
+
 def _table(frame: pd.DataFrame, floatfmt: str = "{:.3f}", index: bool = False) -> str:
-    return frame.to_html(index=index, float_format=floatfmt.format, border=0, na_rep="", escape=True)
+    """An HTML table as people read one: yes/no for flags, separators in counts, 3 decimals in measures."""
+    shown = frame.assign(
+        **{str(c): frame[c].map({True: "yes", False: "no"}) for c in frame.columns if pd.api.types.is_bool_dtype(frame[c])},
+        **{str(c): frame[c].map("{:,}".format) for c in frame.columns if pd.api.types.is_integer_dtype(frame[c])},
+    )
+    return shown.to_html(index=index, float_format=lambda v: _number(v, floatfmt), border=0, na_rep="", escape=True)
 
 
 def _shares_as_percent(frame: pd.DataFrame) -> pd.DataFrame:
@@ -61,7 +73,12 @@ def _study_sections(study: Study, figure: _Figures) -> list[str]:
     privacy = privacy_frame(assessment.privacy)
     fidelity = fidelity_frame(assessment.fidelity)
     first = next(iter(study.evaluations.values()))
+    best = best_per_metric(study.evaluations)
+    scores = metrics_frame(study.evaluations)
+    scores["clearly best on"] = [", ".join(m for m, name in best.items() if name == table) for table in scores["training data"]]
     sections = [
+        "<h2>Summary</h2>",
+        f"<p><b>{e(executive_summary(study.evaluations, UNBALANCED))}</b></p>",
         "<h2>Data</h2>",
         f"<p>{len(study.split.train):,} training rows × {study.split.train.shape[1]} columns. Holdout: {e(study.split.description)}.</p>",
         _table(study.schema.to_frame()),
@@ -82,7 +99,7 @@ def _study_sections(study: Study, figure: _Figures) -> list[str]:
         ),
         f"<p class='note'>{e(RECIPE_TEXT)} Mean ± std over {len(first.runs)} seeds; positive class "
         f"<b>{e(study.positive)}</b>.</p>",
-        _table(metrics_frame(study.evaluations)),
+        _table(scores),
         figure(roc_figure(list(study.evaluations.values()))),
         figure(pr_figure(list(study.evaluations.values()))),
         "<h2>Privacy</h2>",

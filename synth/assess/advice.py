@@ -114,3 +114,30 @@ def _headline(found: list[MetricVerdict], untouched: str, rare_rows: int) -> str
     reason = " It finds the rare class best (AUC-PR), the metric that matters most when positives are rare." if by_pr else ""
     rest = "; ".join(f"{v.metric}: {v.winner} ahead" if v.clear else f"{v.metric}: a tie" for v in others)
     return f"Recommendation: train on the {leader} output. It is clearly ahead on {', '.join(wins[leader])}.{reason} ({rest}.)"
+
+
+def executive_summary(evaluations: Mapping[str, Evaluation], untouched: str) -> str:
+    """One paragraph for stakeholders: which table to train on, how sure we are, and what it buys."""
+    found = verdicts(evaluations)
+    if not found:
+        return ""
+    rows = holdout_rows(evaluations)
+    truth = next(iter(evaluations.values())).truth
+    by_pr = next(v for v in found if v.metric == "AUC-PR")
+    pick = by_pr.winner if by_pr.clear else untouched if untouched in evaluations else by_pr.winner
+    resampled = holdout_bootstrap(truth, {pick: evaluations[pick].mean_probabilities()})[pick]["auc_pr"]
+    low, high = np.quantile(resampled, [0.025, 0.975])
+    mean = evaluations[pick].summary()["auc_pr_mean"]
+    base = f"Scored on {len(truth):,} real holdout rows ({rows:,} of the rarer class) that no method saw."
+    if not by_pr.decidable:
+        return f"{base} That is too few to choose a method with any confidence; collect or hold out more rows first."
+    interval = f"AUC-PR {mean:.3f} (95% interval {low:.3f}-{high:.3f}; random ranking scores {truth.mean():.3f})"
+    if not by_pr.clear:
+        return (
+            f"{base} No method finds the rare class clearly better than the others, so keep the simplest: "
+            f"{pick} reaches {interval}."
+        )
+    gain = ""
+    if untouched in evaluations and pick != untouched:
+        gain = f", {mean - evaluations[untouched].summary()['auc_pr_mean']:+.3f} over training on the real rows as they are"
+    return f"{base} Train on {pick}: it finds the rare class best, {interval}{gain}; its lead is larger than the noise."

@@ -162,3 +162,15 @@ def test_user_text_is_shown_literally():
     assert label("<a href='x'>y</a>") == "&lt;a href='x'&gt;y&lt;/a&gt;"
     frame = pd.DataFrame({"source": ["original"], "bucket": ["<b>x</b>"], "share": [1.0]})
     assert list(distribution_figure(frame, "<i>f</i>").data[0].x) == ["&lt;b&gt;x&lt;/b&gt;"]
+
+
+def test_the_executive_summary_names_the_pick_the_interval_and_the_gain():
+    from synth.assess.advice import executive_summary
+
+    evaluations = {"untouched": evaluation("u", 0.8), "Synthetic": evaluation("s", 3.0), "SMOTE-NC": evaluation("m", 1.5)}
+    text = executive_summary(evaluations, "untouched")
+    assert "Train on Synthetic" in text and "95% interval" in text and "over training on the real rows" in text
+    tie = {"untouched": evaluation("u", 2.0), "B": evaluation("b", 2.0, offset=0.001)}
+    assert "No method finds the rare class clearly better" in executive_summary(tie, "untouched")
+    few = {"untouched": evaluation("u", 2.0, positives=4), "B": evaluation("b", 3.0, positives=4)}
+    assert "too few to choose" in executive_summary(few, "untouched")

@@ -89,3 +89,12 @@ def test_cli_report_with_scenarios(tmp_path, patients):
 def test_study_refuses_a_numeric_column_up_front(patients):
     with pytest.raises(ValueError, match="only a categorical column"):
         run_study(patients, column="age", shares={"30": 0.5}, seeds=1)
+
+
+def test_report_tables_read_as_counts_flags_and_measures():
+    from synth.report import _table
+
+    frame = pd.DataFrame({"name": ["rows", "mean"], "value": [45211.0, 0.8623], "used": [True, False], "n": [45211, 7]})
+    html_table = _table(frame)
+    assert "45,211" in html_table and "45211.000" not in html_table and "0.862" in html_table
+    assert ">yes<" in html_table and ">no<" in html_table and "True" not in html_table
