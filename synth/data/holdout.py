@@ -9,7 +9,7 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 
 from synth.errors import ParameterError, PlanError, SynthError
-from synth.table import as_labels, rows_of, value_counts
+from synth.table import as_labels, row_keys, rows_of, value_counts
 
 
 @dataclass(frozen=True)
@@ -40,11 +40,26 @@ def split_holdout(table: pd.DataFrame, column: str, share: float = 0.2, seed: in
     return Split(table.iloc[train_idx], table.iloc[np.sort(holdout_idx)], note)
 
 
-def check_holdout(table: pd.DataFrame, holdout: pd.DataFrame) -> None:
-    """An uploaded holdout must have the training table's columns."""
+# A holdout repeating at least this share of its rows from training would score memory, not learning.
+MAX_OVERLAP = 0.1
+
+
+def check_holdout(table: pd.DataFrame, holdout: pd.DataFrame) -> str:
+    """An uploaded holdout must have the training table's columns and not repeat its rows.
+
+    Returns a warning when a few holdout rows also appear in training (real tables hold some
+    duplicates); refuses a holdout that is largely the training table itself.
+    """
     missing = [c for c in table.columns if c not in holdout.columns]
     if missing:
         raise SynthError(f"The holdout file lacks the column(s) {missing}; it must have the same columns as the data.")
+    repeated = int(np.isin(row_keys(holdout, list(table.columns)), row_keys(table, list(table.columns))).sum())
+    if repeated >= MAX_OVERLAP * len(holdout) and repeated:
+        raise SynthError(
+            f"{repeated:,} of the holdout's {len(holdout):,} rows also appear in the training table, so scores on it "
+            "would reward memorising; give a holdout of rows kept apart from training."
+        )
+    return f"{repeated:,} holdout row(s) also appear in the training table" if repeated else ""
 
 
 def choose_holdout(
@@ -53,8 +68,9 @@ def choose_holdout(
     """The given holdout (all of ``table`` trains) when there is one, else a stratified split."""
     if holdout is None:
         return split_holdout(table, column, share)
-    check_holdout(table, holdout)
-    return Split(table, holdout, label or f"uploaded holdout of {len(holdout):,} real rows")
+    warning = check_holdout(table, holdout)
+    description = label or f"uploaded holdout of {len(holdout):,} real rows"
+    return Split(table, holdout, f"{description} ({warning})" if warning else description)
 
 
 def keep_rare_rows(split: Split, column: str, value: str, rows: int, seed: int = 0) -> Split:

@@ -129,3 +129,25 @@ def test_demos_are_deterministic_and_can_be_made_extreme():
         extreme = make_demo(name, seed=3, rows=2000, rare_rows=5)
         assert (extreme[demo.column] == demo.positive).sum() == 5
         assert len(extreme) == 2000 - (first[demo.column] == demo.positive).sum() + 5
+
+
+def test_split_writes_the_apps_holdout_and_keeps_n_rare_rows(tmp_path, patients_csv, capsys):
+    from synth.data.holdout import keep_rare_rows, split_holdout
+
+    train, hold = tmp_path / "train.csv", tmp_path / "hold.csv"
+    argv = ["split", str(patients_csv), "--column", "variant", "--keep-rare", "7", "--train", str(train), "--holdout", str(hold)]
+    assert main(argv) == 0
+    table = read_table(patients_csv)
+    expected = keep_rare_rows(split_holdout(table, "variant"), "variant", "Variant X", 7)
+    assert len(read_table(train)) == len(expected.train) and (read_table(train)["variant"] == "Variant X").sum() == 7
+    pd.testing.assert_frame_equal(read_table(hold), expected.holdout.reset_index(drop=True))
+    assert "Training:" in capsys.readouterr().err
+    assert main([*argv[:4], "--keep-rare", "100000", *argv[6:]]) == 2
+    assert capsys.readouterr().err.startswith("error: --keep-rare: Keep between 1 and")
+
+
+def test_evaluate_refuses_a_holdout_that_is_the_training_table(tmp_path, patients_csv, capsys):
+    argv = ["evaluate", str(patients_csv), "--holdout", str(patients_csv), "--column", "variant", "--positive", "Variant X"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: 3,000 of the holdout's 3,000 rows also appear in the training table") and err.count("\n") == 1

@@ -102,3 +102,16 @@ def test_the_generated_flag_leads_and_never_replaces_a_users_column(patients):
     assert list(marked.columns[:2]) == ["generated_1", *table.columns[:1]]
     assert (marked["generated"] == "user value").all() and marked["generated_1"].sum() == result.generated.sum()
     assert list(result.marked(np.arange(3)).columns) == list(marked.columns)
+
+
+def test_a_holdout_sharing_a_few_rows_with_training_is_flagged_and_a_copy_refused(patients):
+    from synth.data.holdout import choose_holdout
+    from synth.errors import SynthError
+
+    train, holdout = patients.iloc[:2000], patients.iloc[2000:]
+    assert (
+        "(3 holdout row(s) also appear in the training table)"
+        in choose_holdout(train, "variant", pd.concat([holdout, train.iloc[:3]])).description
+    )
+    with pytest.raises(SynthError, match="2,000 of the holdout's 2,000 rows also appear"):
+        choose_holdout(train, "variant", train)
