@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
 from synth.data.text import decode, looks_like_json, recover_values
 from synth.errors import TableReadError
@@ -26,6 +27,11 @@ GZIP_MAGIC = b"\x1f\x8b"
 # What the uploaders accept (a gzipped CSV arrives as .gz, e.g. census.csv.gz).
 # A gzip file may expand to at most this many bytes (a "zip bomb" would otherwise fill memory).
 MAX_UNZIPPED = 512 * 2**20
+# Bounds checked before a file is parsed or expanded: beyond them a table would exhaust a shared
+# server's memory (about 100 bytes per cell once parsed, several times that while a method works).
+MAX_ROWS = 5_000_000
+MAX_COLUMNS = 500
+MAX_CELLS = 50_000_000
 TABLE_SUFFIXES = (".csv", ".txt", ".parquet", ".pq")
 UPLOAD_TYPES = ["csv", "txt", "tsv", "gz", "parquet", "pq"]
 
@@ -70,7 +76,30 @@ def parse_csv(raw: bytes) -> pd.DataFrame:
     return recover_values(table, delimiter)
 
 
+def check_size(rows: int, columns: int) -> None:
+    """Refuse, before parsing, a table beyond the rows, columns or cells one process can work on."""
+    if columns > MAX_COLUMNS:
+        raise TableReadError(f"The table has {columns:,} columns; at most {MAX_COLUMNS:,} can be worked on. Keep fewer columns.")
+    if rows > MAX_ROWS or rows * columns > MAX_CELLS:
+        raise TableReadError(
+            f"The table has about {rows:,} rows × {columns:,} columns; at most {MAX_ROWS:,} rows and {MAX_CELLS:,} cells "
+            "fit in memory here. Use a sample, or the cluster mode for larger tables."
+        )
+
+
+def _check_csv_size(raw: bytes) -> None:
+    """Rows and columns of a CSV counted from its bytes (lines, and delimiters in the first line)."""
+    first = raw[: raw.find(b"\n") if b"\n" in raw[:1_000_000] else 1_000_000]
+    columns = max(first.count(d.encode()) for d in DELIMITERS) + 1
+    check_size(raw.count(b"\n"), columns)
+
+
 def parse_parquet(raw: bytes) -> pd.DataFrame:
+    try:
+        metadata = pq.ParquetFile(io.BytesIO(raw)).metadata
+    except Exception as error:  # pyarrow raises several unrelated types for damaged files
+        raise TableReadError(f"Could not read the Parquet file ({error}).") from None
+    check_size(metadata.num_rows, metadata.num_columns)
     try:
         table = pd.read_parquet(io.BytesIO(raw))
     except Exception as error:  # pyarrow raises several unrelated types for damaged files
@@ -87,15 +116,25 @@ def parse_parquet(raw: bytes) -> pd.DataFrame:
 
 
 def _gunzip(raw: bytes) -> bytes:
-    """The content of a gzipped file (a .csv.gz), refusing one that expands beyond any upload."""
+    """The content of a gzipped file (a .csv.gz), expanded in chunks and refused as soon as it grows too large.
+
+    Lines are counted while expanding, so a small file that would expand into millions of rows is
+    stopped before the rows exist (a "zip bomb").
+    """
+    chunks: list[bytes] = []
+    size = lines = 0
     try:
         with gzip.GzipFile(fileobj=io.BytesIO(raw)) as handle:
-            content = handle.read(MAX_UNZIPPED + 1)
+            while chunk := handle.read(2**24):
+                chunks.append(chunk)
+                size, lines = size + len(chunk), lines + chunk.count(b"\n")
+                if size > MAX_UNZIPPED:
+                    raise TableReadError(f"The gzip file expands to more than {MAX_UNZIPPED // 2**20} MiB; use a smaller table.")
+                if lines > MAX_ROWS:
+                    check_size(lines, 1)
     except (OSError, EOFError) as error:
         raise TableReadError(f"The gzip file is damaged ({error}). Compress it again, or use the plain CSV.") from None
-    if len(content) > MAX_UNZIPPED:
-        raise TableReadError(f"The gzip file expands to more than {MAX_UNZIPPED // 2**20} MiB; use a smaller table.")
-    return content
+    return b"".join(chunks)
 
 
 def parse_table(raw: bytes, name: str = "", min_columns: int = 2) -> pd.DataFrame:
@@ -109,6 +148,8 @@ def parse_table(raw: bytes, name: str = "", min_columns: int = 2) -> pd.DataFram
         raw = _gunzip(raw)
         name = name.removesuffix(".gz")
     is_parquet = name.lower().endswith((".parquet", ".pq")) or raw[:4] == PARQUET_MAGIC
+    if not is_parquet:
+        _check_csv_size(raw)
     table = parse_parquet(raw) if is_parquet else parse_csv(raw)
     if table.shape[1] < min_columns:
         raise TableReadError(

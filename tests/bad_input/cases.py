@@ -118,6 +118,11 @@ CASES = [
     Case("version numbers in a ; file", _with_text("version", VERSIONS, ";"), check=_kept("version", VERSIONS)),
     Case("quoted commas in a ; file", _with_text("name", NAMES, ";"), check=_kept("name", NAMES)),
     Case("dates with zones stay text", _with_text("at", ZONED), check=_kept("at", ZONED)),
+    Case(
+        "5,000 columns",
+        (",".join(f"c{i}" for i in range(5000)) + "\n" + ",".join("1" * 5000) + "\n").encode(),
+        message="The table has 5,000 columns; at most 500",
+    ),
     Case("values of 1e308", _huge(), check=lambda t: (t["amount"] == 1e308).sum() > 0),
     Case(
         "formula-like text kept as is",
