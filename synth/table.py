@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from synth.data.kinds import ColumnKind, Schema
+from synth.errors import SynthError
 
 # Missing category values become a category of their own under this label (never a real value).
 MISSING = "\x00missing"
@@ -17,7 +18,10 @@ MISSING = "\x00missing"
 def as_numbers(column: pd.Series) -> np.ndarray:
     """Numeric or datetime values as floats (datetimes in days); inf and unreadable become NaN."""
     if pd.api.types.is_datetime64_any_dtype(column):
-        values = column.astype("datetime64[ns]").astype("int64").astype(float) / 86_400e9
+        if getattr(column.dtype, "tz", None) is not None:
+            column = column.dt.tz_convert("UTC").dt.tz_localize(None)
+        # microseconds reach 0001-01-01 and 9999-12-31, the usual "no date" sentinels, which nanoseconds cannot
+        values = column.to_numpy(dtype="datetime64[us]").astype("int64").astype(float) / 86_400e6
         return np.where(column.isna().to_numpy(), np.nan, values)
     values = pd.to_numeric(column, errors="coerce").astype(float).to_numpy()
     return np.where(np.isfinite(values), values, np.nan)
@@ -74,8 +78,13 @@ def restore_dtype(values: np.ndarray, like: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(like):
         finite = known[np.isfinite(known)]
         unit = 1.0 if len(finite) and np.all(np.mod(finite, 1) == 0) else 1 / 86_400  # whole days, else seconds
-        days = np.round(values / unit) * unit
-        return pd.Series(pd.to_datetime(np.round(days * 86_400e9), unit="ns")).astype(like.dtype)
+        micros = np.round(np.round(values / unit) * unit * 86_400e6)
+        stamps = np.where(np.isnan(micros), np.iinfo(np.int64).min, micros).astype(np.int64).astype("datetime64[us]")
+        restored = pd.Series(stamps)
+        zone = getattr(like.dtype, "tz", None)
+        if zone is not None:
+            return restored.dt.tz_localize("UTC").dt.tz_convert(zone).astype(like.dtype)
+        return restored.astype(like.dtype)
     if np.isfinite(known).any():
         values = np.clip(values, np.nanmin(known), np.nanmax(known))
     if pd.api.types.is_integer_dtype(like):
@@ -95,12 +104,28 @@ def fresh_ids(rows: pd.DataFrame, table: pd.DataFrame, schema: Schema) -> pd.Dat
     """New rows get new identifiers so no generated row claims a real record's ID."""
     for name in schema.names(ColumnKind.ID):
         real = table[name]
-        if pd.api.types.is_numeric_dtype(real):
-            start = int(np.nanmax(real.to_numpy(dtype=float))) + 1 if real.notna().any() else 0
-            rows[name] = pd.Series(np.arange(start, start + len(rows)), index=rows.index).astype(real.dtype)
+        steps = np.arange(1, len(rows) + 1)
+        if pd.api.types.is_integer_dtype(real):
+            rows[name] = pd.Series(_fresh_integers(real, len(rows)), index=rows.index).astype(real.dtype)
+        elif pd.api.types.is_numeric_dtype(real):
+            start = float(np.nanmax(real.to_numpy(dtype=float))) if real.notna().any() else 0.0
+            rows[name] = pd.Series(np.floor(start) + steps, index=rows.index).astype(real.dtype)
+        elif pd.api.types.is_datetime64_any_dtype(real) or pd.api.types.is_timedelta64_dtype(real):
+            rows[name] = pd.Series(real.max() + pd.to_timedelta(steps, unit="s"), index=rows.index).astype(real.dtype)
         else:
             rows[name] = pd.Series([f"synthetic-{i + 1}" for i in range(len(rows))], index=rows.index, dtype=real.dtype)
     return rows
+
+
+def _fresh_integers(real: pd.Series, n: int) -> np.ndarray:
+    """``n`` integers no real ID uses: after the largest, or before the smallest when the type ends there."""
+    limits = np.iinfo(real.dtype.numpy_dtype if hasattr(real.dtype, "numpy_dtype") else real.dtype)
+    high, low = (int(real.max()), int(real.min())) if real.notna().any() else (-1, 0)
+    if high + n <= limits.max:
+        return np.array([high + 1 + i for i in range(n)], dtype=object)
+    if low - n >= limits.min:
+        return np.array([low - n + i for i in range(n)], dtype=object)
+    raise SynthError(f"Column {real.name!r} has no room for {n:,} new IDs in its integer type.")
 
 
 def conform(rows: pd.DataFrame, table: pd.DataFrame, schema: Schema) -> pd.DataFrame:

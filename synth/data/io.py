@@ -14,8 +14,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from synth.data.text import decode, looks_like_json, recover_values
@@ -94,25 +94,40 @@ def _check_csv_size(raw: bytes) -> None:
     check_size(raw.count(b"\n"), columns)
 
 
+def _first_line(error: Exception) -> str:
+    """pyarrow's messages run over several lines; the first says what went wrong."""
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def _check_parquet_types(schema: pa.Schema) -> None:
+    """Refuse, by name, column types that cannot be worked on and written back as they are."""
+    _check_header([str(field.name) for field in schema])
+    kinds = {
+        "hold lists or records, not single values. Flatten them (one value per cell)": pa.types.is_nested,
+        "hold binary data (bytes). Decode them to text or drop them": lambda t: (
+            pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t)
+        ),
+        "hold decimals, dates or times of day, which would not be written back in their own type. Cast them to "
+        "double or timestamp": lambda t: pa.types.is_decimal(t) or pa.types.is_date(t) or pa.types.is_time(t),
+    }
+    for problem, matches in kinds.items():
+        found = [field.name for field in schema if matches(field.type)]
+        if found:
+            raise TableReadError(f"The column(s) {found} {problem} and try again.")
+
+
 def parse_parquet(raw: bytes) -> pd.DataFrame:
     try:
-        metadata = pq.ParquetFile(io.BytesIO(raw)).metadata
+        parquet = pq.ParquetFile(io.BytesIO(raw))
+        schema = parquet.schema_arrow
     except Exception as error:  # pyarrow raises several unrelated types for damaged files
-        raise TableReadError(f"Could not read the Parquet file ({error}).") from None
-    check_size(metadata.num_rows, metadata.num_columns)
+        raise TableReadError(f"Could not read the Parquet file ({_first_line(error)}).") from None
+    _check_parquet_types(schema)
+    check_size(parquet.metadata.num_rows, parquet.metadata.num_columns)
     try:
-        table = pd.read_parquet(io.BytesIO(raw))
+        return pd.read_parquet(io.BytesIO(raw))
     except Exception as error:  # pyarrow raises several unrelated types for damaged files
-        raise TableReadError(f"Could not read the Parquet file ({error}).") from None
-    _check_header([str(c) for c in table.columns])
-    nested = [
-        str(c) for c in table.columns if table[c].map(lambda v: isinstance(v, list | dict | tuple | set | np.ndarray)).any()
-    ]
-    if nested:
-        raise TableReadError(
-            f"The column(s) {nested} hold lists or records, not single values. Flatten them (one value per cell) and try again."
-        )
-    return table
+        raise TableReadError(f"Could not read the Parquet file ({_first_line(error)}).") from None
 
 
 def _gunzip(raw: bytes) -> bytes:

@@ -78,6 +78,56 @@ NAMES = ["Doe, Jane", "Roe, Rick", "Poe, Edgar"]
 ZONED = ["2024-01-01T10:00:00Z", "2024-01-02T10:00:00+02:00", "2024-01-03T10:00:00"]
 
 
+def _typed(**columns) -> bytes:
+    """Parquet of the usual rows plus columns of a given Arrow or pandas type."""
+    frame = _rows()
+    for name, values in columns.items():
+        frame[name] = values
+    return _parquet(frame)
+
+
+def _arrow(**arrays) -> bytes:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    frame = pa.Table.from_pandas(_rows(), preserve_index=False)
+    for name, array in arrays.items():
+        frame = frame.append_column(name, array)
+    buffer = io.BytesIO()
+    pq.write_table(frame, buffer)
+    return buffer.getvalue()
+
+
+def _arrow_column(kind: str):
+    import datetime
+    import decimal
+
+    import pyarrow as pa
+
+    n = len(_rows())
+    return {
+        "binary": pa.array([b"\x00\xff" * (i % 3 + 1) for i in range(n)], pa.binary()),
+        "decimal": pa.array([decimal.Decimal(f"{i}.25") for i in range(n)], pa.decimal128(10, 2)),
+        "date": pa.array([datetime.date(2024, 1, 1) + datetime.timedelta(days=i) for i in range(n)], pa.date32()),
+        "dictionary": pa.array(["only"] * n).dictionary_encode(),
+    }[kind]
+
+
+N = len(_rows())
+ZONED_TIMES = pd.date_range("2024-01-01", periods=N, freq="h", tz="Europe/Berlin")
+SENTINELS = pd.Series(np.where(np.arange(N) % 3 == 0, "9999-12-31", "2024-05-01"), dtype="datetime64[us]")
+SENTINELS[1::3] = pd.Timestamp("0001-01-01")
+DURATIONS = pd.to_timedelta(np.arange(N) * 61, unit="s")
+HUGE_IDS = np.arange(N, dtype=np.uint64) + np.uint64(2**64 - 1000)
+# Parquet columns of unusual types that must come back in their own type from every method.
+TYPED = {
+    "time zones": ZONED_TIMES,
+    "sentinel dates": SENTINELS,
+    "durations": DURATIONS,
+    "uint64 near its limit": HUGE_IDS,
+}
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -122,6 +172,24 @@ CASES = [
         "5,000 columns",
         (",".join(f"c{i}" for i in range(5000)) + "\n" + ",".join("1" * 5000) + "\n").encode(),
         message="The table has 5,000 columns; at most 500",
+    ),
+    *(
+        Case(f"Parquet {name}", _typed(extra=values), "t.parquet", check=lambda t, v=values: (t["extra"] == pd.Series(v)).all())
+        for name, values in TYPED.items()
+    ),
+    Case("Parquet binary column", _arrow(blob=_arrow_column("binary")), "t.parquet", message="['blob'] hold binary data"),
+    Case("Parquet decimal column", _arrow(price=_arrow_column("decimal")), "t.parquet", message="['price'] hold decimals"),
+    Case("Parquet date column", _arrow(day=_arrow_column("date")), "t.parquet", message="['day'] hold decimals, dates"),
+    Case(
+        "Parquet dictionary of one value",
+        _arrow(tag=_arrow_column("dictionary")),
+        "t.parquet",
+        check=lambda t: (t["tag"].astype(str) == "only").all(),
+    ),
+    Case(
+        "CSV sentinel dates",
+        _with_text("until", ["9999-12-31", "0001-01-01", "2024-02-29"]),
+        check=lambda t: str(t["until"].iloc[0]) == "9999-12-31 00:00:00",
     ),
     Case("values of 1e308", _huge(), check=lambda t: (t["amount"] == 1e308).sum() > 0),
     Case(

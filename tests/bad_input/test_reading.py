@@ -8,7 +8,7 @@ from synth.__main__ import main
 from synth.data.io import parse_table
 from synth.errors import TableReadError
 from tests.app.helpers import APP, shown
-from tests.bad_input.cases import CASES
+from tests.bad_input.cases import CASES, TYPED
 
 ids = [case.name for case in CASES]
 
@@ -84,3 +84,17 @@ def test_cli_writes_text_back_exactly(case, tmp_path, capsys):
     written = parse_table(out.read_bytes(), "out.csv")
     original = parse_table(case.raw, case.filename)
     pd.testing.assert_frame_equal(written.iloc[: len(original)][original.columns], original, check_dtype=False)
+
+
+@pytest.mark.parametrize("method", ["smote", "synthetic"])
+@pytest.mark.parametrize("name", list(TYPED))
+def test_every_method_writes_unusual_types_back_in_their_own_type(name, method, tmp_path, capsys):
+    source = tmp_path / "t.parquet"
+    source.write_bytes(next(c for c in CASES if c.name == f"Parquet {name}").raw)
+    out = tmp_path / "out.parquet"
+    argv = ["rebalance", str(source), "--column", "label", "--share", "rare=0.5", "--method", method, "--output", str(out)]
+    assert main(argv) == 0, capsys.readouterr().err
+    original, written = pd.read_parquet(source), pd.read_parquet(out)
+    assert written.dtypes.to_dict() == original.dtypes.to_dict()
+    pd.testing.assert_frame_equal(written.iloc[: len(original)], original)
+    assert written["extra"].notna().all()
