@@ -55,10 +55,13 @@ def choose_grouping(dataset: Dataset, categorical: list[str], numeric: list[str]
         default = loaded["groups"]
     text = st.text_input("Groups (ranges, ascending)", default, key=scoped(W_GROUPS, dataset.fingerprint, column))
     try:
-        return text, parse_buckets(column, text)
+        grouping = parse_buckets(column, text)
     except SynthError as error:
         st.error(plain(error))
         st.stop()
+    for gap in grouping.gaps(dataset.table):
+        st.warning(f"{gap}; these rows are left out of the scenario. Widen a range to include them.")
+    return text, grouping
 
 
 def choose_mix(dataset: Dataset, grouping: Grouping, text: str) -> dict[str, float]:

@@ -35,18 +35,31 @@ _RANGE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(?:-\s*(-?\d+(?:\.\d+)?)|\+)\s*$")
 
 @dataclass(frozen=True)
 class Grouping:
-    """How the what-if column is split into groups: its categories, or numeric buckets.
+    """How the what-if column is split into groups: its categories, or numeric ranges.
 
-    Buckets are given by their lower bounds; each runs up to the next one (the last is open).
+    A range covers [low, high]; an open one ('65+') has no high. Integer notation is contiguous:
+    '18-29, 30-44' also covers 29.5, because the next range starts within 1 of 29. Values in no
+    range (a gap such as 30-64 in '18-29, 65+') belong to no group and are reported by ``gaps``.
     """
 
     column: str
     lows: tuple[float, ...] = ()
     labels: tuple[str, ...] = ()
+    highs: tuple[float | None, ...] = ()
 
     @property
     def numeric(self) -> bool:
         return bool(self.lows)
+
+    def _upper(self, i: int) -> tuple[float, bool]:
+        """Where range i ends, and whether that end is inside it (its high) or not (the next range's low)."""
+        high = self.highs[i] if i < len(self.highs) else None
+        following = self.lows[i + 1] if i + 1 < len(self.lows) else None
+        if high is None:
+            return (following, False) if following is not None else (np.inf, True)
+        if following is not None and following - high <= 1:
+            return following, False
+        return high, True
 
     def ordered(self, values: Iterable[str]) -> list[str]:
         """Numeric groups in ascending order (as written), categories as given."""
@@ -62,30 +75,55 @@ class Grouping:
         return {g: counts[g] for g in self.ordered(counts)}
 
     def assign(self, table: pd.DataFrame) -> pd.Series:
-        """The group of every row, as text; missing when a number lies below the first bucket."""
+        """The group of every row, as text; missing when a number lies in no range."""
         if not self.numeric:
             return table[self.column].astype("string")
         values = as_numbers(table[self.column])
-        position = np.searchsorted(np.array(self.lows), values, side="right") - 1
-        labels = np.array(self.labels, dtype=object)[np.clip(position, 0, None)]
-        labels[(position < 0) | np.isnan(values)] = None
+        labels = np.full(len(values), None, dtype=object)
+        for i, (low, label) in enumerate(zip(self.lows, self.labels, strict=True)):
+            end, inclusive = self._upper(i)
+            inside = (values >= low) & ((values <= end) if inclusive else (values < end))
+            labels[inside] = label
         return pd.Series(labels, index=table.index, dtype="string", name=GROUP_COLUMN)
+
+    def gaps(self, table: pd.DataFrame) -> list[str]:
+        """Plain words for the values no range covers, with their row counts ('30-64: not in any group (812 rows)')."""
+        if not self.numeric:
+            return []
+        values = as_numbers(table[self.column])
+        outside = ~np.isnan(values) & self.assign(table).isna().to_numpy()
+        found = []
+        bounds = [(-np.inf, self.lows[0])] + [(self._upper(i)[0], self.lows[i + 1]) for i in range(len(self.lows) - 1)]
+        bounds.append((self._upper(len(self.lows) - 1)[0], np.inf))
+        for start, end in bounds:
+            rows = int((outside & (values >= start) & (values <= end)).sum())
+            if rows:
+                seen = values[outside & (values >= start) & (values <= end)]
+                found.append(f"{seen.min():g}-{seen.max():g}: not in any group ({rows:,} rows)")
+        return found
 
 
 def parse_buckets(column: str, text: str) -> Grouping:
-    """Numeric buckets from text such as ``"18-29, 30-44, 45-64, 65+"`` (ascending)."""
+    """Numeric ranges from text such as ``"18-29, 30-44, 45-64, 65+"`` (ascending, not overlapping)."""
     parts = [p for p in re.split(r"[,;\n]", text) if p.strip()]
     if len(parts) < 2:
         raise SynthError("Give at least two groups, e.g. '18-29, 30-44, 45-64, 65+'.")
-    lows = []
+    lows: list[float] = []
+    highs: list[float | None] = []
     for part in parts:
         match = _RANGE.match(part)
         if match is None:
             raise SynthError(f"Cannot read the group {part.strip()!r}; write ranges like '18-29' or '65+'.")
-        lows.append(float(match.group(1)))
-    if any(b <= a for a, b in itertools.pairwise(lows)):
-        raise SynthError("Groups must be in ascending order without overlaps, e.g. '18-29, 30-44, 45+'.")
-    return Grouping(column, tuple(lows), tuple(p.strip() for p in parts))
+        low, high = float(match.group(1)), None if match.group(2) is None else float(match.group(2))
+        if high is not None and high < low:
+            raise SynthError(f"The group {part.strip()!r} runs backwards; write it low to high, e.g. '18-29'.")
+        lows.append(low)
+        highs.append(high)
+    for i in range(len(parts) - 1):
+        high = highs[i]
+        if high is None or lows[i + 1] <= high:
+            raise SynthError("Groups must be in ascending order without overlaps, e.g. '18-29, 30-44, 45+'.")
+    return Grouping(column, tuple(lows), tuple(p.strip() for p in parts), tuple(highs))
 
 
 def default_buckets(values: pd.Series, groups: int = 4) -> str:

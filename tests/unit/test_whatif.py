@@ -31,6 +31,18 @@ def test_parse_buckets_and_assign(insurance):
     assert parse_buckets("age", default_buckets(insurance["age"])).numeric
 
 
+def test_ranges_cover_what_they_say_and_gaps_are_named():
+    grouping = parse_buckets("age", "18-29, 65+")
+    ages = pd.DataFrame({"age": [18, 29, 29.5, 30, 50, 64, 65, 80]})
+    assert grouping.assign(ages).fillna("none").tolist() == ["18-29", "18-29", *["none"] * 4, "65+", "65+"]
+    assert grouping.gaps(ages) == ["29.5-64: not in any group (4 rows)"]
+    assert parse_buckets("age", "18-29, 30-44, 45+").gaps(ages) == []
+    with pytest.raises(ValueError, match="'29-18' runs backwards"):
+        parse_buckets("age", "29-18, 30+")
+    with pytest.raises(ValueError, match="ascending order without overlaps"):
+        parse_buckets("age", "18-40, 30+")
+
+
 def test_younger_customers_bring_their_premiums_and_claims(insurance):
     schema = detect_schema(insurance)
     grouping = parse_buckets("age", "18-24, 25-44, 45-64, 65+")
