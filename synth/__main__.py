@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from synth.assess.evaluate import evaluate, seed_range
+from synth.assess.evaluate import MAX_SEEDS, evaluate, seed_range
 from synth.data.demos import DEMOS, make_demo
-from synth.data.holdout import check_holdout, keep_rare_rows, split_holdout
+from synth.data.holdout import keep_rare_rows, split_holdout
 from synth.data.io import TABLE_SUFFIXES, check_output, read_table, write_atomically, write_table
 from synth.data.kinds import detect_schema
 from synth.errors import ParameterError
@@ -25,8 +25,8 @@ from synth.table import fingerprint, value_counts
 from synth.whatif.scenarios import ScenarioStore, saved_on
 
 
-def count(minimum: int) -> Callable[[str], int]:
-    """An argparse type: a whole number of at least ``minimum``, named in the message if not."""
+def count(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``minimum`` to ``maximum``, named in the message if not."""
 
     def parse(text: str) -> int:
         try:
@@ -35,6 +35,8 @@ def count(minimum: int) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(f"must be at most {maximum:,}, got {value:,}")
         return value
 
     return parse
@@ -62,6 +64,8 @@ def parse_shares(items: Sequence[str]) -> dict[str, float]:
         value, sep, share = item.rpartition("=")
         if not sep or not value:
             raise ParameterError("shares", f"takes VALUE=SHARE, e.g. '>50K=0.5'; got {item!r}.")
+        if value in shares:
+            raise ParameterError("shares", f"{value!r} is given twice; give one share per value.")
         try:
             shares[value] = float(share)
         except ValueError:
@@ -126,9 +130,6 @@ def _evaluate(args: argparse.Namespace) -> None:
     for name, frame in (("training table", train), ("holdout", holdout)):
         if args.column not in frame.columns:
             raise ParameterError("column", f"the {name} has no column {args.column!r}.")
-    overlap = check_holdout(train, holdout)
-    if overlap:
-        print(f"warning: {overlap}", file=sys.stderr)
     positive = match_value(args.positive, value_counts(train[args.column]))
     ignored = detect_schema(train).unmodelled()
     result = evaluate(train, holdout, args.column, positive, seeds=seed_range(args.seeds), ignore=ignored)
@@ -209,7 +210,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--holdout", required=True, help="real rows split off before any rebalancing")
     ev.add_argument("--column", required=True)
     ev.add_argument("--positive", required=True, help="the value counted as the positive class")
-    ev.add_argument("--seeds", type=count(1), default=3, help="split seeds 1..N (default 3)")
+    ev.add_argument("--seeds", type=count(1, MAX_SEEDS), default=3, help=f"split seeds 1..N (default 3, at most {MAX_SEEDS})")
     ev.set_defaults(run=_evaluate)
 
     rep = commands.add_parser("report", help="compare methods on a table and write a self-contained HTML report")
@@ -220,7 +221,7 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--holdout", help="real holdout file (default: split off --holdout-share, stratified)")
     rep.add_argument("--holdout-share", type=float, default=0.2)
     rep.add_argument("--methods", nargs="+", choices=list(SAMPLERS), default=list(DEFAULT_METHODS))
-    rep.add_argument("--seeds", type=count(1), default=3)
+    rep.add_argument("--seeds", type=count(1, MAX_SEEDS), default=3)
     rep.add_argument("--scenarios", help="a scenario database to include what-if scenarios from")
     rep.add_argument("--output", required=True, help="the .html file to write")
     rep.set_defaults(run=_report)

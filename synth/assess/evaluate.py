@@ -22,8 +22,9 @@ from sklearn.metrics import (
 )
 from sklearn.model_selection import train_test_split
 
+from synth.data.holdout import overlap
 from synth.data.kinds import Schema, detect_schema
-from synth.errors import EvaluationError, ParameterError
+from synth.errors import EvaluationError, ParameterError, SynthError
 from synth.progress import Progress, silent
 
 RECIPE = {
@@ -134,10 +135,14 @@ def lightgbm_names(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.set_axis(safe, axis=1)
 
 
+# Each seed is one LightGBM fit per table; beyond this the spread no longer narrows visibly.
+MAX_SEEDS = 100
+
+
 def seed_range(seeds: int) -> list[int]:
     """Split seeds 1..N, the tutorial's convention for repeated runs."""
-    if seeds < 1:
-        raise ParameterError("seeds", f"The number of seeds must be at least 1; got {seeds}.")
+    if not 1 <= seeds <= MAX_SEEDS:
+        raise ParameterError("seeds", f"The number of seeds must be from 1 to {MAX_SEEDS}; got {seeds:,}.")
     return list(range(1, seeds + 1))
 
 
@@ -200,6 +205,10 @@ def evaluate(
         raise EvaluationError(
             f"The holdout lacks the column(s) {missing[:10]} that the training table has; give both the same columns."
         )
+    try:
+        repeated = overlap(train, holdout)
+    except SynthError as error:
+        raise EvaluationError(str(error)) from None
     labels = _binary_target(train, column, positive)
     truth = _binary_target(holdout, column, positive, check=False)
     if truth.min() == truth.max():
@@ -215,7 +224,8 @@ def evaluate(
         if progress is not None:
             progress(i / len(seeds), f"{name}: training LightGBM, seed {seed}")
         runs.append(score_once(features, labels, x_hold, truth, seed))
-    return Evaluation(name=name, runs=tuple(runs), truth=truth, note=_too_few_note(labels, positive))
+    note = "; ".join(n for n in (_too_few_note(labels, positive), repeated) if n)
+    return Evaluation(name=name, runs=tuple(runs), truth=truth, note=note)
 
 
 # Below this many training rows of a class, early stopping halts at once and the model scores chance.

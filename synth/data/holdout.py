@@ -45,16 +45,19 @@ MAX_OVERLAP = 0.1
 
 
 def check_holdout(table: pd.DataFrame, holdout: pd.DataFrame) -> str:
-    """An uploaded holdout must have the training table's columns and not repeat its rows.
-
-    Returns a warning when a few holdout rows also appear in training (real tables hold some
-    duplicates); refuses a holdout that is largely the training table itself.
-    """
+    """An uploaded holdout must have the training table's columns and not repeat its rows (see ``overlap``)."""
     missing = [c for c in table.columns if c not in holdout.columns]
     if missing:
         raise SynthError(f"The holdout file lacks the column(s) {missing}; it must have the same columns as the data.")
-    repeated = int(np.isin(row_keys(holdout, list(table.columns)), row_keys(table, list(table.columns))).sum())
-    if repeated >= MAX_OVERLAP * len(holdout) and repeated:
+    return overlap(table, holdout)
+
+
+def overlap(table: pd.DataFrame, holdout: pd.DataFrame) -> str:
+    """A warning when a few holdout rows also appear in training (real tables hold some duplicates);
+    a holdout that is largely the training table itself is refused."""
+    shared = [c for c in table.columns if c in holdout.columns]
+    repeated = int(np.isin(row_keys(holdout, shared), row_keys(table, shared)).sum())
+    if repeated and repeated >= MAX_OVERLAP * len(holdout):
         raise SynthError(
             f"{repeated:,} of the holdout's {len(holdout):,} rows also appear in the training table, so scores on it "
             "would reward memorising; give a holdout of rows kept apart from training."

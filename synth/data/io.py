@@ -7,6 +7,7 @@ renames, drops or converts a user's column behind their back.
 from __future__ import annotations
 
 import csv
+import glob
 import gzip
 import io
 import os
@@ -59,6 +60,8 @@ def _check_header(columns: list[str]) -> None:
 def parse_csv(raw: bytes) -> pd.DataFrame:
     """A CSV table from its bytes, sniffing encoding and delimiter; dates and decimal commas recovered."""
     text = decode(raw)
+    if "\r" in text and "\n" not in text:  # old Mac line endings: CR alone ends each line
+        text = text.replace("\r", "\n")
     if not text.strip():
         raise TableReadError("The file is empty. Use a CSV or Parquet file with a header row and data.")
     if looks_like_json(text):
@@ -68,6 +71,8 @@ def parse_csv(raw: bytes) -> pd.DataFrame:
         header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
         _check_header([h.strip() for h in header])
         table = pd.read_csv(io.StringIO(text), sep=delimiter, skipinitialspace=True)
+    except TableReadError:
+        raise
     except (pd.errors.ParserError, ValueError, csv.Error) as error:
         raise TableReadError(
             f"Could not read the file as a table ({error}). Check that every row has the same columns."
@@ -205,22 +210,41 @@ def write_table(table: pd.DataFrame, path: str | Path, *, source: str | Path | N
 def check_output(path: str | Path, *inputs: str | Path, suffixes: tuple[str, ...] = ()) -> None:
     """Refuse, before any work, an output that would overwrite an input or that cannot be written."""
     path = Path(path)
+    if path.is_dir():
+        raise TableReadError(f"{path} is a folder; name a file to write.")
     if suffixes and path.suffix.lower() not in suffixes:
         raise TableReadError(
             f"Cannot write {path.suffix.lower()!r} files; name the output {' or '.join(s for s in suffixes if s)}."
         )
     if any(path.resolve() == Path(source).resolve() for source in inputs):
         raise TableReadError(f"The output {path.name} is an input file; name a different output so the input is kept.")
-    if path.is_dir():
-        raise TableReadError(f"{path} is a folder; name a file to write.")
     if not path.parent.is_dir():
         raise TableReadError(f"The folder {path.parent} does not exist; create it or choose another output.")
+
+
+def _remove_abandoned(path: Path) -> None:
+    """Temporary files that a killed writer of ``path`` left behind (its process is gone)."""
+    for partial in path.parent.glob(f".{glob.escape(path.name)}.*.partial"):
+        writer = partial.name[len(path.name) + 2 :].split(".", 1)[0]
+        if writer.isdigit() and not _alive(int(writer)):
+            partial.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
     """``write`` to a temporary file beside ``path``, then rename it into place in one step."""
     check_output(path)
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    _remove_abandoned(path)
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".partial", dir=path.parent)
     os.close(handle)
     temporary = Path(name)
     try:

@@ -149,6 +149,7 @@ CASES = [
     Case("JSON document", b'[{"a": 1, "b": 2}, {"a": 3, "b": 4}]', message="JSON document, not a table"),
     Case("header without rows", b"amount,kind,label\n", message="no rows of data"),
     Case("duplicate column names", b"a,a,label\n1,2,x\n", message="'a' appears more than once"),
+    Case("CR-only line endings", _rows().to_csv(index=False, lineterminator="\r").encode(), check=lambda t: t.shape == (120, 3)),
     Case("one column (wrong delimiter)", b"a:b:label\n1:2:x\n3:4:y\n", message="Found only 1 column"),
     Case("damaged Parquet", b"PAR1 this is not parquet", "t.parquet", message="Could not read the Parquet file"),
     Case("damaged gzip", b"\x1f\x8b\x08\x00broken", "t.csv.gz", message="The gzip file is damaged"),

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from synth.__main__ import main
+from synth.data.demos import make_demo
 from synth.rebalancing.plan import MAX_OUTPUT_ROWS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,6 +43,7 @@ def run(capsys, *args: str) -> tuple[int, list[str]]:
         (["--share", "Variant X=0.9999999"], "error: Meeting these shares while keeping every real row needs"),
         (["--share", "nope"], "error: --share: takes VALUE=SHARE"),
         (["--method", "gan"], "argument --method: invalid choice: 'gan'"),
+        (["--share", "Variant X=0.5", "--share", "Variant X=0.6"], "error: --share: 'Variant X' is given twice"),
     ],
 )
 def test_absurd_options_are_refused_before_any_work(table_csv, tmp_path, capsys, extra, message):
@@ -86,7 +88,7 @@ def test_evaluate_on_one_minority_row_warns(tmp_path, patients, capsys):
     one = pd.concat([patients[patients["variant"] == "Other"], patients[patients["variant"] == "Variant X"].head(1)])
     train, holdout = tmp_path / "train.csv", tmp_path / "holdout.csv"
     one.to_csv(train, index=False)
-    patients.to_csv(holdout, index=False)
+    make_demo("patients", seed=2, rows=1500).to_csv(holdout, index=False)
     code, err = run(
         capsys, "evaluate", train, "--holdout", holdout, "--column", "variant", "--positive", "Variant X", "--seeds", "1"
     )
@@ -129,3 +131,36 @@ def test_a_kill_during_a_write_leaves_the_previous_file_intact(tmp_path):
     process.wait()
     assert partial, "the write should have been under way in a temporary file"
     assert target.read_text() == "previous,content\n1,2\n"
+
+
+def test_seeds_are_bounded_before_any_work(table_csv, capsys):
+    argv = ["evaluate", table_csv, "--holdout", table_csv, "--column", "variant", "--positive", "Variant X"]
+    with pytest.raises(SystemExit):
+        run(capsys, *argv, "--seeds", "1000000000")
+    assert "argument --seeds: must be at most 100, got 1,000,000,000" in capsys.readouterr().err
+
+
+def test_an_output_folder_is_named_as_a_folder(table_csv, tmp_path, capsys):
+    code, err = run(capsys, "rebalance", table_csv, "--column", "variant", "--share", "Variant X=0.5", "--output", tmp_path)
+    assert code == 2 and err == [f"error: {tmp_path} is a folder; name a file to write."]
+
+
+def test_a_killed_writers_partial_file_is_cleaned_up_on_the_next_run(table_csv, tmp_path, capsys):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    abandoned = tmp_path / f".o.csv.{dead.pid}.x1y2.partial"
+    abandoned.write_text("half")
+    code, _ = run(
+        capsys,
+        "rebalance",
+        table_csv,
+        "--column",
+        "variant",
+        "--share",
+        "Variant X=0.5",
+        "--method",
+        "naive",
+        "--output",
+        tmp_path / "o.csv",
+    )
+    assert code == 0 and not abandoned.exists() and [p.name for p in tmp_path.iterdir() if p.suffix == ".partial"] == []
