@@ -9,7 +9,7 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 def start() -> AppTest:
-    return AppTest.from_file(APP, default_timeout=180).run()
+    return AppTest.from_file(APP, default_timeout=600).run()
 
 
 def visit(at: AppTest, page: str) -> AppTest:

@@ -19,7 +19,7 @@ def db(scenario_store):
 
 
 def open_whatif() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180).run()
+    at = AppTest.from_file(APP, default_timeout=600).run()
     at.switch_page("pages/whatif.py").run()
     next(b for b in at.button if b.label == "Use the insurance demo").click().run()
     assert not at.exception, at.exception
