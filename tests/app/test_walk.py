@@ -125,7 +125,7 @@ def test_multi_class_column_starts_from_equal_shares():
 
 
 def test_a_column_with_one_minority_row_is_handled_without_a_traceback(patients):
-    at = AppTest.from_file(APP, default_timeout=180)
+    at = AppTest.from_file(APP, default_timeout=600)
     table = patients[patients["variant"] == "Other"].copy()
     table.iloc[0, table.columns.get_loc("variant")] = "Variant X"
     at.session_state[DATASET] = make_dataset("one rare row", table)
@@ -178,7 +178,7 @@ def test_every_method_is_a_visible_choice_with_the_defaults_ticked():
 
 
 def test_an_upload_preselects_its_outcome_column_and_can_keep_few_rare_rows(patients):
-    at = AppTest.from_file(APP, default_timeout=180)
+    at = AppTest.from_file(APP, default_timeout=600)
     table = patients.rename(columns={"variant": "outcome"})
     table.insert(0, "month", ["jan", "feb", "mar"] * (len(table) // 3))
     at.session_state[DATASET] = make_dataset("upload.csv", table, uploaded=True)
@@ -196,7 +196,7 @@ def test_an_upload_preselects_its_outcome_column_and_can_keep_few_rare_rows(pati
 
 
 def test_a_common_class_gets_a_plain_warning_before_any_work(patients):
-    at = AppTest.from_file(APP, default_timeout=180)
+    at = AppTest.from_file(APP, default_timeout=600)
     table = patients.assign(half=["a", "b"] * (len(patients) // 2))
     at.session_state[DATASET] = make_dataset("balanced", table[["age", "half"]])
     at.run()

@@ -50,7 +50,7 @@ def test_cli(case, tmp_path, capsys):
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.message], ids=[c.name for c in CASES if c.message])
 def test_data_page(case):
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = AppTest.from_file(APP, default_timeout=600).run()
     at.radio(key="data_source").set_value("Upload a file").run()
     at.file_uploader[0].upload(case.filename, case.raw).run()
     assert not at.exception
@@ -60,7 +60,7 @@ def test_data_page(case):
 
 @pytest.mark.parametrize("case", [c for c in CASES if not c.message], ids=[c.name for c in CASES if not c.message])
 def test_data_page_reads_what_it_can(case):
-    at = AppTest.from_file(APP, default_timeout=60).run()
+    at = AppTest.from_file(APP, default_timeout=600).run()
     at.radio(key="data_source").set_value("Upload a file").run()
     at.file_uploader[0].upload(case.filename, case.raw).run()
     assert not at.exception and not at.error
