@@ -17,7 +17,7 @@ import pandas as pd
 from imblearn.over_sampling import SMOTE, SMOTEN, SMOTENC, BorderlineSMOTE, KMeansSMOTE
 from sklearn.utils._param_validation import Interval
 
-from synth.encoding import feature_kinds
+from synth.encoding import feature_kinds, median_filled
 from synth.errors import MethodRefused
 from synth.rebalancing.samplers.base import RANDOM_STATE, Request, Sampler
 from synth.table import MISSING, as_labels, as_numbers, restore_dtype, rows_of
@@ -43,8 +43,7 @@ def _feature_frame(table: pd.DataFrame, categorical: list[str], numeric: list[st
     for name in categorical:
         frame[name] = as_labels(table[name])
     for name in numeric:
-        values = as_numbers(table[name])
-        frame[name] = np.where(np.isnan(values), np.nanmedian(values) if np.isfinite(values).any() else 0.0, values)
+        frame[name] = median_filled(as_numbers(table[name]))
     return frame
 
 
