@@ -48,7 +48,8 @@ class SyntheticOverSampler(BaseOverSampler):
 
     X may be a DataFrame of mixed kinds (numbers, text, pandas categories, dates, gaps) or an
     array; the output is X's rows, then the new ones, in X's columns and dtypes. Column kinds are
-    detected as the app detects them. ``sampling_strategy`` and ``random_state`` work as in every
+    detected as the app detects them: ID-like columns get fresh values and constant ones are
+    copied, never learned from (drop them before a model). ``sampling_strategy`` and ``random_state`` work as in every
     imbalanced-learn over-sampler; ``category_leaf`` and ``number_leaf`` are the generator's
     smallest leaves (README, "How the synthetic generator works").
 
@@ -91,6 +92,7 @@ class SyntheticOverSampler(BaseOverSampler):
         return int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
 
     def _fit_resample(self, X: Any, y: np.ndarray) -> tuple[Any, np.ndarray]:
+        """X's rows then ``sampling_strategy_`` new ones per class, made by the app's synthetic method."""
         dense = _dense(X) if isinstance(X, pd.DataFrame) else X
         table = _as_table(dense, y)
         schema = detect_schema(table).with_overrides({TARGET: ColumnKind.CATEGORICAL})
