@@ -43,6 +43,7 @@ benchmarks: $(VENV)/.installed-bench /usr/bin/chromium
 	$(BIN)/python -m benchmarks.tutorial
 	$(BIN)/python -m benchmarks.scale
 	$(BIN)/python -m benchmarks.upsampling --folds 2
+	$(BIN)/python -m benchmarks.pipeline --repeats 3
 	$(BIN)/python -m benchmarks.walk
 
 clean:

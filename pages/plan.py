@@ -1,7 +1,5 @@
 """Step 2: choose the column, its target shares and the methods; generate every output."""
 
-from typing import Any
-
 import pandas as pd
 import streamlit as st
 
@@ -28,7 +26,6 @@ from ui.state import (
     W_KEEP_ROWS,
     W_METHODS,
     W_MODE,
-    W_PARAMETER,
     W_ROWS,
     W_SHARE,
     W_SHARES,
@@ -120,8 +117,8 @@ def choose_shares(train: pd.DataFrame, column: str) -> dict[str, float]:
     return dict(zip(edited["value"], edited["target share"].astype(float), strict=True))
 
 
-def choose_methods(mode: Mode) -> tuple[list[str], dict[str, dict[str, Any]]]:
-    """Every method the mode allows, each a visible checkbox, and each chosen one's declared parameters."""
+def choose_methods(mode: Mode) -> list[str]:
+    """Every method the mode allows, each a visible checkbox; each runs with its declared defaults."""
     available = [name for name, cls in SAMPLERS.items() if mode is Mode.HYBRID or cls.supports_full]
     st.write("Methods")
     columns = st.columns(len(available))
@@ -130,15 +127,10 @@ def choose_methods(mode: Mode) -> tuple[list[str], dict[str, dict[str, Any]]]:
         for column, name in zip(columns, available, strict=True)
         if column.checkbox(SAMPLERS[name].label, value=name in DEFAULT_METHODS, key=scoped(W_METHODS, mode, name))
     ]
-    params: dict[str, dict[str, Any]] = {}
-    for method in methods:
-        for p in SAMPLERS[method].user_parameters():
-            value = st.slider(p.label, p.low, p.high, p.default, key=scoped(W_PARAMETER, method, p.name), help=p.help)
-            params.setdefault(method, {})[p.name] = value
     with st.expander("What each method does"):
         for name in available:
             st.markdown(f"**{SAMPLERS[name].label}**: {SAMPLERS[name].description}")
-    return methods, params
+    return methods
 
 
 def show_plan(train: pd.DataFrame, column: str, shares: dict[str, float], mode: Mode, rows: int | None) -> RebalancePlan:
@@ -152,13 +144,11 @@ def show_plan(train: pd.DataFrame, column: str, shares: dict[str, float], mode: 
     return plan
 
 
-def generate(dataset: Dataset, split: Split, plan: RebalancePlan, methods: list[str], params: dict[str, dict[str, Any]]) -> None:
+def generate(dataset: Dataset, split: Split, plan: RebalancePlan, methods: list[str]) -> None:
     """Every method's output, each cached as soon as it is made: leaving the page mid-way loses nothing."""
-    frozen = tuple((m, tuple(sorted(params.get(m, {}).items()))) for m in methods)
 
     def key(method: str) -> tuple:
-        own = dict(frozen)[method]
-        return ("output", *dataset.key, split.description, plan.column, plan.mode, tuple(plan.target.items()), method, own)
+        return ("output", *dataset.key, split.description, plan.column, plan.mode, tuple(plan.target.items()), method)
 
     done = {m: r for m in methods if (r := cache.peek(key(m))) is not None}
     with st.status(f"Generating with {len(methods)} method(s)…", expanded=True) as status:
@@ -176,14 +166,13 @@ def generate(dataset: Dataset, split: Split, plan: RebalancePlan, methods: list[
             plan=plan,
             schema=dataset.schema,
             methods=methods,
-            params=params,
             done=done,
             progress=progress_callback(bar),
             on_result=heard,
         )
         bar.empty()
         status.update(label=f"Generated with {len(outputs.results)} of {len(methods)} methods", state="complete")
-    st.session_state[PLAN] = PlanRun(split, outputs, tuple(methods), frozen)
+    st.session_state[PLAN] = PlanRun(split, outputs, tuple(methods))
     assessments.start_privacy(dataset, st.session_state[PLAN])
 
 
@@ -213,11 +202,11 @@ def render() -> None:
         rows = int(
             st.number_input("Rows to generate", 1, MAX_OUTPUT_ROWS, min(len(split.train), MAX_OUTPUT_ROWS), step=1000, key=W_ROWS)
         )
-    methods, params = choose_methods(mode)
+    methods = choose_methods(mode)
     plan = show_plan(split.train, column, shares, mode, rows)
     if st.button("Generate", type="primary", disabled=not methods):
         forget_results()
-        generate(dataset, split, plan, methods, params)
+        generate(dataset, split, plan, methods)
     show_outputs()
 
 

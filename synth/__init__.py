@@ -11,6 +11,7 @@ from synth.data.demos import DEMOS, make_demo
 from synth.data.io import parse_table, read_table, write_table
 from synth.data.kinds import ColumnKind, Schema, detect_schema
 from synth.errors import MethodRefused, ParameterError, PlanError, SynthError, TableReadError
+from synth.rebalancing.oversampler import SyntheticOverSampler
 from synth.rebalancing.plan import Mode, RebalancePlan, make_plan
 from synth.rebalancing.run import Outputs, Rebalanced, apply_plan, rebalance, rebalance_all
 from synth.rebalancing.samplers import DEFAULT_METHODS, SAMPLERS
@@ -31,6 +32,7 @@ __all__ = [
     "Rebalanced",
     "Schema",
     "SynthError",
+    "SyntheticOverSampler",
     "TableReadError",
     "apply_plan",
     "detect_schema",

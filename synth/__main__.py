@@ -46,8 +46,6 @@ def _stderr_progress(fraction: float, message: str) -> None:
     print(f"[{fraction:4.0%}] {message}", file=sys.stderr)
 
 
-# Every user-facing parameter any method declares becomes an option; the method refuses foreign ones.
-METHOD_PARAMETERS = {p.name: p for cls in SAMPLERS.values() for p in cls.user_parameters()}
 # Library parameter names whose option is spelled differently.
 OPTION_NAMES = {"random_state": "--seed", "shares": "--share", "name": "demo name"}
 
@@ -73,10 +71,6 @@ def parse_shares(items: Sequence[str]) -> dict[str, float]:
     return shares
 
 
-def _method_params(args: argparse.Namespace) -> dict[str, object]:
-    return {name: getattr(args, name) for name in METHOD_PARAMETERS if getattr(args, name) is not None}
-
-
 def _rebalance(args: argparse.Namespace) -> None:
     check_output(args.output, args.input, suffixes=TABLE_SUFFIXES)
     table = read_table(args.input)
@@ -88,7 +82,6 @@ def _rebalance(args: argparse.Namespace) -> None:
         mode=args.mode,
         rows=args.rows,
         seed=args.seed,
-        params=_method_params(args),
         progress=_stderr_progress,
     )
     write_table(result.table, args.output, source=args.input)
@@ -199,9 +192,6 @@ def _parser() -> argparse.ArgumentParser:
         help=f"rows to generate in full mode (default: as many as the input; at most {MAX_OUTPUT_ROWS:,})",
     )
     reb.add_argument("--seed", type=count(0), default=0)
-    for parameter in METHOD_PARAMETERS.values():
-        owners = [cls.label for cls in SAMPLERS.values() if parameter in cls.user_parameters()]
-        reb.add_argument(option_name(parameter.name), type=parameter.type, help=f"{', '.join(owners)} only: {parameter.help}")
     reb.add_argument("--output", required=True, help="CSV or Parquet file to write")
     reb.set_defaults(run=_rebalance)
 

@@ -22,6 +22,18 @@ def feature_kinds(schema: Schema, exclude: str) -> tuple[list[str], list[str]]:
     return categorical, numeric
 
 
+def median_filled(values: np.ndarray) -> np.ndarray:
+    """Missing numbers as the column's median (0 if all are missing), for methods that cannot take a gap."""
+    missing = np.isnan(values)
+    return np.where(missing, np.nanmedian(values) if (~missing).any() else 0.0, values)
+
+
+def ranks(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Each number's rank in [0, 1] among the sorted known ``reference`` values; missing ones at -0.5, apart."""
+    ranked = np.searchsorted(reference, values) / max(len(reference), 1)
+    return np.where(np.isnan(values), -0.5, ranked)
+
+
 def _one_hot(labels: np.ndarray) -> np.ndarray:
     _, codes = np.unique(labels, return_inverse=True)
     out = np.zeros((len(labels), codes.max() + 1), dtype=np.float32)
@@ -35,7 +47,7 @@ def linear_features(table: pd.DataFrame, categorical: list[str], numeric: list[s
     for name in numeric:
         values = as_numbers(table[name])
         missing = np.isnan(values)
-        filled = np.where(missing, np.nanmedian(values) if (~missing).any() else 0.0, values)
+        filled = median_filled(values)
         filled = filled / max(1.0, float(np.abs(filled).max(initial=0.0)))  # huge values (1e308) would overflow the std
         spread = filled.std() or 1.0
         blocks.append(((filled - filled.mean()) / spread)[:, None].astype(np.float32))
@@ -75,10 +87,7 @@ class DistanceEncoder:
             block[np.flatnonzero(hit), position[hit]] = 1.0 / np.sqrt(2.0)
             blocks.append(block)
         for name in self.numeric:
-            values = as_numbers(table[name])
-            reference = self.sorted_[name]
-            ranks = np.searchsorted(reference, values) / max(len(reference), 1)
-            blocks.append(np.where(np.isnan(values), -0.5, ranks)[:, None].astype(np.float32))
+            blocks.append(ranks(as_numbers(table[name]), self.sorted_[name])[:, None].astype(np.float32))
         if not blocks:
             return np.zeros((len(table), 1), dtype=np.float32)
         return np.hstack(blocks)

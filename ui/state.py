@@ -48,7 +48,6 @@ W_SHARES = "shares"
 W_MODE = "mode"
 W_ROWS = "rows"
 W_METHODS = "methods"
-W_PARAMETER = "parameter"
 W_FOCUS = "compare_focus"
 W_FEATURE = "compare_feature"
 W_DRILL_COLUMN = "drill_column"
@@ -103,7 +102,6 @@ class PlanRun:
     split: Split = field(repr=False)
     outputs: Outputs = field(repr=False)
     methods: tuple[str, ...]
-    params: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...]
 
     @property
     def plan(self) -> RebalancePlan:
@@ -113,7 +111,7 @@ class PlanRun:
     def key(self) -> tuple:
         """What identifies the generated outputs, for caching work derived from them."""
         plan = self.plan
-        return (plan.column, plan.mode, tuple(plan.target.items()), self.methods, self.params, len(self.split.train))
+        return (plan.column, plan.mode, tuple(plan.target.items()), self.methods, len(self.split.train))
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,11 @@
 """One contract over every method, as imbalanced-learn's test_common does for its samplers."""
 
+import contextlib
+
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.utils._param_validation import generate_invalid_param_val, make_constraint
 
 from synth.data.kinds import detect_schema
 from synth.errors import MethodRefused, ParameterError
@@ -169,17 +172,44 @@ def test_missing_and_infinite_values_do_not_break_any_method(method):
         assert not np.isinf(result.new_rows["amount"]).any()
 
 
+def bad_values(constraints: list) -> list:
+    """A value of no accepted type, NaN, and the out-of-range value scikit-learn generates for each constraint."""
+    values = [object(), "text", float("nan")]
+    for constraint in constraints:
+        with contextlib.suppress(NotImplementedError):
+            values.append(generate_invalid_param_val(make_constraint(constraint)))
+    return values
+
+
 @pytest.mark.parametrize("method", METHODS)
 def test_every_declared_parameter_is_validated_before_any_work(method):
     """As imbalanced-learn's check_param_validation: every bad value names the parameter and the value."""
     cls = SAMPLERS[method]
-    for parameter in cls.parameters:
-        for bad in ("text", -1, float("nan"), 10**9 if parameter.high is not None else -5):
-            with pytest.raises(ParameterError, match=f"The '{parameter.name}' parameter of {cls.__name__} must be") as refused:
-                cls.create(**{parameter.name: bad}).generate(None, None, "never read", {})
-            assert refused.value.parameter == parameter.name
+    for name, constraints in cls._parameter_constraints.items():
+        for bad in bad_values(constraints):
+            with pytest.raises(
+                ParameterError, match=f"The '{name}' parameter of {cls.__name__} must be .* Got .* instead"
+            ) as refused:
+                cls.create(**{name: bad}).generate(None, None, "never read", {})
+            assert refused.value.parameter == name
     with pytest.raises(ParameterError, match="has no parameter 'k'"):
         cls.create(k=3)
+
+
+def test_declared_parameters_reach_the_method(patients):
+    heard = []
+    rebalance(
+        patients,
+        column="variant",
+        shares={"Variant X": 0.3},
+        method="smote",
+        params={"k_neighbors": 2},
+        progress=lambda _, message: heard.append(message),
+    )
+    assert any("(k=2)" in message for message in heard)
+    default = rebalance(patients, column="variant", shares={"Variant X": 0.3}, method="synthetic")
+    coarse = rebalance(patients, column="variant", shares={"Variant X": 0.3}, method="synthetic", params={"number_leaf": 400})
+    assert not coarse.new_rows["bmi"].equals(default.new_rows["bmi"])
 
 
 def test_rebalance_all_runs_one_plan_in_threads_resumes_and_lists_refusals(patients):

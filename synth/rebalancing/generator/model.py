@@ -11,12 +11,16 @@ real rows instead of disguising one.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from numbers import Integral, Real
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
+from synth.constraints import check_params
 from synth.data.kinds import Schema
 from synth.encoding import feature_kinds, linear_features
 from synth.errors import ParameterError, PlanError
@@ -42,6 +46,9 @@ NUMBER_LEAF = 25
 # cost on 100k+ row tables.
 FIT_ROWS = 30_000
 COPY_RETRIES = 5
+# A leaf or a row count of at least one; a seed as numpy's Generator takes it.
+AT_LEAST_ONE = Interval(Integral, 1, None, closed="left")
+SEED = [Interval(Integral, 0, None, closed="left"), None]
 
 
 class SyntheticGenerator(BaseEstimator):
@@ -54,6 +61,18 @@ class SyntheticGenerator(BaseEstimator):
     >>> gen = SyntheticGenerator(random_state=0).fit(table, schema, "income")  # doctest: +SKIP
     >>> gen.sample({">50K": 1000})  # doctest: +SKIP
     """
+
+    _parameter_constraints: ClassVar[dict[str, list]] = {
+        "category_leaf": [AT_LEAST_ONE],
+        "number_leaf": [AT_LEAST_ONE],
+        "prior_weight": [Interval(Real, 0, None, closed="neither")],  # the class model's C: no prior at all is not one
+        "real_anchor_rows": [Interval(Real, 0, None, closed="left")],
+        "truncate_top": [Interval(Real, 0, 1, closed="left")],  # a share of the weights
+        "strict_min_rows": [AT_LEAST_ONE, None],
+        "first": ["array-like"],
+        "fit_rows": [AT_LEAST_ONE],
+        "random_state": SEED,
+    }
 
     def __init__(
         self,
@@ -79,11 +98,9 @@ class SyntheticGenerator(BaseEstimator):
 
     def fit(self, table: pd.DataFrame, schema: Schema, column: str, progress: Progress | None = None) -> SyntheticGenerator:
         progress = progress or silent
+        self._validate_params()
         if column not in table.columns:
             raise ParameterError("column", f"column {column!r} is not in the table; got columns {list(table.columns)}.")
-        for name in ("category_leaf", "number_leaf"):
-            if getattr(self, name) < 1:
-                raise ParameterError(name, f"{name} must be at least 1; got {getattr(self, name)}.")
         known = table[column].notna().to_numpy()
         if not known.any():
             raise PlanError(f"column {column!r} has no values to learn from.")
@@ -101,6 +118,10 @@ class SyntheticGenerator(BaseEstimator):
         self.trees_ = ColumnTrees(self.category_leaf, self.number_leaf, self.fit_rows).fit(inputs, is_categorical, rng)
         self.row_keys_ = row_keys(self.table_, self.features())
         return self
+
+    def _validate_params(self) -> None:
+        """Every constructor parameter against its declared constraints, before any data is read."""
+        check_params(type(self).__name__, self._parameter_constraints, self.get_params(deep=False))
 
     def _fit_class_weights(self) -> None:
         """Per row and class, the capped and sharpened log density ratio log p(x | c) / p(x)."""

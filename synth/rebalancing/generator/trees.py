@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from sklearn.tree import DecisionTreeClassifier, DecisionTreeRegressor
 
+from synth.encoding import ranks
 from synth.table import as_labels, as_numbers
 
 FLOAT32_MAX = float(np.finfo(np.float32).max)
@@ -37,9 +38,7 @@ def _target(values: np.ndarray, categorical: bool) -> np.ndarray:
     """What a column's tree predicts: its codes, or its ranks in [0, 1] with missing as -0.5."""
     if categorical:
         return values.astype(np.int64)
-    known = np.sort(values[~np.isnan(values)])
-    ranks = np.searchsorted(known, values) / max(len(known), 1)
-    return np.where(np.isnan(values), -0.5, ranks)
+    return ranks(values, np.sort(values[~np.isnan(values)]))
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from typing import Any
 
 from synth.errors import ParameterError
-from synth.rebalancing.samplers.base import Parameter, Sampler
+from synth.rebalancing.samplers.base import Sampler
 from synth.rebalancing.samplers.naive import NaiveOversampler
 from synth.rebalancing.samplers.smote import (
     BorderlineSmoteSampler,
@@ -26,4 +26,4 @@ def make_sampler(method: str, random_state: int = 0, **params: Any) -> Sampler:
     return SAMPLERS[method].create(random_state=random_state, **params)
 
 
-__all__ = ["DEFAULT_METHODS", "SAMPLERS", "Parameter", "Sampler", "make_sampler"]
+__all__ = ["DEFAULT_METHODS", "SAMPLERS", "Sampler", "make_sampler"]

@@ -1,8 +1,9 @@
 """One contract for every way of adding rows, so the app and benchmarks loop over methods.
 
 Like imbalanced-learn's ``fit_resample``, ``Sampler.generate`` is a template: it validates the
-declared parameters and the request before any work, calls the subclass's ``_generate`` for the
-core, then makes the rows safe to hand out (the table's columns and dtypes, fresh IDs).
+declared parameters (``_parameter_constraints``, as imbalanced-learn declares them) and the request
+before any work, calls the subclass's ``_generate`` for the core, then makes the rows safe to hand
+out (the table's columns and dtypes, fresh IDs).
 """
 
 from __future__ import annotations
@@ -10,50 +11,21 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
+from numbers import Integral
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
+from sklearn.utils._param_validation import Interval
 
+from synth.constraints import check_params
 from synth.data.kinds import Schema
 from synth.errors import MethodRefused, ParameterError
 from synth.progress import Progress, silent
 from synth.table import conform, rows_of
 
-
-@dataclass(frozen=True)
-class Parameter:
-    """A sampler's declared parameter: its type and range, like imbalanced-learn's
-    ``_parameter_constraints``; a ``label`` makes it a control users see (the Plan page, the CLI)."""
-
-    name: str
-    type: type
-    low: float | None = None
-    high: float | None = None
-    default: Any = None
-    label: str = ""
-    help: str = ""
-
-    def describe(self) -> str:
-        kind = "an integer" if self.type is int else "a number"
-        if self.low is not None and self.high is not None:
-            return f"{kind} in [{self.low:g}, {self.high:g}]"
-        if self.low is not None:
-            return f"{kind} >= {self.low:g}"
-        return kind
-
-    def check(self, owner: str, value: Any) -> None:
-        """Refuse a value of the wrong type or outside the range, naming the parameter."""
-        numeric = isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
-        fits = numeric and (self.type is float or float(value).is_integer()) and np.isfinite(float(value))
-        fits = fits and (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
-        if not fits:
-            raise ParameterError(
-                self.name, f"The {self.name!r} parameter of {owner} must be {self.describe()}. Got {value!r} instead."
-            )
-
-
-RANDOM_STATE = Parameter("random_state", int, 0, None, 0)
+# Every sampler takes a seed; numpy's Generator takes any whole number from 0.
+RANDOM_STATE = [Interval(Integral, 0, None, closed="left")]
 
 
 @dataclass(frozen=True)
@@ -75,20 +47,15 @@ class Sampler(ABC):
     label: ClassVar[str]
     description: ClassVar[str]
     supports_full: ClassVar[bool] = False
-    parameters: ClassVar[tuple[Parameter, ...]] = (RANDOM_STATE,)
+    _parameter_constraints: ClassVar[dict[str, list]] = {"random_state": RANDOM_STATE}
 
     def __init__(self, *, random_state: int = 0) -> None:
         self.random_state = random_state
 
     @classmethod
-    def user_parameters(cls) -> tuple[Parameter, ...]:
-        """The parameters users set (the random state is the caller's seed)."""
-        return tuple(p for p in cls.parameters if p.label)
-
-    @classmethod
     def create(cls, **params: Any) -> Sampler:
         """A sampler from keyword parameters, refusing names it does not declare."""
-        known = {p.name for p in cls.parameters}
+        known = set(cls._parameter_constraints)
         for name in params:
             if name not in known:
                 raise ParameterError(name, f"{cls.label} has no parameter {name!r}; it takes {', '.join(sorted(known))}.")
@@ -98,8 +65,8 @@ class Sampler(ABC):
 
     def validate_params(self) -> None:
         """Check every declared parameter before any work (imbalanced-learn's ``_validate_params``)."""
-        for parameter in self.parameters:
-            parameter.check(type(self).__name__, getattr(self, parameter.name))
+        values = {name: getattr(self, name) for name in self._parameter_constraints}
+        check_params(type(self).__name__, self._parameter_constraints, values)
 
     def generate(
         self,

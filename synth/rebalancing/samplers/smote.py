@@ -9,21 +9,23 @@ interpolate a gap); missing categories are a category of their own.
 
 from __future__ import annotations
 
-from typing import Any
+from numbers import Integral
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 from imblearn.over_sampling import SMOTE, SMOTEN, SMOTENC, BorderlineSMOTE, KMeansSMOTE
+from sklearn.utils._param_validation import Interval
 
-from synth.encoding import feature_kinds
+from synth.encoding import feature_kinds, median_filled
 from synth.errors import MethodRefused
-from synth.rebalancing.samplers.base import Request, Sampler
+from synth.rebalancing.samplers.base import RANDOM_STATE, Request, Sampler
 from synth.table import MISSING, as_labels, as_numbers, restore_dtype, rows_of
 
 DEFAULT_NEIGHBOURS = 5
 
 
-def _neighbours_for(method: str, counts: dict[str, int], table: pd.DataFrame, column: str) -> int:
+def _neighbours_for(method: str, counts: dict[str, int], table: pd.DataFrame, column: str, most: int) -> int:
     """SMOTE interpolates towards k neighbours of the same class, so k < rows of the smallest class."""
     smallest = min(len(rows_of(table, column, v)) for v in counts)
     if smallest < 2:
@@ -33,7 +35,7 @@ def _neighbours_for(method: str, counts: dict[str, int], table: pd.DataFrame, co
             f"SMOTE needs at least 2 rows of {value!r} to interpolate between; it has {smallest}. "
             "Use naive oversampling or the synthetic generator for this class.",
         )
-    return min(DEFAULT_NEIGHBOURS, smallest - 1)
+    return min(most, smallest - 1)
 
 
 def _feature_frame(table: pd.DataFrame, categorical: list[str], numeric: list[str]) -> pd.DataFrame:
@@ -41,8 +43,7 @@ def _feature_frame(table: pd.DataFrame, categorical: list[str], numeric: list[st
     for name in categorical:
         frame[name] = as_labels(table[name])
     for name in numeric:
-        values = as_numbers(table[name])
-        frame[name] = np.where(np.isnan(values), np.nanmedian(values) if np.isfinite(values).any() else 0.0, values)
+        frame[name] = median_filled(as_numbers(table[name]))
     return frame
 
 
@@ -86,6 +87,15 @@ class SmoteSampler(Sampler):
         "(SMOTE-NC for mixed columns, SMOTEN if all are categorical, SMOTE if all are numeric)."
     )
     shortfall = ""
+    # k_neighbors is the most neighbours used; a class with fewer rows uses all it has.
+    _parameter_constraints: ClassVar[dict[str, list]] = {
+        "k_neighbors": [Interval(Integral, 1, None, closed="left")],
+        "random_state": RANDOM_STATE,
+    }
+
+    def __init__(self, *, k_neighbors: int = DEFAULT_NEIGHBOURS, random_state: int = 0) -> None:
+        super().__init__(random_state=random_state)
+        self.k_neighbors = k_neighbors
 
     def _make(self, categorical: list[str], numeric: list[str], k: int, strategy: dict[str, int]) -> Any:
         common = {"k_neighbors": k, "sampling_strategy": strategy, "random_state": self.random_state}
@@ -109,7 +119,7 @@ class SmoteSampler(Sampler):
         categorical, numeric = feature_kinds(request.schema, exclude=column)
         known = table[column].notna().to_numpy()
         source = table.loc[known].reset_index(drop=True)
-        k = _neighbours_for(self.name, counts, source, column)
+        k = _neighbours_for(self.name, counts, source, column, self.k_neighbors)
         labels = source[column].astype("string").to_numpy(dtype=object)
         features = _feature_frame(source, categorical, numeric)
         progress(0.2, f"{self.label}: interpolating between neighbours (k={k})")

@@ -1,0 +1,25 @@
+"""Declared parameter constraints, checked as scikit-learn and imbalanced-learn check theirs.
+
+Estimators and samplers declare ``_parameter_constraints`` with scikit-learn's ``Interval`` and
+``StrOptions``; ``check_params`` refuses the first value outside them before any work, with
+scikit-learn's wording ("The 'fit_rows' parameter of SyntheticGenerator must be an int in the
+range [1, inf). Got 0 instead.") as our ``ParameterError``, which names the parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sklearn.utils._param_validation import InvalidParameterError, validate_parameter_constraints
+
+from synth.errors import ParameterError
+
+
+def check_params(owner: str, constraints: Mapping[str, list], values: Mapping[str, Any]) -> None:
+    """Refuse the first value outside its declared constraints, naming the parameter and the value."""
+    for name, allowed in constraints.items():
+        try:
+            validate_parameter_constraints({name: allowed}, {name: values[name]}, caller_name=owner)
+        except InvalidParameterError as error:
+            raise ParameterError(name, str(error)) from None
