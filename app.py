@@ -3,7 +3,7 @@
 import streamlit as st
 from PIL import Image, ImageDraw
 
-from ui.state import current_dataset
+from ui.state import WORKSPACE, current_dataset, workspace
 from ui.text import plain
 
 PAGES = [
@@ -31,9 +31,10 @@ def page_icon() -> Image.Image:
 def sidebar() -> None:
     """Our own navigation (Streamlit's is off, so it never flashes file names) and the current data."""
     dataset = current_dataset()
+    link = {WORKSPACE: workspace()}  # every link keeps the visitor's workspace
     with st.sidebar:
         for page in PAGES:
-            st.page_link(page)
+            st.page_link(page, query_params=link)
         st.divider()
         st.caption(f"{plain(dataset.name)}  \n{len(dataset.table):,} rows × {dataset.table.shape[1]} columns")
 

@@ -13,7 +13,19 @@ from synth.study import UNBALANCED, make_study, training_tables
 from synth.table import value_counts
 from synth.whatif.scenarios import open_store, saved_on
 from ui import assessments, cache
-from ui.state import EVALUATIONS, PLAN, REPORT, W_POSITIVE, W_SEEDS, Dataset, PlanRun, current_dataset, progress_callback, require
+from ui.state import (
+    EVALUATIONS,
+    PLAN,
+    REPORT,
+    W_POSITIVE,
+    W_SEEDS,
+    Dataset,
+    PlanRun,
+    current_dataset,
+    progress_callback,
+    require,
+    workspace,
+)
 from ui.text import plain
 
 
@@ -120,7 +132,7 @@ def prepare_report(dataset: Dataset, run: PlanRun, evaluations: dict[str, Evalua
                 fidelity=assessments.fidelity(dataset, run, positive),
             )
             try:
-                scenarios = [s for s in open_store().scenarios() if saved_on(s, dataset.name, dataset.fingerprint)]
+                scenarios = [s for s in open_store(workspace()).scenarios() if saved_on(s, dataset.name, dataset.fingerprint)]
             except SynthError as error:
                 st.warning(f"The report leaves out saved scenarios: {plain(error)}")
                 scenarios = []

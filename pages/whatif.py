@@ -12,11 +12,12 @@ from synth.figures import kpi_figure, mix_figure
 from synth.report import build_report
 from synth.table import value_counts
 from synth.whatif.kpis import Aggregate, Kpi, compare_kpis, default_kpis, kpi_display
-from synth.whatif.scenarios import SavedScenario, ScenarioStore, describe_settings, open_store, saved_on, side_by_side
+from synth.whatif.scenarios import MAX_NAME, SavedScenario, ScenarioStore, describe_settings, open_store, saved_on, side_by_side
 from synth.whatif.simulation import Grouping, complete_rows, default_buckets, parse_buckets, simulate
 from ui import cache
 from ui.state import (
     CONFIRM_DELETE,
+    CONFIRM_REPLACE,
     LOADED_SCENARIO,
     STORE_NOTICES,
     W_COMPARE_SCENARIOS,
@@ -37,6 +38,7 @@ from ui.state import (
     progress_callback,
     scoped,
     set_dataset,
+    workspace,
 )
 from ui.text import date_columns, plain
 
@@ -180,20 +182,12 @@ def show_result(run: WhatIfRun) -> None:
 def saved_scenarios(store: ScenarioStore, dataset: Dataset, run: WhatIfRun | None) -> None:
     """Save the current run; compare, reload, report or delete saved ones."""
     st.subheader("Saved scenarios")
-    st.caption("Scenarios are kept on the server in the database its administrator configured (REBALANCE_STUDIO_DB).")
+    st.caption(
+        f"Scenarios saved here belong to this page's workspace ({store.workspace}, the 'workspace' part of the link). "
+        "Only people with this link can see, load or delete them; keep the link to find them again after a restart."
+    )
     if run is not None:
-        left, right = st.columns([3, 1])
-        name = left.text_input("Scenario name", key=W_SCENARIO_NAME)
-        if right.button("Save scenario"):
-            try:
-                store.save(SavedScenario(name, run.dataset, run.settings, run.kpis, time.time()))
-            except SynthError as error:
-                st.error(plain(error))
-            else:
-                st.success(f"Saved {plain(name.strip())}.")
-                shown = st.session_state.get(W_COMPARE_SCENARIOS)
-                if shown is not None and name.strip() not in shown:
-                    st.session_state[W_COMPARE_SCENARIOS] = [*shown, name.strip()]
+        save_scenario(store, run)
     saved = store.scenarios()
     if not saved:
         st.caption("No saved scenarios yet.")
@@ -220,6 +214,39 @@ def saved_scenarios(store: ScenarioStore, dataset: Dataset, run: WhatIfRun | Non
             on_click="ignore",
         )
     delete_with_confirmation(store, names)
+
+
+def save_scenario(store: ScenarioStore, run: WhatIfRun) -> None:
+    """Save under a new name; an existing name is replaced only after a second, explicit click."""
+    left, right = st.columns([3, 1])
+    name = left.text_input("Scenario name", key=W_SCENARIO_NAME, max_chars=MAX_NAME).strip()
+    if right.button("Save scenario"):
+        if name and name in store.names():
+            st.session_state[CONFIRM_REPLACE] = name
+        else:
+            store_scenario(store, run, name, replace=False)
+    if not name or st.session_state.get(CONFIRM_REPLACE) != name:
+        return
+    st.warning(f"A scenario named {plain(name)} exists already in this workspace. Replace it?")
+    yes, no = st.columns(2)
+    if yes.button("Replace it"):
+        st.session_state.pop(CONFIRM_REPLACE, None)
+        store_scenario(store, run, name, replace=True)
+    elif no.button("Keep the saved one"):
+        st.session_state.pop(CONFIRM_REPLACE, None)
+        st.rerun()
+
+
+def store_scenario(store: ScenarioStore, run: WhatIfRun, name: str, replace: bool) -> None:
+    try:
+        store.save(SavedScenario(name, run.dataset, run.settings, run.kpis, time.time()), replace=replace)
+    except SynthError as error:
+        st.error(plain(error))
+        return
+    st.success(f"Saved {plain(name)}.")
+    shown = st.session_state.get(W_COMPARE_SCENARIOS)
+    if shown is not None and name not in shown:
+        st.session_state[W_COMPARE_SCENARIOS] = [*shown, name]
 
 
 def delete_with_confirmation(store: ScenarioStore, names: list[str]) -> None:
@@ -287,7 +314,7 @@ def seeded_generation(dataset: Dataset, seed: int) -> None:
 def open_scenarios() -> ScenarioStore | None:
     """The configured store; its notices stay for the whole session."""
     try:
-        store = open_store()
+        store = open_store(workspace())
     except SynthError as error:
         st.error(plain(error))
         return None

@@ -22,7 +22,7 @@ from synth.rebalancing.samplers import DEFAULT_METHODS, SAMPLERS
 from synth.report import build_report
 from synth.study import run_study
 from synth.table import fingerprint, value_counts
-from synth.whatif.scenarios import ScenarioStore, saved_on
+from synth.whatif.scenarios import SHARED_WORKSPACE, ScenarioStore, saved_on
 
 
 def count(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
@@ -160,7 +160,7 @@ def _report(args: argparse.Namespace) -> None:
     )
     scenarios = []
     if args.scenarios:
-        store = ScenarioStore(args.scenarios)
+        store = ScenarioStore(args.scenarios, args.workspace)
         if store.notice:
             print(store.notice, file=sys.stderr)
         scenarios = [s for s in store.scenarios() if saved_on(s, Path(args.input).name, fingerprint(table))]
@@ -213,6 +213,9 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--methods", nargs="+", choices=list(SAMPLERS), default=list(DEFAULT_METHODS))
     rep.add_argument("--seeds", type=count(1, MAX_SEEDS), default=3)
     rep.add_argument("--scenarios", help="a scenario database to include what-if scenarios from")
+    rep.add_argument(
+        "--workspace", default=SHARED_WORKSPACE, help="whose scenarios: the 'workspace' in the app's link (default: shared)"
+    )
     rep.add_argument("--output", required=True, help="the .html file to write")
     rep.set_defaults(run=_report)
 

@@ -6,6 +6,8 @@ one of these keys; widgets use the ``W_`` keys below, so no page spells a raw ke
 
 from __future__ import annotations
 
+import re
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -32,6 +34,8 @@ LOADED_SCENARIO = "loaded_scenario"  # settings of a saved scenario put back on 
 STORE_NOTICES = "store_notices"  # scenario-store messages shown for the whole session
 WORK_CACHE = "work_cache"  # ui.cache's bounded store of computed results
 CONFIRM_DELETE = "confirm_delete"  # the saved scenario whose deletion awaits a second click
+CONFIRM_REPLACE = "confirm_replace"  # the saved scenario a new save would replace, awaiting a second click
+WORKSPACE = "workspace"  # this visitor's scenario workspace (also the link's query parameter)
 
 # Widget keys (some carry a scope suffix, e.g. the dataset's fingerprint).
 W_SOURCE = "data_source"
@@ -68,6 +72,21 @@ W_DELETE_SCENARIO = "delete_scenario"
 W_SEED_UPLOAD = "seed_upload"
 
 DEMO_HOLDOUT_SEED = 1  # demos are drawn with seed 0; their independent holdouts with this one
+
+
+def workspace() -> str:
+    """This visitor's scenario workspace: the link's ``?workspace=``, else a new random one put in the link.
+
+    Scenarios are kept per workspace, so a visitor sees only their own, or those of whoever shared
+    the link with them; keeping the link finds them again after a restart.
+    """
+    token = st.session_state.get(WORKSPACE) or st.query_params.get(WORKSPACE, "")
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", token):
+        token = secrets.token_urlsafe(12)
+    st.session_state[WORKSPACE] = token
+    if st.query_params.get(WORKSPACE) != token:
+        st.query_params[WORKSPACE] = token
+    return token
 
 
 def scoped(key: str, *scope: object) -> str:

@@ -27,16 +27,23 @@ from synth.errors import ScenarioStoreError
 # "RBST" in the SQLite header marks a Rebalance Studio scenario database.
 APPLICATION_ID = 0x52425354
 SQLITE_MAGIC = b"SQLite format 3\x00"
-COLUMNS = ("name", "dataset", "created", "settings", "kpis")
+LEGACY_COLUMNS = ("name", "dataset", "created", "settings", "kpis")
+COLUMNS = ("workspace", *LEGACY_COLUMNS)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS scenarios (
-    name TEXT PRIMARY KEY,
+    workspace TEXT NOT NULL,
+    name TEXT NOT NULL,
     dataset TEXT NOT NULL,
     created REAL NOT NULL,
     settings TEXT NOT NULL,
-    kpis TEXT NOT NULL
+    kpis TEXT NOT NULL,
+    PRIMARY KEY (workspace, name)
 )
 """
+# Scenarios saved before workspaces existed are found under this one.
+SHARED_WORKSPACE = "shared"
+MAX_NAME = 100
+MAX_SCENARIO_BYTES = 200_000
 # A writer holding the database longer than this is reported as busy.
 BUSY_SECONDS = 15.0
 
@@ -67,19 +74,40 @@ def _application_id(path: Path) -> int | None:
     return int.from_bytes(header[68:72], "big")
 
 
+def _columns(db: sqlite3.Connection) -> tuple[str, ...]:
+    return tuple(row[1] for row in db.execute("PRAGMA table_info(scenarios)"))
+
+
 def _is_older_store(db: sqlite3.Connection) -> bool:
     """A database from before the id was stamped: exactly our one table with our columns."""
     tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    if tables != ["scenarios"]:
-        return False
-    return tuple(row[1] for row in db.execute("PRAGMA table_info(scenarios)")) == COLUMNS
+    return tables == ["scenarios"] and _columns(db) in (LEGACY_COLUMNS, COLUMNS)
+
+
+def _add_workspaces(db: sqlite3.Connection) -> None:
+    """A store from before workspaces keeps every scenario, under the shared workspace."""
+    if _columns(db) != LEGACY_COLUMNS:
+        return
+    db.execute("ALTER TABLE scenarios RENAME TO scenarios_before_workspaces")
+    db.execute(SCHEMA)
+    db.execute(
+        "INSERT INTO scenarios (workspace, name, dataset, created, settings, kpis) "
+        "SELECT ?, name, dataset, created, settings, kpis FROM scenarios_before_workspaces",
+        (SHARED_WORKSPACE,),
+    )
+    db.execute("DROP TABLE scenarios_before_workspaces")
 
 
 class ScenarioStore:
-    """Save, list and delete scenarios in the SQLite file at ``path``."""
+    """Save, list and delete the scenarios of one ``workspace`` in the SQLite file at ``path``.
 
-    def __init__(self, path: str | Path) -> None:
+    A workspace is what one visitor (or a team sharing a link) sees; others' scenarios are never
+    listed, replaced or deleted from it.
+    """
+
+    def __init__(self, path: str | Path, workspace: str = SHARED_WORKSPACE) -> None:
         self.path = Path(path)
+        self.workspace = workspace
         self.notice: str | None = None
         self._prepare()
 
@@ -129,6 +157,7 @@ class ScenarioStore:
                 if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
                     raise sqlite3.DatabaseError("integrity check failed")
                 db.execute(SCHEMA)
+                _add_workspaces(db)
                 db.commit()
         except sqlite3.OperationalError as error:
             if "locked" in str(error) or "busy" in str(error):
@@ -160,26 +189,38 @@ class ScenarioStore:
         except sqlite3.OperationalError as error:
             raise ScenarioStoreError(f"The scenario database is busy or unreadable ({error}); try again in a moment.") from None
 
-    def save(self, scenario: SavedScenario) -> None:
-        """Store ``scenario``, replacing one of the same name."""
-        if not scenario.name.strip():
+    def names(self) -> set[str]:
+        with self._db() as db:
+            return {row[0] for row in db.execute("SELECT name FROM scenarios WHERE workspace = ?", (self.workspace,))}
+
+    def save(self, scenario: SavedScenario, replace: bool = False) -> None:
+        """Store ``scenario``; one of the same name is replaced only when ``replace`` says so."""
+        name = scenario.name.strip()
+        if not name:
             raise ScenarioStoreError("Give the scenario a name.")
+        if len(name) > MAX_NAME:
+            raise ScenarioStoreError(f"Scenario names hold at most {MAX_NAME} characters; this one has {len(name):,}.")
+        settings, kpis = json.dumps(scenario.settings), scenario.kpis.to_json(orient="records")
+        if len(settings) + len(kpis) > MAX_SCENARIO_BYTES:
+            raise ScenarioStoreError(
+                f"This scenario's settings and KPIs take {len(settings) + len(kpis):,} bytes; at most "
+                f"{MAX_SCENARIO_BYTES:,} are kept. Use fewer KPIs or groups."
+            )
+        if not replace and name in self.names():
+            raise ScenarioStoreError(f"A scenario named {name!r} exists already; choose another name or replace it.")
         with self._db() as db:
             db.execute(
-                "INSERT OR REPLACE INTO scenarios (name, dataset, created, settings, kpis) VALUES (?, ?, ?, ?, ?)",
-                (
-                    scenario.name.strip(),
-                    scenario.dataset,
-                    scenario.created or time.time(),
-                    json.dumps(scenario.settings),
-                    scenario.kpis.to_json(orient="records"),
-                ),
+                "INSERT OR REPLACE INTO scenarios (workspace, name, dataset, created, settings, kpis) VALUES (?, ?, ?, ?, ?, ?)",
+                (self.workspace, name, scenario.dataset, scenario.created or time.time(), settings, kpis),
             )
 
     def scenarios(self) -> list[SavedScenario]:
-        """Every readable saved scenario, oldest first; unreadable rows are skipped and counted in ``notice``."""
+        """Every readable saved scenario of the workspace, oldest first; unreadable rows are skipped and counted in ``notice``."""
         with self._db() as db:
-            rows = db.execute("SELECT name, dataset, created, settings, kpis FROM scenarios ORDER BY created").fetchall()
+            rows = db.execute(
+                "SELECT name, dataset, created, settings, kpis FROM scenarios WHERE workspace = ? ORDER BY created",
+                (self.workspace,),
+            ).fetchall()
         found, skipped = [], 0
         for name, dataset, created, settings, kpis in rows:
             try:
@@ -197,7 +238,7 @@ class ScenarioStore:
 
     def delete(self, name: str) -> None:
         with self._db() as db:
-            db.execute("DELETE FROM scenarios WHERE name = ?", (name,))
+            db.execute("DELETE FROM scenarios WHERE workspace = ? AND name = ?", (self.workspace, name))
 
 
 def _check_shape(scenario: SavedScenario) -> None:
@@ -208,9 +249,9 @@ def _check_shape(scenario: SavedScenario) -> None:
         raise ValueError(f"scenario {scenario.name!r} lacks {sorted(missing) or 'a mix of numbers'}")
 
 
-def open_store() -> ScenarioStore:
-    """The store the server's configuration names."""
-    return ScenarioStore(default_store_path())
+def open_store(workspace: str = SHARED_WORKSPACE) -> ScenarioStore:
+    """The store the server's configuration names, seen from one workspace."""
+    return ScenarioStore(default_store_path(), workspace)
 
 
 def saved_on(scenario: SavedScenario, dataset: str, fingerprint: str) -> bool:

@@ -18,8 +18,14 @@ def db(scenario_store):
     return scenario_store
 
 
-def open_whatif() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=600).run()
+WORKSPACE = "team-a"
+
+
+def open_whatif(workspace: str = WORKSPACE) -> AppTest:
+    """The What-if page on the insurance demo, opened from a link naming ``workspace``."""
+    at = AppTest.from_file(APP, default_timeout=600)
+    at.query_params["workspace"] = workspace
+    at.run()
     at.switch_page("pages/whatif.py").run()
     next(b for b in at.button if b.label == "Use the insurance demo").click().run()
     assert not at.exception, at.exception
@@ -113,7 +119,26 @@ def test_delete_asks_for_a_second_click(db):
     next(b for b in at.button if b.label == "Delete the chosen scenario").click().run()
     assert any("for good" in w for w in texts(at, "warning"))
     next(b for b in at.button if b.label == "Keep it").click().run()
-    assert [s.name for s in ScenarioStore(db).scenarios()] == ["keep me"]
+    assert [s.name for s in ScenarioStore(db, WORKSPACE).scenarios()] == ["keep me"]
     next(b for b in at.button if b.label == "Delete the chosen scenario").click().run()
     next(b for b in at.button if b.label == "Yes, delete it").click().run()
-    assert ScenarioStore(db).scenarios() == [] and not at.exception
+    assert ScenarioStore(db, WORKSPACE).scenarios() == [] and not at.exception
+
+
+def test_another_workspace_sees_none_of_these_scenarios_and_a_name_is_replaced_only_on_request(db):
+    at = open_whatif()
+    run_and_save(at, "mine")
+    stranger = open_whatif("someone-else")
+    assert not any(m.label == "Compare" for m in stranger.multiselect)
+    assert any("Only people with this link" in c for c in texts(stranger, "caption"))
+    at.text_input(key="scenario_name").set_value("mine").run()
+    next(b for b in at.button if b.label == "Save scenario").click().run()
+    assert any("exists already in this workspace" in w for w in texts(at, "warning"))
+    next(b for b in at.button if b.label == "Replace it").click().run()
+    assert "Saved mine." in texts(at, "success") and len(ScenarioStore(db, WORKSPACE).scenarios()) == 1
+
+
+def test_a_visitor_without_a_workspace_gets_a_new_one_in_the_link(db):
+    at = AppTest.from_file(APP, default_timeout=600).run()
+    token = at.query_params["workspace"]
+    assert len(token[0] if isinstance(token, list) else token) >= 12

@@ -11,8 +11,10 @@ from synth.data.demos import make_demo
 from synth.data.kinds import detect_schema
 from synth.errors import ScenarioStoreError
 from synth.whatif.kpis import ALL, Aggregate, Kpi, compare_kpis, kpi_values
-from synth.whatif.scenarios import APPLICATION_ID, SCHEMA, SavedScenario, ScenarioStore, _application_id, side_by_side
+from synth.whatif.scenarios import APPLICATION_ID, SavedScenario, ScenarioStore, _application_id, side_by_side
 from synth.whatif.simulation import Grouping, complete_rows, default_buckets, parse_buckets, simulate
+
+LEGACY_SCHEMA = "CREATE TABLE scenarios (name TEXT PRIMARY KEY, dataset TEXT NOT NULL, created REAL NOT NULL, settings TEXT NOT NULL, kpis TEXT NOT NULL)"
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +177,7 @@ def test_a_folder_is_refused(tmp_path):
 def test_a_store_from_before_the_id_was_stamped_is_kept(tmp_path):
     path = tmp_path / "scenarios.sqlite"
     with closing(sqlite3.connect(path)) as db:
-        db.execute(SCHEMA)
+        db.execute(LEGACY_SCHEMA)
         kpis = '[{"kpi": "rows", "group": "(all rows)", "original": 10, "scenario": 12}]'
         db.execute("INSERT INTO scenarios VALUES ('old', 'demo', 1.0, ?, ?)", ('{"shares": {"a": 0.5}}', kpis))
         db.commit()
@@ -200,8 +202,8 @@ def test_unreadable_rows_are_skipped_with_a_notice(tmp_path):
     store = ScenarioStore(path)
     store.save(_scenario("good", 12))
     with closing(sqlite3.connect(path)) as db:
-        db.execute("INSERT INTO scenarios VALUES ('bad', 'demo', 2.0, '{not json', '[]')")
-        db.execute("INSERT INTO scenarios VALUES ('wrong shape', 'demo', 3.0, '{}', '\"[]\"')")
+        db.execute("INSERT INTO scenarios VALUES ('shared', 'bad', 'demo', 2.0, '{not json', '[]')")
+        db.execute("INSERT INTO scenarios VALUES ('shared', 'wrong shape', 'demo', 3.0, '{}', '\"[]\"')")
         db.commit()
     assert [s.name for s in store.scenarios()] == ["good"]
     assert "2 saved scenario(s) could not be read" in store.notice
@@ -230,3 +232,28 @@ def test_small_kpi_changes_get_ticks_that_read_differently():
     frame = pd.DataFrame({"kpi": ["a", "b"], "group": ["(all rows)"] * 2, "original": [100.0, 50.0], "s": [101.0, 50.5]})
     assert kpi_figure(frame).layout.yaxis.tickformat == "+.1%"
     assert kpi_figure(frame.assign(s=[150.0, 20.0])).layout.yaxis.tickformat == "+.0%"
+
+
+def test_workspaces_keep_visitors_apart_and_nothing_is_replaced_without_asking(tmp_path):
+    path = tmp_path / "scenarios.sqlite"
+    mine, theirs = ScenarioStore(path, "ws-mine"), ScenarioStore(path, "ws-theirs")
+    mine.save(_scenario("baseline", 12))
+    theirs.save(_scenario("baseline", 8))
+    assert [s.kpis["scenario"].iloc[0] for s in mine.scenarios()] == [12]
+    with pytest.raises(ValueError, match="'baseline' exists already"):
+        mine.save(_scenario("baseline", 99))
+    mine.save(_scenario("baseline", 99), replace=True)
+    theirs.delete("baseline")
+    assert [s.kpis["scenario"].iloc[0] for s in ScenarioStore(path, "ws-mine").scenarios()] == [99]
+    assert ScenarioStore(path, "ws-theirs").scenarios() == []
+
+
+def test_names_and_sizes_are_bounded(tmp_path):
+    store = ScenarioStore(tmp_path / "scenarios.sqlite", "ws")
+    with pytest.raises(ValueError, match="at most 100 characters; this one has 5,000,000"):
+        store.save(_scenario("x" * 5_000_000, 1))
+    huge = _scenario("many", 1)
+    huge = SavedScenario(huge.name, huge.dataset, {**huge.settings, "notes": "y" * 300_000}, huge.kpis)
+    with pytest.raises(ValueError, match="at most 200,000 are kept"):
+        store.save(huge)
+    assert store.scenarios() == []
