@@ -160,11 +160,15 @@ class ScenarioStore:
                 _add_workspaces(db)
                 db.commit()
         except sqlite3.OperationalError as error:
+            # busy, a full disk, a read-only folder: the file is fine, so it is reported and never moved
             if "locked" in str(error) or "busy" in str(error):
                 raise ScenarioStoreError(
                     f"The scenario database is busy with another writer ({error}); try again in a moment."
                 ) from None
-            self._move_aside(error)
+            raise ScenarioStoreError(
+                f"The scenario database cannot be written now ({error}); it was left as it is. Free space or fix "
+                "permissions, then reload."
+            ) from None
         except sqlite3.DatabaseError as error:
             self._move_aside(error)
 

@@ -257,3 +257,25 @@ def test_names_and_sizes_are_bounded(tmp_path):
     with pytest.raises(ValueError, match="at most 200,000 are kept"):
         store.save(huge)
     assert store.scenarios() == []
+
+
+def test_an_older_store_on_a_full_disk_is_reported_and_never_moved(tmp_path, monkeypatch):
+    path = tmp_path / "scenarios.sqlite"
+    with closing(sqlite3.connect(path)) as db:
+        db.execute(LEGACY_SCHEMA)
+        db.commit()
+    before = path.read_bytes()
+
+    class FullDisk(sqlite3.Connection):
+        def execute(self, sql, *args):
+            if sql.startswith(("PRAGMA application_id =", "ALTER", "CREATE")):
+                raise sqlite3.OperationalError("database or disk is full")
+            return super().execute(sql, *args)
+
+    monkeypatch.setattr(ScenarioStore, "_connect", lambda self: sqlite3.connect(self.path, factory=FullDisk))
+    with pytest.raises(ScenarioStoreError, match="cannot be written now \\(database or disk is full\\); it was left"):
+        ScenarioStore(path)
+    assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["scenarios.sqlite"]
+    monkeypatch.undo()
+    store = ScenarioStore(path)  # space freed: the same store opens, with nothing to announce
+    assert store.notice is None and store.scenarios() == []
