@@ -115,3 +115,15 @@ def test_a_holdout_sharing_a_few_rows_with_training_is_flagged_and_a_copy_refuse
     )
     with pytest.raises(SynthError, match="2,000 of the holdout's 2,000 rows also appear"):
         choose_holdout(train, "variant", train)
+
+
+def test_a_step_beyond_the_memory_budget_is_refused_before_any_work(patients, monkeypatch):
+    from synth.errors import PlanError
+    from synth.rebalancing.run import rebalance
+
+    monkeypatch.setenv("REBALANCE_STUDIO_MEMORY_MB", "64")
+    big = pd.concat([patients] * 40, ignore_index=True)  # 120,000 rows
+    with pytest.raises(
+        PlanError, match=r"needs about .* GB of memory .* over this server's 0.1 GB limit per step.*sample of about"
+    ):
+        rebalance(big, column="variant", shares={"Variant X": 0.5}, method="synthetic")
