@@ -161,15 +161,20 @@ def generate(dataset: Dataset, split: Split, plan: RebalancePlan, methods: list[
             cache.cached(key(method), lambda: outcome)
             st.write(f"{outcome.label}: {int(outcome.generated.sum()):,} rows in {outcome.seconds:.1f} s")
 
-        outputs = rebalance_all(
-            split.train,
-            plan=plan,
-            schema=dataset.schema,
-            methods=methods,
-            done=done,
-            progress=progress_callback(bar),
-            on_result=heard,
-        )
+        try:
+            outputs = rebalance_all(
+                split.train,
+                plan=plan,
+                schema=dataset.schema,
+                methods=methods,
+                done=done,
+                progress=progress_callback(bar),
+                on_result=heard,
+            )
+        except SynthError as error:
+            status.update(label="Nothing generated", state="error")
+            st.error(plain(error))
+            return
         bar.empty()
         status.update(label=f"Generated with {len(outputs.results)} of {len(methods)} methods", state="complete")
     st.session_state[PLAN] = PlanRun(split, outputs, tuple(methods))

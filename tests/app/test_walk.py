@@ -6,6 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from synth.assess.advice import METRICS, advice
+from synth.data.demos import make_demo
 from synth.study import UNBALANCED
 from tests.app.helpers import APP, click, start, texts, visit
 from ui.state import DATASET, PLAN, make_dataset
@@ -251,3 +252,13 @@ def test_the_plan_counts_training_rows_after_keeping_few_rare_ones():
     rare = int(re.search(r"keeps all ([\d,]+)", keep.label).group(1).replace(",", ""))
     keep.set_value(25).run()
     assert training_rows() == before - (rare - 25)
+
+
+def test_generate_explains_a_step_over_the_memory_budget(monkeypatch):
+    monkeypatch.setenv("REBALANCE_STUDIO_MEMORY_MB", "64")
+    at = start()
+    at.session_state[DATASET] = make_dataset("big.csv", pd.concat([make_demo("fraud")] * 8, ignore_index=True), uploaded=True)
+    visit(at, "plan")
+    click(at, "Generate")
+    assert any("over this server's 0.1 GB limit per step" in e for e in texts(at, "error"))
+    assert PLAN not in at.session_state
