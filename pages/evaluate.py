@@ -5,7 +5,8 @@ import re
 import streamlit as st
 
 from synth.assess.advice import MIN_HOLDOUT_ROWS, advice, best_per_metric, executive_summary
-from synth.assess.evaluate import RECIPE_TEXT, Evaluation, evaluate_all, metrics_frame
+from synth.assess.decisions import decision_frame
+from synth.assess.evaluate import MODELS, RECIPE_TEXT, Evaluation, evaluate_all, metrics_frame
 from synth.errors import SynthError
 from synth.figures import pr_figure, probability_figure, roc_figure
 from synth.report import build_report
@@ -17,8 +18,11 @@ from ui.state import (
     EVALUATIONS,
     PLAN,
     REPORT,
+    W_MODEL,
     W_POSITIVE,
     W_SEEDS,
+    W_THRESHOLD,
+    W_TOP_SHARE,
     Dataset,
     PlanRun,
     current_dataset,
@@ -29,11 +33,11 @@ from ui.state import (
 from ui.text import plain
 
 
-def train_and_score(dataset: Dataset, run: PlanRun, positive: str, seeds: int) -> None:
+def train_and_score(dataset: Dataset, run: PlanRun, positive: str, seeds: int, model: str) -> None:
     """Every training table scored on the holdout; each appears, and is kept, as soon as it is scored."""
 
     def key(name: str) -> tuple:
-        return ("evaluation", *dataset.key, run.key, name, positive, seeds)
+        return ("evaluation", *dataset.key, run.key, name, positive, seeds, model)
 
     tables = training_tables(run.outputs, run.split)
     done = {n: e for n in tables if (e := cache.peek(key(n))) is not None}
@@ -57,6 +61,7 @@ def train_and_score(dataset: Dataset, run: PlanRun, positive: str, seeds: int) -
             done=done,
             progress=progress_callback(bar),
             on_result=heard,
+            model=model,
         )
     except SynthError as error:
         st.error(plain(error))
@@ -64,12 +69,12 @@ def train_and_score(dataset: Dataset, run: PlanRun, positive: str, seeds: int) -
     finally:
         bar.empty()
         live.empty()
-    st.session_state[EVALUATIONS] = (scores_key(dataset, run, positive, seeds), evaluations)
+    st.session_state[EVALUATIONS] = (scores_key(dataset, run, positive, seeds, model), evaluations)
 
 
-def scores_key(dataset: Dataset, run: PlanRun, positive: str, seeds: int) -> tuple:
+def scores_key(dataset: Dataset, run: PlanRun, positive: str, seeds: int, model: str) -> tuple:
     """What the shown scores depend on: a change of any of these hides them until scored again."""
-    return (*dataset.key, run.key, positive, seeds)
+    return (*dataset.key, run.key, positive, seeds, model)
 
 
 def show_advice(evaluations: dict[str, Evaluation]) -> None:
@@ -104,12 +109,43 @@ def show_scores(run: PlanRun, evaluations: dict[str, Evaluation], positive: str)
         "highlighted. The ± is the spread over seeds; the verdicts above also count the holdout's own sampling noise "
         "(a paired bootstrap over its rows)."
     )
+    show_decisions(evaluations)
     left, right = st.columns(2)
     left.plotly_chart(roc_figure(list(evaluations.values())))
     right.plotly_chart(pr_figure(list(evaluations.values())))
     st.subheader("Predicted probabilities per true class")
     for tab, evaluation in zip(st.tabs(list(evaluations)), evaluations.values(), strict=True):
         tab.plotly_chart(probability_figure(evaluation, positive), key=f"proba_{evaluation.name}")
+
+
+@st.fragment
+def show_decisions(evaluations: dict[str, Evaluation]) -> None:
+    """What acting on the scores buys; moving a slider reruns this section only."""
+    st.subheader("Acting on the scores")
+    left, right = st.columns(2)
+    threshold = left.slider(
+        "Decision threshold", 0.01, 0.99, 0.5, 0.01, key=W_THRESHOLD, help="0.5 is the default, the one F1 above uses."
+    )
+    top = right.slider("Act on the top share of scores (%)", 1, 50, 5, 1, key=W_TOP_SHARE)
+    frame = decision_frame(evaluations, threshold, top / 100)
+    st.dataframe(
+        frame.style.format(
+            {
+                "flagged": "{:,}",
+                "precision": "{:.1%}",
+                "recall": "{:.1%}",
+                "top precision": "{:.1%}",
+                "top recall": "{:.1%}",
+                "lift": "{:.1f}x",
+            }
+        ),
+        hide_index=True,
+    )
+    st.caption(
+        f"At threshold {threshold:.2f}: how many holdout rows a model flags, the share of them that are truly positive "
+        f"(precision) and the share of positives found (recall). Top {top}%: the same for the highest-scored {top}% of "
+        "rows, and the lift: how many times more positives than picking rows at random. Scores are averaged over seeds."
+    )
 
 
 def prepare_report(dataset: Dataset, run: PlanRun, evaluations: dict[str, Evaluation], positive: str, key: tuple) -> None:
@@ -181,15 +217,16 @@ def render() -> None:
             "up to ±0.05 AUC on small tables, almost nothing on large ones.",
         )
     )
+    model = st.selectbox("Classifier", list(MODELS), format_func=MODELS.__getitem__, key=W_MODEL)
     with st.expander("Training recipe"):
         st.write(RECIPE_TEXT)
     if st.button("Train and score", type="primary"):
-        train_and_score(dataset, run, positive, seeds)
-    key = scores_key(dataset, run, positive, seeds)
+        train_and_score(dataset, run, positive, seeds, model)
+    key = scores_key(dataset, run, positive, seeds, model)
     stored = st.session_state.get(EVALUATIONS)
     evaluations = stored[1] if stored and stored[0] == key else None
     if stored and evaluations is None:
-        st.caption("The scores shown before were for another class or number of seeds: train and score again.")
+        st.caption("The scores shown before were for another class, classifier or number of seeds: train and score again.")
     if evaluations:
         show_advice(evaluations)
         show_scores(run, evaluations, positive)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from synth.assess.evaluate import MAX_SEEDS, evaluate, seed_range
+from synth.assess.evaluate import MAX_SEEDS, MODELS, evaluate, seed_range
 from synth.data.demos import DEMOS, make_demo
 from synth.data.holdout import keep_rare_rows, split_holdout
 from synth.data.io import TABLE_SUFFIXES, check_output, read_table, write_atomically, write_table
@@ -125,13 +125,19 @@ def _evaluate(args: argparse.Namespace) -> None:
             raise ParameterError("column", f"the {name} has no column {args.column!r}.")
     positive = match_value(args.positive, value_counts(train[args.column]))
     ignored = detect_schema(train).unmodelled()
-    result = evaluate(train, holdout, args.column, positive, seeds=seed_range(args.seeds), ignore=ignored)
+    result = evaluate(train, holdout, args.column, positive, seeds=seed_range(args.seeds), ignore=ignored, model=args.model)
     summary = result.summary()
     report = {
         metric: {"mean": round(summary[f"{metric}_mean"], 4), "std": round(summary[f"{metric}_std"], 4)}
         for metric in ("auc_roc", "auc_pr", "f1_macro")
     }
-    header = {"train_rows": len(train), "holdout_rows": len(holdout), "seeds": args.seeds, "ignored_columns": ignored}
+    header = {
+        "train_rows": len(train),
+        "holdout_rows": len(holdout),
+        "seeds": args.seeds,
+        "model": args.model,
+        "ignored_columns": ignored,
+    }
     if result.note:
         header["warning"] = result.note
         print(f"warning: {result.note}", file=sys.stderr)
@@ -201,6 +207,9 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--column", required=True)
     ev.add_argument("--positive", required=True, help="the value counted as the positive class")
     ev.add_argument("--seeds", type=count(1, MAX_SEEDS), default=3, help=f"split seeds 1..N (default 3, at most {MAX_SEEDS})")
+    ev.add_argument(
+        "--model", choices=list(MODELS), default="lightgbm", help="the classifier (default: lightgbm, the tutorial's)"
+    )
     ev.set_defaults(run=_evaluate)
 
     rep = commands.add_parser("report", help="compare methods on a table and write a self-contained HTML report")

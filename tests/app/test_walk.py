@@ -262,3 +262,17 @@ def test_generate_explains_a_step_over_the_memory_budget(monkeypatch):
     click(at, "Generate")
     assert any("over this server's 0.1 GB limit per step" in e for e in texts(at, "error"))
     assert PLAN not in at.session_state
+
+
+def test_evaluate_with_a_random_forest_and_act_on_the_top_scores(walked):
+    visit(walked, "evaluate")
+    walked.selectbox(key="model").select("forest").run()
+    walked.number_input(key="seeds").set_value(1).run()
+    click(walked, "Train and score")
+    key, evaluations = walked.session_state["evaluations"]
+    assert key[-1] == "forest" and len(evaluations) == 4
+    decisions = frame_with(walked, "lift")
+    assert list(decisions["training data"]) == list(evaluations)
+    walked.slider(key="top_share").set_value(10).run()
+    assert not walked.exception
+    assert (frame_with(walked, "lift")["top recall"] >= decisions["top recall"]).all()

@@ -151,3 +151,15 @@ def test_evaluate_refuses_a_holdout_that_is_the_training_table(tmp_path, patient
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: 3,000 of the holdout's 3,000 rows also appear in the training table") and err.count("\n") == 1
+
+
+def test_evaluate_with_another_classifier(tmp_path, patients, capsys):
+    from synth.data.holdout import split_holdout
+
+    split = split_holdout(patients, "variant")
+    split.train.to_csv(tmp_path / "train.csv", index=False)
+    split.holdout.to_csv(tmp_path / "hold.csv", index=False)
+    argv = ["evaluate", str(tmp_path / "train.csv"), "--holdout", str(tmp_path / "hold.csv"), "--column", "variant"]
+    assert main([*argv, "--positive", "Variant X", "--seeds", "1", "--model", "forest"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["model"] == "forest" and out["auc_roc"]["mean"] > 0.6

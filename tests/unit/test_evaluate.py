@@ -69,3 +69,27 @@ def test_id_columns_are_not_features(patients):
     leaky = evaluate(output, split.holdout, "variant", "Variant X", seeds=[1], ignore=[]).summary()["auc_roc_mean"]
     by_default = evaluate(output, split.holdout, "variant", "Variant X", seeds=[1]).summary()["auc_roc_mean"]
     assert fair > 0.7 and fair > leaky + 0.05 and by_default == fair
+
+
+def test_decisions_at_a_threshold_and_in_the_top_share():
+    import numpy as np
+
+    from synth.assess.decisions import decision_frame
+    from synth.assess.evaluate import Evaluation, RunScores
+
+    truth = np.array([1, 1, 0, 0, 0, 0, 0, 0, 0, 0])
+    scores = np.array([0.9, 0.4, 0.8, 0.1, 0.2, 0.1, 0.1, 0.1, 0.1, 0.1])
+    frame = decision_frame({"m": Evaluation("m", (RunScores(1, 0, 0, 0, scores),), truth)}, threshold=0.5, top_share=0.2)
+    row = frame.iloc[0]
+    assert row["flagged"] == 2 and row["precision"] == 0.5 and row["recall"] == 0.5
+    assert row["top precision"] == 0.5 and row["top recall"] == 0.5 and row["lift"] == 2.5
+
+
+def test_every_classifier_scores_the_holdout(patients):
+    from synth.assess.evaluate import MODELS, evaluate
+    from synth.data.holdout import split_holdout
+
+    split = split_holdout(patients, "variant")
+    for model in MODELS:
+        scores = evaluate(split.train, split.holdout, "variant", "Variant X", seeds=(1,), model=model).summary()
+        assert 0.6 < scores["auc_roc_mean"] <= 1.0, model
