@@ -7,6 +7,7 @@ import streamlit as st
 from synth.assess.advice import MIN_HOLDOUT_ROWS, advice, best_per_metric, executive_summary
 from synth.assess.decisions import decision_frame
 from synth.assess.evaluate import MODELS, RECIPE_TEXT, Evaluation, evaluate_all, metrics_frame
+from synth.assess.leakage import column_power
 from synth.errors import SynthError
 from synth.figures import pr_figure, probability_figure, roc_figure
 from synth.report import build_report
@@ -18,6 +19,7 @@ from ui.state import (
     EVALUATIONS,
     PLAN,
     REPORT,
+    W_LEFT_OUT,
     W_MODEL,
     W_POSITIVE,
     W_SEEDS,
@@ -28,16 +30,17 @@ from ui.state import (
     current_dataset,
     progress_callback,
     require,
+    scoped,
     workspace,
 )
 from ui.text import plain
 
 
-def train_and_score(dataset: Dataset, run: PlanRun, positive: str, seeds: int, model: str) -> None:
+def train_and_score(dataset: Dataset, run: PlanRun, positive: str, seeds: int, model: str, left_out: list[str]) -> None:
     """Every training table scored on the holdout; each appears, and is kept, as soon as it is scored."""
 
     def key(name: str) -> tuple:
-        return ("evaluation", *dataset.key, run.key, name, positive, seeds, model)
+        return ("evaluation", *dataset.key, run.key, name, positive, seeds, model, tuple(left_out))
 
     tables = training_tables(run.outputs, run.split)
     done = {n: e for n in tables if (e := cache.peek(key(n))) is not None}
@@ -62,6 +65,7 @@ def train_and_score(dataset: Dataset, run: PlanRun, positive: str, seeds: int, m
             progress=progress_callback(bar),
             on_result=heard,
             model=model,
+            exclude=left_out,
         )
     except SynthError as error:
         st.error(plain(error))
@@ -69,12 +73,32 @@ def train_and_score(dataset: Dataset, run: PlanRun, positive: str, seeds: int, m
     finally:
         bar.empty()
         live.empty()
-    st.session_state[EVALUATIONS] = (scores_key(dataset, run, positive, seeds, model), evaluations)
+    st.session_state[EVALUATIONS] = (scores_key(dataset, run, positive, seeds, model, left_out), evaluations)
 
 
-def scores_key(dataset: Dataset, run: PlanRun, positive: str, seeds: int, model: str) -> tuple:
+def scores_key(dataset: Dataset, run: PlanRun, positive: str, seeds: int, model: str, left_out: list[str]) -> tuple:
     """What the shown scores depend on: a change of any of these hides them until scored again."""
-    return (*dataset.key, run.key, positive, seeds, model)
+    return (*dataset.key, run.key, positive, seeds, model, tuple(left_out))
+
+
+def choose_left_out(dataset: Dataset, run: PlanRun, positive: str) -> list[str]:
+    """Each column's power on its own, flags on the ones that stand out, and the columns the models leave out."""
+    with st.spinner("Measuring each column's power on its own…"):
+        power = cache.cached(
+            ("power", *dataset.key, run.key, positive),
+            lambda: column_power(run.split.train, column=run.plan.column, positive=positive, schema=dataset.schema),
+        )
+    flagged = power.loc[power["flag"] != "", "column"].tolist()
+    with st.expander("Leakage check: each column's power on its own", expanded=bool(flagged)):
+        st.caption(
+            "AUC-ROC of each column alone on the training rows (0.5: no signal). A column far above the rest is often "
+            "known only after the outcome (a call's duration, a refund date): it flatters every model and is no use "
+            "when deciding. Leave such columns out of the models below."
+        )
+        st.dataframe(power.style.format({"AUC alone": "{:.3f}"}), hide_index=True)
+        if flagged and st.button("Leave out the flagged columns"):
+            st.session_state[scoped(W_LEFT_OUT, positive)] = flagged
+        return st.multiselect("Leave out of the models", power["column"].tolist(), key=scoped(W_LEFT_OUT, positive))
 
 
 def show_advice(evaluations: dict[str, Evaluation]) -> None:
@@ -218,11 +242,12 @@ def render() -> None:
         )
     )
     model = st.selectbox("Classifier", list(MODELS), format_func=MODELS.__getitem__, key=W_MODEL)
+    left_out = choose_left_out(dataset, run, positive)
     with st.expander("Training recipe"):
         st.write(RECIPE_TEXT)
     if st.button("Train and score", type="primary"):
-        train_and_score(dataset, run, positive, seeds, model)
-    key = scores_key(dataset, run, positive, seeds, model)
+        train_and_score(dataset, run, positive, seeds, model, left_out)
+    key = scores_key(dataset, run, positive, seeds, model, left_out)
     stored = st.session_state.get(EVALUATIONS)
     evaluations = stored[1] if stored and stored[0] == key else None
     if stored and evaluations is None:

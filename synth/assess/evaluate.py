@@ -296,19 +296,20 @@ def evaluate_all(
     progress: Progress | None = None,
     on_result: Callable[[str, Evaluation], None] | None = None,
     model: str = "lightgbm",
+    exclude: Sequence[str] = (),
 ) -> dict[str, Evaluation]:
     """Every named training table scored on the same real holdout with seeds 1..``seeds``.
 
     ID-like and constant columns (``schema.unmodelled()``, detected when no schema is given) are never
     features: generated rows get fresh IDs, which would tell them apart from real ones.
     ``done`` holds tables already scored (an interrupted run resumes); ``on_result`` hears of each
-    table as soon as it is scored.
+    table as soon as it is scored. ``exclude`` names more columns to leave out (suspected leakage).
     """
     progress = progress or silent
     seed_list = seed_range(seeds)
     if not tables:
         return {}
-    ignore = (schema or detect_schema(next(iter(tables.values())))).unmodelled()
+    ignore = [*(schema or detect_schema(next(iter(tables.values())))).unmodelled(), *exclude]
     evaluations = {}
     for i, (name, table) in enumerate(tables.items()):
 

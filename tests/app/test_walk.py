@@ -276,3 +276,22 @@ def test_evaluate_with_a_random_forest_and_act_on_the_top_scores(walked):
     walked.slider(key="top_share").set_value(10).run()
     assert not walked.exception
     assert (frame_with(walked, "lift")["top recall"] >= decisions["top recall"]).all()
+
+
+def test_a_leaking_column_is_flagged_and_left_out_in_one_click():
+    from tests.unit.test_leakage import bank_like
+
+    at = start()
+    at.session_state[DATASET] = make_dataset("bank.csv", bank_like(3000), uploaded=True)
+    visit(at, "plan")
+    click(at, "Generate")
+    visit(at, "evaluate")
+    power = frame_with(at, "AUC alone")
+    assert power.iloc[0]["column"] == "duration" and power.iloc[0]["flag"]
+    click(at, "Leave out the flagged columns")
+    assert next(m for m in at.multiselect if m.label == "Leave out of the models").value == ["duration"]
+    at.number_input(key="seeds").set_value(1).run()
+    click(at, "Train and score")
+    key, evaluations = at.session_state["evaluations"]
+    assert key[-1] == ("duration",)
+    assert max(e.summary()["auc_roc_mean"] for e in evaluations.values()) < 0.8  # the leak no longer flatters
