@@ -116,7 +116,7 @@ def test_main_walk(page, tmp_path, outside_requests):
 
     page.get_by_role("heading", name="1 · Data").wait_for(timeout=60_000)
     expect(page.get_by_text("Column kinds")).to_be_visible()
-    expect(page.get_by_role("link", name="2 · Rebalance plan")).to_be_visible()
+    expect(page.get_by_role("link", name="2 · Rebalance plan")).to_be_visible(timeout=30_000)
 
     page.get_by_text("Upload a file").first.click()
     empty = tmp_path / "empty.csv"
