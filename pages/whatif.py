@@ -9,6 +9,7 @@ from synth.data.io import UPLOAD_TYPES, parse_table
 from synth.data.kinds import ColumnKind
 from synth.errors import SynthError
 from synth.figures import kpi_figure, mix_figure
+from synth.rebalancing.plan import TYPED_SHARE_TOLERANCE
 from synth.report import build_report
 from synth.table import value_counts
 from synth.whatif.kpis import Aggregate, Kpi, compare_kpis, default_kpis, kpi_display
@@ -19,6 +20,9 @@ from ui.state import (
     CONFIRM_DELETE,
     CONFIRM_REPLACE,
     LOADED_SCENARIO,
+    MIX_CHOSEN,
+    MIX_NORMALISED,
+    MIX_VERSION,
     STORE_NOTICES,
     W_COMPARE_SCENARIOS,
     W_DELETE_SCENARIO,
@@ -67,7 +71,13 @@ def choose_grouping(dataset: Dataset, categorical: list[str], numeric: list[str]
 
 
 def choose_mix(dataset: Dataset, grouping: Grouping, text: str) -> dict[str, float]:
-    """Each group's share now and the new share the user sets, groups in ascending order."""
+    """Each group's share now and the new share the user sets, with a running total (edits rerun this part only)."""
+    mix_editor(dataset, grouping, text)
+    return st.session_state.get(MIX_CHOSEN, {})
+
+
+@st.fragment
+def mix_editor(dataset: Dataset, grouping: Grouping, text: str) -> None:
     counts = grouping.counts(dataset.table)
     total = sum(counts.values())
     start = pd.DataFrame(
@@ -77,17 +87,32 @@ def choose_mix(dataset: Dataset, grouping: Grouping, text: str) -> dict[str, flo
     loaded = st.session_state.get(LOADED_SCENARIO, {})
     if loaded.get("column") == grouping.column:
         start["new share"] = [float(loaded["shares"].get(g, 0.0)) for g in counts]
+    version = st.session_state.get(MIX_VERSION, 0)
+    if st.session_state.get(MIX_NORMALISED, {}).get("key") == (grouping.column, text):
+        start["new share"] = [st.session_state[MIX_NORMALISED]["shares"][g] for g in counts]
     mix = st.data_editor(
         start,
         disabled=["group", "rows now", "share now"],
         hide_index=True,
         column_config={
             "share now": st.column_config.NumberColumn(format="percent"),
-            "new share": st.column_config.NumberColumn(format="%.3f"),
+            "new share": st.column_config.NumberColumn(format="%.3f", min_value=0.0, max_value=1.0),
         },
-        key=scoped(W_MIX, dataset.fingerprint, grouping.column, text),
+        key=scoped(W_MIX, dataset.fingerprint, grouping.column, text, version),
     )
-    return dict(zip(mix["group"], mix["new share"].astype(float), strict=True))
+    shares = dict(zip(mix["group"], mix["new share"].fillna(0.0).astype(float), strict=True))
+    st.session_state[MIX_CHOSEN] = shares
+    added = sum(shares.values())
+    left, right = st.columns([3, 1])
+    if abs(added - 1.0) <= TYPED_SHARE_TOLERANCE:
+        left.caption(f"The new shares add up to {added:.1%}.")
+        return
+    left.warning(f"The new shares add up to {added:.1%}; they must add up to 100% before the scenario can run.")
+    changed = {g for g, first in zip(counts, start["new share"], strict=True) if abs(shares[g] - first) > 1e-9}
+    if right.button("Normalise the rest", help="Keep the shares you changed; scale the others so all add up to 100%."):
+        st.session_state[MIX_NORMALISED] = {"key": (grouping.column, text), "shares": normalise_rest(shares, changed)}
+        st.session_state[MIX_VERSION] = version + 1
+        st.rerun()
 
 
 def choose_kpis(dataset: Dataset, categorical: list[str], numeric: list[str]) -> list[Kpi]:
@@ -147,6 +172,17 @@ def run_scenario(
     finally:
         bar.empty()
     st.session_state[WHATIF] = WhatIfRun(settings, simulation, kpi_table, dataset.name, key)
+
+
+def normalise_rest(shares: dict[str, float], changed: set[str]) -> dict[str, float]:
+    """The changed shares as set; the others scaled to fill what is left (all scaled if nothing else is left)."""
+    fixed = sum(shares[g] for g in changed)
+    rest = {g: v for g, v in shares.items() if g not in changed}
+    room, weight = 1.0 - fixed, sum(rest.values())
+    if not changed or room < 0 or weight <= 0:
+        total = sum(shares.values())
+        return {g: v / total for g, v in shares.items()} if total > 0 else shares
+    return {g: (v * room / weight if g in rest else v) for g, v in shares.items()}
 
 
 def current_run(dataset: Dataset, grouping: Grouping, chosen: tuple) -> WhatIfRun | None:
@@ -280,6 +316,7 @@ def load_scenario(dataset: Dataset, scenario: SavedScenario) -> None:
     st.session_state[scoped(W_WHATIF_ROWS, dataset.fingerprint)] = int(settings.get("rows", len(dataset.table)))
     st.session_state[W_WHATIF_SEED] = int(settings.get("seed", 0))
     st.session_state[LOADED_SCENARIO] = dict(settings, name=scenario.name, pending_run=True)
+    st.session_state.pop(MIX_NORMALISED, None)
     st.session_state.pop(WHATIF, None)
 
 
@@ -360,7 +397,9 @@ def render() -> None:
     loaded = st.session_state.get(LOADED_SCENARIO)
     if loaded:
         st.info(f"Settings and KPIs of the saved scenario {plain(loaded.get('name', ''))} are loaded.")
-    if st.button("Run scenario", type="primary") or (loaded and loaded.pop("pending_run", False)):
+    ready = abs(sum(shares.values()) - 1.0) <= TYPED_SHARE_TOLERANCE
+    clicked = st.button("Run scenario", type="primary", disabled=not ready)
+    if ready and (clicked or (loaded and loaded.pop("pending_run", False))):
         run_scenario(dataset, grouping, text, shares, rows, seed, kpis)
     run = current_run(dataset, grouping, (text, shares, rows, seed))
     if run is not None:

@@ -35,6 +35,9 @@ STORE_NOTICES = "store_notices"  # scenario-store messages shown for the whole s
 WORK_CACHE = "work_cache"  # ui.cache's bounded store of computed results
 CONFIRM_DELETE = "confirm_delete"  # the saved scenario whose deletion awaits a second click
 CONFIRM_REPLACE = "confirm_replace"  # the saved scenario a new save would replace, awaiting a second click
+MIX_CHOSEN = "mix_chosen"  # the What-if shares as last edited (the editor reruns on its own)
+MIX_NORMALISED = "mix_normalised"  # shares after "normalise the rest", put back into a fresh editor
+MIX_VERSION = "mix_version"  # bumped to start the share editor afresh
 WORKSPACE = "workspace"  # this visitor's scenario workspace (also the link's query parameter)
 
 # Widget keys (some carry a scope suffix, e.g. the dataset's fingerprint).

@@ -142,3 +142,21 @@ def test_a_visitor_without_a_workspace_gets_a_new_one_in_the_link(db):
     at = AppTest.from_file(APP, default_timeout=600).run()
     token = at.query_params["workspace"]
     assert len(token[0] if isinstance(token, list) else token) >= 12
+
+
+def test_shares_show_a_running_total_block_run_until_they_add_up_and_normalise_the_rest(db):
+    from pages.whatif import normalise_rest
+
+    assert normalise_rest({"a": 0.5, "b": 0.3, "c": 0.1}, {"a"}) == pytest.approx({"a": 0.5, "b": 0.375, "c": 0.125})
+    assert normalise_rest({"a": 0.2, "b": 0.2}, set()) == pytest.approx({"a": 0.5, "b": 0.5})
+    at = open_whatif()
+    assert any(c.startswith("The new shares add up to 100") for c in texts(at, "caption"))
+    groups = list(at.session_state["mix_chosen"])
+    column = at.selectbox[0].value
+    at.session_state["loaded_scenario"] = {"column": column, "shares": {groups[0]: 0.7, groups[1]: 0.2}}
+    at.run()
+    assert any("add up to 90.0%; they must add up to 100%" in w for w in texts(at, "warning"))
+    assert next(b for b in at.button if b.label == "Run scenario").disabled
+    next(b for b in at.button if b.label == "Normalise the rest").click().run()
+    assert sum(at.session_state["mix_chosen"].values()) == pytest.approx(1.0)
+    assert not next(b for b in at.button if b.label == "Run scenario").disabled
