@@ -122,7 +122,7 @@ class SmoteSampler(Sampler):
         k = _neighbours_for(self.name, counts, source, column, self.k_neighbors)
         labels = source[column].astype("string").to_numpy(dtype=object)
         features = _feature_frame(source, categorical, numeric)
-        progress(0.2, f"{self.label}: interpolating between neighbours (k={k})")
+        progress(0.2, f"interpolating between neighbours (k={k})")
         try:
             resampled, resampled_labels = self._resample(features, categorical, labels, k, _strategy(source, column, counts))
         except (ValueError, RuntimeError) as error:
