@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from synth.assess.evaluate import MAX_SEEDS, MODELS, evaluate, seed_range
-from synth.data.demos import DEMOS, make_demo
+from synth.data.demos import DEMOS, demo_holdout, make_demo
 from synth.data.holdout import keep_rare_rows, split_holdout
 from synth.data.io import TABLE_SUFFIXES, check_output, read_table, write_atomically, write_table
 from synth.data.kinds import detect_schema
@@ -176,8 +176,14 @@ def _report(args: argparse.Namespace) -> None:
 
 
 def _demo(args: argparse.Namespace) -> None:
-    write_table(make_demo(args.name, seed=args.seed), args.output)
+    if args.holdout:
+        check_output(args.holdout, args.output, suffixes=TABLE_SUFFIXES)
+    write_table(make_demo(args.name, seed=args.seed, rare_rows=args.rare_rows), args.output)
     print(f"Wrote the {args.name!r} demo to {args.output}", file=sys.stderr)
+    if args.holdout:
+        holdout, label = demo_holdout(args.name)
+        write_table(holdout, args.holdout)
+        print(f"Wrote its holdout, {label}, to {args.holdout}", file=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -243,6 +249,8 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("name", choices=list(DEMOS))
     demo.add_argument("--output", required=True)
     demo.add_argument("--seed", type=count(0), default=0)
+    demo.add_argument("--rare-rows", type=count(1), metavar="N", help="keep only N rows of the rare class (as the app can)")
+    demo.add_argument("--holdout", help="also write the app's independent holdout for the demo to this file")
     demo.set_defaults(run=_demo)
     return parser
 

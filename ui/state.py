@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from synth.data.demos import DEMOS, make_demo
+from synth.data.demos import DEMOS, demo_holdout, make_demo
 from synth.data.holdout import Split
 from synth.data.kinds import Schema, detect_schema
 from synth.rebalancing.plan import RebalancePlan
@@ -77,8 +77,6 @@ W_SCENARIO_NAME = "scenario_name"
 W_COMPARE_SCENARIOS = "compare_scenarios"
 W_DELETE_SCENARIO = "delete_scenario"
 W_SEED_UPLOAD = "seed_upload"
-
-DEMO_HOLDOUT_SEED = 1  # demos are drawn with seed 0; their independent holdouts with this one
 
 
 def workspace() -> str:
@@ -184,9 +182,7 @@ def demo_dataset(name: str, rare_rows: int | None = None) -> Dataset:
     if not rare_rows:
         return make_dataset(f"Demo: {demo.title}", make_demo(name), demo.column)
     dataset = make_dataset(f"Demo: {demo.title} ({rare_rows} rare rows)", make_demo(name, rare_rows=rare_rows), demo.column)
-    holdout = make_demo(name, seed=DEMO_HOLDOUT_SEED, rows=demo.rows // 2)
-    rate = (holdout[demo.column] == demo.positive).mean()
-    label = f"an independent draw of {len(holdout):,} demo rows at the natural rate ({rate:.1%} {demo.positive!r})"
+    holdout, label = demo_holdout(name)
     return replace(dataset, holdout_file=holdout, holdout_label=label)
 
 

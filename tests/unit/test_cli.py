@@ -163,3 +163,13 @@ def test_evaluate_with_another_classifier(tmp_path, patients, capsys):
     assert main([*argv, "--positive", "Variant X", "--seeds", "1", "--model", "forest"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["model"] == "forest" and out["auc_roc"]["mean"] > 0.6
+
+
+def test_demo_writes_the_apps_few_rare_rows_and_its_independent_holdout(tmp_path):
+    from synth.data.demos import demo_holdout, make_demo
+
+    out, hold = tmp_path / "p.csv", tmp_path / "h.csv"
+    assert main(["demo", "patients", "--rare-rows", "25", "--output", str(out), "--holdout", str(hold)]) == 0
+    assert (read_table(out)["variant"] == "Variant X").sum() == 25
+    assert len(read_table(out)) == len(make_demo("patients", rare_rows=25))
+    assert len(read_table(hold)) == len(demo_holdout("patients")[0])
