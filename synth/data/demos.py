@@ -129,7 +129,7 @@ def _insurance(rng: np.random.Generator, n: int) -> pd.DataFrame:
 DEMOS: dict[str, Demo] = {
     "patients": Demo(
         "Hospital patients: a new Variant X",
-        "Simulated patients where a new variant is rare (about 2.5%); it goes with known exposure, age, BMI and region.",
+        "Simulated patients where a new variant is rare (2-3% of patients, by draw); it goes with known exposure, age, BMI and region.",
         "variant",
         "Variant X",
         _patients,
