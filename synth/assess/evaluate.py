@@ -164,10 +164,15 @@ def _binary_target(table: pd.DataFrame, column: str, positive: str, check: bool 
 MODELS = {"lightgbm": "LightGBM (the tutorial recipe)", "xgboost": "XGBoost", "forest": "random forest (100 trees)"}
 
 
+# One thread per fit: on 2 busy cores a 2-thread LightGBM fit spins and slows 9-22x (45,000 x 10,
+# 100 rounds at load 16: 8.6-27.6 s with 2 threads, 1.0-1.2 s with 1; benchmarks in the README).
+FIT_THREADS = 1
+
+
 def _predict(model: str, x_fit: pd.DataFrame, y_fit: np.ndarray, x_val, y_val, x_hold: pd.DataFrame, seed: int) -> np.ndarray:
     """Holdout probabilities of ``model`` trained on the fit part; boosters stop early on the validation part."""
     if model == "lightgbm":
-        params = {**RECIPE, "seed": seed, "num_threads": 2, "deterministic": True}
+        params = {**RECIPE, "seed": seed, "num_threads": FIT_THREADS, "deterministic": True}
         booster = lgb.train(
             params,
             lgb.Dataset(x_fit, label=y_fit),
@@ -185,11 +190,11 @@ def _predict(model: str, x_fit: pd.DataFrame, y_fit: np.ndarray, x_val, y_val, x
             enable_categorical=True,
             tree_method="hist",
             random_state=seed,
-            n_jobs=2,
+            n_jobs=FIT_THREADS,
         )
         classifier.fit(x_fit, y_fit, eval_set=[(x_val, y_val)], verbose=False)
         return classifier.predict_proba(x_hold)[:, 1]
-    forest = RandomForestClassifier(n_estimators=100, random_state=seed, n_jobs=2)
+    forest = RandomForestClassifier(n_estimators=100, random_state=seed, n_jobs=FIT_THREADS)
     forest.fit(_as_codes(pd.concat([x_fit, x_val])), np.r_[y_fit, y_val])
     return forest.predict_proba(_as_codes(x_hold))[:, 1]
 
