@@ -114,7 +114,8 @@ def show_advice(evaluations: dict[str, Evaluation]) -> None:
 def show_scores(run: PlanRun, evaluations: dict[str, Evaluation], positive: str) -> None:
     st.subheader("Holdout metrics")
     st.caption(
-        f"{len(run.split.holdout):,} real holdout rows; mean ± std over {len(next(iter(evaluations.values())).runs)} seeds."
+        f"{len(run.split.holdout):,} real holdout rows; mean ± std over {len(next(iter(evaluations.values())).runs)} seeds, "
+        "then the 95% interval counting both the seeds and the holdout's own sampling noise."
     )
     best = best_per_metric(evaluations)
     frame = metrics_frame(evaluations)

@@ -23,6 +23,7 @@ from sklearn.metrics import (
 )
 from sklearn.model_selection import train_test_split
 
+from synth.assess.uncertainty import holdout_bootstrap
 from synth.data.holdout import overlap
 from synth.data.kinds import Schema, detect_schema
 from synth.errors import EvaluationError, ParameterError, SynthError
@@ -334,18 +335,20 @@ def evaluate_all(
 
 
 def metrics_frame(evaluations: Mapping[str, Evaluation]) -> pd.DataFrame:
-    """One row per training table: each metric as 'mean ± std' over the seeds."""
+    """One row per training table: each metric as 'mean ± std' over the seeds, then its 95% interval.
+
+    The interval counts both noises: the seeds' spread and a bootstrap over the holdout rows
+    (mean ± 1.96 times their combined standard deviation).
+    """
     rows = []
     for name, evaluation in evaluations.items():
         s = evaluation.summary()
-        rows.append(
-            {
-                "training data": name,
-                "AUC-ROC": f"{s['auc_roc_mean']:.3f} ± {s['auc_roc_std']:.3f}",
-                "AUC-PR": f"{s['auc_pr_mean']:.3f} ± {s['auc_pr_std']:.3f}",
-                "F1 (macro)": f"{s['f1_macro_mean']:.3f} ± {s['f1_macro_std']:.3f}",
-                "note": evaluation.note,
-            }
-        )
+        resampled = holdout_bootstrap(evaluation.truth, {name: evaluation.mean_probabilities()})[name]
+        row = {"training data": name}
+        for key, label in (("auc_roc", "AUC-ROC"), ("auc_pr", "AUC-PR"), ("f1_macro", "F1 (macro)")):
+            mean, spread = s[f"{key}_mean"], s[f"{key}_std"]
+            half = 1.96 * float(np.hypot(spread, np.std(resampled[key])))
+            row[label] = f"{mean:.3f} ± {spread:.3f} [{max(mean - half, 0):.3f}, {min(mean + half, 1):.3f}]"
+        rows.append({**row, "note": evaluation.note})
     frame = pd.DataFrame(rows)
     return frame if frame["note"].astype(bool).any() else frame.drop(columns="note")

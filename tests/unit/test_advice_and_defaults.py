@@ -174,3 +174,14 @@ def test_the_executive_summary_names_the_pick_the_interval_and_the_gain():
     assert "No method finds the rare class clearly better" in executive_summary(tie, "untouched")
     few = {"untouched": evaluation("u", 2.0, positives=4), "B": evaluation("b", 3.0, positives=4)}
     assert "too few to choose" in executive_summary(few, "untouched")
+
+
+def test_metric_intervals_widen_with_few_rare_holdout_rows():
+    from synth.assess.evaluate import metrics_frame
+
+    def width(positives: int) -> float:
+        cell = metrics_frame({"A": evaluation("a", 2.0, positives=positives)})["AUC-ROC"].iloc[0]
+        low, high = map(float, cell.split("[")[1].rstrip("]").split(", "))
+        return high - low
+
+    assert width(20) > 2 * width(400)
