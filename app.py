@@ -4,7 +4,7 @@ import streamlit as st
 from PIL import Image, ImageDraw
 
 from ui.state import WORKSPACE, current_dataset, workspace
-from ui.text import plain
+from ui.text import prose
 
 PAGES = [
     st.Page("pages/data.py", title="1 · Data", icon=":material/table:", default=True),
@@ -36,7 +36,7 @@ def sidebar() -> None:
         for page in PAGES:
             st.page_link(page, query_params=link)
         st.divider()
-        st.caption(f"{plain(dataset.name)}  \n{len(dataset.table):,} rows × {dataset.table.shape[1]} columns")
+        st.caption(f"{prose(dataset.name)}  \n{len(dataset.table):,} rows × {dataset.table.shape[1]} columns")
 
 
 st.set_page_config(page_title="Rebalance Studio", page_icon=page_icon(), layout="wide")

@@ -29,7 +29,7 @@ from ui.state import (
     require,
     scoped,
 )
-from ui.text import date_columns, plain
+from ui.text import date_columns, plain, prose
 
 
 def sample_rows(dataset: Dataset, run: PlanRun, focus: str) -> None:
@@ -119,7 +119,7 @@ def show_privacy(dataset: Dataset, run: PlanRun) -> None:
         try:
             reports = assessments.privacy(dataset, run)
         except SynthError as error:
-            st.error(plain(error))
+            st.error(prose(error))
             return
     st.dataframe(privacy_frame(reports))
     st.plotly_chart(dcr_figure(reports))
@@ -153,7 +153,7 @@ def render() -> None:
     st.subheader(f"Drill down within {plain(focus)} rows")
     conditions = drill_conditions(run, features, schema)
     if conditions:
-        st.caption(plain(" and ".join(c.describe() for c in conditions)))
+        st.caption(prose(" and ".join(c.describe() for c in conditions)))
         st.dataframe(drill_down(focused, conditions).style.format({"share": "{:.1%}"}), hide_index=True)
 
     st.subheader("Diversity")

@@ -25,7 +25,7 @@ from ui.state import (
     scoped,
     set_dataset,
 )
-from ui.text import date_columns, plain
+from ui.text import date_columns, plain, prose
 
 SOURCES = ["Built-in demo", "Upload a file"]
 
@@ -59,7 +59,7 @@ def upload_table() -> None:
         try:
             table = parse_table(upload.getvalue(), upload.name)
         except SynthError as error:
-            st.error(f"{plain(upload.name)}: {plain(error)}")
+            st.error(prose(f"{upload.name}: {error}"))
             return
     set_dataset(make_dataset(upload.name, table, uploaded=True))
     st.session_state[LOADED_UPLOAD] = upload.file_id
@@ -80,7 +80,7 @@ def choose_holdout(dataset: Dataset) -> None:
         "*before* any method adds a row, and no generated row is ever scored."
     )
     if dataset.holdout_file is not None:
-        st.success(f"Holdout: {plain(dataset.holdout_label)}.")
+        st.success(prose(f"Holdout: {dataset.holdout_label}."))
         if st.button("Split off a share of the data instead"):
             set_dataset(replace(dataset, holdout_file=None, holdout_label=""))
             st.rerun()
@@ -97,7 +97,7 @@ def choose_holdout(dataset: Dataset) -> None:
             holdout = parse_table(upload.getvalue(), upload.name)
             check_holdout(dataset.table, holdout)
         except SynthError as error:
-            st.error(f"{plain(upload.name)}: {plain(error)}")
+            st.error(prose(f"{upload.name}: {error}"))
             return
         label = f"the uploaded file {upload.name} ({len(holdout):,} real rows)"
         set_dataset(replace(dataset, holdout_file=holdout[dataset.table.columns], holdout_label=label))
@@ -124,7 +124,7 @@ def edit_kinds(dataset: Dataset) -> None:
         try:
             check_schema_fits(dataset.table, schema)
         except SynthError as error:
-            st.error(plain(error))
+            st.error(prose(error))
             return
         set_dataset(replace(dataset, schema=schema))
         st.rerun()

@@ -33,7 +33,7 @@ from ui.state import (
     scoped,
     workspace,
 )
-from ui.text import plain
+from ui.text import prose
 
 
 def train_and_score(dataset: Dataset, run: PlanRun, positive: str, seeds: int, model: str, left_out: list[str]) -> None:
@@ -68,7 +68,7 @@ def train_and_score(dataset: Dataset, run: PlanRun, positive: str, seeds: int, m
             exclude=left_out,
         )
     except SynthError as error:
-        st.error(plain(error))
+        st.error(prose(error))
         return
     finally:
         bar.empty()
@@ -195,7 +195,7 @@ def prepare_report(dataset: Dataset, run: PlanRun, evaluations: dict[str, Evalua
             try:
                 scenarios = [s for s in open_store(workspace()).scenarios() if saved_on(s, dataset.name, dataset.fingerprint)]
             except SynthError as error:
-                st.warning(f"The report leaves out saved scenarios: {plain(error)}")
+                st.warning(prose(f"The report leaves out saved scenarios: {error}"))
                 scenarios = []
             st.session_state[REPORT] = (key, build_report(study, scenarios))
     stored = st.session_state.get(REPORT)

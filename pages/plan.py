@@ -36,7 +36,7 @@ from ui.state import (
     progress_callback,
     scoped,
 )
-from ui.text import plain
+from ui.text import plain, prose
 
 MODE_TEXT = {
     "hybrid": "Hybrid: keep every real row, add the fewest rows that meet the shares",
@@ -66,7 +66,7 @@ def split_off_holdout(dataset: Dataset, column: str) -> Split:
             lambda: choose_holdout(dataset.table, column, dataset.holdout_file, dataset.holdout_share, dataset.holdout_label),
         )
     except SynthError as error:
-        st.error(plain(error))
+        st.error(prose(error))
         st.stop()
     return split
 
@@ -74,7 +74,7 @@ def split_off_holdout(dataset: Dataset, column: str) -> Split:
 def describe_split(split: Split) -> None:
     """Where the holdout comes from and how many rows the methods learn from, after any rows were left out."""
     st.info(
-        f"Holdout: {plain(split.description)}. Methods learn from {len(split.train):,} training rows only.",
+        prose(f"Holdout: {split.description}. Methods learn from {len(split.train):,} training rows only."),
         icon=":material/lock:",
     )
 
@@ -104,7 +104,7 @@ def choose_shares(train: pd.DataFrame, column: str) -> dict[str, float]:
     counts = value_counts(train[column])
     advice = rarity_advice(counts)
     if advice:
-        st.warning(plain(advice), icon=":material/info:")
+        st.warning(prose(advice), icon=":material/info:")
     if len(counts) == 2:
         rarest = rarest_value(counts)
         label = f"Share of {plain(rarest)} after rebalancing"
@@ -137,7 +137,7 @@ def show_plan(train: pd.DataFrame, column: str, shares: dict[str, float], mode: 
     try:
         plan = make_plan(train[column], shares, mode, rows)
     except SynthError as error:
-        st.error(plain(error))
+        st.error(prose(error))
         st.stop()
     st.dataframe(plan.to_frame().style.format({"share now": "{:.1%}", "share after": "{:.1%}"}), hide_index=True)
     st.plotly_chart(plan_figure(plan))
@@ -156,7 +156,7 @@ def generate(dataset: Dataset, split: Split, plan: RebalancePlan, methods: list[
 
         def heard(method: str, outcome: Rebalanced | MethodRefused) -> None:
             if isinstance(outcome, MethodRefused):
-                st.error(f"{SAMPLERS[method].label}: {plain(outcome)}")
+                st.error(prose(f"{SAMPLERS[method].label}: {outcome}"))
                 return
             cache.cached(key(method), lambda: outcome)
             st.write(f"{outcome.label}: {int(outcome.generated.sum()):,} rows in {outcome.seconds:.1f} s")
@@ -173,7 +173,7 @@ def generate(dataset: Dataset, split: Split, plan: RebalancePlan, methods: list[
             )
         except SynthError as error:
             status.update(label="Nothing generated", state="error")
-            st.error(plain(error))
+            st.error(prose(error))
             return
         bar.empty()
         status.update(label=f"Generated with {len(outputs.results)} of {len(methods)} methods", state="complete")
@@ -186,7 +186,7 @@ def show_outputs() -> None:
     if run is None:
         return
     for method, message in run.outputs.failures.items():
-        st.error(f"{SAMPLERS[method].label} made no rows: {plain(message)}")
+        st.error(prose(f"{SAMPLERS[method].label} made no rows: {message}"))
     if run.outputs.results:
         st.success(
             "Generated: " + ", ".join(f"{r.label} ({int(r.generated.sum()):,} rows)" for r in run.outputs.results.values())

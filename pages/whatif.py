@@ -44,7 +44,7 @@ from ui.state import (
     set_dataset,
     workspace,
 )
-from ui.text import date_columns, plain
+from ui.text import date_columns, plain, prose
 
 # A what-if table is generated in memory; beyond this many rows it would crowd out other sessions.
 MAX_WHATIF_ROWS = 2_000_000
@@ -63,7 +63,7 @@ def choose_grouping(dataset: Dataset, categorical: list[str], numeric: list[str]
     try:
         grouping = parse_buckets(column, text)
     except SynthError as error:
-        st.error(plain(error))
+        st.error(prose(error))
         st.stop()
     for gap in grouping.gaps(dataset.table):
         st.warning(f"{gap}; these rows are left out of the scenario. Widen a range to include them.")
@@ -167,7 +167,7 @@ def run_scenario(
         )
         kpi_table = compare_kpis(dataset.table, simulation.table, kpis)
     except SynthError as error:
-        st.error(plain(error))
+        st.error(prose(error))
         return
     finally:
         bar.empty()
@@ -277,7 +277,7 @@ def store_scenario(store: ScenarioStore, run: WhatIfRun, name: str, replace: boo
     try:
         store.save(SavedScenario(name, run.dataset, run.settings, run.kpis, time.time()), replace=replace)
     except SynthError as error:
-        st.error(plain(error))
+        st.error(prose(error))
         return
     st.success(f"Saved {plain(name)}.")
     shown = st.session_state.get(W_COMPARE_SCENARIOS)
@@ -336,7 +336,7 @@ def seeded_generation(dataset: Dataset, seed: int) -> None:
                 lambda: complete_rows(dataset.table, dataset.schema, seeds, seed=seed),
             )
     except SynthError as error:
-        st.error(f"{plain(upload.name)}: {plain(error)}")
+        st.error(prose(f"{upload.name}: {error}"))
         return
     st.dataframe(completed.head(200), hide_index=True, column_config=date_columns(completed.head(200)))
     st.download_button(
@@ -353,13 +353,13 @@ def open_scenarios() -> ScenarioStore | None:
     try:
         store = open_store(workspace())
     except SynthError as error:
-        st.error(plain(error))
+        st.error(prose(error))
         return None
     notices = st.session_state.setdefault(STORE_NOTICES, [])
     if store.notice and store.notice not in notices:
         notices.append(store.notice)
     for notice in notices:
-        st.warning(plain(notice))
+        st.warning(prose(notice))
     return store
 
 

@@ -21,7 +21,7 @@ from synth.data.kinds import Schema, detect_schema
 from synth.rebalancing.plan import RebalancePlan
 from synth.rebalancing.run import Outputs
 from synth.table import fingerprint
-from ui.text import plain
+from ui.text import prose
 
 # Results each step hands on.
 DATASET = "dataset"  # Dataset below
@@ -153,7 +153,7 @@ def progress_callback(bar: Any) -> Callable[[float, str], None]:
     """A synth progress callback drawing on a Streamlit progress bar."""
 
     def report(fraction: float, message: str) -> None:
-        bar.progress(min(max(fraction, 0.0), 1.0), text=plain(message))
+        bar.progress(min(max(fraction, 0.0), 1.0), text=prose(message))
 
     return report
 

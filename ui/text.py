@@ -1,5 +1,7 @@
 """User text (file, column, value and scenario names) shown as text, never as Markdown or HTML.
 
+``plain`` shows a short value as code; ``prose`` shows a whole sentence in the normal font.
+
 Streamlit renders Markdown in titles, captions, alerts and widget labels: a value such as
 ``[log in](http://evil)`` would become a live link, and even escaped punctuation does not stop
 the autolink step, which runs on the text after parsing. A code span is the one Markdown
@@ -13,6 +15,24 @@ import re
 
 import pandas as pd
 import streamlit as st
+
+# CommonMark lets any ASCII punctuation be escaped with a backslash; escaping all of it leaves no
+# emphasis, link, image, HTML, heading, list, LaTeX ($) or shortcode (:smile:) to render.
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# Autolinks are found after parsing, in the text itself, so escaping cannot stop them: anything that
+# looks like an address (a scheme, www., an e-mail) goes into a code span instead.
+_LINK_LIKE = re.compile(r"\S*(?:://|www\.|@)\S*", re.IGNORECASE)
+
+
+def prose(text: object) -> str:
+    """A sentence that may hold user text, shown literally in the normal font (only link-like parts as code)."""
+    value = " ".join(str(text).splitlines()) or " "
+    parts, last = [], 0
+    for match in _LINK_LIKE.finditer(value):
+        parts += [_PUNCTUATION.sub(r"\\\1", value[last : match.start()]), plain(match.group())]
+        last = match.end()
+    parts.append(_PUNCTUATION.sub(r"\\\1", value[last:]))
+    return "".join(parts)
 
 
 def plain(text: object) -> str:

@@ -26,8 +26,9 @@ def click(at: AppTest, label: str) -> AppTest:
 
 
 def shown(markdown: str) -> str:
-    """Text as the user reads it: user values reach Markdown inside code spans, shown without the backticks."""
-    return re.sub(r"(`+) ?(.*?) ?\1", r"\2", markdown)
+    """Text as the user reads it: code spans without their backticks, escaped punctuation without its backslash."""
+    unescaped = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)
+    return re.sub(r"(`+) ?(.*?) ?\1", r"\2", unescaped)
 
 
 def texts(at: AppTest, kind: str) -> list[str]:
