@@ -1,11 +1,11 @@
 """The seed benchmark protocol: AUC vs minority fraction, per method and classifier.
 
     python -m benchmarks.upsampling [--datasets adult credit-default] [--folds 5]
-        [--fractions 0.0005 0.001 0.002 0.005 0.01 0.02 0.05] [--classifiers lightgbm forest]
+        [--fractions 0.0005 0.001 0.002 0.005 0.01 0.02 0.05] [--classifiers lightgbm xgboost forest]
 
 For each dataset: stratified 5-fold split into base (80%) and holdout (20%); the minority of the
 base is downsampled to each fraction of it; naive, SMOTE-NC and synthetic (hybrid) upsample it to
-50:50; LightGBM (the tutorial recipe) and a random forest are trained on each and on the
+50:50; LightGBM (the tutorial recipe), XGBoost and a random forest are trained on each and on the
 unbalanced base, and scored on the holdout. Writes benchmarks/results/upsampling.{csv,md} and one
 plotly HTML figure per dataset and classifier.
 """
@@ -17,12 +17,10 @@ import argparse
 import numpy as np
 import pandas as pd
 import plotly.express as px
-from sklearn.ensemble import RandomForestClassifier
-from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
 from benchmarks.common import RESULTS, SHARED, require_shared, save
-from synth.assess.evaluate import aligned_frames, evaluate
+from synth.assess.evaluate import MODELS, evaluate
 from synth.data.kinds import detect_schema
 from synth.rebalancing.plan import make_plan
 from synth.rebalancing.run import rebalance_all
@@ -50,27 +48,10 @@ def downsample(base: pd.DataFrame, column: str, positive: str, fraction: float, 
     return base.iloc[np.sort(np.r_[np.flatnonzero(~is_positive), chosen])]
 
 
-def forest_scores(train: pd.DataFrame, holdout: pd.DataFrame, column: str, positive: str, seed: int) -> tuple[float, float]:
-    features, test = aligned_frames(train.drop(columns=[column]), holdout.drop(columns=[column]))
-    categories = {n for n in features if isinstance(features[n].dtype, pd.CategoricalDtype)}
-
-    def codes(frame: pd.DataFrame) -> np.ndarray:
-        return np.column_stack([frame[c].cat.codes if c in categories else frame[c].fillna(-1) for c in frame.columns]).astype(
-            float
-        )
-
-    model = RandomForestClassifier(n_estimators=100, n_jobs=2, random_state=seed)
-    model.fit(codes(features), (train[column].astype(str) == positive).to_numpy())
-    proba = model.predict_proba(codes(test))[:, 1]
-    truth = (holdout[column].astype(str) == positive).to_numpy()
-    return float(roc_auc_score(truth, proba)), float(average_precision_score(truth, proba))
-
-
 def score(train, holdout, column, positive, classifier, seed) -> tuple[float, float]:
-    if classifier == "forest":
-        return forest_scores(train, holdout, column, positive, seed)
-    run = evaluate(train, holdout, column, positive, seeds=[seed], ignore=detect_schema(train).unmodelled()).runs[0]
-    return run.auc_roc, run.auc_pr
+    """AUC-ROC and AUC-PR of one classifier, trained the app's way (``synth.assess.evaluate.MODELS``)."""
+    run = evaluate(train, holdout, column, positive, seeds=[seed], ignore=detect_schema(train).unmodelled(), model=classifier)
+    return run.runs[0].auc_roc, run.runs[0].auc_pr
 
 
 def run_dataset(name: str, folds: int, fractions: list[float], classifiers: list[str]) -> list[dict]:
@@ -131,7 +112,7 @@ def main() -> None:
     parser.add_argument("--datasets", nargs="+", default=list(DATASETS), choices=list(DATASETS))
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--fractions", nargs="+", type=float, default=[0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05])
-    parser.add_argument("--classifiers", nargs="+", default=["lightgbm", "forest"], choices=["lightgbm", "forest"])
+    parser.add_argument("--classifiers", nargs="+", default=["lightgbm", "xgboost", "forest"], choices=list(MODELS))
     args = parser.parse_args()
     rows = [row for name in args.datasets for row in run_dataset(name, args.folds, args.fractions, args.classifiers)]
     results = pd.DataFrame(rows)
