@@ -7,7 +7,7 @@ import streamlit as st
 from synth.assess.compare import class_counts, distribution, drill_down
 from synth.assess.fidelity import fidelity_frame, per_column_frame
 from synth.assess.groups import Condition
-from synth.assess.privacy import privacy_frame
+from synth.assess.privacy import DCR_TEXT, privacy_frame
 from synth.data.kinds import ColumnKind, Schema
 from synth.errors import SynthError
 from synth.figures import dcr_figure, distribution_figure
@@ -110,11 +110,7 @@ def show_fidelity(dataset: Dataset, run: PlanRun, focus: str) -> None:
 
 def show_privacy(dataset: Dataset, run: PlanRun) -> None:
     st.subheader("Privacy: are generated rows new?")
-    st.write(
-        "Exact copies: generated rows identical to a training row in every feature. DCR: distance to the closest "
-        "training row. The DCR share is the chance that a generated row is nearer to training than a real holdout row "
-        "is: about 50% for genuinely new rows, 100% for copies."
-    )
+    st.write(DCR_TEXT)
     with st.spinner("Measuring each generated row's distance to the closest training row…"):
         try:
             reports = assessments.privacy(dataset, run)

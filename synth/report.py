@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from synth.assess.advice import advice, best_per_metric, executive_summary
 from synth.assess.evaluate import RECIPE_TEXT, metrics_frame
 from synth.assess.fidelity import fidelity_frame
-from synth.assess.privacy import privacy_frame
+from synth.assess.privacy import DCR_TEXT, privacy_frame
 from synth.errors import SynthError
 from synth.figures import dcr_figure, kpi_figure, plan_figure, pr_figure, roc_figure
 from synth.study import UNBALANCED, Study
@@ -103,8 +103,7 @@ def _study_sections(study: Study, figure: _Figures) -> list[str]:
         figure(roc_figure(list(study.evaluations.values()))),
         figure(pr_figure(list(study.evaluations.values()))),
         "<h2>Privacy</h2>",
-        "<p class='note'>Exact copies: generated rows identical to a training row. DCR share: the chance that a generated "
-        "row is nearer to the training table than a real holdout row is (50% for new rows, 100% for copies).</p>",
+        f"<p class='note'>{e(DCR_TEXT)}</p>",
         _table(privacy, index=True),
         figure(dcr_figure(assessment.privacy)),
         "<h2>Fidelity</h2>",

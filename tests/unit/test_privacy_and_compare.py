@@ -27,8 +27,14 @@ def test_naive_rows_are_all_copies_and_synthetic_none(setting):
     assert reports["naive"].dcr_generated_median == 0.0
     assert reports["synthetic"].exact_copy_share == 0.0
     assert reports["synthetic"].dcr_generated_median > 0.0
-    assert reports["naive"].dcr_share > 0.9
-    assert 0.0 < reports["synthetic"].dcr_share < reports["naive"].dcr_share
+    assert reports["naive"].dcr_rank > 0.9
+    assert 0.0 < reports["synthetic"].dcr_rank < reports["naive"].dcr_rank
+    # mostlyai-qa's share compares with training sampled to the holdout's size: copies of the sampled
+    # third of training are nearer to it, genuinely new rows about as near as to the holdout
+    assert 0.35 < reports["synthetic"].dcr_share < 0.6 < reports["naive"].dcr_share, (
+        reports["synthetic"].dcr_share,
+        reports["naive"].dcr_share,
+    )
     assert reports["smote"].exact_copy_share < 0.05
 
 
