@@ -25,7 +25,7 @@ DATA = SHARED / "adult-rebalancing"
 COLUMN, POSITIVE = "income", ">50K"
 
 
-def _row(name: str, runs: list, seconds: list[float], copies: float | None, dcr_share: float | None) -> dict:
+def _row(name: str, runs: list, seconds: list[float], copies: float | None, dcr_rank: float | None) -> dict:
     values = {m: np.array([getattr(r, m) for r in runs]) for m in ("auc_roc", "auc_pr", "f1_macro")}
     return {
         "method": name,
@@ -37,7 +37,7 @@ def _row(name: str, runs: list, seconds: list[float], copies: float | None, dcr_
         "±  ": values["f1_macro"].std(),
         "fit+generate s": float(np.mean(seconds)) if seconds else float("nan"),
         "exact copies": copies,
-        "DCR share": dcr_share,
+        "DCR rank (ours)": dcr_rank,
     }
 
 
@@ -73,7 +73,7 @@ def main() -> None:
             runs += scores(outputs.tables())
             report = privacy_report(result.new_rows, train, holdout, schema, COLUMN, seed=seed)
             copies.append(report.exact_copy_share)
-            shares.append(report.dcr_share)
+            shares.append(report.dcr_rank)
         if not runs:
             continue
         name = f"{method}, hybrid" + "".join(f", {k.replace('_', ' ')} {v:g}" for k, v in params.items())
