@@ -30,6 +30,7 @@ REPORT = "report_html"  # the last prepared stakeholder report
 LOADED_UPLOAD = "loaded_upload"  # file id of the upload that made the dataset
 LOADED_SCENARIO = "loaded_scenario"  # settings of a saved scenario put back on the What-if page
 STORE_NOTICES = "store_notices"
+IMPUTE_NOTICE = "impute_notice"  # what "Use the completed table" did, shown once on the Impute page
 WORK_CACHE = "work_cache"  # ui.cache's bounded store of computed results  # scenario-store messages shown for the whole session
 
 # Widget keys (some carry a scope suffix, e.g. the dataset's fingerprint).
@@ -66,6 +67,8 @@ W_SCENARIO_NAME = "scenario_name"
 W_COMPARE_SCENARIOS = "compare_scenarios"
 W_DELETE_SCENARIO = "delete_scenario"
 W_SEED_UPLOAD = "seed_upload"
+W_IMPUTE_COLUMNS = "impute_columns"
+W_IMPUTE_SEED = "impute_seed"
 
 DEMO_HOLDOUT_SEED = 1  # demos are drawn with seed 0; their independent holdouts with this one
 

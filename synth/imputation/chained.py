@@ -70,7 +70,7 @@ class Imputation:
         return {name: other[name][self.gaps[name].to_numpy()].value_counts().to_dict() for name in self.donors}
 
 
-def _kinds(view: pd.DataFrame, schema: Schema | None) -> Schema:
+def kinds_of(view: pd.DataFrame, schema: Schema | None) -> Schema:
     """Kinds of the gap-free view; a given schema wins, except where text turned out to hold numbers or dates."""
     detected = detect_schema(view)
     if schema is None:
@@ -155,7 +155,7 @@ def impute(
             raise ParameterError(name, f"{name} must be a whole number of at least {low}; got {value!r}.")
     progress(0.0, "Finding the gaps")
     gaps = find_gaps(table)
-    schema = _kinds(gaps.view, schema)
+    schema = kinds_of(gaps.view, schema)
     chosen, warnings = _chosen(gaps, schema, columns)
     if not chosen:
         warnings.append("nothing to fill: the chosen columns have no gaps.")

@@ -47,14 +47,17 @@ def _as_numbers_if_all(column: pd.Series) -> pd.Series:
     """A text column whose every value is a number, as numbers; otherwise unchanged."""
     if not _is_text(column) or column.notna().sum() == 0:
         return column
-    numbers = pd.to_numeric(column.astype("string").str.strip(), errors="coerce")
-    return numbers.astype(float) if numbers.notna().sum() == column.notna().sum() else column
+    distinct = pd.Series(column.dropna().unique()).astype("string").str.strip()
+    if pd.to_numeric(distinct, errors="coerce").isna().any():  # checked on distinct values: cheap for categories
+        return column
+    return pd.to_numeric(column.astype("string").str.strip(), errors="coerce").astype(float)
 
 
 def find_gaps(table: pd.DataFrame) -> Gaps:
     """Gaps of every column; text columns of numbers or dates read as such once gap tokens are gone."""
     view = table.copy()
     tokens: dict[str, dict[str, int]] = {}
+    cleared = []
     for name in table.columns:
         column = table[name]
         written = _token_mask(column)
@@ -62,11 +65,13 @@ def find_gaps(table: pd.DataFrame) -> Gaps:
         if written.any():
             counts = {str(k): int(v) for k, v in column[written].astype("string").str.strip().value_counts().items()}
             view[name] = column.astype(object).where(~written, None)
+            cleared.append(name)
         view[name] = _as_numbers_if_all(view[name])
         read = int((column.isna().to_numpy() & ~written).sum())
         if read:
             counts[READ_AS_MISSING] = read
         if counts:
             tokens[str(name)] = counts
-    view = recover_values(view, ",")  # ISO dates that were text only because of gap tokens
+    if cleared:  # ISO dates that were text only because of gap tokens (the reader recovered the others)
+        view[cleared] = recover_values(view[cleared].copy(), ",")
     return Gaps(view, view.isna(), tokens)
