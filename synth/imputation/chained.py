@@ -88,9 +88,6 @@ def _chosen(gaps: Gaps, schema: Schema, columns: Sequence[str] | None) -> tuple[
     """Columns to fill and warnings; a named column that cannot be filled is refused, others are skipped."""
     named = columns is not None
     names = list(columns) if named else [str(c) for c in gaps.view.columns if gaps.mask[c].any()]
-    unknown = [c for c in names if c not in gaps.view.columns]
-    if unknown:
-        raise ParameterError("columns", f"no column {unknown[0]!r} in the table; it has {list(gaps.view.columns)}.")
     chosen, warnings = [], []
     for name in dict.fromkeys(names):
         share = float(gaps.mask[name].mean())
@@ -153,6 +150,9 @@ def impute(
     for name, value, low in (("random_state", random_state, 0), ("rounds", rounds, 1), ("leaf_rows", leaf_rows, 1)):
         if not isinstance(value, int | np.integer) or value < low:
             raise ParameterError(name, f"{name} must be a whole number of at least {low}; got {value!r}.")
+    unknown = [c for c in columns or () if c not in table.columns]
+    if unknown:
+        raise ParameterError("columns", f"no column {unknown[0]!r} in the table; it has {list(table.columns)}.")
     progress(0.0, "Finding the gaps")
     gaps = find_gaps(table)
     schema = kinds_of(gaps.view, schema)
