@@ -338,6 +338,36 @@ def run(task: Task, rows: int, methods: list[str], share: float, minutes: float)
     return pd.DataFrame(records)
 
 
+LOWER_IS_BETTER = ("KS (numbers)", "group mean gap (sd)", "pair TVD (categories)")
+
+
+def verdict(frame: pd.DataFrame, ours_name: str = HEADLINE[0]) -> pd.DataFrame:
+    """Per dataset, gaps and figure: ours against the best other headline method (positive margin: ours is better)."""
+    others = [m for m in HEADLINE[1:] if m in set(frame["method"])]
+    rows = []
+    for (dataset, gaps), part in frame.groupby(["dataset", "gaps"], sort=False):
+        by_method = part.set_index("method")
+        if ours_name not in by_method.index:
+            continue
+        for figure in (*LOWER_IS_BETTER, "AUC filled"):
+            rivals = by_method.loc[[m for m in others if m in by_method.index], figure]
+            sign = 1 if figure in LOWER_IS_BETTER else -1
+            best = rivals.idxmin() if sign == 1 else rivals.idxmax()
+            margin = sign * (rivals[best] - by_method.loc[ours_name, figure])
+            rows.append(
+                {
+                    "dataset": dataset,
+                    "gaps": gaps,
+                    "figure": figure,
+                    "ours": by_method.loc[ours_name, figure],
+                    "best other": best,
+                    "its value": rivals[best],
+                    "ours better by": margin,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", nargs="+", choices=list(TASKS), default=list(TASKS))
@@ -346,9 +376,14 @@ def main() -> None:
     parser.add_argument("--share", type=float, default=0.2)
     parser.add_argument("--engine-minutes", type=float, default=2.0, help="the engine's max_training_time")
     parser.add_argument("--name", default="imputation")
+    parser.add_argument("--from-csv", help="only print the verdict of a saved results CSV")
     args = parser.parse_args()
-    frames = [run(TASKS[name], args.rows, args.methods, args.share, args.engine_minutes) for name in args.datasets]
-    save(pd.concat(frames, ignore_index=True), args.name)
+    if args.from_csv:
+        frame = pd.read_csv(args.from_csv)
+    else:
+        frame = pd.concat([run(TASKS[n], args.rows, args.methods, args.share, args.engine_minutes) for n in args.datasets])
+        save(frame.reset_index(drop=True), args.name)
+    save(verdict(frame), f"{args.name}-verdict")
 
 
 if __name__ == "__main__":
