@@ -296,7 +296,7 @@ def auc(train: pd.DataFrame, holdout: pd.DataFrame, task: Task) -> float:
     return evaluate(train, holdout, task.target, task.positive, seeds=(1,), ignore=[]).summary()["auc_roc_mean"]
 
 
-def run(task: Task, rows: int, methods: list[str], share: float, minutes: float) -> pd.DataFrame:
+def run(task: Task, rows: int, methods: list[str], share: float, minutes: float, seed: int = 0) -> pd.DataFrame:
     truth, holdout = load(task, rows)
     related = related_columns(truth, task)
     print(f"{task.name}: {len(truth):,} rows, holdout {len(holdout):,}; related columns {related}", flush=True)
@@ -304,7 +304,7 @@ def run(task: Task, rows: int, methods: list[str], share: float, minutes: float)
     ceiling = auc(truth, holdout, task)
     records = []
     for scenario in ("MCAR", "MAR", "MNAR"):
-        mask = gap_mask(truth, task, scenario, share)
+        mask = gap_mask(truth, task, scenario, share, seed)
         gapped = truth.copy()
         for name in columns:
             gapped[name] = gapped[name].mask(mask[name].to_numpy())
@@ -351,6 +351,8 @@ def verdict(frame: pd.DataFrame, ours_name: str = HEADLINE[0]) -> pd.DataFrame:
             continue
         for figure in (*LOWER_IS_BETTER, "AUC filled"):
             rivals = by_method.loc[[m for m in others if m in by_method.index], figure]
+            if rivals.empty:
+                continue
             sign = 1 if figure in LOWER_IS_BETTER else -1
             best = rivals.idxmin() if sign == 1 else rivals.idxmax()
             margin = sign * (rivals[best] - by_method.loc[ours_name, figure])
@@ -376,12 +378,15 @@ def main() -> None:
     parser.add_argument("--share", type=float, default=0.2)
     parser.add_argument("--engine-minutes", type=float, default=2.0, help="the engine's max_training_time")
     parser.add_argument("--name", default="imputation")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the gap masks")
     parser.add_argument("--from-csv", help="only print the verdict of a saved results CSV")
     args = parser.parse_args()
     if args.from_csv:
         frame = pd.read_csv(args.from_csv)
     else:
-        frame = pd.concat([run(TASKS[n], args.rows, args.methods, args.share, args.engine_minutes) for n in args.datasets])
+        frame = pd.concat(
+            [run(TASKS[n], args.rows, args.methods, args.share, args.engine_minutes, args.seed) for n in args.datasets]
+        )
         save(frame.reset_index(drop=True), args.name)
     save(verdict(frame), f"{args.name}-verdict")
 
