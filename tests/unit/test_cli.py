@@ -165,3 +165,12 @@ def test_impute_refuses_bad_columns_in_one_line(tmp_path, capsys):
     assert "entirely empty" in capsys.readouterr().err
     assert main(["impute", str(source), "--output", str(source)]) == 2
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_impute_without_gaps_says_nothing_to_fill_and_writes_the_table_unchanged(tmp_path, capsys):
+    source = tmp_path / "full.csv"
+    source.write_text("a,b\n" + "\n".join(f"x{i % 3},{i}.50" for i in range(40)) + "\n")
+    out = tmp_path / "out.csv"
+    assert main(["impute", str(source), "--output", str(out)]) == 0
+    assert "nothing to fill" in capsys.readouterr().err
+    assert out.read_text() == source.read_text()
