@@ -13,14 +13,16 @@ and the mean over the groups of the most related column of |filled mean - true m
 column's standard deviations; categories' total variation distance of (filled, related) vs (true,
 related) pairs; and the holdout AUC-ROC of the tutorial's LightGBM trained on the filled table
 (the complete table's AUC is the ceiling). Every method is checked for observed cells unchanged and
-no gap left. MOSTLY AI's engine runs in /work/bench-venv (``$BENCH_PYTHON``) with a training budget.
+no gap left. MOSTLY AI's engine runs in its own process with a training budget (``--engine-minutes``).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -41,7 +43,10 @@ from synth.data.kinds import detect_schema
 from synth.imputation import impute
 from synth.whatif.simulation import complete_rows
 
-BENCH_PYTHON = os.environ.get("BENCH_PYTHON", "/work/bench-venv/bin/python")
+# The engine runs in its own process: this interpreter when it has the engine (``make benchmarks``), else the bench venv.
+BENCH_PYTHON = os.environ.get("BENCH_PYTHON") or (
+    sys.executable if importlib.util.find_spec("mostlyai") is not None else "/work/bench-venv/bin/python"
+)
 
 
 @dataclass(frozen=True)
@@ -124,8 +129,10 @@ def ours_rounds(rounds: int) -> Callable[[pd.DataFrame, list[str]], pd.DataFrame
     return lambda gapped, columns: impute(gapped, columns=columns, random_state=0, rounds=rounds).table
 
 
-def ours_leaf(leaf: int) -> Callable[[pd.DataFrame, list[str]], pd.DataFrame]:
-    return lambda gapped, columns: impute(gapped, columns=columns, random_state=0, leaf_rows=leaf).table
+def ours_leaf(category: int, number: int) -> Callable[[pd.DataFrame, list[str]], pd.DataFrame]:
+    return lambda gapped, columns: (
+        impute(gapped, columns=columns, random_state=0, category_leaf=category, number_leaf=number).table
+    )
 
 
 def pattern_chain(gapped: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -228,8 +235,9 @@ METHODS: dict[str, Callable[[pd.DataFrame, list[str]], pd.DataFrame]] = {
     "ours (chained trees, 2 rounds)": ours,
     "ours, 1 round": ours_rounds(1),
     "ours, 3 rounds": ours_rounds(3),
-    "ours, leaf 25": ours_leaf(25),
-    "ours, leaf 3": ours_leaf(3),
+    "ours, leaf 25": ours_leaf(25, 25),
+    "ours, leaf 3": ours_leaf(3, 3),
+    "ours, leaf 10 categories / 3 numbers": ours_leaf(10, 3),
     "design (b): pattern groups + generator chain": pattern_chain,
     "mean/mode": mean_mode,
     "random hot deck": hot_deck,

@@ -26,8 +26,10 @@ from synth.rebalancing.generator.trees import draw_in_leaves, fit_column_tree, l
 
 # Rounds of chained equations; the README's design record shows what 1, 2 and 3 give.
 ROUNDS = 2
-# Smallest leaf: each gap draws among at least this many observed rows that resemble its row.
-LEAF_ROWS = 10
+# Smallest leaf of a categorical / numeric column's tree: each gap draws among at least this many
+# observed rows that resemble its row (numbers gain from finer leaves; see the README's design record).
+CATEGORY_LEAF = 10
+NUMBER_LEAF = 10
 # Trees are fitted on at most this many observed rows (every observed row still lends values).
 FIT_ROWS = 30_000
 # Beyond this share of gaps a column's fill mostly reflects the other rows, not its own values.
@@ -140,14 +142,21 @@ def impute(
     random_state: int = 0,
     progress: Progress | None = None,
     rounds: int = ROUNDS,
-    leaf_rows: int = LEAF_ROWS,
+    category_leaf: int = CATEGORY_LEAF,
+    number_leaf: int = NUMBER_LEAF,
 ) -> Imputation:
     """Fill the gaps of ``columns`` (default: every column with gaps) with real values drawn given each whole row.
 
     >>> synth.impute(table, columns=["age"], random_state=0).table  # doctest: +SKIP
     """
     progress = progress or silent
-    for name, value, low in (("random_state", random_state, 0), ("rounds", rounds, 1), ("leaf_rows", leaf_rows, 1)):
+    checked = (
+        ("random_state", random_state, 0),
+        ("rounds", rounds, 1),
+        ("category_leaf", category_leaf, 1),
+        ("number_leaf", number_leaf, 1),
+    )
+    for name, value, low in checked:
         if not isinstance(value, int | np.integer) or value < low:
             raise ParameterError(name, f"{name} must be a whole number of at least {low}; got {value!r}.")
     unknown = [c for c in columns or () if c not in table.columns]
@@ -171,7 +180,8 @@ def impute(
                 donors[name] = rng.choice(np.flatnonzero(~gap), size=int(gap.sum()))
                 continue
             j = features.index(name)
-            donors[name] = _fill_column(inputs, j, bool(categorical[j]), leaf_rows, rng, gap)
+            leaf = category_leaf if categorical[j] else number_leaf
+            donors[name] = _fill_column(inputs, j, bool(categorical[j]), leaf, rng, gap)
             inputs[gap, j] = inputs[donors[name], j]
     progress(1.0, "Writing the completed table")
     return _result(table, gaps, schema, order, donors, warnings)
