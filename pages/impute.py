@@ -42,11 +42,14 @@ def show_gaps(dataset: Dataset) -> pd.DataFrame:
     return with_gaps
 
 
+def outcome_column(dataset: Dataset) -> str | None:
+    """The column the Plan step preselects as the outcome (computed once per data)."""
+    return cache.cached(("suggestion", *dataset.key), lambda: suggest_column(dataset.table, dataset.schema, dataset.column_hint))
+
+
 def choose_columns(dataset: Dataset, with_gaps: pd.DataFrame) -> tuple[list[str], int]:
     """The columns to fill: every column with gaps except the outcome the Plan step would preselect."""
-    outcome = cache.cached(
-        ("suggestion", *dataset.key), lambda: suggest_column(dataset.table, dataset.schema, dataset.column_hint)
-    )
+    outcome = outcome_column(dataset)
     options = with_gaps["column"].tolist()
     fillable = with_gaps[(with_gaps["share"] < 1.0)]["column"].tolist()
     default = [
@@ -117,7 +120,7 @@ def use_or_download(dataset: Dataset, result: Imputation, columns: list[str], se
     st.divider()
     csv = cache.cached(("impute-csv", *dataset.key, tuple(columns), seed), lambda: result.table.to_csv(index=False).encode())
     st.download_button("Download the completed table (CSV)", csv, file_name="completed.csv", mime="text/csv")
-    outcome = suggest_column(dataset.table, dataset.schema, dataset.column_hint)
+    outcome = outcome_column(dataset)
     if dataset.holdout_file is None and outcome is not None:
         st.caption(
             f"The holdout ({dataset.holdout_share:.0%}, stratified by {plain(outcome)}) is set aside first and keeps its real "
