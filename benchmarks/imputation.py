@@ -232,11 +232,11 @@ def engine(gapped: pd.DataFrame, columns: list[str], minutes: float) -> tuple[pd
 
 
 METHODS: dict[str, Callable[[pd.DataFrame, list[str]], pd.DataFrame]] = {
-    "ours (chained trees, 2 rounds)": ours,
+    "ours (chained trees, 2 rounds, leaves of 3)": ours,
     "ours, 1 round": ours_rounds(1),
     "ours, 3 rounds": ours_rounds(3),
+    "ours, leaf 10": ours_leaf(10, 10),
     "ours, leaf 25": ours_leaf(25, 25),
-    "ours, leaf 3": ours_leaf(3, 3),
     "ours, leaf 10 categories / 3 numbers": ours_leaf(10, 3),
     "design (b): pattern groups + generator chain": pattern_chain,
     "mean/mode": mean_mode,
@@ -244,7 +244,7 @@ METHODS: dict[str, Callable[[pd.DataFrame, list[str]], pd.DataFrame]] = {
     "IterativeImputer": iterative,
     "KNNImputer (k=5)": knn,
 }
-HEADLINE = ["ours (chained trees, 2 rounds)", "mean/mode", "random hot deck", "IterativeImputer", "KNNImputer (k=5)", "engine"]
+HEADLINE = ["ours (chained trees, 2 rounds, leaves of 3)", "mean/mode", "random hot deck", "IterativeImputer", "KNNImputer (k=5)", "engine"]
 
 
 # --- scoring --------------------------------------------------------------------------------------------

@@ -28,8 +28,8 @@ from synth.rebalancing.generator.trees import draw_in_leaves, fit_column_tree, l
 ROUNDS = 2
 # Smallest leaf of a categorical / numeric column's tree: each gap draws among at least this many
 # observed rows that resemble its row (numbers gain from finer leaves; see the README's design record).
-CATEGORY_LEAF = 10
-NUMBER_LEAF = 10
+CATEGORY_LEAF = 3
+NUMBER_LEAF = 3
 # Trees are fitted on at most this many observed rows (every observed row still lends values).
 FIT_ROWS = 30_000
 # Beyond this share of gaps a column's fill mostly reflects the other rows, not its own values.
