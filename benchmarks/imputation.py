@@ -244,7 +244,14 @@ METHODS: dict[str, Callable[[pd.DataFrame, list[str]], pd.DataFrame]] = {
     "IterativeImputer": iterative,
     "KNNImputer (k=5)": knn,
 }
-HEADLINE = ["ours (chained trees, 2 rounds, leaves of 3)", "mean/mode", "random hot deck", "IterativeImputer", "KNNImputer (k=5)", "engine"]
+HEADLINE = [
+    "ours (chained trees, 2 rounds, leaves of 3)",
+    "mean/mode",
+    "random hot deck",
+    "IterativeImputer",
+    "KNNImputer (k=5)",
+    "engine",
+]
 
 
 # --- scoring --------------------------------------------------------------------------------------------
