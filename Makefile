@@ -45,6 +45,7 @@ benchmarks: $(VENV)/.installed-bench /usr/bin/chromium
 	$(BIN)/python -m benchmarks.upsampling --folds 2
 	$(BIN)/python -m benchmarks.pipeline --repeats 3
 	$(BIN)/python -m benchmarks.walk
+	$(BIN)/python -m benchmarks.imputation
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -8,6 +8,7 @@ from ui.text import prose
 
 PAGES = [
     st.Page("pages/data.py", title="1 · Data", icon=":material/table:", default=True),
+    st.Page("pages/impute.py", title="Impute gaps", icon=":material/healing:"),
     st.Page("pages/plan.py", title="2 · Rebalance plan", icon=":material/tune:"),
     st.Page("pages/compare.py", title="3 · Compare", icon=":material/compare:"),
     st.Page("pages/evaluate.py", title="4 · Evaluate", icon=":material/monitoring:"),

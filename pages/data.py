@@ -147,6 +147,9 @@ def render() -> None:
     missing = dataset.table.isna().mean()
     if (missing > 0).any():
         st.caption("Missing values: " + ", ".join(f"{plain(c)} {m:.1%}" for c, m in missing[missing > 0].items()))
+    st.page_link(
+        "pages/impute.py", label="Fill gaps (empty, NA or '?' cells) from the rest of each row", icon=":material/healing:"
+    )
     st.page_link("pages/plan.py", label="Next: choose the column and target shares", icon=":material/arrow_forward:")
 
 

@@ -1,7 +1,8 @@
 """Rebalance Studio's engine: read tables, plan shares, add rows by any method, evaluate on real holdouts.
 
 Data flows one way: ``data`` (file -> table + schema) -> ``rebalancing`` (plan -> outputs) ->
-``assess`` (scores, privacy, fidelity, diversity) -> ``report``; ``whatif`` simulates new mixes.
+``assess`` (scores, privacy, fidelity, diversity) -> ``report``; ``whatif`` simulates new mixes;
+``imputation`` fills gaps with real values drawn given the rest of each row.
 The app's pages and the CLI call these functions; nothing here knows about Streamlit.
 """
 
@@ -11,6 +12,7 @@ from synth.data.demos import DEMOS, make_demo
 from synth.data.io import parse_table, read_table, write_table
 from synth.data.kinds import ColumnKind, Schema, detect_schema
 from synth.errors import MethodRefused, ParameterError, PlanError, SynthError, TableReadError
+from synth.imputation import Imputation, impute
 from synth.rebalancing.oversampler import SyntheticOverSampler
 from synth.rebalancing.plan import Mode, RebalancePlan, make_plan
 from synth.rebalancing.run import Outputs, Rebalanced, apply_plan, rebalance, rebalance_all
@@ -22,6 +24,7 @@ __all__ = [
     "SAMPLERS",
     "ColumnKind",
     "Evaluation",
+    "Imputation",
     "MethodRefused",
     "Mode",
     "Outputs",
@@ -38,6 +41,7 @@ __all__ = [
     "detect_schema",
     "evaluate",
     "evaluate_all",
+    "impute",
     "make_demo",
     "make_plan",
     "parse_table",

@@ -1,4 +1,4 @@
-"""Command line: ``python -m synth rebalance|evaluate|report|split|demo ...`` (run with --help for details)."""
+"""Command line: ``python -m synth rebalance|evaluate|report|split|impute|demo ...`` (run with --help for details)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ import pandas as pd
 from synth.assess.evaluate import MAX_SEEDS, MODELS, evaluate, seed_range
 from synth.data.demos import DEMOS, demo_holdout, make_demo
 from synth.data.holdout import keep_rare_rows, split_holdout
-from synth.data.io import TABLE_SUFFIXES, check_output, read_table, write_atomically, write_table
+from synth.data.io import TABLE_SUFFIXES, check_output, read_cells, read_table, write_atomically, write_table
 from synth.data.kinds import detect_schema
 from synth.errors import ParameterError
+from synth.imputation import impute
 from synth.rebalancing.plan import MAX_OUTPUT_ROWS, Mode, match_value
 from synth.rebalancing.run import rebalance
 from synth.rebalancing.samplers import DEFAULT_METHODS, SAMPLERS
@@ -47,7 +48,7 @@ def _stderr_progress(fraction: float, message: str) -> None:
 
 
 # Library parameter names whose option is spelled differently.
-OPTION_NAMES = {"random_state": "--seed", "shares": "--share", "name": "demo name"}
+OPTION_NAMES = {"columns": "--column", "random_state": "--seed", "shares": "--share", "name": "demo name"}
 
 
 def option_name(parameter: str) -> str:
@@ -175,6 +176,23 @@ def _report(args: argparse.Namespace) -> None:
     print(f"Wrote the report to {args.output}", file=sys.stderr)
 
 
+def _impute(args: argparse.Namespace) -> None:
+    check_output(args.output, args.input, suffixes=TABLE_SUFFIXES)
+    table = read_table(args.input)
+    result = impute(table, columns=args.column, random_state=args.seed, progress=_stderr_progress)
+    cells = read_cells(args.input)
+    as_text = cells is not None and cells.shape == table.shape and Path(args.output).suffix.lower() in (".csv", ".txt", "")
+    # A CSV goes back out as the text it was read from, so observed cells are written exactly as they came.
+    write_table(result.apply_to(cells) if as_text else result.table, args.output, source=args.input)
+    tokens = result.written_tokens(cells) if as_text else result.tokens
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for name, count in result.filled.items():
+        written = ", ".join(f"{token!r} x{n:,}" for token, n in tokens.get(name, {}).items())
+        print(f"{name}: {count:,} cells filled (gaps written as {written})")
+    print(f"Wrote {len(result.table):,} rows with {result.cells:,} cells filled to {args.output}", file=sys.stderr)
+
+
 def _demo(args: argparse.Namespace) -> None:
     if args.holdout:
         check_output(args.holdout, args.output, suffixes=TABLE_SUFFIXES)
@@ -244,6 +262,13 @@ def _parser() -> argparse.ArgumentParser:
     spl.add_argument("--train", required=True, help="the training file to write")
     spl.add_argument("--holdout", required=True, help="the holdout file to write")
     spl.set_defaults(run=_split)
+
+    imp = commands.add_parser("impute", help="fill gaps with real values drawn given the rest of each row")
+    imp.add_argument("input", help="CSV or Parquet file")
+    imp.add_argument("--column", action="append", help="a column to fill (repeatable; default: every column with gaps)")
+    imp.add_argument("--seed", type=count(0), default=0)
+    imp.add_argument("--output", required=True, help="CSV or Parquet file to write")
+    imp.set_defaults(run=_impute)
 
     demo = commands.add_parser("demo", help="write a built-in demo table")
     demo.add_argument("name", choices=list(DEMOS))

@@ -190,3 +190,12 @@ def kpi_figure(frame: pd.DataFrame) -> go.Figure:
     figure.update_layout(title="Change from the original", yaxis_tickformat=percent_ticks(largest), barmode="group", **LAYOUT)
     figure.update_xaxes(type="category")
     return figure
+
+
+def association_figure(association: Mapping[str, float], column: str, related: str) -> go.Figure:
+    """Cramer's V of a filled column with its most related column, before and after filling."""
+    names = list(association)
+    figure = go.Figure(go.Bar(x=names, y=[association[n] for n in names], marker_color=list(PALETTE[: len(names)])))
+    figure.update_layout(title=f"Association of {label(column)} with {label(related)} (Cramér's V)", yaxis_range=[0, 1], **LAYOUT)
+    figure.update_xaxes(type="category")
+    return figure

@@ -39,6 +39,7 @@ MIX_CHOSEN = "mix_chosen"  # the What-if shares as last edited (the editor rerun
 MIX_NORMALISED = "mix_normalised"  # shares after "normalise the rest", put back into a fresh editor
 MIX_VERSION = "mix_version"  # bumped to start the share editor afresh
 WORKSPACE = "workspace"  # this visitor's scenario workspace (also the link's query parameter)
+IMPUTE_NOTICE = "impute_notice"  # what "Use the completed table" did, shown once on the Impute page
 
 # Widget keys (some carry a scope suffix, e.g. the dataset's fingerprint).
 W_SOURCE = "data_source"
@@ -77,6 +78,8 @@ W_SCENARIO_NAME = "scenario_name"
 W_COMPARE_SCENARIOS = "compare_scenarios"
 W_DELETE_SCENARIO = "delete_scenario"
 W_SEED_UPLOAD = "seed_upload"
+W_IMPUTE_COLUMNS = "impute_columns"
+W_IMPUTE_SEED = "impute_seed"
 
 
 def workspace() -> str:

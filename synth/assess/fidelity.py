@@ -25,7 +25,7 @@ class FidelityReport:
     dependency_gap: float
 
 
-def _cramers_v(a: np.ndarray, b: np.ndarray) -> float:
+def cramers_v(a: np.ndarray, b: np.ndarray) -> float:
     """Association of two coded columns, 0 (independent) to 1 (one determines the other)."""
     width = int(b.max()) + 1
     table = np.bincount(a * width + b, minlength=(int(a.max()) + 1) * width).reshape(-1, width).astype(float)
@@ -58,7 +58,7 @@ def fidelity_report(real: pd.DataFrame, generated: pd.DataFrame, schema: Schema,
         codes, _ = pd.factorize(pd.concat([groups_real, groups_generated], ignore_index=True))
         codes_real[name], codes_generated[name] = codes[: len(real)], codes[len(real) :]
     gaps = [
-        abs(_cramers_v(codes_real[a], codes_real[b]) - _cramers_v(codes_generated[a], codes_generated[b]))
+        abs(cramers_v(codes_real[a], codes_real[b]) - cramers_v(codes_generated[a], codes_generated[b]))
         for a, b in combinations(columns, 2)
     ]
     per_column = pd.DataFrame({"column": columns, "similarity": similarity})

@@ -57,8 +57,8 @@ def _check_header(columns: list[str]) -> None:
         raise TableReadError("A column has no name in the header row. Give every column a name and try again.")
 
 
-def parse_csv(raw: bytes) -> pd.DataFrame:
-    """A CSV table from its bytes, sniffing encoding and delimiter; dates and decimal commas recovered."""
+def _text_and_delimiter(raw: bytes) -> tuple[str, str]:
+    """The decoded text of a CSV file and its delimiter; refuses what is not a table."""
     text = decode(raw)
     if "\r" in text and "\n" not in text:  # old Mac line endings: CR alone ends each line
         text = text.replace("\r", "\n")
@@ -66,8 +66,13 @@ def parse_csv(raw: bytes) -> pd.DataFrame:
         raise TableReadError("The file is empty. Use a CSV or Parquet file with a header row and data.")
     if looks_like_json(text):
         raise TableReadError("This is a JSON document, not a table. Save it as CSV or Parquet and try again.")
+    return text, _delimiter(text)
+
+
+def parse_csv(raw: bytes) -> pd.DataFrame:
+    """A CSV table from its bytes, sniffing encoding and delimiter; dates and decimal commas recovered."""
+    text, delimiter = _text_and_delimiter(raw)
     try:
-        delimiter = _delimiter(text)
         header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
         _check_header([h.strip() for h in header])
         table = pd.read_csv(io.StringIO(text), sep=delimiter, skipinitialspace=True)
@@ -119,6 +124,20 @@ def _check_parquet_types(schema: pa.Schema) -> None:
         found = [field.name for field in schema if matches(field.type)]
         if found:
             raise TableReadError(f"The column(s) {found} {problem} and try again.")
+
+
+def read_cells(path: str | Path) -> pd.DataFrame | None:
+    """Every cell of a CSV file as the text written there (None for Parquet), so it can be written back unchanged."""
+    path = Path(path)
+    raw = path.read_bytes()
+    if raw[:2] == GZIP_MAGIC:
+        raw = _gunzip(raw)
+    if path.name.lower().removesuffix(".gz").endswith((".parquet", ".pq")) or raw[:4] == PARQUET_MAGIC:
+        return None
+    text, delimiter = _text_and_delimiter(raw)
+    cells = pd.read_csv(io.StringIO(text), sep=delimiter, skipinitialspace=True, dtype=str, keep_default_na=False)
+    cells.columns = [str(c).strip() for c in cells.columns]
+    return cells
 
 
 def parse_parquet(raw: bytes) -> pd.DataFrame:

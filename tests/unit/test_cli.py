@@ -173,3 +173,48 @@ def test_demo_writes_the_apps_few_rare_rows_and_its_independent_holdout(tmp_path
     assert (read_table(out)["variant"] == "Variant X").sum() == 25
     assert len(read_table(out)) == len(make_demo("patients", rare_rows=25))
     assert len(read_table(hold)) == len(demo_holdout("patients")[0])
+
+
+def test_impute_writes_observed_cells_back_as_read_and_reports_tokens(tmp_path, capsys):
+    rows = ["city,age,income"] + [
+        f"{c},{a},{i}" for c, a, i in zip(["north", "south"] * 100, range(20, 220), range(200), strict=True)
+    ]
+    rows[3] = "north,?,2"
+    rows[6] = "south,NA,5"
+    rows[9] = "north,,8"
+    rows[12] = "south,41,"
+    source = tmp_path / "gaps.csv"
+    source.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "filled.csv"
+    assert main(["impute", str(source), "--column", "age", "--seed", "3", "--output", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "age: 3 cells filled" in printed and "'?' x1" in printed and "'NA' x1" in printed and "'' x1" in printed
+    written = out.read_text().splitlines()
+    assert len(written) == len(rows)
+    changed = [i for i, (a, b) in enumerate(zip(rows, written, strict=True)) if a != b]
+    assert changed == [3, 6, 9]  # only the gaps of the chosen column; 'south,41,' keeps its empty income
+    ages = {line.split(",")[1] for line in rows[1:]}
+    assert all(written[i].split(",")[1] in ages - {"?", "NA", ""} for i in changed)
+    again = tmp_path / "again.csv"
+    main(["impute", str(source), "--column", "age", "--seed", "3", "--output", str(again)])
+    assert again.read_text() == out.read_text()
+
+
+def test_impute_refuses_bad_columns_in_one_line(tmp_path, capsys):
+    source = tmp_path / "t.csv"
+    source.write_text("a,b,empty\n" + "\n".join(f"x{i % 3},{i}," for i in range(60)) + "\n")
+    assert main(["impute", str(source), "--column", "nope", "--output", str(tmp_path / "o.csv")]) == 2
+    assert capsys.readouterr().err.strip().startswith("error: --column: no column 'nope'")
+    assert main(["impute", str(source), "--column", "empty", "--output", str(tmp_path / "o.csv")]) == 2
+    assert "entirely empty" in capsys.readouterr().err
+    assert main(["impute", str(source), "--output", str(source)]) == 2
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_impute_without_gaps_says_nothing_to_fill_and_writes_the_table_unchanged(tmp_path, capsys):
+    source = tmp_path / "full.csv"
+    source.write_text("a,b\n" + "\n".join(f"x{i % 3},{i}.50" for i in range(40)) + "\n")
+    out = tmp_path / "out.csv"
+    assert main(["impute", str(source), "--output", str(out)]) == 0
+    assert "nothing to fill" in capsys.readouterr().err
+    assert out.read_text() == source.read_text()

@@ -42,7 +42,7 @@ def _target(values: np.ndarray, categorical: bool) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class _Donors:
+class LeafDonors:
     """One column's tree and every real row sorted by its leaf, for vectorised draws."""
 
     tree: DecisionTreeClassifier | DecisionTreeRegressor | None
@@ -55,6 +55,36 @@ class _Donors:
             return np.zeros(len(upstream), dtype=np.int64), np.full(len(upstream), len(self.order))
         found = self.tree.apply(upstream)
         return np.searchsorted(self.leaves, found, side="left"), np.searchsorted(self.leaves, found, side="right")
+
+
+def fit_column_tree(
+    inputs: np.ndarray, values: np.ndarray, categorical: bool, min_leaf: int, seed: int
+) -> DecisionTreeClassifier | DecisionTreeRegressor:
+    """A tree grouping rows by what matters for one column (codes, or ranks of numbers), NaN inputs allowed."""
+    tree_type = DecisionTreeClassifier if categorical else DecisionTreeRegressor
+    return tree_type(min_samples_leaf=min_leaf, random_state=seed).fit(inputs, _target(values, categorical))
+
+
+def leaf_donors(tree: DecisionTreeClassifier | DecisionTreeRegressor | None, inputs: np.ndarray) -> LeafDonors:
+    """Every row of ``inputs`` sorted by its leaf (one leaf for all when there is no tree)."""
+    leaves = np.zeros(len(inputs)) if tree is None else tree.apply(inputs).astype(float)
+    order = np.argsort(leaves, kind="stable")
+    return LeafDonors(tree, order, leaves[order])
+
+
+def draw_in_leaves(donors: LeafDonors, inputs: np.ndarray, weights: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A weighted draw among the rows in each record's leaf (the table-wide draw if the leaf weighs 0)."""
+    starts, ends = donors.bounds(inputs)
+    cumulative = np.cumsum(weights[donors.order])
+    before = np.where(starts > 0, cumulative[np.maximum(starts - 1, 0)], 0.0)
+    total = np.where(ends > 0, cumulative[np.maximum(ends - 1, 0)], 0.0) - before
+    u = rng.random(len(inputs))
+    position = np.searchsorted(cumulative, before + u * total, side="right")
+    position = np.clip(position, starts, np.maximum(ends - 1, starts))
+    empty = (ends <= starts) | (total <= 0)
+    if empty.any():
+        position[empty] = np.searchsorted(cumulative, u[empty] * cumulative[-1], side="right")
+    return donors.order[np.minimum(position, len(donors.order) - 1)]
 
 
 class ColumnTrees:
@@ -76,20 +106,14 @@ class ColumnTrees:
         self.donors_ = [self._donors(j, bool(categorical[j]), sample, rng) for j in range(inputs.shape[1])]
         return self
 
-    def _donors(self, j: int, categorical: bool, sample: np.ndarray, rng: np.random.Generator) -> _Donors:
+    def _donors(self, j: int, categorical: bool, sample: np.ndarray, rng: np.random.Generator) -> LeafDonors:
         """Fit column j's tree on the columns before it and sort every real row by its leaf."""
-        leaves = np.zeros(len(self.inputs_))
-        tree: DecisionTreeClassifier | DecisionTreeRegressor | None = None
+        tree = None
         if j > 0:
             seed = int(rng.integers(2**31 - 1))
-            if categorical:
-                tree = DecisionTreeClassifier(min_samples_leaf=self.category_leaf, random_state=seed)
-            else:
-                tree = DecisionTreeRegressor(min_samples_leaf=self.number_leaf, random_state=seed)
-            tree.fit(self.inputs_[sample, :j], _target(self.inputs_[sample, j], categorical))
-            leaves = tree.apply(self.inputs_[:, :j]).astype(float)
-        order = np.argsort(leaves, kind="stable")
-        return _Donors(tree, order, leaves[order])
+            leaf = self.category_leaf if categorical else self.number_leaf
+            tree = fit_column_tree(self.inputs_[sample, :j], self.inputs_[sample, j], categorical, leaf, seed)
+        return leaf_donors(tree, self.inputs_[:, :j])
 
     def draw(self, weights: np.ndarray, n: int, rng: np.random.Generator, fixed: np.ndarray | None = None) -> np.ndarray:
         """Donor rows (n x columns) for n records: column j's value is row ``donors[:, j]``'s.
@@ -107,16 +131,4 @@ class ColumnTrees:
         return donors
 
     def _draw_column(self, j: int, upstream: np.ndarray, weights: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """A weighted draw among the real rows in each record's leaf (the class-wide draw if it weighs 0)."""
-        column = self.donors_[j]
-        starts, ends = column.bounds(upstream)
-        cumulative = np.cumsum(weights[column.order])
-        before = np.where(starts > 0, cumulative[np.maximum(starts - 1, 0)], 0.0)
-        total = np.where(ends > 0, cumulative[np.maximum(ends - 1, 0)], 0.0) - before
-        u = rng.random(len(upstream))
-        position = np.searchsorted(cumulative, before + u * total, side="right")
-        position = np.clip(position, starts, np.maximum(ends - 1, starts))
-        empty = (ends <= starts) | (total <= 0)
-        if empty.any():
-            position[empty] = np.searchsorted(cumulative, u[empty] * cumulative[-1], side="right")
-        return column.order[np.minimum(position, len(column.order) - 1)]
+        return draw_in_leaves(self.donors_[j], upstream, weights, rng)
