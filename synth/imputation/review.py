@@ -2,8 +2,8 @@
 
 Per filled column: the shares of its observed values, of the values filled in, and of what
 mean/mode filling would have put there; and its association (Cramer's V over the assessments'
-buckets) with the column most related to it, on the observed rows, on the filled cells alone,
-and on the whole table after our fill and after mean/mode filling.
+buckets) with the column most related to it, on the observed rows, and on the filled cells and
+the whole table after our fill and after mean/mode filling.
 """
 
 from __future__ import annotations
@@ -107,11 +107,13 @@ def _review(views: tuple[pd.DataFrame, pd.DataFrame], imputation: Imputation, co
     if related is not None:
         reference = before[column].iloc[keep][~sample_gap]
         everything = np.ones(len(keep), dtype=bool)
+        filled_by_mean = {**{c: before[c] for c in before.columns}, **mean_mode}
         for label, table, rows in (
             ("observed rows", before, ~sample_gap),
-            ("filled cells only", after, sample_gap),
-            ("all rows after our fill", after, everything),
-            ("all rows after mean/mode", {**{c: before[c] for c in before.columns}, **mean_mode}, everything),
+            ("filled cells: ours", after, sample_gap),
+            ("filled cells: mean/mode", filled_by_mean, sample_gap),
+            ("all rows: ours", after, everything),
+            ("all rows: mean/mode", filled_by_mean, everything),
         ):
             rows = rows & table[related].iloc[keep].notna().to_numpy()  # pairs where both values are known
             own = _codes(table[column].iloc[keep], schema.kind(column), reference)

@@ -144,10 +144,8 @@ def test_public_api_and_review(table, result):
     assert reviews["b"].related == "a" and reviews["y"].related == "x"
     assert set(reviews["b"].distribution["source"]) == {OBSERVED, FILLED, MEAN_MODE}
     association = reviews["b"].association
-    assert (
-        association["filled cells only"] > 0.95
-        and association["all rows after mean/mode"] < association["all rows after our fill"]
-    )
+    assert association["filled cells: ours"] > 0.95 and association["filled cells: mean/mode"] == 0.0
+    assert association["all rows: mean/mode"] < association["all rows: ours"]
 
 
 def test_find_gaps_reads_question_marks_and_keeps_the_table():
