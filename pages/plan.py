@@ -107,14 +107,28 @@ def choose_shares(train: pd.DataFrame, column: str) -> dict[str, float]:
         st.warning(prose(advice), icon=":material/info:")
     if len(counts) == 2:
         rarest = rarest_value(counts)
-        label = f"Share of {plain(rarest)} after rebalancing"
-        return {rarest: st.slider(label, 0.01, 0.99, 0.5, 0.01, format="%.2f", key=scoped(W_SHARE, column))}
-    st.write("Target share of every value (they must add up to 1):")
+        label = f"Share of {plain(rarest)} after rebalancing (%)"
+        return {rarest: st.slider(label, 1, 99, 50, 1, format="%d%%", key=scoped(W_SHARE, column)) / 100}
+    st.write("Target share of every value, in % (they must add up to 100):")
     start = pd.DataFrame(
-        {"value": list(counts), "rows now": list(counts.values()), "target share": list(equal_shares(counts).values())}
+        {
+            "value": list(counts),
+            "rows now": list(counts.values()),
+            "share now (%)": [100 * n / sum(counts.values()) for n in counts.values()],
+            "target share (%)": [100 * v for v in equal_shares(counts).values()],
+        }
     )
-    edited = st.data_editor(start, disabled=["value", "rows now"], hide_index=True, key=scoped(W_SHARES, column))
-    return dict(zip(edited["value"], edited["target share"].astype(float), strict=True))
+    edited = st.data_editor(
+        start,
+        disabled=["value", "rows now", "share now (%)"],
+        hide_index=True,
+        column_config={
+            "share now (%)": st.column_config.NumberColumn(format="%.1f"),
+            "target share (%)": st.column_config.NumberColumn(format="%.1f", min_value=0.0, max_value=100.0),
+        },
+        key=scoped(W_SHARES, column),
+    )
+    return dict(zip(edited["value"], edited["target share (%)"].astype(float) / 100, strict=True))
 
 
 def choose_methods(mode: Mode) -> list[str]:

@@ -80,27 +80,26 @@ def choose_mix(dataset: Dataset, grouping: Grouping, text: str) -> dict[str, flo
 def mix_editor(dataset: Dataset, grouping: Grouping, text: str) -> None:
     counts = grouping.counts(dataset.table)
     total = sum(counts.values())
-    start = pd.DataFrame(
-        {"group": list(counts), "rows now": list(counts.values()), "share now": [n / total for n in counts.values()]}
-    )
-    start["new share"] = start["share now"].round(3)
+    now = [100 * n / total for n in counts.values()]
+    start = pd.DataFrame({"group": list(counts), "rows now": list(counts.values()), "share now (%)": now})
+    start["new share (%)"] = now  # shown with one decimal, kept exact so an untouched mix adds up
     loaded = st.session_state.get(LOADED_SCENARIO, {})
     if loaded.get("column") == grouping.column:
-        start["new share"] = [float(loaded["shares"].get(g, 0.0)) for g in counts]
+        start["new share (%)"] = [100 * float(loaded["shares"].get(g, 0.0)) for g in counts]
     version = st.session_state.get(MIX_VERSION, 0)
     if st.session_state.get(MIX_NORMALISED, {}).get("key") == (grouping.column, text):
-        start["new share"] = [st.session_state[MIX_NORMALISED]["shares"][g] for g in counts]
+        start["new share (%)"] = [100 * st.session_state[MIX_NORMALISED]["shares"][g] for g in counts]
     mix = st.data_editor(
         start,
-        disabled=["group", "rows now", "share now"],
+        disabled=["group", "rows now", "share now (%)"],
         hide_index=True,
         column_config={
-            "share now": st.column_config.NumberColumn(format="percent"),
-            "new share": st.column_config.NumberColumn(format="%.3f", min_value=0.0, max_value=1.0),
+            "share now (%)": st.column_config.NumberColumn(format="%.1f"),
+            "new share (%)": st.column_config.NumberColumn(format="%.1f", min_value=0.0, max_value=100.0),
         },
         key=scoped(W_MIX, dataset.fingerprint, grouping.column, text, version),
     )
-    shares = dict(zip(mix["group"], mix["new share"].fillna(0.0).astype(float), strict=True))
+    shares = dict(zip(mix["group"], mix["new share (%)"].fillna(0.0).astype(float) / 100, strict=True))
     st.session_state[MIX_CHOSEN] = shares
     added = sum(shares.values())
     left, right = st.columns([3, 1])
@@ -108,7 +107,7 @@ def mix_editor(dataset: Dataset, grouping: Grouping, text: str) -> None:
         left.caption(f"The new shares add up to {added:.1%}.")
         return
     left.warning(f"The new shares add up to {added:.1%}; they must add up to 100% before the scenario can run.")
-    changed = {g for g, first in zip(counts, start["new share"], strict=True) if abs(shares[g] - first) > 1e-9}
+    changed = {g for g, first in zip(counts, start["new share (%)"], strict=True) if abs(100 * shares[g] - first) > 1e-6}
     if right.button("Normalise the rest", help="Keep the shares you changed; scale the others so all add up to 100%."):
         st.session_state[MIX_NORMALISED] = {"key": (grouping.column, text), "shares": normalise_rest(shares, changed)}
         st.session_state[MIX_VERSION] = version + 1
