@@ -157,13 +157,28 @@ def test_main_walk(page, tmp_path, outside_requests):
     page.get_by_role("button", name="Run scenario").click()
     expect(page.get_by_role("heading", name="Original vs scenario")).to_be_visible(timeout=120_000)
     expect(page.get_by_text("Mix of").first).to_be_attached(timeout=30_000)
-    page.get_by_label("Scenario name").fill(LINK)
+    type_in(page, "Scenario name", LINK)
     page.get_by_role("button", name="Save scenario").click()
     expect(page.get_by_text(f"Saved {LINK}.")).to_be_visible(timeout=30_000)
     assert_no_live_markup(page)
     save_load_delete(page)
     assert not page.get_by_text("Traceback").count()
     assert outside_requests == [], outside_requests
+
+
+def settle(page) -> None:
+    """Wait until the app has finished its current run (its 'Running' indicator is gone)."""
+    page.wait_for_timeout(300)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached", timeout=120_000)
+
+
+def type_in(page, label: str, text: str) -> None:
+    """Type into a text field once the app is idle and commit it with Enter, so a rerun cannot drop it."""
+    settle(page)
+    field = page.get_by_label(label)
+    field.fill(text)
+    field.press("Enter")
+    settle(page)
 
 
 def choose(page, label: str, option: str) -> None:
@@ -186,7 +201,7 @@ def save_load_delete(page) -> None:
     expect(page.get_by_role("heading", name="Original vs scenario")).to_have_count(0, timeout=30_000)
     page.get_by_role("button", name="Run scenario").click()
     expect(page.get_by_role("heading", name="Original vs scenario")).to_be_visible(timeout=120_000)
-    page.get_by_label("Scenario name").fill("by age")
+    type_in(page, "Scenario name", "by age")
     page.get_by_role("button", name="Save scenario").click()
     expect(page.get_by_text("Saved by age.")).to_be_visible(timeout=30_000)
     page.get_by_role("button", name="Load", exact=True).first.click()
