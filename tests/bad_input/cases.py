@@ -178,6 +178,12 @@ CASES = [
         Case(f"Parquet {name}", _typed(extra=values), "t.parquet", check=lambda t, v=values: (t["extra"] == pd.Series(v)).all())
         for name, values in TYPED.items()
     ),
+    Case(
+        "Parquet with duplicate column names",
+        _arrow(amount=_arrow_column("dictionary")),
+        "t.parquet",
+        message="The column name 'amount' appears more than once",
+    ),
     Case("Parquet binary column", _arrow(blob=_arrow_column("binary")), "t.parquet", message="['blob'] hold binary data"),
     Case("Parquet decimal column", _arrow(price=_arrow_column("decimal")), "t.parquet", message="['price'] hold decimals"),
     Case("Parquet date column", _arrow(day=_arrow_column("date")), "t.parquet", message="['day'] hold decimals, dates"),
