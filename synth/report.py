@@ -108,7 +108,8 @@ def _study_sections(study: Study, figure: _Figures) -> list[str]:
         figure(dcr_figure(assessment.privacy)),
         "<h2>Fidelity</h2>",
         f"<p class='note'>Generated <b>{e(study.positive)}</b> rows against real holdout ones: per-column similarity "
-        "(1 - total variation distance) and the mean gap in pairwise association.</p>",
+        "(1 - total variation distance), pair similarity (mostlyai-qa's bivariate accuracy, on our groups) and the mean gap "
+        "in pairwise association (Cramér's V).</p>",
         _table(fidelity, index=True),
         "<h2>Diversity</h2>",
         f"<p class='note'>Shannon entropy (bits) of each column among <b>{e(study.positive)}</b> rows.</p>",

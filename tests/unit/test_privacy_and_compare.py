@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 
 from synth.assess.compare import class_counts, distribution, drill_down
@@ -127,3 +128,17 @@ def test_distribution_buckets_keep_value_order_when_the_first_table_lacks_some()
         assert part["bucket"].iloc[0] == "< 51" and part["bucket"].iloc[-1] == "> 52"
         assert part["bucket"].iloc[1].startswith("[51,")
     assert frame.groupby("bucket")["share"].sum().gt(0).all()
+
+
+def test_pair_similarity_and_dependency_gap_see_a_lost_relation():
+    from synth.assess.fidelity import cramers_v, fidelity_report
+
+    rng = np.random.default_rng(0)
+    a = rng.choice(["x", "y"], 2000)
+    real = pd.DataFrame({"a": a, "b": np.where(rng.random(2000) < 0.9, a, "z"), "c": rng.choice(["p", "q"], 2000)})
+    shuffled = real.assign(b=rng.permutation(real["b"].to_numpy()))  # each column kept, the a-b relation lost
+    schema = detect_schema(real)
+    same, lost = fidelity_report(real, real, schema, ""), fidelity_report(real, shuffled, schema, "")
+    assert same.pair_similarity == pytest.approx(1.0) and same.dependency_gap == pytest.approx(0.0)
+    assert lost.mean_similarity == pytest.approx(1.0) and lost.pair_similarity < 0.85 and lost.dependency_gap > 0.25
+    assert cramers_v(np.array([0, 0, 1, 1]), np.array([0, 0, 1, 1])) == pytest.approx(1.0)
