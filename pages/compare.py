@@ -171,7 +171,7 @@ def render() -> None:
     st.dataframe(diversity.style.format("{:.2f}"))
     show_fidelity(dataset, run, focus)
     show_privacy(dataset, run)
-    st.page_link("pages/evaluate.py", label="Next: train LightGBM on each output", icon=":material/arrow_forward:")
+    st.page_link("pages/evaluate.py", label="Next: train a classifier on each output", icon=":material/arrow_forward:")
 
 
 render()

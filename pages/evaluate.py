@@ -1,6 +1,4 @@
-"""Step 4: LightGBM on each output and on the untouched data, scored on the real holdout."""
-
-import re
+"""Step 4: a classifier (LightGBM by default) on each output and on the untouched data, scored on the real holdout."""
 
 import streamlit as st
 
@@ -33,7 +31,7 @@ from ui.state import (
     scoped,
     workspace,
 )
-from ui.text import prose
+from ui.text import file_name, prose
 
 
 def train_and_score(dataset: Dataset, run: PlanRun, positive: str, seeds: int, model: str, left_out: list[str]) -> None:
@@ -130,7 +128,7 @@ def show_scores(run: PlanRun, evaluations: dict[str, Evaluation], positive: str)
         hide_index=True,
     )
     st.caption(
-        "Bold: the table clearly ahead on a metric (by more than twice the noise of runs and holdout rows); a tie is not "
+        "Bold: the training data clearly ahead on a metric (by more than twice the noise of runs and holdout rows); a tie is not "
         "highlighted. The ± is the spread over seeds; the verdicts above also count the holdout's own sampling noise "
         "(a paired bootstrap over its rows)."
     )
@@ -191,6 +189,8 @@ def prepare_report(dataset: Dataset, run: PlanRun, evaluations: dict[str, Evalua
                 evaluations=evaluations,
                 privacy=assessments.privacy(dataset, run),
                 fidelity=assessments.fidelity(dataset, run, positive),
+                model=key[-2],
+                left_out=key[-1],
             )
             try:
                 scenarios = [s for s in open_store(workspace()).scenarios() if saved_on(s, dataset.name, dataset.fingerprint)]
@@ -200,7 +200,7 @@ def prepare_report(dataset: Dataset, run: PlanRun, evaluations: dict[str, Evalua
             st.session_state[REPORT] = (key, build_report(study, scenarios))
     stored = st.session_state.get(REPORT)
     if stored and stored[0] == key:
-        st.download_button("Download report (HTML)", stored[1].encode(), report_file_name(dataset.name), "text/html")
+        st.download_button("Download report (HTML)", stored[1].encode(), file_name("rebalance-report", dataset.name), "text/html")
 
 
 def choose_positive(run: PlanRun) -> str:
@@ -218,12 +218,6 @@ def choose_positive(run: PlanRun) -> str:
             "another, so no verdict is given."
         )
     return positive
-
-
-def report_file_name(dataset: str) -> str:
-    """The report named after its data: 'rebalance-report-bank-full.html'."""
-    stem = re.sub(r"[^A-Za-z0-9]+", "-", re.sub(r"\.(csv|tsv|txt|gz|parquet|pq)$", "", dataset.lower())).strip("-")[:60]
-    return f"rebalance-report-{stem or 'data'}.html"
 
 
 def render() -> None:

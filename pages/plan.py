@@ -153,7 +153,9 @@ def show_plan(train: pd.DataFrame, column: str, shares: dict[str, float], mode: 
     except SynthError as error:
         st.error(prose(error))
         st.stop()
-    st.dataframe(plan.to_frame().style.format({"share now": "{:.1%}", "share after": "{:.1%}"}), hide_index=True)
+    frame = plan.to_frame()
+    counts = {c: "{:,}" for c in frame.columns if c.startswith("rows")}
+    st.dataframe(frame.style.format({"share now": "{:.1%}", "share after": "{:.1%}", **counts}), hide_index=True)
     st.plotly_chart(plan_figure(plan))
     return plan
 

@@ -22,6 +22,7 @@ from ui.state import (
     LOADED_SCENARIO,
     MIX_CHOSEN,
     MIX_NORMALISED,
+    MIX_READY,
     MIX_VERSION,
     STORE_NOTICES,
     W_COMPARE_SCENARIOS,
@@ -44,7 +45,7 @@ from ui.state import (
     set_dataset,
     workspace,
 )
-from ui.text import date_columns, plain, prose
+from ui.text import date_columns, file_name, plain, prose
 
 # A what-if table is generated in memory; beyond this many rows it would crowd out other sessions.
 MAX_WHATIF_ROWS = 2_000_000
@@ -102,6 +103,10 @@ def mix_editor(dataset: Dataset, grouping: Grouping, text: str) -> None:
     shares = dict(zip(mix["group"], mix["new share (%)"].fillna(0.0).astype(float) / 100, strict=True))
     st.session_state[MIX_CHOSEN] = shares
     added = sum(shares.values())
+    ready = abs(added - 1.0) <= TYPED_SHARE_TOLERANCE
+    if st.session_state.get(MIX_READY, True) != ready:  # the Run button outside this fragment must follow
+        st.session_state[MIX_READY] = ready
+        st.rerun()
     left, right = st.columns([3, 1])
     if abs(added - 1.0) <= TYPED_SHARE_TOLERANCE:
         left.caption(f"The new shares add up to {added:.1%}.")
@@ -223,12 +228,22 @@ def saved_scenarios(store: ScenarioStore, dataset: Dataset, run: WhatIfRun | Non
     )
     if run is not None:
         save_scenario(store, run)
-    saved = store.scenarios()
+    every = store.scenarios()
+    saved = [s for s in every if saved_on(s, dataset.name, dataset.fingerprint)]
+    if len(saved) < len(every):
+        st.caption(
+            f"{len(every) - len(saved)} scenario(s) of this workspace were saved on other data; they are compared "
+            "on their own data only (load that data to see them)."
+        )
     if not saved:
-        st.caption("No saved scenarios yet.")
+        st.caption("No saved scenarios on this data yet.")
+        delete_with_confirmation(store, [s.name for s in every])
         return
     names = [s.name for s in saved]
-    chosen = st.multiselect("Compare", names, default=names[-2:], key=W_COMPARE_SCENARIOS)
+    if W_COMPARE_SCENARIOS not in st.session_state:  # a default beside a session value makes Streamlit warn
+        st.session_state[W_COMPARE_SCENARIOS] = names[-2:]
+    st.session_state[W_COMPARE_SCENARIOS] = [n for n in st.session_state[W_COMPARE_SCENARIOS] if n in names]
+    chosen = st.multiselect("Compare", names, key=W_COMPARE_SCENARIOS)
     picked = [s for s in saved if s.name in chosen]
     if picked:
         table_side = side_by_side(picked)
@@ -237,18 +252,15 @@ def saved_scenarios(store: ScenarioStore, dataset: Dataset, run: WhatIfRun | Non
         for scenario in picked:
             left, right = st.columns([4, 1])
             left.text(f"{scenario.name} (on {scenario.dataset}): {describe_settings(scenario.settings)}")
-            if saved_on(scenario, dataset.name, dataset.fingerprint):
-                right.button("Load", key=f"load_{scenario.name}", on_click=load_scenario, args=(dataset, scenario))
-        datasets = sorted({s.dataset for s in picked})
-        title = f"What-if scenarios on {', '.join(datasets)}"
+            right.button("Load", key=f"load_{scenario.name}", on_click=load_scenario, args=(dataset, scenario))
         st.download_button(
             "Download these scenarios as a report (HTML)",
-            lambda: build_report(None, picked, title=title).encode(),
-            "what-if-report.html",
+            lambda: build_report(None, picked, title=f"What-if scenarios on {dataset.name}").encode(),
+            file_name("what-if-report", dataset.name),
             "text/html",
             on_click="ignore",
         )
-    delete_with_confirmation(store, names)
+    delete_with_confirmation(store, [s.name for s in every])
 
 
 def save_scenario(store: ScenarioStore, run: WhatIfRun) -> None:
@@ -296,6 +308,7 @@ def delete_with_confirmation(store: ScenarioStore, names: list[str]) -> None:
     if yes.button("Yes, delete it"):
         store.delete(doomed)
         st.session_state.pop(CONFIRM_DELETE, None)
+        st.toast(f"Deleted {doomed}.")
         st.rerun()
     if no.button("Keep it"):
         st.session_state.pop(CONFIRM_DELETE, None)

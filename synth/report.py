@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from synth.assess.advice import advice, best_per_metric, executive_summary
-from synth.assess.evaluate import RECIPE_TEXT, metrics_frame
+from synth.assess.evaluate import MODELS, RECIPE_TEXT, metrics_frame
 from synth.assess.fidelity import fidelity_frame
 from synth.assess.privacy import DCR_TEXT, privacy_frame
 from synth.errors import SynthError
@@ -66,6 +66,15 @@ def _shares_as_percent(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].map("{:.1%}".format) for c in frame.columns if c.startswith("share")})
 
 
+def _columns_used(study: Study) -> pd.DataFrame:
+    """The schema as the models saw it: a column the user left out is marked so, with why."""
+    frame = study.schema.to_frame()
+    left_out = frame["column"].isin(study.left_out)
+    frame.loc[left_out, "used"] = False
+    frame.loc[left_out, "why"] = "left out of the models by the user (leakage check)"
+    return frame
+
+
 def _study_sections(study: Study, figure: _Figures) -> list[str]:
     e = html.escape
     plan = study.outputs.plan
@@ -81,7 +90,7 @@ def _study_sections(study: Study, figure: _Figures) -> list[str]:
         f"<p><b>{e(executive_summary(study.evaluations, UNBALANCED))}</b></p>",
         "<h2>Data</h2>",
         f"<p>{len(study.split.train):,} training rows × {study.split.train.shape[1]} columns. Holdout: {e(study.split.description)}.</p>",
-        _table(study.schema.to_frame()),
+        _table(_columns_used(study)),
         "<h2>Rebalance plan</h2>",
         f"<p>Column <b>{e(study.column)}</b>, {e(str(plan.mode))} mode.</p>",
         _table(_shares_as_percent(plan.to_frame())),
@@ -97,6 +106,13 @@ def _study_sections(study: Study, figure: _Figures) -> list[str]:
             f"<p><b>{e(line)}</b></p>" if i == 0 else f"<p class='note'>{e(line)}</p>"
             for i, line in enumerate(advice(study.evaluations, UNBALANCED))
         ),
+        f"<p>Classifier: <b>{e(MODELS[study.model])}</b>."
+        + (
+            f" Left out of the models: <b>{e(', '.join(study.left_out))}</b> (the user's choice, after the leakage check)."
+            if study.left_out
+            else ""
+        )
+        + "</p>",
         f"<p class='note'>{e(RECIPE_TEXT)} Mean ± std over {len(first.runs)} seeds; positive class "
         f"<b>{e(study.positive)}</b>.</p>",
         _table(scores),
@@ -134,10 +150,10 @@ def build_report(study: Study | None, scenarios: Sequence[SavedScenario] = (), t
         raise SynthError("Nothing to report yet: run a comparison or save a what-if scenario first.")
     figure = _Figures()
     name = title or (study.dataset if study is not None else "What-if scenarios")
+    promise = " Every score is on real holdout rows that no method saw." if study is not None else ""
     sections = [
         f"<h1>Rebalance Studio report: {html.escape(name)}</h1>",
-        f"<p class='note'>Made {datetime.now(UTC):%Y-%m-%d %H:%M} UTC. Every score is on real holdout rows that no "
-        "method saw.</p>",
+        f"<p class='note'>Made {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.{promise}</p>",
     ]
     if study is not None:
         sections += _study_sections(study, figure)

@@ -47,6 +47,8 @@ class Study:
     outputs: Outputs = field(repr=False)
     evaluations: dict[str, Evaluation] = field(repr=False)
     assessment: Assessment = field(repr=False)
+    model: str = "lightgbm"  # the classifier the evaluations trained (synth.assess.evaluate.MODELS)
+    left_out: tuple[str, ...] = ()  # columns the user left out of the models (suspected leakage)
 
     @property
     def column(self) -> str:
@@ -120,10 +122,12 @@ def make_study(
     evaluations: Mapping[str, Evaluation],
     privacy: Mapping[str, PrivacyReport] | None = None,
     fidelity: Mapping[str, FidelityReport] | None = None,
+    model: str = "lightgbm",
+    left_out: Sequence[str] = (),
 ) -> Study:
     """A Study from outputs already made (the app's steps), adding what is not yet assessed."""
     assessment = assess(outputs, split, schema, positive, privacy=privacy, fidelity=fidelity)
-    return Study(dataset, schema, positive, split, outputs, dict(evaluations), assessment)
+    return Study(dataset, schema, positive, split, outputs, dict(evaluations), assessment, model, tuple(left_out))
 
 
 def run_study(

@@ -38,6 +38,7 @@ CONFIRM_REPLACE = "confirm_replace"  # the saved scenario a new save would repla
 MIX_CHOSEN = "mix_chosen"  # the What-if shares as last edited (the editor reruns on its own)
 MIX_NORMALISED = "mix_normalised"  # shares after "normalise the rest", put back into a fresh editor
 MIX_VERSION = "mix_version"  # bumped to start the share editor afresh
+MIX_READY = "mix_ready"  # whether the edited shares add up (a change reruns the whole page)
 WORKSPACE = "workspace"  # this visitor's scenario workspace (also the link's query parameter)
 IMPUTE_NOTICE = "impute_notice"  # what "Use the completed table" did, shown once on the Impute page
 

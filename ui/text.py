@@ -52,3 +52,9 @@ def date_columns(frame: pd.DataFrame) -> dict[str, st.column_config.DatetimeColu
         if pd.api.types.is_datetime64_any_dtype(frame[name])
         and (frame[name].dropna().dt.normalize() == frame[name].dropna()).all()
     }
+
+
+def file_name(prefix: str, dataset: str, suffix: str = ".html") -> str:
+    """A download named after its data: 'rebalance-report-bank-full.html'."""
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", re.sub(r"\.(csv|tsv|txt|gz|parquet|pq)$", "", dataset.lower())).strip("-")[:60]
+    return f"{prefix}-{stem or 'data'}{suffix}"

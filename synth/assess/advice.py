@@ -98,22 +98,33 @@ def _headline(found: list[MetricVerdict], untouched: str, rare_rows: int) -> str
             "No method is clearly ahead: every difference is within the noise of the runs and the holdout rows. "
             "Prefer the simplest, or add seeds and holdout rows to separate them."
         )
-    by_pr = next((v for v in clear if v.metric == "AUC-PR"), None)
-    wins: dict[str, list[str]] = {}
-    for verdict in clear:
-        wins.setdefault(verdict.winner, []).append(verdict.metric)
-    leader = by_pr.winner if by_pr else max(wins, key=lambda name: len(wins[name]))
-    others = [v for v in found if v.metric not in wins[leader]]
+    leader, wins = recommended(found)
+    by_pr = any(v.metric == "AUC-PR" and v.clear for v in found)
+    others = [v for v in found if v.metric not in wins]
     if leader == untouched:
         return (
             "Recommendation: train on the real rows as they are. The untouched data is clearly ahead on "
-            f"{', '.join(wins[leader])}; upsampling adds rows but no information this model lacks."
+            f"{', '.join(wins)}; upsampling adds rows but no information this model lacks."
         )
     if not others:
         return f"Recommendation: train on the {leader} output. It is clearly ahead on every metric."
     reason = " It finds the rare class best (AUC-PR), the metric that matters most when positives are rare." if by_pr else ""
     rest = "; ".join(f"{v.metric}: {v.winner} ahead" if v.clear else f"{v.metric}: a tie" for v in others)
-    return f"Recommendation: train on the {leader} output. It is clearly ahead on {', '.join(wins[leader])}.{reason} ({rest}.)"
+    return f"Recommendation: train on the {leader} output. It is clearly ahead on {', '.join(wins)}.{reason} ({rest}.)"
+
+
+def recommended(found: list[MetricVerdict]) -> tuple[str | None, list[str]]:
+    """The table the advice recommends and the metrics it clearly wins: AUC-PR's clear winner first,
+    else the table with most clear wins; None when every metric is a tie. Headline and summary share it."""
+    wins: dict[str, list[str]] = {}
+    for verdict in found:
+        if verdict.clear:
+            wins.setdefault(verdict.winner, []).append(verdict.metric)
+    if not wins:
+        return None, []
+    by_pr = next((v.winner for v in found if v.metric == "AUC-PR" and v.clear), None)
+    leader = by_pr or max(wins, key=lambda name: len(wins[name]))
+    return leader, wins[leader]
 
 
 def executive_summary(evaluations: Mapping[str, Evaluation], untouched: str) -> str:
@@ -123,21 +134,26 @@ def executive_summary(evaluations: Mapping[str, Evaluation], untouched: str) -> 
         return ""
     rows = holdout_rows(evaluations)
     truth = next(iter(evaluations.values())).truth
-    by_pr = next(v for v in found if v.metric == "AUC-PR")
-    pick = by_pr.winner if by_pr.clear else untouched if untouched in evaluations else by_pr.winner
+    leader, wins = recommended(found)
+    pick = leader or (untouched if untouched in evaluations else found[0].winner)
     resampled = holdout_bootstrap(truth, {pick: evaluations[pick].mean_probabilities()})[pick]["auc_pr"]
     low, high = np.quantile(resampled, [0.025, 0.975])
     mean = evaluations[pick].summary()["auc_pr_mean"]
     base = f"Scored on {len(truth):,} real holdout rows ({rows:,} of the rarer class) that no method saw."
-    if not by_pr.decidable:
+    if not found[0].decidable:
         return f"{base} That is too few to choose a method with any confidence; collect or hold out more rows first."
     interval = f"AUC-PR {mean:.3f} (95% interval {low:.3f}-{high:.3f}; random ranking scores {truth.mean():.3f})"
-    if not by_pr.clear:
+    if leader is None:
         return (
-            f"{base} No method finds the rare class clearly better than the others, so keep the simplest: "
-            f"{pick} reaches {interval}."
+            f"{base} No method is clearly better than the others on any metric, so keep the simplest: {pick} reaches {interval}."
         )
     gain = ""
     if untouched in evaluations and pick != untouched:
-        gain = f", {mean - evaluations[untouched].summary()['auc_pr_mean']:+.3f} over training on the real rows as they are"
-    return f"{base} Train on {pick}: it finds the rare class best, {interval}{gain}; its lead is larger than the noise."
+        gain = (
+            f", {mean - evaluations[untouched].summary()['auc_pr_mean']:+.3f} AUC-PR over training on the real rows as they are"
+        )
+    finds = "it finds the rare class best, " if "AUC-PR" in wins else ""
+    return (
+        f"{base} Train on {pick}: it is clearly ahead on {', '.join(wins)}; {finds}{interval}{gain}. "
+        "Leads smaller than the noise are called ties."
+    )

@@ -30,7 +30,7 @@ STRICT_GROUP_ROWS = 30
 # The one-value column that seeded generation conditions on (the generator needs a column).
 SEED_COLUMN = "\x00seeded"
 GROUP_COLUMN = "__what_if_group__"
-_RANGE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(?:-\s*(-?\d+(?:\.\d+)?)|\+)\s*$")
+_RANGE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(?:(?:-|to)\s*(-?\d+(?:\.\d+)?)|\+)\s*$")
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ class Grouping:
 
 
 def parse_buckets(column: str, text: str) -> Grouping:
-    """Numeric ranges from text such as ``"18-29, 30-44, 45-64, 65+"`` (ascending, not overlapping)."""
+    """Numeric ranges from text such as ``"18-29, 30-44, 45-64, 65+"`` or ``"-50 to -1, 0+"`` (ascending, not overlapping)."""
     parts = [p for p in re.split(r"[,;\n]", text) if p.strip()]
     if len(parts) < 2:
         raise SynthError("Give at least two groups, e.g. '18-29, 30-44, 45-64, 65+'.")
@@ -131,9 +131,11 @@ def default_buckets(values: pd.Series, groups: int = 4) -> str:
     numbers = as_numbers(values)
     numbers = numbers[~np.isnan(numbers)]
     edges = np.unique(np.round(np.quantile(numbers, np.linspace(0, 1, groups + 1)[:-1]), 0))
+    edges[0] = np.floor(numbers.min())  # the smallest value belongs to the first group, decimals and all
     if len(edges) < 2:
-        edges = np.array([numbers.min(), numbers.min() + 1])
-    return ", ".join([f"{a:g}-{b - 1:g}" for a, b in itertools.pairwise(edges)] + [f"{edges[-1]:g}+"])
+        edges = np.array([edges[0], edges[0] + 1])
+    joint = " to " if edges.min() < 0 else "-"  # '-56 to -19' reads better than '-56--19'
+    return ", ".join([f"{a:g}{joint}{b - 1:g}" for a, b in itertools.pairwise(edges)] + [f"{edges[-1]:g}+"])
 
 
 @dataclass(frozen=True)

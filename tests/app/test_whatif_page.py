@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from synth.whatif.scenarios import ScenarioStore
 from tests.app.helpers import texts
-from ui.state import WHATIF
+from ui.state import WHATIF, demo_dataset
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -160,3 +160,12 @@ def test_shares_show_a_running_total_block_run_until_they_add_up_and_normalise_t
     next(b for b in at.button if b.label == "Normalise the rest").click().run()
     assert sum(at.session_state["mix_chosen"].values()) == pytest.approx(1.0)
     assert not next(b for b in at.button if b.label == "Run scenario").disabled
+
+
+def test_scenarios_saved_on_other_data_are_not_compared_with_this_one(db):
+    at = open_whatif()
+    run_and_save(at, "insurance only")
+    at.session_state["dataset"] = demo_dataset("patients")
+    at.run()
+    assert not any(m.label == "Compare" for m in at.multiselect)
+    assert any("saved on other data" in c for c in texts(at, "caption"))

@@ -171,7 +171,7 @@ def test_the_executive_summary_names_the_pick_the_interval_and_the_gain():
     text = executive_summary(evaluations, "untouched")
     assert "Train on Synthetic" in text and "95% interval" in text and "over training on the real rows" in text
     tie = {"untouched": evaluation("u", 2.0), "B": evaluation("b", 2.0, offset=0.001)}
-    assert "No method finds the rare class clearly better" in executive_summary(tie, "untouched")
+    assert "No method is clearly better than the others" in executive_summary(tie, "untouched")
     few = {"untouched": evaluation("u", 2.0, positives=4), "B": evaluation("b", 3.0, positives=4)}
     assert "too few to choose" in executive_summary(few, "untouched")
 
@@ -185,3 +185,21 @@ def test_metric_intervals_widen_with_few_rare_holdout_rows():
         return high - low
 
     assert width(20) > 2 * width(400)
+
+
+@pytest.mark.parametrize("offset", [0.0, 0.6, -0.6, 1.2])
+def test_the_summary_and_the_headline_recommend_the_same_table(offset):
+    """A clear win on F1 alone (a shifted threshold) must not make the summary say 'keep the simplest'."""
+    import re
+
+    from synth.assess.advice import executive_summary
+
+    evaluations = {"untouched": evaluation("u", 2.0), "Synthetic": evaluation("s", 2.0, offset=offset, errors=1)}
+    headline, summary = advice(evaluations, "untouched")[0], executive_summary(evaluations, "untouched")
+    named = re.match(r"Recommendation: train on the (.+?) output", headline)
+    if named:
+        assert f"Train on {named.group(1)}:" in summary
+    elif headline.startswith("Recommendation: train on the real rows"):
+        assert "Train on untouched:" in summary
+    else:
+        assert "No method is clearly better" in summary

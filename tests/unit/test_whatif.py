@@ -279,3 +279,11 @@ def test_an_older_store_on_a_full_disk_is_reported_and_never_moved(tmp_path, mon
     monkeypatch.undo()
     store = ScenarioStore(path)  # space freed: the same store opens, with nothing to announce
     assert store.notice is None and store.scenarios() == []
+
+
+def test_default_groups_cover_every_value_and_read_well_below_zero():
+    balance = pd.DataFrame({"balance": [-56.1429, -20.5, -3.0, 0.0, 12.25, 40.0, 99.9, 305.5]})
+    text = default_buckets(balance["balance"])
+    grouping = parse_buckets("balance", text)
+    assert " to " in text and "--" not in text
+    assert grouping.assign(balance).notna().all() and grouping.gaps(balance) == []
