@@ -1,7 +1,8 @@
 """Rebalance Studio's engine: read tables, plan shares, add rows by any method, evaluate on real holdouts.
 
 Data flows one way: ``data`` (file -> table + schema) -> ``rebalancing`` (plan -> outputs) ->
-``assess`` (scores, privacy, fidelity, diversity) -> ``report``; ``whatif`` simulates new mixes.
+``assess`` (scores, privacy, fidelity, diversity, fairness) -> ``report``; ``whatif`` simulates new mixes;
+``fairness`` writes tables whose outcome rate is the same in every sensitive group.
 The app's pages and the CLI call these functions; nothing here knows about Streamlit.
 """
 
@@ -11,6 +12,7 @@ from synth.data.demos import DEMOS, make_demo
 from synth.data.io import parse_table, read_table, write_table
 from synth.data.kinds import ColumnKind, Schema, detect_schema
 from synth.errors import MethodRefused, ParameterError, PlanError, SynthError, TableReadError
+from synth.fairness.fair import FairTable, make_fair
 from synth.rebalancing.plan import Mode, RebalancePlan, make_plan
 from synth.rebalancing.run import Outputs, Rebalanced, apply_plan, rebalance, rebalance_all
 from synth.rebalancing.samplers import DEFAULT_METHODS, SAMPLERS
@@ -21,6 +23,7 @@ __all__ = [
     "SAMPLERS",
     "ColumnKind",
     "Evaluation",
+    "FairTable",
     "MethodRefused",
     "Mode",
     "Outputs",
@@ -37,6 +40,7 @@ __all__ = [
     "evaluate",
     "evaluate_all",
     "make_demo",
+    "make_fair",
     "make_plan",
     "parse_table",
     "privacy_report",

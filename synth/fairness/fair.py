@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from synth.assess.fairness import group_labels, outcome_rates
+from synth.assess.fairness import FairnessEvaluation, group_labels, outcome_rates, tradeoff
 from synth.data.kinds import ColumnInfo, ColumnKind, Schema, detect_schema
 from synth.errors import ParameterError, PlanError
 from synth.fairness.parity import STRATEGIES, assign, fair_scores, outcome_scores
@@ -105,7 +105,8 @@ def _features(
     features = replace(schema, columns=(*[c for c in schema.columns if c.name != column], info))
     generator = SyntheticGenerator(first=tuple(sensitive), random_state=seed)
     generator.fit(whole, features, WHOLE_TABLE, lambda f, m: progress(0.6 * f, m))
-    return generator.sample({"all": rows}, lambda f, m: progress(0.6 * f, m)).drop(columns=[WHOLE_TABLE])
+    progress(0.3, f"Generating {rows:,} records, the sensitive columns first")
+    return generator.sample({"all": rows}).drop(columns=[WHOLE_TABLE])
 
 
 def make_fair(
@@ -160,7 +161,26 @@ def make_fair(
         column=column,
         sensitive=sensitive,
         rates=rates,
-        groups=real.join(outcome_rates(fair, column, sensitive), rsuffix=" (fair)", how="outer"),
+        groups=real.join(outcome_rates(fair, column, sensitive).add_suffix(" (fair)"), how="outer"),
         notes=tuple(_notes(table, column, sensitive, real)),
         seconds=time.perf_counter() - started,
     )
+
+
+# How the fair table and the real training rows are named on the page and in the report.
+REAL_NAME = "real training rows"
+FAIR_NAME = "fair synthetic"
+
+
+@dataclass(frozen=True)
+class FairnessStudy:
+    """What the Fairness step shows and the report keeps: the fair table and each table's fairness."""
+
+    dataset: str
+    positive: str
+    fair: FairTable
+    results: dict[str, FairnessEvaluation]  # the real rows first, the fair table second, then any others
+    rates: pd.DataFrame  # share of ``positive`` per group in each training table
+
+    def tradeoff(self) -> str:
+        return tradeoff(self.results[REAL_NAME], self.results[FAIR_NAME])
