@@ -1,7 +1,7 @@
 """Fair synthetic data against the real table and MOSTLY AI's engine with its fairness option.
 
     python -m benchmarks.fairness [--datasets adult credit-default] [--bench-python PATH] [--seeds 3]
-        [--strategies quantile shift top] [--no-dcr]
+        [--strategies quantile top generated shift] [--no-dcr]
 
 Each dataset is split 50/50 (stratified, seed 0; ``benchmarks.quality.halves``). Training half A
 is made fair for each sensitive setting (Adult: sex, then sex and race; credit default: SEX, then
@@ -147,7 +147,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--datasets", nargs="+", default=list(SETTINGS), choices=list(SETTINGS))
     parser.add_argument("--seeds", type=int, default=3)
-    parser.add_argument("--strategies", nargs="+", default=["quantile", "shift", "top"], help="the first is the chosen one")
+    parser.add_argument(
+        "--strategies", nargs="+", default=["quantile", "top", "generated", "shift"], help="the first is the chosen one"
+    )
     parser.add_argument("--bench-python", default=sys.executable, help="interpreter with mostlyai-engine and mostlyai-qa")
     parser.add_argument("--engine-minutes", type=float, default=5.0, help="the engine's max_training_time")
     parser.add_argument("--no-engine", dest="engine", action="store_false")

@@ -1,12 +1,14 @@
 """Fair synthetic data: a fully synthetic table in which the outcome no longer depends on the
 sensitive groups (statistical parity), every other column as the generator learns it.
 
-1. The generator (``synth.rebalancing.generator``) writes the records without the outcome, the
-   sensitive columns first in its chain so that every other column is drawn given the group:
-   the groups keep their mix and their real differences in every feature.
-2. A LightGBM model learned on the real rows scores each record's P(outcome | its values); per
-   group, the scores are mapped rank for rank onto the pooled ones, and each group receives the
-   overall rate of every outcome value (``synth.fairness.parity``).
+1. The generator (``synth.rebalancing.generator``) writes the records without the outcome, each
+   sensitive group in its real share and from its own real rows, the sensitive columns first in
+   its chain: the groups keep their real differences in every other column.
+2. A LightGBM model learned on the real rows scores each record's P(outcome | its values). Within
+   each group the scores are mapped, rank for rank, onto the scores of all real rows, and each
+   group receives exactly the overall rate of every outcome value, drawn with those scores: every
+   group's scores follow one distribution ("strong statistical parity"), the ranking within a
+   group is kept (``synth.fairness.parity``).
 """
 
 from __future__ import annotations
@@ -24,13 +26,16 @@ from synth.errors import ParameterError, PlanError
 from synth.fairness.parity import STRATEGIES, assign, fair_scores, outcome_scores
 from synth.progress import Progress, silent
 from synth.rebalancing.generator.model import SyntheticGenerator
-from synth.rebalancing.plan import MAX_OUTPUT_ROWS
+from synth.rebalancing.plan import MAX_OUTPUT_ROWS, apportion
 from synth.table import conform, value_counts
 
 # Below this many real rows, a group's own outcome rate says little; the fair table still gives it the overall rate.
 SMALL_GROUP_ROWS = 20
-# The one-value column the generator is conditioned on: the records are drawn from the whole table.
-WHOLE_TABLE = "\x00fair"
+# The column of sensitive groups the generator is conditioned on (never in the output).
+GROUP = "\x00fair group"
+# A group with at least this many real rows is generated from its own rows only (as a what-if group is):
+# a model trained on the table then meets each group's real mix of values, not one blurred with the others.
+OWN_ROWS = 30
 
 
 @dataclass(frozen=True)
@@ -99,14 +104,17 @@ def _notes(table: pd.DataFrame, column: str, sensitive: Sequence[str], real: pd.
 def _features(
     table: pd.DataFrame, schema: Schema, column: str, sensitive: Sequence[str], rows: int, seed: int, progress: Progress
 ) -> pd.DataFrame:
-    """``rows`` generated records without the outcome, the sensitive columns first in the chain."""
-    whole = table.drop(columns=[column]).assign(**{WHOLE_TABLE: "all"})
-    info = ColumnInfo(WHOLE_TABLE, ColumnKind.CATEGORICAL, "one class: the whole table")
+    """``rows`` generated records without the outcome, each group in its real share and drawn from its own
+    rows (a group of fewer than ``OWN_ROWS`` borrows from rows like it); the sensitive columns lead the chain."""
+    grouped = table.drop(columns=[column]).assign(**{GROUP: group_labels(table, sensitive).to_numpy(dtype=object)})
+    info = ColumnInfo(GROUP, ColumnKind.CATEGORICAL, "the sensitive groups")
     features = replace(schema, columns=(*[c for c in schema.columns if c.name != column], info))
-    generator = SyntheticGenerator(first=tuple(sensitive), random_state=seed)
-    generator.fit(whole, features, WHOLE_TABLE, lambda f, m: progress(0.6 * f, m))
-    progress(0.3, f"Generating {rows:,} records, the sensitive columns first")
-    return generator.sample({"all": rows}).drop(columns=[WHOLE_TABLE])
+    generator = SyntheticGenerator(first=tuple(sensitive), strict_min_rows=OWN_ROWS, random_state=seed)
+    generator.fit(grouped, features, GROUP, lambda f, m: progress(0.6 * f, m))
+    progress(0.3, f"Generating {rows:,} records, each sensitive group from its own rows")
+    counts = value_counts(grouped[GROUP])
+    plan = apportion({g: n / len(grouped) for g, n in counts.items()}, rows)
+    return generator.sample(plan).drop(columns=[GROUP])
 
 
 def make_fair(
@@ -121,10 +129,10 @@ def make_fair(
     progress: Progress | None = None,
 ) -> FairTable:
     """A fully synthetic table of ``rows`` records (default: as many as ``table``) where every group
-    of the ``sensitive`` columns has the same rate of each ``column`` value, and the same scores.
+    of the ``sensitive`` columns has the same rate of each ``column`` value.
 
-    ``strategy`` ("quantile", default; "shift"; "top") is how scores are made alike; the others are kept
-    for the benchmark's design record.
+    ``strategy``: how each group's records get the outcome ("quantile", default: drawn with scores ranked among
+    the group's real rows; the others are kept for the benchmark's design record: ``synth.fairness.parity``).
     """
     progress = progress or silent
     started = time.perf_counter()
@@ -146,11 +154,15 @@ def make_fair(
     records = _features(table, schema, column, sensitive, rows, random_state, progress)
     progress(0.7, f"Learning {column!r} from the real rows")
     modelled = [c for c in schema.modelled() if c in table.columns]
-    scores = outcome_scores(known[modelled], records[[c for c in modelled if c != column]], column, list(counts), random_state)
+    folds = 3 if strategy == "quantile" else 0  # only "quantile" ranks records among real rows
+    scores, unseen = outcome_scores(
+        known[modelled], records[[c for c in modelled if c != column]], column, list(counts), random_state, folds
+    )
     progress(0.9, f"Setting {column!r} so that every group has the same rate")
     groups = group_labels(records, sensitive).to_numpy(dtype=object)
+    real_groups = group_labels(known, sensitive).to_numpy(dtype=object)
     rng = np.random.default_rng(random_state)
-    mapped = fair_scores(scores, groups, "quantile" if strategy == "top" else strategy)
+    mapped = fair_scores(scores, groups, unseen, real_groups, "generated" if strategy == "top" else strategy)
     outcome = assign(mapped, groups, list(counts), rates, rng, top=strategy == "top")
     originals = {str(v): v for v in known[column].drop_duplicates()}
     records[column] = pd.Series(outcome).map(originals).to_numpy()

@@ -1,11 +1,15 @@
 """Set an outcome so that it no longer depends on the sensitive groups ("strong statistical parity").
 
 A LightGBM model learned on the real rows gives every generated record a score P(outcome | its
-values). Within each group the scores are mapped, rank for rank, onto the scores of all records
-(per-group quantile mapping, the idea of mostlyai-engine's fairness option): every group then has
-the same distribution of scores, so the same rate of each outcome at any threshold, while within a
-group the ranking by score is kept. Each group then receives exactly round(rows x overall rate)
-records of each outcome, drawn with those scores as inclusion probabilities (systematic sampling).
+values). By default ("quantile") each record's score is ranked among the real rows of its group
+(scored out of fold, as a model scores rows it never saw) and replaced by the pooled real score of
+that rank (per-group quantile mapping, the idea of mostlyai-engine's fairness option): every group
+then has one distribution of scores, so the same rate at any threshold, and the ranking within a
+group is kept. Each group then receives exactly round(rows x overall rate) records of each outcome
+value (``assign``), drawn with the mapped scores as inclusion probabilities (systematic sampling).
+Kept for the design record: "generated" ranks among the group's generated records, "top" gives the
+outcome to a group's best-scored records without a draw, "shift" draws with the raw scores (only the
+rate per group changes). README, "Fair synthetic data", has the figures.
 """
 
 from __future__ import annotations
@@ -17,50 +21,88 @@ import numpy as np
 import pandas as pd
 
 from synth.assess.evaluate import aligned_frames
+from synth.rebalancing.plan import apportion
 
 # How a group's scores are made to match the others'; the alternatives are kept for the benchmark's
 # design record (README, "Fair synthetic data").
-STRATEGIES = ("quantile", "shift", "top")
+STRATEGIES = ("quantile", "generated", "top", "shift")
+# A group with fewer real rows than this is ranked among its generated records: too few to rank against.
+SMALL_REFERENCE = 50
 
 
-def outcome_scores(real: pd.DataFrame, rows: pd.DataFrame, column: str, classes: list[str], seed: int) -> np.ndarray:
-    """P(each outcome value | the other columns) for ``rows``, by LightGBM learned on ``real`` (rows x classes)."""
-    features, target = aligned_frames(real.drop(columns=[column]), rows.drop(columns=[column], errors="ignore"))
-    codes = pd.Categorical(real[column].astype("string"), categories=classes).codes
-    binary = len(classes) == 2
+def _booster(features: pd.DataFrame, codes: np.ndarray, classes: int, seed: int) -> lgb.Booster:
     params = {
-        "objective": "binary" if binary else "multiclass",
+        "objective": "binary" if classes == 2 else "multiclass",
         "verbose": -1,
         "seed": seed,
         "num_threads": 1,  # on a busy machine two threads wait on each other: 20x slower here
         "deterministic": True,
         "learning_rate": 0.05,
         "min_child_samples": 20,
-        **({} if binary else {"num_class": len(classes)}),
+        **({} if classes == 2 else {"num_class": classes}),
     }
-    booster = lgb.train(params, lgb.Dataset(features, label=codes), num_boost_round=200)
-    scores = np.asarray(booster.predict(target))
-    return np.column_stack([1.0 - scores, scores]) if binary else scores
+    return lgb.train(params, lgb.Dataset(features, label=codes), num_boost_round=200)
 
 
-def _quantile_map(scores: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Each group's scores replaced by the pooled scores at the same within-group rank."""
-    pooled = np.sort(scores)
+def _as_matrix(scores: np.ndarray) -> np.ndarray:
+    return np.column_stack([1.0 - scores, scores]) if scores.ndim == 1 else scores
+
+
+def outcome_scores(
+    real: pd.DataFrame, rows: pd.DataFrame, column: str, classes: list[str], seed: int, folds: int = 3
+) -> tuple[np.ndarray, np.ndarray]:
+    """P(each outcome value | the other columns) by LightGBM learned on ``real``: for ``rows``, and
+    (``folds`` >= 2) for every real row out of fold, as a model scores rows it never saw; rows x classes."""
+    features, target = aligned_frames(real.drop(columns=[column]), rows.drop(columns=[column], errors="ignore"))
+    codes = pd.Categorical(real[column].astype("string"), categories=classes).codes
+    scores = _as_matrix(np.asarray(_booster(features, codes, len(classes), seed).predict(target)))
+    if folds < 2:
+        return scores, scores[:0]
+    fold = np.random.default_rng(seed).integers(folds, size=len(real))
+    unseen = np.zeros((len(real), len(classes)))
+    for k in range(folds):
+        model = _booster(features[fold != k], codes[fold != k], len(classes), seed)
+        unseen[fold == k] = _as_matrix(np.asarray(model.predict(features[fold == k])))
+    return scores, unseen
+
+
+def _quantile_map(scores: np.ndarray, groups: np.ndarray, reference: np.ndarray, reference_groups: np.ndarray) -> np.ndarray:
+    """Each score replaced by the pooled reference score at its rank among its group's reference scores.
+
+    A group with fewer than ``SMALL_REFERENCE`` reference rows is ranked among its own scores instead.
+    """
+    pooled = np.sort(reference)
     out = np.empty_like(scores)
     for group in np.unique(groups):
         rows = np.flatnonzero(groups == group)
-        ranks = scores[rows].argsort(kind="stable").argsort(kind="stable")
-        out[rows] = np.quantile(pooled, (ranks + 0.5) / len(rows))
+        own = np.sort(reference[reference_groups == group])
+        if len(own) >= SMALL_REFERENCE:
+            position = (np.searchsorted(own, scores[rows], side="left") + np.searchsorted(own, scores[rows], side="right")) / 2
+            ranks = np.clip(position / len(own), 0.5 / len(own), 1 - 0.5 / len(own))
+        else:
+            ranks = (scores[rows].argsort(kind="stable").argsort(kind="stable") + 0.5) / len(rows)
+        out[rows] = np.quantile(pooled, ranks)
     return out
 
 
-def fair_scores(scores: np.ndarray, groups: np.ndarray, strategy: str = "quantile") -> np.ndarray:
-    """Scores (rows x classes) made alike across groups; rows still sum to 1."""
+def fair_scores(
+    scores: np.ndarray, groups: np.ndarray, reference: np.ndarray, reference_groups: np.ndarray, strategy: str = "generated"
+) -> np.ndarray:
+    """Scores (rows x classes) made alike across groups; rows still sum to 1.
+
+    "quantile" ranks each record among the real rows of its group (scored out of fold), so that a
+    model's scores of *real* rows end up alike across groups; "generated" ranks it among the
+    generated records of its group; "shift" keeps the scores (only the counts per group change).
+    """
     if strategy not in STRATEGIES:
         raise ValueError(f"strategy must be one of {STRATEGIES}; got {strategy!r}.")
     if strategy == "shift":
-        return scores  # only the counts per group change (see ``assign``): each group's rate, not its scores
-    mapped = np.column_stack([_quantile_map(scores[:, k], groups) for k in range(scores.shape[1])])
+        return scores
+    if strategy == "generated":
+        reference, reference_groups = scores, groups
+    mapped = np.column_stack(
+        [_quantile_map(scores[:, k], groups, reference[:, k], reference_groups) for k in range(scores.shape[1])]
+    )
     if scores.shape[1] == 2:
         mapped[:, 0] = 1.0 - mapped[:, 1]
     mapped = np.clip(mapped, 1e-6, None)
@@ -98,11 +140,7 @@ def systematic(weights: np.ndarray, k: int, rng: np.random.Generator) -> np.ndar
 
 def group_counts(size: int, rates: Mapping[str, float]) -> dict[str, int]:
     """Rows of each outcome value in a group of ``size`` rows: the overall rates, rounded to add up."""
-    raw = {value: size * rate for value, rate in rates.items()}
-    counts = {value: int(np.floor(n)) for value, n in raw.items()}
-    for value in sorted(raw, key=lambda v: raw[v] - counts[v], reverse=True)[: size - sum(counts.values())]:
-        counts[value] += 1
-    return counts
+    return apportion(rates, size)
 
 
 def assign(

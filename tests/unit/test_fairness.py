@@ -156,3 +156,11 @@ def test_parity_difference_counts_only_groups_large_enough():
 def test_detect_schema_sees_the_fixture_as_intended(table):
     schema = detect_schema(table)
     assert schema.kind("sex") == "categorical" and schema.kind("hours") == "numeric"
+
+
+@pytest.mark.parametrize("strategy", ["top", "generated", "shift"])
+def test_the_alternatives_also_give_every_group_the_overall_rate(table, strategy):
+    result = make_fair(table, column="outcome", sensitive=["sex"], rows=600, strategy=strategy)
+    assert rate_gap(result.table, "outcome", ["sex"], "yes") < 0.005
+    with pytest.raises(ParameterError, match="strategy"):
+        make_fair(table, column="outcome", sensitive=["sex"], strategy="magic")
