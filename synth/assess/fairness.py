@@ -174,21 +174,18 @@ def selection_frame(results: Mapping[str, FairnessEvaluation]) -> pd.DataFrame:
     return frame.sort_values("holdout rows", ascending=False)
 
 
+# Below this parity difference the real rows' decisions already treat the groups alike.
+ALIKE = 0.02
+
+
 def tradeoff(before: FairnessEvaluation, after: FairnessEvaluation) -> str:
     """The trade-off in plain words: how much the gap in decisions moved, and what AUC it cost."""
     a, b = before.summary(), after.summary()
-    gap = f"The gap in decisions between groups goes from {a['parity_difference_mean']:.2f} ({before.name}) to "
-    gap += f"{b['parity_difference_mean']:.2f} ({after.name})"
+    gap_before, gap_after = a["parity_difference_mean"], b["parity_difference_mean"]
+    if gap_before < ALIKE:
+        gap = f"Decisions already treat the groups alike with the {before.name} (gap {gap_before:.2f}); with the {after.name} the gap is {gap_after:.2f}"
+    else:
+        gap = f"The gap in decisions between groups goes from {gap_before:.2f} ({before.name}) to {gap_after:.2f} ({after.name})"
     change = a["auc_roc_mean"] - b["auc_roc_mean"]
     cost = f"at a cost of {change:.3f} AUC-ROC" if change > 0 else f"with AUC-ROC {-change:.3f} higher, not lower"
     return f"{gap}, {cost} ({a['auc_roc_mean']:.3f} -> {b['auc_roc_mean']:.3f})."
-
-
-def rates_side_by_side(tables: Mapping[str, pd.DataFrame], column: str, sensitive: Sequence[str], value: str) -> pd.DataFrame:
-    """The share of ``value`` of the outcome per group (rows) in each named table (columns)."""
-    first = next(iter(tables.values()))
-    frame = pd.DataFrame({"rows": outcome_rates(first, column, sensitive)["rows"]})
-    for name, table in tables.items():
-        rates = outcome_rates(table, column, sensitive)
-        frame[name] = rates.get(f"share {value}", 0.0)
-    return frame.fillna(0.0).sort_values("rows", ascending=False)

@@ -157,19 +157,22 @@ def assign(
     relative to the values still to fill (``top``: the highest such scores take it, no draw).
     """
     outcome = np.empty(len(groups), dtype=object)
+    # Rarest value first: its inclusion probabilities are then its scores (rescaled a little), not what is
+    # left after the common values took their pick.
+    order = sorted(range(len(classes)), key=lambda k: rates[classes[k]])
     for group in np.unique(groups):
         rows = np.flatnonzero(groups == group)
         counts = group_counts(len(rows), rates)
         open_rows = rows
-        for k, value in enumerate(classes[:-1]):
-            rest = scores[open_rows, k:].sum(axis=1)
+        for step, k in enumerate(order[:-1]):
+            rest = scores[np.ix_(open_rows, order[step:])].sum(axis=1)
             weights = scores[open_rows, k] / np.clip(rest, 1e-12, None)
             if top:
                 taken = np.zeros(len(open_rows), dtype=bool)
-                taken[np.argsort(-weights, kind="stable")[: counts[value]]] = True
+                taken[np.argsort(-weights, kind="stable")[: counts[classes[k]]]] = True
             else:
-                taken = systematic(weights, counts[value], rng)
-            outcome[open_rows[taken]] = value
+                taken = systematic(weights, counts[classes[k]], rng)
+            outcome[open_rows[taken]] = classes[k]
             open_rows = open_rows[~taken]
-        outcome[open_rows] = classes[-1]
+        outcome[open_rows] = classes[order[-1]]
     return outcome
