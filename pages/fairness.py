@@ -52,7 +52,7 @@ def choose_outcome(dataset: Dataset) -> tuple[str, str]:
 def choose_sensitive(dataset: Dataset, column: str) -> list[str]:
     """Categorical columns other than the outcome; numeric and ID-like ones are named, not offered."""
     offered = [c for c in dataset.schema.names(ColumnKind.CATEGORICAL) if c != column]
-    hinted = [c for c in offered if c.lower() in SENSITIVE_HINTS][:1]
+    hinted = [c for hint in SENSITIVE_HINTS for c in offered if c.lower() == hint][:1]
     chosen = st.multiselect("Sensitive columns", offered, default=hinted, key=scoped(W_SENSITIVE, dataset.fingerprint, column))
     others = [c for c in dataset.schema.modelled() if c not in offered and c != column]
     if others:

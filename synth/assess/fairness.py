@@ -189,3 +189,13 @@ def tradeoff(before: FairnessEvaluation, after: FairnessEvaluation) -> str:
     change = a["auc_roc_mean"] - b["auc_roc_mean"]
     cost = f"at a cost of {change:.3f} AUC-ROC" if change > 0 else f"with AUC-ROC {-change:.3f} higher, not lower"
     return f"{gap}, {cost} ({a['auc_roc_mean']:.3f} -> {b['auc_roc_mean']:.3f})."
+
+
+def rates_side_by_side(tables: Mapping[str, pd.DataFrame], column: str, sensitive: Sequence[str], value: str) -> pd.DataFrame:
+    """The share of ``value`` of the outcome per group (rows) in each named table (columns)."""
+    first = next(iter(tables.values()))
+    frame = pd.DataFrame({"rows": outcome_rates(first, column, sensitive)["rows"]})
+    for name, table in tables.items():
+        rates = outcome_rates(table, column, sensitive)
+        frame[name] = rates.get(f"share {value}", 0.0)
+    return frame.fillna(0.0).sort_values("rows", ascending=False)

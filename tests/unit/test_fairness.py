@@ -164,3 +164,20 @@ def test_the_alternatives_also_give_every_group_the_overall_rate(table, strategy
     assert rate_gap(result.table, "outcome", ["sex"], "yes") < 0.005
     with pytest.raises(ParameterError, match="strategy"):
         make_fair(table, column="outcome", sensitive=["sex"], strategy="magic")
+
+
+def test_the_report_gains_a_fairness_section_with_group_names_escaped():
+    from synth.assess.fairness import rates_side_by_side
+    from synth.fairness.fair import FAIR_NAME, REAL_NAME, FairnessStudy
+    from synth.report import build_report
+
+    table = biased(1200, seed=2, gap=2.0).replace({"sex": {"F": "<b>F</b>"}})
+    train, holdout = table.iloc[:900], table.iloc[900:]
+    fair = make_fair(train, column="outcome", sensitive=["sex"], random_state=0)
+    tables = {REAL_NAME: train, FAIR_NAME: fair.table}
+    results = assess_fairness(tables, holdout=holdout, column="outcome", positive="yes", sensitive=["sex"], seeds=1)
+    study = FairnessStudy("biased.csv", "yes", fair, results, rates_side_by_side(tables, "outcome", ["sex"], "yes"))
+    document = build_report(None, fairness=study)
+    assert "<h2>Fairness</h2>" in document and "demographic parity difference" in document.lower()
+    assert "<b>F</b>" not in document and "&lt;b&gt;F&lt;/b&gt;" in document
+    assert study.tradeoff().startswith("The gap in decisions between groups goes from")
