@@ -110,8 +110,9 @@ def run_dataset(name: str, args: argparse.Namespace) -> tuple[list[dict], list[d
             row.update(extra.get(table_name, {}))
             if table_name != "real" and (table_name == "engine" or table_name == f"ours ({args.strategies[0]})"):
                 row["exact copies"] = exact_copy_share(tables[table_name], a, features)
+                slug = f"{name}-{'+'.join(sensitive)}-{table_name.split()[0]}"
+                tables[table_name].to_parquet(RESULTS / f"fair-{slug}.parquet")
                 if args.dcr:
-                    slug = f"{name}-{'+'.join(sensitive)}-{table_name.split()[0]}"
                     row["DCR share"] = dcr_share(args.bench_python, tables[table_name], slug, a_path, b_path)
             (design if table_name.startswith("ours (") and table_name != f"ours ({args.strategies[0]})" else rows).append(row)
             print(row, flush=True)

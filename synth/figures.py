@@ -192,7 +192,7 @@ def selection_figure(selection: pd.DataFrame) -> go.Figure:
     for name in selection.columns[1:]:
         figure.add_bar(name=label(name), x=groups, y=selection[name], marker_color=colour(str(name)))
     figure.update_layout(
-        title="Selection rate per group on the real holdout (decisions at 0.5)", yaxis_tickformat=".0%", barmode="group", **LAYOUT
+        title="Selection rate per group on the real holdout (decisions at 0.5)", yaxis_tickformat=".1%", barmode="group", **LAYOUT
     )
     figure.update_xaxes(type="category")
     return figure
