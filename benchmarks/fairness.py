@@ -1,14 +1,15 @@
 """Fair synthetic data against the real table and MOSTLY AI's engine with its fairness option.
 
     python -m benchmarks.fairness [--datasets adult credit-default] [--bench-python PATH] [--seeds 3]
-        [--strategies quantile top generated shift] [--no-dcr]
+        [--strategies quantile top generated shift] [--dcr]
 
 Each dataset is split 50/50 (stratified, seed 0; ``benchmarks.quality.halves``). Training half A
 is made fair for each sensitive setting (Adult: sex, then sex and race; credit default: SEX, then
 EDUCATION); the tutorial's LightGBM recipe trains on each table and decides at 0.5 on holdout half
 B. Printed per table: demographic parity difference (fairlearn; over groups with at least 200
 holdout rows), the largest Kolmogorov-Smirnov distance between two groups' score distributions,
-AUC-ROC and its loss against the real half A, DCR share (mostlyai-qa), exact copies, and seconds
+AUC-ROC and its loss against the real half A, DCR share (mostlyai-qa with ``--dcr``, slow: about 10
+minutes a table on a busy 2-core machine; the app's own measure always), exact copies, and seconds
 (fit + generate). The engine's tables come from ``benchmarks.mostly_fair engine`` (run by the
 interpreter that has it, ``--bench-python``); it is read from benchmarks/results when already made.
 A multi-class check follows (credit default, outcome EDUCATION, sensitive SEX), and the design
@@ -29,7 +30,7 @@ import pandas as pd
 from benchmarks.common import RESULTS, save
 from benchmarks.quality import halves
 from synth.assess.fairness import FairnessEvaluation, assess_fairness, outcome_rates
-from synth.assess.privacy import exact_copy_share
+from synth.assess.privacy import exact_copy_share, privacy_report
 from synth.data.kinds import detect_schema
 from synth.fairness.fair import make_fair
 
@@ -110,6 +111,7 @@ def run_dataset(name: str, args: argparse.Namespace) -> tuple[list[dict], list[d
             row.update(extra.get(table_name, {}))
             if table_name != "real" and (table_name == "engine" or table_name == f"ours ({args.strategies[0]})"):
                 row["exact copies"] = exact_copy_share(tables[table_name], a, features)
+                row["DCR share (app)"] = privacy_report(tables[table_name], a, b, detect_schema(a), column).dcr_share
                 slug = f"{name}-{'+'.join(sensitive)}-{table_name.split()[0]}"
                 tables[table_name].to_parquet(RESULTS / f"fair-{slug}.parquet")
                 if args.dcr:
@@ -154,7 +156,7 @@ def main() -> None:
     parser.add_argument("--bench-python", default=sys.executable, help="interpreter with mostlyai-engine and mostlyai-qa")
     parser.add_argument("--engine-minutes", type=float, default=5.0, help="the engine's max_training_time")
     parser.add_argument("--no-engine", dest="engine", action="store_false")
-    parser.add_argument("--no-dcr", dest="dcr", action="store_false")
+    parser.add_argument("--dcr", action="store_true", help="also the ruler's DCR share (mostlyai-qa), slow")
     parser.add_argument("--no-multiclass", dest="multiclass", action="store_false")
     args = parser.parse_args()
     RESULTS.mkdir(parents=True, exist_ok=True)
