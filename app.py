@@ -12,7 +12,8 @@ PAGES = [
     st.Page("pages/plan.py", title="2 · Rebalance plan", icon=":material/tune:"),
     st.Page("pages/compare.py", title="3 · Compare", icon=":material/compare:"),
     st.Page("pages/evaluate.py", title="4 · Evaluate", icon=":material/monitoring:"),
-    st.Page("pages/whatif.py", title="5 · What-if", icon=":material/science:"),
+    st.Page("pages/fairness.py", title="5 · Fairness", icon=":material/balance:"),
+    st.Page("pages/whatif.py", title="6 · What-if", icon=":material/science:"),
 ]
 
 

@@ -242,7 +242,7 @@ def evaluate(walk: Walk, seeds: int) -> None:
 def whatif(walk: Walk) -> None:
     """What-if page: run the default scenario; note a progress bar left behind."""
     page = walk.page
-    go_to(walk, "5 · What-if", "5 · What-if simulation")
+    go_to(walk, "6 · What-if", "6 · What-if simulation")
     walk.step(
         "What-if: Run scenario until 'Original vs scenario'",
         lambda: page.get_by_role("button", name="Run scenario").click(),

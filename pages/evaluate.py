@@ -15,6 +15,7 @@ from synth.whatif.scenarios import open_store, saved_on
 from ui import assessments, cache
 from ui.state import (
     EVALUATIONS,
+    FAIRNESS,
     PLAN,
     REPORT,
     W_LEFT_OUT,
@@ -176,7 +177,7 @@ def prepare_report(dataset: Dataset, run: PlanRun, evaluations: dict[str, Evalua
     st.subheader("Stakeholder report")
     st.write(
         "One self-contained HTML file (opens offline): data, plan, metrics and curves, privacy, fidelity, diversity "
-        "and the what-if scenarios saved on this dataset."
+        "the fairness results when the Fairness step was run, and the what-if scenarios saved on this dataset."
     )
     if st.button("Prepare the report"):
         with st.spinner("Assessing privacy, fidelity and diversity…"):
@@ -197,7 +198,8 @@ def prepare_report(dataset: Dataset, run: PlanRun, evaluations: dict[str, Evalua
             except SynthError as error:
                 st.warning(prose(f"The report leaves out saved scenarios: {error}"))
                 scenarios = []
-            st.session_state[REPORT] = (key, build_report(study, scenarios))
+            fairness = st.session_state.get(FAIRNESS)  # made on this dataset: a new dataset clears it
+            st.session_state[REPORT] = (key, build_report(study, scenarios, fairness=fairness[1] if fairness else None))
     stored = st.session_state.get(REPORT)
     if stored and stored[0] == key:
         st.download_button("Download report (HTML)", stored[1].encode(), file_name("rebalance-report", dataset.name), "text/html")

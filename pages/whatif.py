@@ -376,7 +376,7 @@ def open_scenarios() -> ScenarioStore | None:
 
 
 def render() -> None:
-    st.title("5 · What-if simulation")
+    st.title("6 · What-if simulation")
     st.write(
         "Change the mix of one column (for example, towards younger customers) and generate a fully synthetic table "
         "in which every other column follows what the generator learned from the data."

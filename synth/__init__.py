@@ -1,8 +1,9 @@
 """Rebalance Studio's engine: read tables, plan shares, add rows by any method, evaluate on real holdouts.
 
 Data flows one way: ``data`` (file -> table + schema) -> ``rebalancing`` (plan -> outputs) ->
-``assess`` (scores, privacy, fidelity, diversity) -> ``report``; ``whatif`` simulates new mixes;
-``imputation`` fills gaps with real values drawn given the rest of each row.
+``assess`` (scores, privacy, fidelity, diversity, fairness) -> ``report``; ``whatif`` simulates new mixes;
+``imputation`` fills gaps with real values drawn given the rest of each row; ``fairness`` writes tables
+whose outcome rate is the same in every sensitive group.
 The app's pages and the CLI call these functions; nothing here knows about Streamlit.
 """
 
@@ -12,6 +13,7 @@ from synth.data.demos import DEMOS, make_demo
 from synth.data.io import parse_table, read_table, write_table
 from synth.data.kinds import ColumnKind, Schema, detect_schema
 from synth.errors import MethodRefused, ParameterError, PlanError, SynthError, TableReadError
+from synth.fairness.fair import FairTable, make_fair
 from synth.imputation import Imputation, impute
 from synth.rebalancing.oversampler import SyntheticOverSampler
 from synth.rebalancing.plan import Mode, RebalancePlan, make_plan
@@ -24,6 +26,7 @@ __all__ = [
     "SAMPLERS",
     "ColumnKind",
     "Evaluation",
+    "FairTable",
     "Imputation",
     "MethodRefused",
     "Mode",
@@ -43,6 +46,7 @@ __all__ = [
     "evaluate_all",
     "impute",
     "make_demo",
+    "make_fair",
     "make_plan",
     "parse_table",
     "privacy_report",

@@ -1,4 +1,4 @@
-"""Command line: ``python -m synth rebalance|evaluate|report|split|impute|demo ...`` (run with --help for details)."""
+"""Command line: ``python -m synth rebalance|fair|evaluate|report|split|impute|demo ...`` (run with --help for details)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from synth.assess.evaluate import MAX_SEEDS, MODELS, evaluate, seed_range
+from synth.assess.evaluate import MAX_SEEDS, MODELS, Evaluation, evaluate, seed_range
+from synth.assess.fairness import group_labels, judge
 from synth.data.demos import DEMOS, demo_holdout, make_demo
 from synth.data.holdout import keep_rare_rows, split_holdout
 from synth.data.io import TABLE_SUFFIXES, check_output, read_cells, read_table, write_atomically, write_table
 from synth.data.kinds import detect_schema
 from synth.errors import ParameterError
+from synth.fairness.fair import check_sensitive, make_fair
 from synth.imputation import impute
 from synth.rebalancing.plan import MAX_OUTPUT_ROWS, Mode, match_value
 from synth.rebalancing.run import rebalance
@@ -139,10 +141,48 @@ def _evaluate(args: argparse.Namespace) -> None:
         "model": args.model,
         "ignored_columns": ignored,
     }
+    if args.sensitive:
+        report.update(_parity(args, train, holdout, result))
     if result.note:
         header["warning"] = result.note
         print(f"warning: {result.note}", file=sys.stderr)
     print(json.dumps({**header, **report}, indent=2))
+
+
+def _parity(args: argparse.Namespace, train: pd.DataFrame, holdout: pd.DataFrame, result: Evaluation) -> dict[str, object]:
+    """Parity difference over seeds and selection rate per group of the sensitive columns, for the JSON."""
+    sensitive = check_sensitive(train, detect_schema(train), args.column, args.sensitive)
+    missing = [c for c in sensitive if c not in holdout.columns]
+    if missing:
+        raise ParameterError("sensitive", f"the holdout has no column(s) {missing}.")
+    fairness = judge(result, group_labels(holdout, sensitive).to_numpy(dtype=object))
+    summary = fairness.summary()
+    return {
+        "parity_difference": {
+            "mean": round(summary["parity_difference_mean"], 4),
+            "std": round(summary["parity_difference_std"], 4),
+            "groups": list(fairness.reliable),
+        },
+        "selection_rate": {str(g): round(float(r), 4) for g, r in fairness.selection["selection rate"].items()},
+        "ks_max": round(summary["ks_max"], 4),
+    }
+
+
+def _fair(args: argparse.Namespace) -> None:
+    check_output(args.output, args.input, suffixes=TABLE_SUFFIXES)
+    table = read_table(args.input)
+    result = make_fair(
+        table, column=args.column, sensitive=args.sensitive, rows=args.rows, random_state=args.seed, progress=_stderr_progress
+    )
+    write_table(result.table, args.output, source=args.input)
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    rates = ", ".join(f"{v!r} {r:.1%}" for v, r in result.rates.items())
+    print(
+        f"Wrote {len(result.table):,} fair rows ({result.seconds:.1f} s) to {args.output}: every group of "
+        f"{' x '.join(result.sensitive)} has {rates} of {args.column!r}",
+        file=sys.stderr,
+    )
 
 
 def _report(args: argparse.Namespace) -> None:
@@ -225,6 +265,15 @@ def _parser() -> argparse.ArgumentParser:
     reb.add_argument("--output", required=True, help="CSV or Parquet file to write")
     reb.set_defaults(run=_rebalance)
 
+    fair = commands.add_parser("fair", help="a fully synthetic table whose outcome rate is the same in every sensitive group")
+    fair.add_argument("input", help="CSV or Parquet file")
+    fair.add_argument("--column", required=True, help="the outcome column")
+    fair.add_argument("--sensitive", action="append", required=True, metavar="COLUMN", help="a categorical column (repeatable)")
+    fair.add_argument("--rows", type=count(1), help="rows to generate (default: as many as the input)")
+    fair.add_argument("--seed", type=count(0), default=0)
+    fair.add_argument("--output", required=True, help="CSV or Parquet file to write")
+    fair.set_defaults(run=_fair)
+
     ev = commands.add_parser("evaluate", help="score a training table on a real holdout with LightGBM")
     ev.add_argument("train", help="CSV or Parquet training table (e.g. a rebalanced one)")
     ev.add_argument("--holdout", required=True, help="real rows split off before any rebalancing")
@@ -233,6 +282,9 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--seeds", type=count(1, MAX_SEEDS), default=3, help=f"split seeds 1..N (default 3, at most {MAX_SEEDS})")
     ev.add_argument(
         "--model", choices=list(MODELS), default="lightgbm", help="the classifier (default: lightgbm, the tutorial's)"
+    )
+    ev.add_argument(
+        "--sensitive", action="append", metavar="COLUMN", help="add parity difference and selection rate per group (repeatable)"
     )
     ev.set_defaults(run=_evaluate)
 

@@ -15,6 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from synth.assess.evaluate import Evaluation
+from synth.assess.fairness import FairnessEvaluation
 from synth.assess.privacy import PrivacyReport
 from synth.rebalancing.plan import RebalancePlan
 from synth.rebalancing.samplers import SAMPLERS
@@ -198,4 +199,40 @@ def association_figure(association: Mapping[str, float], column: str, related: s
     figure = go.Figure(go.Bar(x=names, y=[association[n] for n in names], marker_color=list(PALETTE[: len(names)])))
     figure.update_layout(title=f"Association of {label(column)} with {label(related)} (Cramér's V)", yaxis_range=[0, 1], **LAYOUT)
     figure.update_xaxes(type="category")
+    return figure
+
+
+def selection_figure(selection: pd.DataFrame) -> go.Figure:
+    """A model's selection rate per sensitive group (x), one bar per training table (``selection_frame``)."""
+    figure = go.Figure()
+    groups = [label(g) for g in selection.index]
+    for name in selection.columns[1:]:
+        figure.add_bar(name=label(name), x=groups, y=selection[name], marker_color=colour(str(name)))
+    figure.update_layout(
+        title="Selection rate per group on the real holdout (decisions at 0.5)", yaxis_tickformat=".1%", barmode="group", **LAYOUT
+    )
+    figure.update_xaxes(type="category")
+    return figure
+
+
+def group_score_figure(result: FairnessEvaluation, positive: str, groups: int = 8) -> go.Figure:
+    """Overlaid distributions of a model's holdout scores, one per sensitive group (the largest ``groups``)."""
+    scores = result.evaluation.mean_probabilities()
+    figure = go.Figure()
+    for group in list(result.selection.index)[:groups]:
+        figure.add_histogram(
+            x=scores[result.groups == group],
+            name=label(group),
+            xbins={"start": 0.0, "end": 1.0, "size": 0.025},
+            histnorm="percent",
+            opacity=0.55,
+        )
+    figure.update_layout(
+        title=f"{label(result.name)}: predicted probability of {label(positive)} per group",
+        xaxis_title="predicted probability",
+        yaxis_title="% of the group's holdout rows",
+        barmode="overlay",
+        **LAYOUT,
+    )
+    figure.add_vline(x=0.5, line_dash="dot", line_color="grey")
     return figure

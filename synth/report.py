@@ -14,10 +14,12 @@ import plotly.graph_objects as go
 
 from synth.assess.advice import advice, best_per_metric, executive_summary
 from synth.assess.evaluate import MODELS, RECIPE_TEXT, metrics_frame
+from synth.assess.fairness import DEFINITION, fairness_frame, selection_frame
 from synth.assess.fidelity import fidelity_frame
 from synth.assess.privacy import DCR_TEXT, privacy_frame
 from synth.errors import SynthError
-from synth.figures import dcr_figure, kpi_figure, plan_figure, pr_figure, roc_figure
+from synth.fairness.fair import FAIR_NAME, FairnessStudy
+from synth.figures import dcr_figure, group_score_figure, kpi_figure, plan_figure, pr_figure, roc_figure, selection_figure
 from synth.study import UNBALANCED, Study
 from synth.whatif.scenarios import SavedScenario, describe_settings, side_by_side
 
@@ -144,12 +146,35 @@ def _scenario_sections(scenarios: Sequence[SavedScenario], figure: _Figures) -> 
     return sections
 
 
-def build_report(study: Study | None, scenarios: Sequence[SavedScenario] = (), title: str = "") -> str:
-    """The report as one HTML document; ``study`` and ``scenarios`` are each optional."""
-    if study is None and not scenarios:
+def _fairness_sections(fairness: FairnessStudy, figure: _Figures) -> list[str]:
+    e = html.escape
+    fair = fairness.fair
+    return [
+        "<h2>Fairness</h2>",
+        f"<p>A fully synthetic table of {len(fair.table):,} rows in which every group of <b>{e(' x '.join(fair.sensitive))}</b> "
+        f"has the same rate of each value of <b>{e(fair.column)}</b>; scored as positive: <b>{e(fairness.positive)}</b>.</p>",
+        f"<p><b>{e(fairness.tradeoff())}</b></p>",
+        *(f"<p class='note'>{e(note)}</p>" for note in fair.notes),
+        f"<p class='note'>{e(DEFINITION)}</p>",
+        _table(fairness_frame(fairness.results)),
+        "<p>Selection rate per group on the real holdout:</p>",
+        _table(selection_frame(fairness.results), index=True),
+        figure(selection_figure(selection_frame(fairness.results))),
+        f"<p>Share of <b>{e(fairness.positive)}</b> per group in each training table:</p>",
+        _table(fairness.rates, index=True),
+        *(figure(group_score_figure(r, fairness.positive)) for r in fairness.results.values() if r.name != FAIR_NAME),
+        figure(group_score_figure(fairness.results[FAIR_NAME], fairness.positive)),
+    ]
+
+
+def build_report(
+    study: Study | None, scenarios: Sequence[SavedScenario] = (), title: str = "", fairness: FairnessStudy | None = None
+) -> str:
+    """The report as one HTML document; ``study``, ``scenarios`` and ``fairness`` are each optional."""
+    if study is None and not scenarios and fairness is None:
         raise SynthError("Nothing to report yet: run a comparison or save a what-if scenario first.")
     figure = _Figures()
-    name = title or (study.dataset if study is not None else "What-if scenarios")
+    name = title or (study.dataset if study is not None else fairness.dataset if fairness is not None else "What-if scenarios")
     promise = " Every score is on real holdout rows that no method saw." if study is not None else ""
     sections = [
         f"<h1>Rebalance Studio report: {html.escape(name)}</h1>",
@@ -157,6 +182,8 @@ def build_report(study: Study | None, scenarios: Sequence[SavedScenario] = (), t
     ]
     if study is not None:
         sections += _study_sections(study, figure)
+    if fairness is not None:
+        sections += _fairness_sections(fairness, figure)
     if scenarios:
         sections += _scenario_sections(scenarios, figure)
     body = "\n".join(sections)

@@ -28,6 +28,7 @@ DATASET = "dataset"  # Dataset below
 PLAN = "plan"  # PlanRun below
 EVALUATIONS = "evaluations"  # (scores key, {name: Evaluation})
 WHATIF = "whatif"  # WhatIfRun below
+FAIRNESS = "fairness"  # (key, synth.fairness.fair.FairnessStudy) of the last Fairness run
 REPORT = "report_html"  # the last prepared stakeholder report
 LOADED_UPLOAD = "loaded_upload"  # file id of the upload that made the dataset
 LOADED_SCENARIO = "loaded_scenario"  # settings of a saved scenario put back on the What-if page
@@ -81,6 +82,10 @@ W_DELETE_SCENARIO = "delete_scenario"
 W_SEED_UPLOAD = "seed_upload"
 W_IMPUTE_COLUMNS = "impute_columns"
 W_IMPUTE_SEED = "impute_seed"
+W_FAIR_COLUMN = "fair_column"
+W_SENSITIVE = "sensitive"
+W_FAIR_POSITIVE = "fair_positive"
+W_FAIR_OUTPUTS = "fair_outputs"
 
 
 def workspace() -> str:
@@ -202,6 +207,7 @@ def set_dataset(dataset: Dataset) -> None:
     from ui import cache  # imported here: the cache module reads its key from this one
 
     forget_results()
+    st.session_state.pop(FAIRNESS, None)
     cache.clear()
     st.session_state[DATASET] = dataset
 

@@ -103,7 +103,7 @@ def _full_shares(shares: Mapping[str, float], current: Mapping[str, int]) -> dic
     return {v: shares[v] if v in shares else (1.0 - total) * n / unnamed_total for v, n in current.items()}
 
 
-def _apportion(shares: Mapping[str, float], total: int) -> dict[str, int]:
+def apportion(shares: Mapping[str, float], total: int) -> dict[str, int]:
     """Whole row counts with these shares summing to ``total`` (largest remainder)."""
     raw = {v: s * total for v, s in shares.items()}
     counts = {v: math.floor(x) for v, x in raw.items()}
@@ -133,7 +133,7 @@ def make_plan(
             raise ParameterError(
                 "rows", f"The number of rows to generate must be between 1 and {MAX_OUTPUT_ROWS:,}; got {total:,}."
             )
-        return RebalancePlan(str(values.name), mode, current, _apportion(every, total))
+        return RebalancePlan(str(values.name), mode, current, apportion(every, total))
     if rows is not None:
         raise ParameterError(
             "rows", "A row count applies to fully synthetic output only; hybrid adds the fewest rows that meet the shares."
@@ -150,11 +150,11 @@ def make_plan(
             f"Meeting these shares while keeping every real row needs {total:,} rows, more than the {MAX_OUTPUT_ROWS:,} "
             "allowed. Choose a smaller share for the rare value."
         )
-    target = _apportion(every, total)
+    target = apportion(every, total)
     short = {v for v in target if target[v] < current[v]}
     while short:
         total += 1
-        target = _apportion(every, total)
+        target = apportion(every, total)
         short = {v for v in target if target[v] < current[v]}
     return RebalancePlan(str(values.name), mode, current, target)
 

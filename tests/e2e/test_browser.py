@@ -152,7 +152,7 @@ def test_main_walk(page, tmp_path, outside_requests):
     expect(page.get_by_role("button", name="Download report (HTML)")).to_be_visible(timeout=120_000)
     page.screenshot(path=str(tmp_path / "evaluate.png"), full_page=True)
 
-    go_to(page, "5 · What-if", "5 · What-if simulation")
+    go_to(page, "6 · What-if", "6 · What-if simulation")
     assert page.get_by_label("SQLite database file").count() == 0  # where scenarios live is the server's choice
     page.get_by_role("button", name="Run scenario").click()
     expect(page.get_by_role("heading", name="Original vs scenario")).to_be_visible(timeout=120_000)
@@ -220,7 +220,7 @@ def save_load_delete(page) -> None:
 
 def test_no_page_field_reaches_the_server_file_system(page):
     """No text field on any page takes a path: the scenario store is set by the server's configuration."""
-    for link, heading in [("1 · Data", None), ("2 · Rebalance plan", None), ("5 · What-if", "5 · What-if simulation")]:
+    for link, heading in [("1 · Data", None), ("2 · Rebalance plan", None), ("6 · What-if", "6 · What-if simulation")]:
         go_to(page, link, heading)
         labels = [
             page.locator("input[type=text]").nth(i).get_attribute("aria-label") or ""

@@ -218,3 +218,42 @@ def test_impute_without_gaps_says_nothing_to_fill_and_writes_the_table_unchanged
     assert main(["impute", str(source), "--output", str(out)]) == 0
     assert "nothing to fill" in capsys.readouterr().err
     assert out.read_text() == source.read_text()
+
+
+def test_fair_writes_a_table_with_the_same_outcome_rate_in_every_group(tmp_path, patients_csv):
+    out = tmp_path / "fair.csv"
+    code = main(
+        ["fair", str(patients_csv), "--column", "hospitalised", "--sensitive", "sex", "--seed", "1", "--output", str(out)]
+    )
+    assert code == 0
+    original, result = read_table(patients_csv), read_table(out)
+    assert list(result.columns) == list(original.columns) and len(result) == len(original)
+    shares = result.groupby("sex")["hospitalised"].apply(lambda s: (s == "yes").mean())
+    assert shares.max() - shares.min() < 0.005
+
+
+@pytest.mark.parametrize(
+    ("sensitive", "words"), [("age", "numeric"), ("hospitalised", "is the outcome"), ("patient_id", "id-like")]
+)
+def test_fair_refuses_a_sensitive_column_that_makes_no_groups(tmp_path, patients_csv, capsys, sensitive, words):
+    out = tmp_path / "fair.csv"
+    code = main(["fair", str(patients_csv), "--column", "hospitalised", "--sensitive", sensitive, "--output", str(out)])
+    error = capsys.readouterr().err.strip()
+    assert code == 2 and error.startswith("error: --sensitive:") and words in error and "\n" not in error
+    assert not out.exists()
+
+
+def test_evaluate_with_sensitive_adds_parity_and_selection_rates(tmp_path, patients, capsys):
+    train, holdout = tmp_path / "train.csv", tmp_path / "holdout.csv"
+    patients.iloc[:2000].to_csv(train, index=False)
+    patients.iloc[2000:].to_csv(holdout, index=False)
+    args = ["evaluate", str(train), "--holdout", str(holdout), "--column", "hospitalised", "--positive", "yes"]
+    code = main([*args, "--seeds", "2", "--sensitive", "sex"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert set(report["selection_rate"]) == set(patients["sex"].dropna().unique())
+    rates = list(report["selection_rate"].values())
+    assert report["parity_difference"]["mean"] == pytest.approx(max(rates) - min(rates), abs=0.001)
+    assert report["parity_difference"]["std"] >= 0
+    assert main([*args, "--sensitive", "nowhere"]) == 2
+    assert "error: --sensitive:" in capsys.readouterr().err

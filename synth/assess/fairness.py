@@ -1,0 +1,201 @@
+"""Fairness of a training table, seen two ways: its outcome rate per sensitive group, and the
+decisions of a LightGBM model trained on it (the tutorial recipe) on the real holdout.
+
+Demographic parity difference is fairlearn's: the largest minus the smallest selection rate
+(share of rows the model classes as positive at threshold 0.5) over the groups. Groups are the
+combinations of the sensitive columns' values; a missing value is a group of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from fairlearn.metrics import MetricFrame, demographic_parity_difference, selection_rate
+from scipy.stats import ks_2samp
+
+from synth.assess.evaluate import Evaluation, evaluate, seed_range
+from synth.data.kinds import Schema, detect_schema
+from synth.progress import Progress, silent
+
+MISSING_GROUP = "(missing)"
+# Groups with fewer holdout rows than this are shown, but left out of the parity difference and the
+# KS distance: a model's selection rate in 100 rows varies by about 0.04 by chance alone.
+RELIABLE_GROUP_ROWS = 200
+DEFINITION = (
+    "Selection rate: the share of a group's real holdout rows that the model classes as positive (probability "
+    ">= 0.5). Demographic parity difference (fairlearn): the largest minus the smallest selection rate over the "
+    "groups; 0 means every group is selected at the same rate."
+)
+
+
+def group_labels(table: pd.DataFrame, sensitive: Sequence[str]) -> pd.Series:
+    """Each row's group: its sensitive values joined by ' · ', a missing value read as '(missing)'."""
+    parts = [table[name].astype("string").fillna(MISSING_GROUP) for name in sensitive]
+    labels = parts[0]
+    for part in parts[1:]:
+        labels = labels + " · " + part
+    return labels.rename("group")
+
+
+def outcome_rates(table: pd.DataFrame, column: str, sensitive: Sequence[str]) -> pd.DataFrame:
+    """Rows and the share of every outcome value per group (one row per group, largest group first)."""
+    groups = group_labels(table, sensitive)
+    outcome = table[column].astype("string")
+    shares = pd.crosstab(groups, outcome, normalize="index")
+    frame = shares.rename(columns=lambda v: f"share {v}")
+    frame.insert(0, "rows", groups.value_counts())
+    frame.columns.name = None
+    return frame.sort_values("rows", ascending=False)
+
+
+@dataclass(frozen=True)
+class FairnessEvaluation:
+    """One training table's model: holdout scores, and its decisions per sensitive group."""
+
+    evaluation: Evaluation
+    groups: np.ndarray = field(repr=False)  # each holdout row's group
+    reliable: tuple[str, ...]  # groups counted in the parity difference and KS distance
+    selection: pd.DataFrame  # per group: holdout rows, selection rate mean and std over seeds
+    parity: tuple[float, ...]  # demographic parity difference per seed
+    ks: float  # largest Kolmogorov-Smirnov distance between two groups' score distributions
+
+    @property
+    def name(self) -> str:
+        return self.evaluation.name
+
+    def summary(self) -> dict[str, float]:
+        return {
+            **self.evaluation.summary(),
+            "parity_difference_mean": float(np.mean(self.parity)),
+            "parity_difference_std": float(np.std(self.parity)),
+            "ks_max": self.ks,
+        }
+
+
+def reliable_groups(groups: np.ndarray, min_rows: int = RELIABLE_GROUP_ROWS) -> tuple[str, ...]:
+    """Groups with at least ``min_rows`` rows, or every group when fewer than two have that many."""
+    names, counts = np.unique(groups, return_counts=True)
+    kept = tuple(str(n) for n, c in zip(names, counts, strict=True) if c >= min_rows)
+    return kept if len(kept) >= 2 else tuple(str(n) for n in names)
+
+
+def _largest_ks(scores: np.ndarray, groups: np.ndarray, reliable: Sequence[str]) -> float:
+    per_group = [scores[groups == g] for g in reliable]
+    distances = [ks_2samp(a, b).statistic for i, a in enumerate(per_group) for b in per_group[i + 1 :]]
+    return float(max(distances, default=0.0))
+
+
+def judge(evaluation: Evaluation, groups: np.ndarray, min_rows: int = RELIABLE_GROUP_ROWS) -> FairnessEvaluation:
+    """Selection rate per group (fairlearn's MetricFrame) and parity difference for each seed's decisions."""
+    reliable = reliable_groups(groups, min_rows)
+    counted = np.isin(groups, reliable)
+    rates, parity = [], []
+    for run in evaluation.runs:
+        decisions = (run.probabilities >= 0.5).astype(int)
+        frame = MetricFrame(metrics=selection_rate, y_true=evaluation.truth, y_pred=decisions, sensitive_features=groups)
+        rates.append(frame.by_group)
+        parity.append(
+            float(
+                demographic_parity_difference(evaluation.truth[counted], decisions[counted], sensitive_features=groups[counted])
+            )
+        )
+    by_group = pd.concat(rates, axis=1)
+    selection = pd.DataFrame(
+        {
+            "holdout rows": pd.Series(groups).value_counts(),
+            "selection rate": by_group.mean(axis=1),
+            "± (seeds)": by_group.std(axis=1, ddof=0),
+        }
+    ).sort_values("holdout rows", ascending=False)
+    selection.index.name = "group"
+    ks = _largest_ks(evaluation.mean_probabilities(), groups, reliable)
+    return FairnessEvaluation(evaluation, groups, reliable, selection, tuple(parity), ks)
+
+
+def assess_fairness(
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    holdout: pd.DataFrame,
+    column: str,
+    positive: str,
+    sensitive: Sequence[str],
+    seeds: int = 3,
+    schema: Schema | None = None,
+    min_group_rows: int = RELIABLE_GROUP_ROWS,
+    progress: Progress | None = None,
+    on_result: Callable[[str, FairnessEvaluation], None] | None = None,
+) -> dict[str, FairnessEvaluation]:
+    """Every named training table scored on the real holdout, its decisions judged per group."""
+    progress = progress or silent
+    if not tables:
+        return {}
+    ignore = (schema or detect_schema(next(iter(tables.values())))).unmodelled()
+    groups = group_labels(holdout, sensitive).to_numpy(dtype=object)
+    results = {}
+    for i, (name, table) in enumerate(tables.items()):
+
+        def step(fraction: float, message: str, i: int = i) -> None:
+            progress((i + fraction) / len(tables), message)
+
+        evaluation = evaluate(table, holdout, column, positive, seeds=seed_range(seeds), name=name, progress=step, ignore=ignore)
+        results[name] = judge(evaluation, groups, min_group_rows)
+        if on_result is not None:
+            on_result(name, results[name])
+    progress(1.0, "Done")
+    return results
+
+
+def fairness_frame(results: Mapping[str, FairnessEvaluation]) -> pd.DataFrame:
+    """One row per training table: parity difference, KS distance and the holdout metrics."""
+    rows = []
+    for name, result in results.items():
+        s = result.summary()
+        rows.append(
+            {
+                "training data": name,
+                "parity difference": f"{s['parity_difference_mean']:.3f} ± {s['parity_difference_std']:.3f}",
+                "largest KS between groups": round(s["ks_max"], 3),
+                "AUC-ROC": f"{s['auc_roc_mean']:.3f} ± {s['auc_roc_std']:.3f}",
+                "AUC-PR": f"{s['auc_pr_mean']:.3f} ± {s['auc_pr_std']:.3f}",
+                "F1 (macro)": f"{s['f1_macro_mean']:.3f} ± {s['f1_macro_std']:.3f}",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def selection_frame(results: Mapping[str, FairnessEvaluation]) -> pd.DataFrame:
+    """Selection rate per group (rows) for each training table (columns)."""
+    frame = pd.DataFrame({name: r.selection["selection rate"] for name, r in results.items()})
+    first = next(iter(results.values()))
+    frame.insert(0, "holdout rows", first.selection["holdout rows"])
+    return frame.sort_values("holdout rows", ascending=False)
+
+
+# Below this parity difference the real rows' decisions already treat the groups alike.
+ALIKE = 0.02
+
+
+def tradeoff(before: FairnessEvaluation, after: FairnessEvaluation) -> str:
+    """The trade-off in plain words: how much the gap in decisions moved, and what AUC it cost."""
+    a, b = before.summary(), after.summary()
+    gap_before, gap_after = a["parity_difference_mean"], b["parity_difference_mean"]
+    if gap_before < ALIKE:
+        gap = f"Decisions already treat the groups alike with the {before.name} (gap {gap_before:.2f}); with the {after.name} the gap is {gap_after:.2f}"
+    else:
+        gap = f"The gap in decisions between groups goes from {gap_before:.2f} ({before.name}) to {gap_after:.2f} ({after.name})"
+    change = a["auc_roc_mean"] - b["auc_roc_mean"]
+    cost = f"at a cost of {change:.3f} AUC-ROC" if change > 0 else f"with AUC-ROC {-change:.3f} higher, not lower"
+    return f"{gap}, {cost} ({a['auc_roc_mean']:.3f} -> {b['auc_roc_mean']:.3f})."
+
+
+def rates_side_by_side(tables: Mapping[str, pd.DataFrame], column: str, sensitive: Sequence[str], value: str) -> pd.DataFrame:
+    """The share of ``value`` of the outcome per group (rows) in each named table (columns)."""
+    first = next(iter(tables.values()))
+    frame = pd.DataFrame({"rows": outcome_rates(first, column, sensitive)["rows"]})
+    for name, table in tables.items():
+        rates = outcome_rates(table, column, sensitive)
+        frame[name] = rates.get(f"share {value}", 0.0)
+    return frame.fillna(0.0).sort_values("rows", ascending=False)

@@ -1,0 +1,29 @@
+"""The Fairness page: outcome preselected, a sensitive column chosen, a fair table generated and judged."""
+
+from synth.fairness.fair import FAIR_NAME, REAL_NAME
+from tests.app.helpers import click, start, texts, visit
+from ui.state import FAIRNESS
+
+
+def test_fair_table_generated_and_its_parity_shown_on_the_demo():
+    at = visit(start(), "fairness")
+    outcome = next(s for s in at.selectbox if s.label == "Outcome")
+    assert outcome.value == "variant"
+    sensitive = next(m for m in at.multiselect if m.label == "Sensitive columns")
+    assert sensitive.value == ["sex"] and "age" not in sensitive.options  # numeric columns are not offered
+    click(at, "Generate")
+    _, study = at.session_state[FAIRNESS]
+    assert list(study.results) == [REAL_NAME, FAIR_NAME]
+    rates = study.rates[FAIR_NAME]
+    assert rates.max() - rates.min() < 0.01  # the fair table's own rate is the same in every group
+    assert any("AUC-ROC (" in line and "gap" in line for line in texts(at, "info"))  # the trade-off in plain words
+    assert any(b.label == "Download the fair table (CSV)" for b in at.get("download_button"))
+    shown = next(d.value for d in at.dataframe if "parity difference" in d.value.columns)
+    assert list(shown["training data"]) == [REAL_NAME, FAIR_NAME]
+
+
+def test_generate_waits_for_a_sensitive_column():
+    at = visit(start(), "fairness")
+    next(m for m in at.multiselect if m.label == "Sensitive columns").set_value([]).run()
+    assert next(b for b in at.button if b.label == "Generate").disabled
+    assert not at.exception
