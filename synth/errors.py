@@ -39,5 +39,9 @@ class EvaluationError(SynthError):
     """A training table and holdout cannot be scored as asked."""
 
 
+class ClusterError(SynthError):
+    """The Dask cluster cannot be reached or lost the work."""
+
+
 class ScenarioStoreError(SynthError):
     """The scenario database cannot be opened or written."""

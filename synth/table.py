@@ -91,22 +91,26 @@ def restore_dtype(values: np.ndarray, like: pd.Series) -> pd.Series:
     return pd.Series(values).astype(like.dtype if pd.api.types.is_float_dtype(like) else float)
 
 
-def fresh_ids(rows: pd.DataFrame, table: pd.DataFrame, schema: Schema) -> pd.DataFrame:
-    """New rows get new identifiers so no generated row claims a real record's ID."""
+def fresh_ids(rows: pd.DataFrame, table: pd.DataFrame, schema: Schema, *, offset: int = 0) -> pd.DataFrame:
+    """New rows get new identifiers so no generated row claims a real record's ID.
+
+    ``offset`` skips IDs already handed to rows generated elsewhere (another partition's share).
+    """
     for name in schema.names(ColumnKind.ID):
         real = table[name]
         if pd.api.types.is_numeric_dtype(real):
-            start = int(np.nanmax(real.to_numpy(dtype=float))) + 1 if real.notna().any() else 0
+            start = offset + (int(np.nanmax(real.to_numpy(dtype=float))) + 1 if real.notna().any() else 0)
             rows[name] = pd.Series(np.arange(start, start + len(rows)), index=rows.index).astype(real.dtype)
         else:
-            rows[name] = pd.Series([f"synthetic-{i + 1}" for i in range(len(rows))], index=rows.index, dtype=real.dtype)
+            labels = [f"synthetic-{offset + i + 1}" for i in range(len(rows))]
+            rows[name] = pd.Series(labels, index=rows.index, dtype=real.dtype)
     return rows
 
 
-def conform(rows: pd.DataFrame, table: pd.DataFrame, schema: Schema) -> pd.DataFrame:
+def conform(rows: pd.DataFrame, table: pd.DataFrame, schema: Schema, *, offset: int = 0) -> pd.DataFrame:
     """Generated rows shaped like ``table``: its columns in order, its dtypes, fresh IDs."""
     rows = rows[list(table.columns)].astype(table.dtypes.to_dict(), errors="ignore")
-    return fresh_ids(rows.reset_index(drop=True), table, schema)
+    return fresh_ids(rows.reset_index(drop=True), table, schema, offset=offset)
 
 
 def fingerprint(table: pd.DataFrame) -> str:

@@ -198,7 +198,11 @@ MIN_CLASS_ROWS = 10
 
 def _too_few_note(labels: np.ndarray, positive: str) -> str:
     """A warning when a class is too rare in training for the model to learn it at all."""
-    positives, negatives = int(labels.sum()), int(len(labels) - labels.sum())
+    return too_few_note(int(labels.sum()), int(len(labels) - labels.sum()), positive)
+
+
+def too_few_note(positives: int, negatives: int, positive: str) -> str:
+    """The same warning from class counts (a partitioned table is counted, never gathered)."""
     if min(positives, negatives) >= MIN_CLASS_ROWS:
         return ""
     which = f"{positive!r}" if positives < negatives else f"rows other than {positive!r}"
