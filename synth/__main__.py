@@ -10,7 +10,7 @@ from pathlib import Path
 
 from synth.assess.evaluate import evaluate, seed_range
 from synth.data.demos import DEMOS, make_demo
-from synth.data.io import TABLE_SUFFIXES, check_output, read_table, write_atomically, write_table
+from synth.data.io import TABLE_SUFFIXES, check_output, is_partitioned, read_table, write_atomically, write_table
 from synth.data.kinds import detect_schema
 from synth.errors import ParameterError
 from synth.rebalancing.plan import MAX_OUTPUT_ROWS, Mode, match_value
@@ -71,6 +71,12 @@ def _method_params(args: argparse.Namespace) -> dict[str, object]:
 
 
 def _rebalance(args: argparse.Namespace) -> None:
+    if args.scheduler or is_partitioned(args.input):
+        from synth.distributed.cli import rebalance_command  # dask is imported only on this path
+
+        args.shares = parse_shares(args.share)
+        rebalance_command(args, _method_params(args), _stderr_progress)
+        return
     check_output(args.output, args.input, suffixes=TABLE_SUFFIXES)
     table = read_table(args.input)
     result = rebalance(
@@ -94,6 +100,11 @@ def _rebalance(args: argparse.Namespace) -> None:
 
 
 def _evaluate(args: argparse.Namespace) -> None:
+    if args.scheduler or is_partitioned(args.train) or is_partitioned(args.holdout):
+        from synth.distributed.cli import evaluate_command
+
+        evaluate_command(args, _stderr_progress)
+        return
     train = read_table(args.train)
     holdout = read_table(args.holdout)
     for name, frame in (("training table", train), ("holdout", holdout)):
@@ -102,16 +113,11 @@ def _evaluate(args: argparse.Namespace) -> None:
     positive = match_value(args.positive, value_counts(train[args.column]))
     ignored = detect_schema(train).unmodelled()
     result = evaluate(train, holdout, args.column, positive, seeds=seed_range(args.seeds), ignore=ignored)
-    summary = result.summary()
-    report = {
-        metric: {"mean": round(summary[f"{metric}_mean"], 4), "std": round(summary[f"{metric}_std"], 4)}
-        for metric in ("auc_roc", "auc_pr", "f1_macro")
-    }
     header = {"train_rows": len(train), "holdout_rows": len(holdout), "seeds": args.seeds, "ignored_columns": ignored}
     if result.note:
         header["warning"] = result.note
         print(f"warning: {result.note}", file=sys.stderr)
-    print(json.dumps({**header, **report}, indent=2))
+    print(json.dumps({**header, **result.report()}, indent=2))
 
 
 def _report(args: argparse.Namespace) -> None:
@@ -150,12 +156,19 @@ def _demo(args: argparse.Namespace) -> None:
     print(f"Wrote the {args.name!r} demo to {args.output}", file=sys.stderr)
 
 
+def _cluster_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask cluster (default for a folder: a local cluster)"
+    )
+    command.add_argument("--dashboard-port", type=count(0), default=8787, help="the local cluster's dashboard port")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m synth", description="Rebalance imbalanced tables.")
     commands = parser.add_subparsers(dest="command", required=True)
 
     reb = commands.add_parser("rebalance", help="add or generate rows so a column reaches target shares")
-    reb.add_argument("input", help="CSV or Parquet file")
+    reb.add_argument("input", help="CSV or Parquet file, or a folder or glob of them (run on a Dask cluster)")
     reb.add_argument("--column", required=True, help="the categorical column to rebalance")
     reb.add_argument(
         "--share", action="append", required=True, metavar="VALUE=SHARE", help="target share of a value (repeatable)"
@@ -171,15 +184,17 @@ def _parser() -> argparse.ArgumentParser:
     for parameter in METHOD_PARAMETERS.values():
         owners = [cls.label for cls in SAMPLERS.values() if parameter in cls.user_parameters()]
         reb.add_argument(option_name(parameter.name), type=parameter.type, help=f"{', '.join(owners)} only: {parameter.help}")
-    reb.add_argument("--output", required=True, help="CSV or Parquet file to write")
+    reb.add_argument("--output", required=True, help="CSV or Parquet file to write (a folder for a partitioned input)")
+    _cluster_options(reb)
     reb.set_defaults(run=_rebalance)
 
     ev = commands.add_parser("evaluate", help="score a training table on a real holdout with LightGBM")
-    ev.add_argument("train", help="CSV or Parquet training table (e.g. a rebalanced one)")
-    ev.add_argument("--holdout", required=True, help="real rows split off before any rebalancing")
+    ev.add_argument("train", help="CSV or Parquet training table (e.g. a rebalanced one), or a folder or glob of them")
+    ev.add_argument("--holdout", required=True, help="real rows split off before any rebalancing (a file, folder or glob)")
     ev.add_argument("--column", required=True)
     ev.add_argument("--positive", required=True, help="the value counted as the positive class")
     ev.add_argument("--seeds", type=count(1), default=3, help="split seeds 1..N (default 3)")
+    _cluster_options(ev)
     ev.set_defaults(run=_evaluate)
 
     rep = commands.add_parser("report", help="compare methods on a table and write a self-contained HTML report")

@@ -68,6 +68,11 @@ class Evaluation:
             out[f"{metric}_std"] = float(values.std())
         return out
 
+    def report(self) -> dict[str, dict[str, float]]:
+        """Each metric's mean and std, rounded, as the CLI prints them."""
+        s = self.summary()
+        return {m: {"mean": round(s[f"{m}_mean"], 4), "std": round(s[f"{m}_std"], 4)} for m in ("auc_roc", "auc_pr", "f1_macro")}
+
     def mean_probabilities(self) -> np.ndarray:
         """Holdout probabilities averaged over the seeds, for curves and histograms."""
         return np.mean([run.probabilities for run in self.runs], axis=0)

@@ -112,30 +112,34 @@ def _score_seed(model_train: dd.DataFrame, model_holdout: dd.DataFrame, seed: in
 
 def evaluate_frame(
     train: dd.DataFrame,
-    holdout: dd.DataFrame,
+    holdout: dd.DataFrame | pd.DataFrame,
     *,
     column: str,
     positive: str,
     seeds: Sequence[int] = (1, 2, 3),
     name: str = "",
-    files: Sequence[str] | None = None,
-    holdout_files: Sequence[str] | None = None,
+    profiles: tuple[TableProfile, TableProfile] | None = None,
     ignore: Sequence[str] | None = None,
     progress: Progress | None = None,
 ) -> Evaluation:
-    """Score a Dask training table on a Dask (or pandas) holdout once per seed, on the current cluster."""
+    """Score a Dask training table on a Dask (or pandas) holdout once per seed, on the current cluster.
+
+    ``profiles`` (of the training table and the holdout, from ``profile_table``) spare a pass when known.
+    """
     progress = progress or silent
     if isinstance(holdout, pd.DataFrame):
         holdout = dd.from_pandas(holdout, npartitions=1)
     if len(seeds) == 0:
         raise ParameterError("seeds", "seeds must name at least one seed; got none.")
-    progress(0.0, f"Profiling the training table ({train.npartitions} partitions) and the holdout")
-    profile = profile_table(train, files or [f"partition {i}" for i in range(train.npartitions)], column)
     if column not in holdout.columns:
         raise ParameterError("column", f"the holdout has no column {column!r}.")
-    holdout_profile = profile_table(
-        holdout, holdout_files or [f"holdout partition {i}" for i in range(holdout.npartitions)], column
-    )
+    if profiles is None:
+        progress(0.0, f"Profiling the training table ({train.npartitions} partitions) and the holdout")
+        profiles = (
+            profile_table(train, _names(train, "partition"), column),
+            profile_table(holdout, _names(holdout, "holdout partition"), column),
+        )
+    profile, holdout_profile = profiles
     counts = profile.counts()
     profile.check_has(positive)
     positive = match_value(positive, counts)
@@ -150,3 +154,7 @@ def evaluate_frame(
         runs.append(run)
     note = too_few_note(counts[positive], profile.rows - counts[positive], positive)
     return Evaluation(name=name, runs=tuple(runs), truth=truth, note=note)
+
+
+def _names(frame: dd.DataFrame, prefix: str) -> list[str]:
+    return [f"{prefix} {i}" for i in range(frame.npartitions)]

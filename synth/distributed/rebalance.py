@@ -34,6 +34,8 @@ from synth.table import conform, fresh_ids
 # The classes that are not generated contribute about this many rows to the fitting sample (the
 # generator's trees fit on at most 30,000 rows; its class model sees every sampled row).
 SAMPLE_ROWS = 50_000
+# Rows of one rare class kept in the sample at most (a "rare" class of a multi-class table may be large).
+MAX_RARE_ROWS = 1_000_000
 # SMOTE interpolates within a class only; imbalanced-learn still wants a second class beside it.
 SMOTE_PASSENGERS = 1_000
 # A cluster writes partitions to disk, so outputs may exceed what one process holds.
@@ -49,6 +51,7 @@ class DistributedRebalanced:
     table: dd.DataFrame = field(repr=False)
     schema: Schema
     generated_rows: int
+    rows: int  # in the output
     seconds: float  # planning, sampling and fitting; generation runs when the table is computed or written
 
 
@@ -84,19 +87,19 @@ def partition_shares(plan: RebalancePlan, profile: TableProfile, method: str) ->
 
 
 def rare_classes(plan: RebalancePlan) -> list[str]:
-    """Classes kept whole in the fitting sample: the ones hybrid adds rows to, or all but the largest."""
+    """Classes kept whole in the fitting sample: those the plan adds rows to, but never the largest."""
+    largest = max(plan.current, key=plan.current.__getitem__)
     if plan.mode is Mode.FULL:
-        largest = max(plan.current, key=plan.current.__getitem__)
         return [v for v in plan.current if v != largest]
-    return [v for v, n in plan.additions.items() if n > 0]
+    return [v for v, n in plan.additions.items() if n > 0 and v != largest]
 
 
 def sample_fractions(plan: RebalancePlan) -> dict[str, float]:
-    """Per class, the chance a row enters the fitting sample: 1 for rare classes, a stratified share otherwise."""
+    """Per class, the chance a row enters the fitting sample: every rare row (up to a bound), a stratified share of the rest."""
     rare = set(rare_classes(plan))
     rest = sum(n for v, n in plan.current.items() if v not in rare)
     keep = min(1.0, SAMPLE_ROWS / rest) if rest else 1.0
-    return {v: 1.0 if v in rare else keep for v in plan.current}
+    return {v: min(1.0, MAX_RARE_ROWS / plan.current[v]) if v in rare else keep for v in plan.current}
 
 
 def sample_partition(
@@ -172,9 +175,9 @@ def _fit_source(frame: dd.DataFrame, plan: RebalancePlan, method: str, schema: S
     """What the workers need from the whole table: a fitted generator, the rare rows, or nothing."""
     if method == "naive":
         return None
-    fractions = sample_fractions(plan) if method == "synthetic" else {v: float(v in rare_classes(plan)) for v in plan.current}
-    if method != "synthetic":
-        rest = {v for v in plan.current if fractions[v] == 0.0}
+    fractions = sample_fractions(plan)
+    if method != "synthetic":  # SMOTE needs the rare rows only, plus a few others as a second class
+        rest = [v for v in plan.current if v not in rare_classes(plan)]
         share = min(1.0, SMOTE_PASSENGERS / max(sum(plan.current[v] for v in rest), 1))
         fractions.update(dict.fromkeys(rest, share))
     progress(0.3, f"Sampling: every row of {rare_classes(plan)} and a stratified share of the rest")
@@ -245,4 +248,6 @@ def rebalance_frame(
         meta=table._meta,
     )
     progress(0.9, "Ready to generate partition by partition")
-    return DistributedRebalanced(method, plan, output, schema, sum(plan.additions.values()), time.perf_counter() - started)
+    generated = sum(plan.additions.values())
+    rows = generated + (0 if plan.mode is Mode.FULL else profile.rows)
+    return DistributedRebalanced(method, plan, output, schema, generated, rows, time.perf_counter() - started)

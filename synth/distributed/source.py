@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,12 +34,6 @@ class PartitionedTable:
 
     def file_of(self, partition: int) -> str:
         return self.files[partition]
-
-
-def is_partitioned(path: str | Path) -> bool:
-    """A folder or a glob pattern (the distributed path); a single file keeps the in-memory path."""
-    text = str(path)
-    return Path(text).is_dir() or glob.has_magic(text)
 
 
 def list_files(path: str | Path) -> list[str]:
@@ -133,6 +128,32 @@ def check_output_folder(output: str | Path, *inputs: str | Path) -> Path:
     if not out.parent.is_dir():
         raise TableReadError(f"{output}: its parent folder does not exist; create it or choose another output.")
     return out
+
+
+OUTPUT_PART = "part-{:05d}.parquet"
+
+
+def write_folder(frame: dd.DataFrame, output: str | Path) -> Path:
+    """Write every partition beside ``output``, then rename the folder into place: a failed run leaves nothing.
+
+    An existing folder is replaced only if it holds nothing but our own part files.
+    """
+    output = Path(output)
+    if output.is_dir():
+        foreign = [p.name for p in output.iterdir() if not (p.name.startswith("part-") and p.suffix == ".parquet")]
+        if foreign:
+            raise TableReadError(f"{output}: already holds other files ({foreign[0]}, ...); choose a new or empty folder.")
+    temporary = output.parent / f".{output.name}.partial-{os.getpid()}"
+    retired = output.parent / f".{output.name}.old-{os.getpid()}"
+    try:
+        frame.to_parquet(temporary, write_index=False, name_function=OUTPUT_PART.format)
+        if output.exists():
+            os.replace(output, retired)
+        os.replace(temporary, output)
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+        shutil.rmtree(retired, ignore_errors=True)
+    return output
 
 
 def _glob_root(pattern: str) -> str:
