@@ -14,6 +14,11 @@ from synth.data.kinds import ColumnKind, Schema
 MISSING = "\x00missing"
 
 
+def is_dask(table: object) -> bool:
+    """A Dask collection (checked by type, so pandas-only callers never import dask)."""
+    return type(table).__module__.split(".")[0] == "dask"
+
+
 def as_numbers(column: pd.Series) -> np.ndarray:
     """Numeric or datetime values as floats (datetimes in days); inf and unreadable become NaN."""
     if pd.api.types.is_datetime64_any_dtype(column):

@@ -24,6 +24,7 @@ from sklearn.model_selection import train_test_split
 from synth.data.kinds import Schema, detect_schema
 from synth.errors import EvaluationError, ParameterError
 from synth.progress import Progress, silent
+from synth.table import is_dask
 
 RECIPE = {
     "objective": "binary",
@@ -166,8 +167,15 @@ def evaluate(
     """Score ``train`` on the real ``holdout`` once per seed (the tutorial varies by +-0.05).
 
     ``ignore`` names columns that are not features: ID-like columns (``Schema.unmodelled``) would
-    otherwise let the model tell generated rows, which get fresh IDs, from real ones.
+    otherwise let the model tell generated rows, which get fresh IDs, from real ones. A Dask
+    training table is trained on the current cluster with ``lightgbm.dask`` (same result type).
     """
+    if is_dask(train):
+        from synth.distributed.evaluate import evaluate_frame
+
+        return evaluate_frame(
+            train, holdout, column=column, positive=positive, seeds=seeds, name=name, ignore=ignore, progress=progress
+        )
     if ignore is None:
         ignore = detect_schema(train).unmodelled()
     if len(seeds) == 0:

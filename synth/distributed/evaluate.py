@@ -9,6 +9,7 @@ by partition; only its scores and labels (9 bytes a row) reach the client for th
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 import dask
@@ -43,6 +44,16 @@ def score_partition(part: pd.DataFrame, booster: lgb.Booster, *, rounds: int) ->
     """The positive-class probability of every holdout row of one partition, beside its label."""
     proba = booster.predict(part.drop(columns=LABEL), num_iteration=rounds)
     return pd.DataFrame({"proba": np.asarray(proba, dtype=float), "truth": part[LABEL].to_numpy()}, index=part.index)
+
+
+def quiet_lightgbm() -> None:
+    """Route LightGBM's messages (port binding, rank connections) to a logger that keeps errors only.
+
+    Workers share the CLI's stdout, where the JSON report goes; the network chatter would garble it.
+    """
+    logger = logging.getLogger("synth.lightgbm")
+    logger.setLevel(logging.ERROR)
+    lgb.register_logger(logger)
 
 
 def early_stopping_round(auc: Sequence[float], patience: int = PATIENCE) -> int:
@@ -83,8 +94,11 @@ def _model_frames(
 
 def _score_seed(model_train: dd.DataFrame, model_holdout: dd.DataFrame, seed: int) -> tuple[RunScores, np.ndarray]:
     """Train on the cluster with one split seed, score the holdout partition by partition."""
+    from distributed import get_client
     from lightgbm.dask import DaskLGBMClassifier
 
+    quiet_lightgbm()
+    get_client().run(quiet_lightgbm)
     fit, valid = model_train.random_split([0.8, 0.2], random_state=seed)
     model = DaskLGBMClassifier(n_estimators=ROUNDS, random_state=seed, deterministic=True, **RECIPE)
     model.fit(

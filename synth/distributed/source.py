@@ -13,6 +13,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import dask
 import dask.dataframe as dd
 import pandas as pd
 import pyarrow as pa
@@ -111,7 +112,8 @@ def open_table(path: str | Path) -> PartitionedTable:
     files = list_files(path)
     meta = _check_parquet(files) if files[0].lower().endswith(PARQUET_SUFFIXES) else read_partition(files[0]).iloc[:0]
     expected = {str(c): str(t) for c, t in meta.dtypes.items()}
-    frame = dd.from_map(read_partition, files, expected=expected, meta=meta, enforce_metadata=False)
+    with dask.config.set({"dataframe.convert-string": False}):  # keep the files' own dtypes, as the in-memory path does
+        frame = dd.from_map(read_partition, files, expected=expected, meta=meta, enforce_metadata=False)
     return PartitionedTable(frame, tuple(files))
 
 

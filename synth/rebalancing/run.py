@@ -18,6 +18,7 @@ from synth.errors import MethodRefused, ParameterError, PlanError
 from synth.progress import Progress, silent
 from synth.rebalancing.plan import Mode, RebalancePlan, make_plan
 from synth.rebalancing.samplers import DEFAULT_METHODS, SAMPLERS, make_sampler
+from synth.table import is_dask
 
 
 @dataclass(frozen=True)
@@ -162,11 +163,19 @@ def rebalance(
     schema: Schema | None = None,
     params: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
-) -> Rebalanced:
+) -> Rebalanced | Any:
     """Rebalance ``column`` of ``table`` to ``shares`` with ``method`` (plan and run in one call).
+
+    A Dask table is rebalanced on the current cluster and comes back as a lazy Dask table
+    (``synth.distributed.rebalance.DistributedRebalanced``).
 
     >>> out = rebalance(adult, column="income", shares={">50K": 0.5}, method="synthetic")  # doctest: +SKIP
     """
+    if is_dask(table):
+        from synth.distributed.rebalance import rebalance_frame
+
+        options = {"method": method, "mode": mode, "rows": rows, "seed": seed, "schema": schema, "params": params}
+        return rebalance_frame(table, column=column, shares=shares, progress=progress, **options)
     schema = schema or detect_schema(table)
     check_schema_fits(table, schema)
     check_target(table, schema, column)
