@@ -11,7 +11,19 @@ from synth.study import UNBALANCED, make_study, training_tables
 from synth.table import value_counts
 from synth.whatif.scenarios import open_store, saved_on
 from ui import assessments, cache
-from ui.state import EVALUATIONS, PLAN, REPORT, W_POSITIVE, W_SEEDS, Dataset, PlanRun, current_dataset, progress_callback, require
+from ui.state import (
+    EVALUATIONS,
+    PLAN,
+    REPORT,
+    W_POSITIVE,
+    W_SEEDS,
+    Dataset,
+    PlanRun,
+    cluster_scheduler,
+    current_dataset,
+    progress_callback,
+    require,
+)
 from ui.text import plain
 
 
@@ -41,6 +53,7 @@ def train_and_score(dataset: Dataset, run: PlanRun, positive: str, seeds: int) -
             seeds=seeds,
             schema=dataset.schema,
             done=done,
+            scheduler=cluster_scheduler(),
             progress=progress_callback(bar),
             on_result=heard,
         )

@@ -34,6 +34,7 @@ from ui.state import (
     W_SHARES,
     Dataset,
     PlanRun,
+    cluster_scheduler,
     current_dataset,
     forget_results,
     progress_callback,
@@ -174,6 +175,7 @@ def generate(dataset: Dataset, split: Split, plan: RebalancePlan, methods: list[
             methods=methods,
             params=params,
             done=done,
+            scheduler=cluster_scheduler(),
             progress=progress_callback(bar),
             on_result=heard,
         )

@@ -22,6 +22,9 @@ class ParameterError(SynthError):
         super().__init__(message)
         self.parameter = parameter
 
+    def __reduce__(self) -> tuple:
+        return type(self), (self.parameter, str(self))  # crosses to and from Dask workers intact
+
 
 class PlanError(SynthError):
     """The target shares cannot be met for this column."""
@@ -33,6 +36,9 @@ class MethodRefused(SynthError):
     def __init__(self, method: str, message: str) -> None:
         super().__init__(message)
         self.method = method
+
+    def __reduce__(self) -> tuple:
+        return type(self), (self.method, str(self))
 
 
 class EvaluationError(SynthError):

@@ -6,6 +6,7 @@ one of these keys; widgets use the ``W_`` keys below, so no page spells a raw ke
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -31,6 +32,15 @@ LOADED_UPLOAD = "loaded_upload"  # file id of the upload that made the dataset
 LOADED_SCENARIO = "loaded_scenario"  # settings of a saved scenario put back on the What-if page
 STORE_NOTICES = "store_notices"
 WORK_CACHE = "work_cache"  # ui.cache's bounded store of computed results  # scenario-store messages shown for the whole session
+
+# A Dask scheduler address (tcp://HOST:PORT); when set, Generate and Evaluate run on that cluster.
+SCHEDULER_ENV = "REBALANCE_STUDIO_SCHEDULER"
+
+
+def cluster_scheduler() -> str | None:
+    """The team's Dask cluster, if the server was started with one (README: cluster set-up)."""
+    return os.environ.get(SCHEDULER_ENV) or None
+
 
 # Widget keys (some carry a scope suffix, e.g. the dataset's fingerprint).
 W_SOURCE = "data_source"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import lightgbm as lgb
 import numpy as np
@@ -234,6 +235,7 @@ def evaluate_all(
     seeds: int = 3,
     schema: Schema | None = None,
     done: Mapping[str, Evaluation] | None = None,
+    scheduler: str | None = None,
     progress: Progress | None = None,
     on_result: Callable[[str, Evaluation], None] | None = None,
 ) -> dict[str, Evaluation]:
@@ -242,13 +244,18 @@ def evaluate_all(
     ID-like and constant columns (``schema.unmodelled()``, detected when no schema is given) are never
     features: generated rows get fresh IDs, which would tell them apart from real ones.
     ``done`` holds tables already scored (an interrupted run resumes); ``on_result`` hears of each
-    table as soon as it is scored.
+    table as soon as it is scored. ``scheduler`` (a Dask address) trains every model on that cluster.
     """
     progress = progress or silent
     seed_list = seed_range(seeds)
     if not tables:
         return {}
     ignore = (schema or detect_schema(next(iter(tables.values())))).unmodelled()
+    score: Callable[..., Evaluation] = evaluate
+    if scheduler:
+        from synth.distributed.local import evaluate_on_cluster
+
+        score = partial(evaluate_on_cluster, scheduler=scheduler)
     evaluations = {}
     for i, (name, table) in enumerate(tables.items()):
 
@@ -258,7 +265,7 @@ def evaluate_all(
         if done and name in done:
             evaluations[name] = done[name]
             continue
-        evaluations[name] = evaluate(table, holdout, column, positive, seeds=seed_list, name=name, progress=step, ignore=ignore)
+        evaluations[name] = score(table, holdout, column, positive, seeds=seed_list, name=name, progress=step, ignore=ignore)
         if on_result is not None:
             on_result(name, evaluations[name])
     progress(1.0, "Done")

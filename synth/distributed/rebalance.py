@@ -49,6 +49,7 @@ class DistributedRebalanced:
     method: str
     plan: RebalancePlan
     table: dd.DataFrame = field(repr=False)
+    new_rows: dd.DataFrame = field(repr=False)  # only the generated rows, partition by partition
     schema: Schema
     generated_rows: int
     rows: int  # in the output
@@ -189,6 +190,16 @@ def _fit_source(frame: dd.DataFrame, plan: RebalancePlan, method: str, schema: S
     return SyntheticGenerator(random_state=seed).fit(sample, schema, plan.column)
 
 
+def _plan(profile: TableProfile, column: str, shares: Mapping[str, float], mode: Mode | str, rows: int | None) -> RebalancePlan:
+    counts = profile.counts()
+    for value in shares:
+        try:
+            match_value(value, counts)
+        except PlanError:
+            profile.check_has(value)
+    return plan_from_counts(column, counts, shares, mode, rows, table_rows=profile.rows, max_rows=MAX_DISTRIBUTED_ROWS)
+
+
 def rebalance_frame(
     table: dd.DataFrame,
     *,
@@ -201,12 +212,14 @@ def rebalance_frame(
     schema: Schema | None = None,
     params: Mapping[str, Any] | None = None,
     files: Sequence[str] | None = None,
+    plan: RebalancePlan | None = None,
     progress: Progress | None = None,
 ) -> DistributedRebalanced:
     """Rebalance a Dask table: plan from counts, fit on a bounded sample, generate partition by partition.
 
     The returned table is lazy: computing or writing it runs the generation on the cluster.
-    ``files`` names each partition's file, for messages.
+    ``files`` names each partition's file, for messages; ``plan`` (made from the same counts) replaces
+    ``shares``, ``mode`` and ``rows``.
     """
     progress = progress or silent
     params = dict(params or {})
@@ -218,13 +231,8 @@ def rebalance_frame(
     schema = schema or profile.schema
     check_target(table._meta, schema, column)
     check_schema_fits(table._meta, schema)
-    counts = profile.counts()
-    for value in shares:
-        try:
-            match_value(value, counts)
-        except PlanError:
-            profile.check_has(value)
-    plan = plan_from_counts(column, counts, shares, mode, rows, table_rows=profile.rows, max_rows=MAX_DISTRIBUTED_ROWS)
+    if plan is None:
+        plan = _plan(profile, column, shares, mode, rows)
     if plan.mode is Mode.FULL and not SAMPLERS[method].supports_full:
         raise MethodRefused(
             method, f"{SAMPLERS[method].label} can only add rows to the real ones; a fully synthetic table needs a generator."
@@ -233,21 +241,21 @@ def rebalance_frame(
     source = _fit_source(table, plan, method, schema, seed, progress)
     per_partition = partition_shares(plan, profile, method)
     offsets = np.concatenate([[0], np.cumsum([sum(s.values()) for s in per_partition])[:-1]]).astype(int).tolist()
-    output = table.map_partitions(
-        generate_partition,
-        _share_once(source),
-        method=method,
-        column=column,
-        schema=schema,
-        shares=per_partition,
-        offsets=offsets,
-        ids=_id_reference(profile, schema, table._meta),
-        full=plan.mode is Mode.FULL,
-        seed=seed,
-        params=params,
-        meta=table._meta,
-    )
+    options = {
+        "method": method,
+        "column": column,
+        "schema": schema,
+        "shares": per_partition,
+        "offsets": offsets,
+        "ids": _id_reference(profile, schema, table._meta),
+        "seed": seed,
+        "params": params,
+        "meta": table._meta,
+    }
+    shared = _share_once(source)
+    output = table.map_partitions(generate_partition, shared, full=plan.mode is Mode.FULL, **options)
+    new_rows = table.map_partitions(generate_partition, shared, full=True, **options)
     progress(0.9, "Ready to generate partition by partition")
     generated = sum(plan.additions.values())
     rows = generated + (0 if plan.mode is Mode.FULL else profile.rows)
-    return DistributedRebalanced(method, plan, output, schema, generated, rows, time.perf_counter() - started)
+    return DistributedRebalanced(method, plan, output, new_rows, schema, generated, rows, time.perf_counter() - started)

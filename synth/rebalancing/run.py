@@ -105,13 +105,15 @@ def rebalance_all(
     params: Mapping[str, Mapping[str, Any]] | None = None,
     done: Mapping[str, Rebalanced] | None = None,
     workers: int = 1,
+    scheduler: str | None = None,
     progress: Progress | None = None,
     on_result: Callable[[str, Rebalanced | MethodRefused], None] | None = None,
 ) -> Outputs:
     """Every method's output for one plan; a method that refuses the table is listed, not fatal.
 
     ``params`` holds each method's own parameters by name; ``done`` holds outputs already made (a
-    walk that was interrupted resumes); ``workers`` > 1 runs methods side by side in threads.
+    walk that was interrupted resumes); ``workers`` > 1 runs methods side by side in threads;
+    ``scheduler`` (a Dask address) runs each method on that cluster.
     Progress and ``on_result`` are always called on the caller's thread, as each method ends.
     """
     progress = progress or silent
@@ -123,7 +125,12 @@ def rebalance_all(
 
     def run(method: str) -> Rebalanced:
         step = lambda fraction, message: events.put((method, fraction, message))  # noqa: E731
-        return apply_plan(table, plan, method=method, schema=schema, seed=seed, params=(params or {}).get(method), progress=step)
+        options = {"method": method, "schema": schema, "seed": seed, "params": (params or {}).get(method), "progress": step}
+        if scheduler:
+            from synth.distributed.local import apply_plan_on_cluster
+
+            return apply_plan_on_cluster(table, plan, scheduler=scheduler, **options)
+        return apply_plan(table, plan, **options)
 
     fractions = dict.fromkeys(todo, 0.0)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
