@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from distributed import Client, LocalCluster
+from distributed import Client, LocalCluster, WorkerPlugin
 from distributed.comm.core import CommClosedError
 from distributed.scheduler import KilledWorker
 
@@ -15,6 +17,15 @@ from synth.progress import Progress, silent
 CONNECT_SECONDS = 10
 # Dask's own dashboard port; a busy port falls back to a free one.
 DASHBOARD_PORT = 8787
+
+
+class OutputToStderr(WorkerPlugin):
+    """A local worker process writes to stderr: the CLI's stdout carries its JSON report, and LightGBM's
+    C++ network code prints to stdout whatever its verbosity."""
+
+    def setup(self, worker: object) -> None:
+        sys.stdout.flush()
+        os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
 
 
 @contextmanager
@@ -41,6 +52,7 @@ def connect(
     options = {"n_workers": workers, "threads_per_worker": threads, "memory_limit": memory_limit}
     chosen = {k: v for k, v in options.items() if v is not None}
     with LocalCluster(dashboard_address=f":{dashboard_port}", **chosen) as cluster, Client(cluster) as client:
+        client.register_plugin(OutputToStderr())
         progress(0.0, f"Started a local Dask cluster ({len(cluster.workers)} workers); dashboard: {client.dashboard_link}")
         yield client
 

@@ -15,13 +15,14 @@ import pandas as pd
 import pytest
 from distributed import Client, LocalCluster
 from distributed.comm.core import CommClosedError
+from distributed.scheduler import KilledWorker
 
 from synth import rebalance
 from synth.__main__ import main
 from synth.assess.evaluate import evaluate
 from synth.data.demos import make_demo
 from synth.data.kinds import detect_schema
-from synth.distributed.cluster import connect
+from synth.distributed.cluster import cluster_errors, connect
 from synth.distributed.evaluate import early_stopping_round, evaluate_frame
 from synth.distributed.rebalance import allocate, generate_partition, partition_seed, rebalance_frame
 from synth.distributed.source import open_table, write_folder
@@ -218,3 +219,21 @@ def test_a_worker_killed_mid_run_is_retried_and_the_output_is_unchanged(tmp_path
     pd.testing.assert_frame_equal(written, expected)
     write_folder(dd.from_pandas(written, npartitions=2), tmp_path / "out")
     assert len(pd.read_parquet(tmp_path / "out")) == len(expected)
+
+
+def test_a_folder_of_csv_files_is_read_like_parquet(tmp_path, whole):
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    for i in range(2):
+        whole.iloc[i * 1200 : (i + 1) * 1200].to_csv(folder / f"part-{i}.csv", index=False)
+    source = open_table(folder)
+    with dask.config.set(scheduler="synchronous"):
+        result = rebalance_frame(source.frame, column="variant", shares={"Variant X": 0.3}, method="naive")
+        out = result.table.compute()
+    assert source.frame.npartitions == 2
+    assert out["variant"].value_counts().to_dict() == result.plan.target
+
+
+def test_a_worker_lost_for_good_is_one_line():
+    with pytest.raises(ClusterError, match=r"^a Dask worker died while running 'x' too many times"), cluster_errors():
+        raise KilledWorker("x", None, 3)
