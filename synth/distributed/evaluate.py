@@ -34,8 +34,13 @@ LABEL = "__label__"
 def model_partition(
     part: pd.DataFrame, *, features: Sequence[str], categories: dict[str, pd.Index], column: str, positive: str
 ) -> pd.DataFrame:
-    """A partition as the recipe's model frame (categories coded as in the whole training table) plus the label."""
+    """A partition as the recipe's model frame (categories coded as in the whole training table) plus the label.
+
+    Numbers travel as float32: each worker holds its whole share of the table while LightGBM trains,
+    and LightGBM bins values into at most 255 bins anyway.
+    """
     frame = model_frame(part[list(features)], categories)
+    frame = frame.astype({c: "float32" for c in frame.columns if frame[c].dtype == "float64"})
     frame[LABEL] = (part[column].astype("string") == positive).fillna(False).to_numpy(dtype="int8")
     return frame
 
