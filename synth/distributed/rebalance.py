@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import time
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ import dask
 import dask.dataframe as dd
 import numpy as np
 import pandas as pd
+import sklearn
 
 from synth.data.kinds import ColumnKind, Schema, check_schema_fits
 from synth.distributed.profile import TableProfile, profile_table
@@ -38,6 +40,9 @@ SAMPLE_ROWS = 50_000
 MAX_RARE_ROWS = 1_000_000
 # SMOTE interpolates within a class only; imbalanced-learn still wants a second class beside it.
 SMOTE_PASSENGERS = 1_000
+# scikit-learn computes neighbour distances in chunks of this many MiB (its default, 1 GiB, would
+# take most of a 1.5 GiB worker when SMOTE-NC searches the rare rows' neighbours).
+NEIGHBOUR_MEMORY_MB = 64
 # A cluster writes partitions to disk, so outputs may exceed what one process holds.
 MAX_DISTRIBUTED_ROWS = 2_000_000_000
 
@@ -143,26 +148,19 @@ def generate_partition(
         new = conform(generator.sample(counts), part, schema)
     else:
         table = part if method == "naive" else source
-        new = make_sampler(method, random_state=local_seed, **params).generate(table, schema, column, counts)
+        with sklearn.config_context(working_memory=NEIGHBOUR_MEMORY_MB):
+            new = make_sampler(method, random_state=local_seed, **params).generate(table, schema, column, counts)
     new = fresh_ids(new.reset_index(drop=True), ids, schema, offset=offsets[index] if index < len(offsets) else 0)
     new = new.astype(part.dtypes.to_dict())
     return new if full else pd.concat([part, new], ignore_index=True)
 
 
 def _share_once(obj: Any) -> Any:
-    """Send a fitted object to the workers once: scattered on a cluster, one graph key otherwise."""
-    try:
-        from distributed import get_client
+    """One graph key holding a fitted object: sent to the cluster once, fetched by each worker that needs it.
 
-        client = get_client()
-    except (ImportError, ValueError):
-        return dask.delayed(obj)
-    future = client.scatter(obj, broadcast=True, hash=False)
-    return dask.delayed(_identity)(future)
-
-
-def _identity(value: Any) -> Any:
-    return value
+    Unlike ``client.scatter``, a key in the graph is recomputed if the worker holding it dies.
+    """
+    return dask.delayed(obj, name=f"shared-{type(obj).__name__}-{uuid.uuid4().hex}")
 
 
 def _id_reference(profile: TableProfile, schema: Schema, meta: pd.DataFrame) -> pd.DataFrame:

@@ -206,8 +206,8 @@ def test_a_worker_killed_mid_run_is_retried_and_the_output_is_unchanged(tmp_path
         LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as local,
         Client(local) as client,
     ):
-        expected = rebalance_frame(slow, column="variant", shares={"Variant X": 0.3}, method="naive", seed=1).table.compute()
-        result = rebalance_frame(slow, column="variant", shares={"Variant X": 0.3}, method="naive", seed=1)
+        expected = rebalance_frame(slow, column="variant", shares={"Variant X": 0.3}, seed=1).table.compute()
+        result = rebalance_frame(slow, column="variant", shares={"Variant X": 0.3}, seed=1)  # the generator is shared
         future = client.compute(result.table)
         while not any(client.processing().values()):
             time.sleep(0.05)
