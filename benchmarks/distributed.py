@@ -136,7 +136,7 @@ class MemorySampler:
         self._stop.set()
 
 
-def run_size(rows: int, folder: Path, methods: list[str], seed: int) -> list[dict]:
+def run_size(rows: int, folder: Path, methods: list[str], seed: int, dashboard_port: int = 8641) -> list[dict]:
     train, holdout = folder / f"cards-{rows}", folder / f"cards-{rows}-holdout"
     if not train.exists():
         started = time.perf_counter()
@@ -145,7 +145,9 @@ def run_size(rows: int, folder: Path, methods: list[str], seed: int) -> list[dic
         print(f"wrote {rows:,} rows ({fraud / rows:.3%} fraud) in {time.perf_counter() - started:.0f} s", flush=True)
     records: list[dict] = []
     with (
-        LocalCluster(n_workers=2, threads_per_worker=1, memory_limit=1.5 * GiB, dashboard_address=":8641") as cluster,
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, memory_limit=1.5 * GiB, dashboard_address=f":{dashboard_port}"
+        ) as cluster,
         Client(cluster) as client,
     ):
         sampler = MemorySampler(client.run(os.getpid))
@@ -206,11 +208,12 @@ def main() -> None:
     parser.add_argument("--folder", type=Path, default=Path("/tmp/rebalance-bench"))
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--utility", action="store_true", help="also compare with the in-memory path (3M rows is the size used)")
+    parser.add_argument("--dashboard-port", type=int, default=8641)
     parser.add_argument("--clean", action="store_true", help="delete each size's folders after its run")
     args = parser.parse_args()
     print("load:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(), flush=True)
     for rows in args.rows:
-        records = run_size(rows, args.folder, args.methods, args.seed)
+        records = run_size(rows, args.folder, args.methods, args.seed, args.dashboard_port)
         print("load:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(), flush=True)
         save(pd.DataFrame(records), f"distributed-{rows}", floatfmt=".4f")
         if args.utility:
