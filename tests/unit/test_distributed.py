@@ -155,7 +155,8 @@ def test_a_class_absent_from_every_file_is_refused(folder, cluster, capsys, tmp_
     assert code == 2 and "'Variant Y' is not a value of column 'variant' in any of the 4 files" in line
 
 
-def test_a_silent_scheduler_is_refused(folder, capsys, tmp_path):
+def test_a_silent_scheduler_is_refused(folder, capsys, tmp_path, monkeypatch):
+    monkeypatch.setattr("synth.distributed.cluster.CONNECT_SECONDS", 2)
     args = ["rebalance", str(folder), "--column", "variant", "--share", "Variant X=0.3", "--output", str(tmp_path / "o")]
     code, line = _cli(capsys, *args, "--scheduler", "tcp://127.0.0.1:1")
     assert code == 2 and line == "error: tcp://127.0.0.1:1: no Dask scheduler answers at this address (OSError)."
@@ -200,7 +201,7 @@ def _pause(part: pd.DataFrame) -> pd.DataFrame:
 
 def test_a_worker_killed_mid_run_is_retried_and_the_output_is_unchanged(tmp_path):
     table = make_demo("patients", seed=3, rows=3200)
-    source = open_table(_write_parts(table, tmp_path / "in", parts=8))
+    source = open_table(_write_parts(table, tmp_path / "in", parts=6))
     slow = source.frame.map_partitions(_pause, meta=source.frame._meta)
     with (
         LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as local,
