@@ -74,8 +74,7 @@ def _rebalance(args: argparse.Namespace) -> None:
     if args.scheduler or is_partitioned(args.input):
         from synth.distributed.cli import rebalance_command  # dask is imported only on this path
 
-        args.shares = parse_shares(args.share)
-        rebalance_command(args, _method_params(args), _stderr_progress)
+        rebalance_command(args, parse_shares(args.share), _method_params(args), _stderr_progress)
         return
     check_output(args.output, args.input, suffixes=TABLE_SUFFIXES)
     table = read_table(args.input)

@@ -15,7 +15,7 @@ from synth.errors import ParameterError
 from synth.progress import Progress
 
 
-def rebalance_command(args: argparse.Namespace, params: dict[str, object], progress: Progress) -> None:
+def rebalance_command(args: argparse.Namespace, shares: dict[str, float], params: dict[str, object], progress: Progress) -> None:
     """``rebalance`` on a partitioned input: write a folder of Parquet files, atomically."""
     output = check_output_folder(args.output, args.input)
     progress(0.0, f"Reading the Parquet footers of {args.input}")
@@ -24,7 +24,7 @@ def rebalance_command(args: argparse.Namespace, params: dict[str, object], progr
         result = rebalance_frame(
             source.frame,
             column=args.column,
-            shares=args.shares,
+            shares=shares,
             method=args.method,
             mode=args.mode,
             rows=args.rows,

@@ -33,9 +33,6 @@ class PartitionedTable:
     frame: dd.DataFrame = field(repr=False)
     files: tuple[str, ...]
 
-    def file_of(self, partition: int) -> str:
-        return self.files[partition]
-
 
 def list_files(path: str | Path) -> list[str]:
     """The table files of a folder (recursively, hidden and ``_`` files skipped) or of a glob, sorted."""
