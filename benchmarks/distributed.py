@@ -136,7 +136,9 @@ class MemorySampler:
         self._stop.set()
 
 
-def run_size(rows: int, folder: Path, methods: list[str], seed: int, dashboard_port: int = 8641) -> list[dict]:
+def run_size(
+    rows: int, folder: Path, methods: list[str], seed: int, dashboard_port: int = 8641, evaluate: bool = True
+) -> list[dict]:
     train, holdout = folder / f"cards-{rows}", folder / f"cards-{rows}-holdout"
     if not train.exists():
         started = time.perf_counter()
@@ -162,7 +164,7 @@ def run_size(rows: int, folder: Path, methods: list[str], seed: int, dashboard_p
             with sampler.stage(f"{method}: generate {result.generated_rows:,} rows + write", rows, records):
                 write_folder(result.table, output)
             tables[method] = open_table(output)
-        for name, table in tables.items():
+        for name, table in tables.items() if evaluate else ():
             with sampler.stage(f"evaluate {name} (lightgbm.dask, 1 seed)", _rows(table), records):
                 evaluation = evaluate_frame(table.frame, real.frame, column="fraud", positive="fraud", seeds=[1])
             records[-1] |= {k: round(v["mean"], 4) for k, v in evaluation.report().items()}
@@ -209,11 +211,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--utility", action="store_true", help="also compare with the in-memory path (3M rows is the size used)")
     parser.add_argument("--dashboard-port", type=int, default=8641)
+    parser.add_argument("--no-evaluate", action="store_true", help="rebalance only")
     parser.add_argument("--clean", action="store_true", help="delete each size's folders after its run")
     args = parser.parse_args()
     print("load:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(), flush=True)
     for rows in args.rows:
-        records = run_size(rows, args.folder, args.methods, args.seed, args.dashboard_port)
+        records = run_size(rows, args.folder, args.methods, args.seed, args.dashboard_port, not args.no_evaluate)
         print("load:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(), flush=True)
         save(pd.DataFrame(records), f"distributed-{rows}", floatfmt=".4f")
         if args.utility:
