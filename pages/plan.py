@@ -31,6 +31,7 @@ from ui.state import (
     W_SHARES,
     Dataset,
     PlanRun,
+    cluster_scheduler,
     current_dataset,
     forget_results,
     progress_callback,
@@ -184,6 +185,7 @@ def generate(dataset: Dataset, split: Split, plan: RebalancePlan, methods: list[
                 schema=dataset.schema,
                 methods=methods,
                 done=done,
+                scheduler=cluster_scheduler(),
                 progress=progress_callback(bar),
                 on_result=heard,
             )

@@ -14,7 +14,15 @@ from synth.assess.evaluate import MAX_SEEDS, MODELS, Evaluation, evaluate, seed_
 from synth.assess.fairness import group_labels, judge
 from synth.data.demos import DEMOS, demo_holdout, make_demo
 from synth.data.holdout import keep_rare_rows, split_holdout
-from synth.data.io import TABLE_SUFFIXES, check_output, read_cells, read_table, write_atomically, write_table
+from synth.data.io import (
+    TABLE_SUFFIXES,
+    check_output,
+    is_partitioned,
+    read_cells,
+    read_table,
+    write_atomically,
+    write_table,
+)
 from synth.data.kinds import detect_schema
 from synth.errors import ParameterError
 from synth.fairness.fair import check_sensitive, make_fair
@@ -75,6 +83,11 @@ def parse_shares(items: Sequence[str]) -> dict[str, float]:
 
 
 def _rebalance(args: argparse.Namespace) -> None:
+    if args.scheduler or is_partitioned(args.input):
+        from synth.distributed.cli import rebalance_command  # dask is imported only on this path
+
+        rebalance_command(args, parse_shares(args.share), {}, _stderr_progress)  # the CLI runs methods with their defaults
+        return
     check_output(args.output, args.input, suffixes=TABLE_SUFFIXES)
     table = read_table(args.input)
     result = rebalance(
@@ -121,6 +134,11 @@ def _split(args: argparse.Namespace) -> None:
 
 
 def _evaluate(args: argparse.Namespace) -> None:
+    if args.scheduler or is_partitioned(args.train) or is_partitioned(args.holdout):
+        from synth.distributed.cli import evaluate_command
+
+        evaluate_command(args, _stderr_progress)
+        return
     train = read_table(args.train)
     holdout = read_table(args.holdout)
     for name, frame in (("training table", train), ("holdout", holdout)):
@@ -129,11 +147,7 @@ def _evaluate(args: argparse.Namespace) -> None:
     positive = match_value(args.positive, value_counts(train[args.column]))
     ignored = detect_schema(train).unmodelled()
     result = evaluate(train, holdout, args.column, positive, seeds=seed_range(args.seeds), ignore=ignored, model=args.model)
-    summary = result.summary()
-    report = {
-        metric: {"mean": round(summary[f"{metric}_mean"], 4), "std": round(summary[f"{metric}_std"], 4)}
-        for metric in ("auc_roc", "auc_pr", "f1_macro")
-    }
+    report: dict[str, object] = {**result.report()}
     header = {
         "train_rows": len(train),
         "holdout_rows": len(holdout),
@@ -244,12 +258,19 @@ def _demo(args: argparse.Namespace) -> None:
         print(f"Wrote its holdout, {label}, to {args.holdout}", file=sys.stderr)
 
 
+def _cluster_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask cluster (default for a folder: a local cluster)"
+    )
+    command.add_argument("--dashboard-port", type=count(0), default=8787, help="the local cluster's dashboard port")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m synth", description="Rebalance imbalanced tables.")
     commands = parser.add_subparsers(dest="command", required=True)
 
     reb = commands.add_parser("rebalance", help="add or generate rows so a column reaches target shares")
-    reb.add_argument("input", help="CSV or Parquet file")
+    reb.add_argument("input", help="CSV or Parquet file, or a folder or glob of them (run on a Dask cluster)")
     reb.add_argument("--column", required=True, help="the categorical column to rebalance")
     reb.add_argument(
         "--share", action="append", required=True, metavar="VALUE=SHARE", help="target share of a value (repeatable)"
@@ -262,7 +283,8 @@ def _parser() -> argparse.ArgumentParser:
         help=f"rows to generate in full mode (default: as many as the input; at most {MAX_OUTPUT_ROWS:,})",
     )
     reb.add_argument("--seed", type=count(0), default=0)
-    reb.add_argument("--output", required=True, help="CSV or Parquet file to write")
+    reb.add_argument("--output", required=True, help="CSV or Parquet file to write (a folder for a partitioned input)")
+    _cluster_options(reb)
     reb.set_defaults(run=_rebalance)
 
     fair = commands.add_parser("fair", help="a fully synthetic table whose outcome rate is the same in every sensitive group")
@@ -275,8 +297,8 @@ def _parser() -> argparse.ArgumentParser:
     fair.set_defaults(run=_fair)
 
     ev = commands.add_parser("evaluate", help="score a training table on a real holdout with LightGBM")
-    ev.add_argument("train", help="CSV or Parquet training table (e.g. a rebalanced one)")
-    ev.add_argument("--holdout", required=True, help="real rows split off before any rebalancing")
+    ev.add_argument("train", help="CSV or Parquet training table (e.g. a rebalanced one), or a folder or glob of them")
+    ev.add_argument("--holdout", required=True, help="real rows split off before any rebalancing (a file, folder or glob)")
     ev.add_argument("--column", required=True)
     ev.add_argument("--positive", required=True, help="the value counted as the positive class")
     ev.add_argument("--seeds", type=count(1, MAX_SEEDS), default=3, help=f"split seeds 1..N (default 3, at most {MAX_SEEDS})")
@@ -286,6 +308,7 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--sensitive", action="append", metavar="COLUMN", help="add parity difference and selection rate per group (repeatable)"
     )
+    _cluster_options(ev)
     ev.set_defaults(run=_evaluate)
 
     rep = commands.add_parser("report", help="compare methods on a table and write a self-contained HTML report")

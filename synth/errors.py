@@ -22,6 +22,9 @@ class ParameterError(SynthError):
         super().__init__(message)
         self.parameter = parameter
 
+    def __reduce__(self) -> tuple:
+        return type(self), (self.parameter, str(self))  # crosses to and from Dask workers intact
+
 
 class PlanError(SynthError):
     """The target shares cannot be met for this column."""
@@ -34,9 +37,16 @@ class MethodRefused(SynthError):
         super().__init__(message)
         self.method = method
 
+    def __reduce__(self) -> tuple:
+        return type(self), (self.method, str(self))
+
 
 class EvaluationError(SynthError):
     """A training table and holdout cannot be scored as asked."""
+
+
+class ClusterError(SynthError):
+    """The Dask cluster cannot be reached or lost the work."""
 
 
 class ScenarioStoreError(SynthError):

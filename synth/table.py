@@ -15,6 +15,11 @@ from synth.errors import SynthError
 MISSING = "\x00missing"
 
 
+def is_dask(table: object) -> bool:
+    """A Dask collection (checked by type, so pandas-only callers never import dask)."""
+    return type(table).__module__.split(".")[0] == "dask"
+
+
 def as_numbers(column: pd.Series) -> np.ndarray:
     """Numeric or datetime values as floats (datetimes in days); inf and unreadable become NaN."""
     if pd.api.types.is_datetime64_any_dtype(column):
@@ -100,38 +105,42 @@ def restore_dtype(values: np.ndarray, like: pd.Series) -> pd.Series:
     return pd.Series(values).astype(like.dtype if pd.api.types.is_float_dtype(like) else float)
 
 
-def fresh_ids(rows: pd.DataFrame, table: pd.DataFrame, schema: Schema) -> pd.DataFrame:
-    """New rows get new identifiers so no generated row claims a real record's ID."""
+def fresh_ids(rows: pd.DataFrame, table: pd.DataFrame, schema: Schema, *, offset: int = 0) -> pd.DataFrame:
+    """New rows get new identifiers so no generated row claims a real record's ID.
+
+    ``offset`` skips IDs already handed to rows generated elsewhere (another partition's share).
+    """
     for name in schema.names(ColumnKind.ID):
         real = table[name]
-        steps = np.arange(1, len(rows) + 1)
+        steps = offset + np.arange(1, len(rows) + 1)
         if pd.api.types.is_integer_dtype(real):
-            rows[name] = pd.Series(_fresh_integers(real, len(rows)), index=rows.index).astype(real.dtype)
+            rows[name] = pd.Series(_fresh_integers(real, len(rows), offset), index=rows.index).astype(real.dtype)
         elif pd.api.types.is_numeric_dtype(real):
             start = float(np.nanmax(real.to_numpy(dtype=float))) if real.notna().any() else 0.0
             rows[name] = pd.Series(np.floor(start) + steps, index=rows.index).astype(real.dtype)
         elif pd.api.types.is_datetime64_any_dtype(real) or pd.api.types.is_timedelta64_dtype(real):
             rows[name] = pd.Series(real.max() + pd.to_timedelta(steps, unit="s"), index=rows.index).astype(real.dtype)
         else:
-            rows[name] = pd.Series([f"synthetic-{i + 1}" for i in range(len(rows))], index=rows.index, dtype=real.dtype)
+            labels = [f"synthetic-{offset + i + 1}" for i in range(len(rows))]
+            rows[name] = pd.Series(labels, index=rows.index, dtype=real.dtype)
     return rows
 
 
-def _fresh_integers(real: pd.Series, n: int) -> np.ndarray:
+def _fresh_integers(real: pd.Series, n: int, offset: int = 0) -> np.ndarray:
     """``n`` integers no real ID uses: after the largest, or before the smallest when the type ends there."""
     limits = np.iinfo(real.dtype.numpy_dtype if hasattr(real.dtype, "numpy_dtype") else real.dtype)
     high, low = (int(real.max()), int(real.min())) if real.notna().any() else (-1, 0)
-    if high + n <= limits.max:
-        return np.array([high + 1 + i for i in range(n)], dtype=object)
-    if low - n >= limits.min:
-        return np.array([low - n + i for i in range(n)], dtype=object)
+    if high + offset + n <= limits.max:
+        return np.array([high + 1 + offset + i for i in range(n)], dtype=object)
+    if low - offset - n >= limits.min:
+        return np.array([low - offset - n + i for i in range(n)], dtype=object)
     raise SynthError(f"Column {real.name!r} has no room for {n:,} new IDs in its integer type.")
 
 
-def conform(rows: pd.DataFrame, table: pd.DataFrame, schema: Schema) -> pd.DataFrame:
+def conform(rows: pd.DataFrame, table: pd.DataFrame, schema: Schema, *, offset: int = 0) -> pd.DataFrame:
     """Generated rows shaped like ``table``: its columns in order, its dtypes, fresh IDs."""
     rows = rows[list(table.columns)].astype(table.dtypes.to_dict(), errors="ignore")
-    return fresh_ids(rows.reset_index(drop=True), table, schema)
+    return fresh_ids(rows.reset_index(drop=True), table, schema, offset=offset)
 
 
 def fingerprint(table: pd.DataFrame) -> str:

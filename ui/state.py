@@ -6,6 +6,7 @@ one of these keys; widgets use the ``W_`` keys below, so no page spells a raw ke
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 from collections.abc import Callable
@@ -42,6 +43,15 @@ MIX_VERSION = "mix_version"  # bumped to start the share editor afresh
 MIX_READY = "mix_ready"  # whether the edited shares add up (a change reruns the whole page)
 WORKSPACE = "workspace"  # this visitor's scenario workspace (also the link's query parameter)
 IMPUTE_NOTICE = "impute_notice"  # what "Use the completed table" did, shown once on the Impute page
+
+# A Dask scheduler address (tcp://HOST:PORT); when set, Generate and Evaluate run on that cluster.
+SCHEDULER_ENV = "REBALANCE_STUDIO_SCHEDULER"
+
+
+def cluster_scheduler() -> str | None:
+    """The team's Dask cluster, if the server was started with one (README: cluster set-up)."""
+    return os.environ.get(SCHEDULER_ENV) or None
+
 
 # Widget keys (some carry a scope suffix, e.g. the dataset's fingerprint).
 W_SOURCE = "data_source"

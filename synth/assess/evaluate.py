@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import lightgbm as lgb
 import numpy as np
@@ -28,6 +29,7 @@ from synth.data.holdout import overlap
 from synth.data.kinds import Schema, detect_schema
 from synth.errors import EvaluationError, ParameterError, SynthError
 from synth.progress import Progress, silent
+from synth.table import is_dask
 
 RECIPE = {
     "objective": "binary",
@@ -72,6 +74,11 @@ class Evaluation:
             out[f"{metric}_mean"] = float(values.mean())
             out[f"{metric}_std"] = float(values.std())
         return out
+
+    def report(self) -> dict[str, dict[str, float]]:
+        """Each metric's mean and std, rounded, as the CLI prints them."""
+        s = self.summary()
+        return {m: {"mean": round(s[f"{m}_mean"], 4), "std": round(s[f"{m}_std"], 4)} for m in ("auc_roc", "auc_pr", "f1_macro")}
 
     def mean_probabilities(self) -> np.ndarray:
         """Holdout probabilities averaged over the seeds, for curves and histograms."""
@@ -236,8 +243,15 @@ def evaluate(
     """Score ``train`` on the real ``holdout`` once per seed (the tutorial varies by +-0.05).
 
     ``ignore`` names columns that are not features: ID-like columns (``Schema.unmodelled``) would
-    otherwise let the model tell generated rows, which get fresh IDs, from real ones.
+    otherwise let the model tell generated rows, which get fresh IDs, from real ones. A Dask
+    training table is trained on the current cluster with ``lightgbm.dask`` (same result type).
     """
+    if is_dask(train):
+        from synth.distributed.evaluate import evaluate_frame
+
+        return evaluate_frame(
+            train, holdout, column=column, positive=positive, seeds=seeds, name=name, ignore=ignore, progress=progress
+        )
     if ignore is None:
         ignore = detect_schema(train).unmodelled()
     if len(seeds) == 0:
@@ -280,7 +294,11 @@ MIN_CLASS_ROWS = 10
 
 def _too_few_note(labels: np.ndarray, positive: str) -> str:
     """A warning when a class is too rare in training for the model to learn it at all."""
-    positives, negatives = int(labels.sum()), int(len(labels) - labels.sum())
+    return too_few_note(int(labels.sum()), int(len(labels) - labels.sum()), positive)
+
+
+def too_few_note(positives: int, negatives: int, positive: str) -> str:
+    """The same warning from class counts (a partitioned table is counted, never gathered)."""
     if min(positives, negatives) >= MIN_CLASS_ROWS:
         return ""
     which = f"{positive!r}" if positives < negatives else f"rows other than {positive!r}"
@@ -299,6 +317,7 @@ def evaluate_all(
     seeds: int = 3,
     schema: Schema | None = None,
     done: Mapping[str, Evaluation] | None = None,
+    scheduler: str | None = None,
     progress: Progress | None = None,
     on_result: Callable[[str, Evaluation], None] | None = None,
     model: str = "lightgbm",
@@ -310,12 +329,20 @@ def evaluate_all(
     features: generated rows get fresh IDs, which would tell them apart from real ones.
     ``done`` holds tables already scored (an interrupted run resumes); ``on_result`` hears of each
     table as soon as it is scored. ``exclude`` names more columns to leave out (suspected leakage).
+    ``scheduler`` (a Dask address) trains every model on that cluster (LightGBM only: ``lightgbm.dask``).
     """
     progress = progress or silent
     seed_list = seed_range(seeds)
     if not tables:
         return {}
     ignore = [*(schema or detect_schema(next(iter(tables.values())))).unmodelled(), *exclude]
+    score: Callable[..., Evaluation] = partial(evaluate, model=model)
+    if scheduler:
+        from synth.distributed.local import evaluate_on_cluster
+
+        if model != "lightgbm":
+            raise ParameterError("model", f"On a cluster models train with lightgbm.dask; choose 'lightgbm', not {model!r}.")
+        score = partial(evaluate_on_cluster, scheduler=scheduler)
     evaluations = {}
     for i, (name, table) in enumerate(tables.items()):
 
@@ -325,9 +352,7 @@ def evaluate_all(
         if done and name in done:
             evaluations[name] = done[name]
             continue
-        evaluations[name] = evaluate(
-            table, holdout, column, positive, seeds=seed_list, name=name, progress=step, ignore=ignore, model=model
-        )
+        evaluations[name] = score(table, holdout, column, positive, seeds=seed_list, name=name, progress=step, ignore=ignore)
         if on_result is not None:
             on_result(name, evaluations[name])
     progress(1.0, "Done")

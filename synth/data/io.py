@@ -200,6 +200,12 @@ def parse_table(raw: bytes, name: str = "", min_columns: int = 2) -> pd.DataFram
     return table
 
 
+def is_partitioned(path: str | Path) -> bool:
+    """A folder or a glob pattern: a table in many files, read partition by partition on a cluster."""
+    text = str(path)
+    return Path(text).is_dir() or any(c in text for c in "*?[")
+
+
 def read_table(path: str | Path) -> pd.DataFrame:
     """A table from a CSV or Parquet file on disk."""
     path = Path(path)

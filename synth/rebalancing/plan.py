@@ -120,20 +120,36 @@ def make_plan(
     rows: int | None = None,
 ) -> RebalancePlan:
     """Target counts for ``values`` (the column to rebalance) under ``shares``."""
+    return plan_from_counts(str(values.name), value_counts(values), shares, mode, rows, table_rows=len(values))
+
+
+def plan_from_counts(
+    column: str,
+    current: Mapping[str, int],
+    shares: Mapping[str, float],
+    mode: Mode | str = Mode.HYBRID,
+    rows: int | None = None,
+    *,
+    table_rows: int | None = None,
+    max_rows: int = MAX_OUTPUT_ROWS,
+) -> RebalancePlan:
+    """Target counts from rows per value (most frequent first), so a partitioned table plans from its counts.
+
+    ``table_rows`` (default: the sum of the counts) also counts rows whose value is missing; ``max_rows`` caps
+    the output (a cluster writes partitions to disk, so it may allow more than one process holds).
+    """
     mode = Mode(mode)
-    current = value_counts(values)
+    current = dict(current)
     if len(current) < 2:
-        raise PlanError(f"Column {values.name!r} has {len(current)} distinct value(s); rebalancing needs at least two.")
+        raise PlanError(f"Column {column!r} has {len(current)} distinct value(s); rebalancing needs at least two.")
     shares = {match_value(v, current): s for v, s in shares.items()}
     _check_shares(shares, current)
     every = _full_shares(shares, current)
     if mode is Mode.FULL:
-        total = len(values) if rows is None else rows
-        if not 1 <= total <= MAX_OUTPUT_ROWS:
-            raise ParameterError(
-                "rows", f"The number of rows to generate must be between 1 and {MAX_OUTPUT_ROWS:,}; got {total:,}."
-            )
-        return RebalancePlan(str(values.name), mode, current, apportion(every, total))
+        total = (sum(current.values()) if table_rows is None else table_rows) if rows is None else rows
+        if not 1 <= total <= max_rows:
+            raise ParameterError("rows", f"The number of rows to generate must be between 1 and {max_rows:,}; got {total:,}.")
+        return RebalancePlan(column, mode, current, apportion(every, total))
     if rows is not None:
         raise ParameterError(
             "rows", "A row count applies to fully synthetic output only; hybrid adds the fewest rows that meet the shares."
@@ -145,9 +161,9 @@ def make_plan(
                 "Give it a share above 0, or generate a fully synthetic table."
             )
     total = max(math.ceil(count / every[value] - SHARE_TOLERANCE) for value, count in current.items())
-    if total > MAX_OUTPUT_ROWS:
+    if total > max_rows:
         raise PlanError(
-            f"Meeting these shares while keeping every real row needs {total:,} rows, more than the {MAX_OUTPUT_ROWS:,} "
+            f"Meeting these shares while keeping every real row needs {total:,} rows, more than the {max_rows:,} "
             "allowed. Choose a smaller share for the rare value."
         )
     target = apportion(every, total)
@@ -156,7 +172,7 @@ def make_plan(
         total += 1
         target = apportion(every, total)
         short = {v for v in target if target[v] < current[v]}
-    return RebalancePlan(str(values.name), mode, current, target)
+    return RebalancePlan(column, mode, current, target)
 
 
 def equal_shares(current: Mapping[str, int]) -> dict[str, float]:

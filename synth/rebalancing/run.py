@@ -20,6 +20,7 @@ from synth.errors import MethodRefused, ParameterError, PlanError
 from synth.progress import Progress, silent
 from synth.rebalancing.plan import Mode, RebalancePlan, make_plan
 from synth.rebalancing.samplers import DEFAULT_METHODS, SAMPLERS, make_sampler
+from synth.table import is_dask
 
 
 def flag_name(columns: pd.Index) -> str:
@@ -147,13 +148,15 @@ def rebalance_all(
     params: Mapping[str, Mapping[str, Any]] | None = None,
     done: Mapping[str, Rebalanced] | None = None,
     workers: int = 1,
+    scheduler: str | None = None,
     progress: Progress | None = None,
     on_result: Callable[[str, Rebalanced | MethodRefused], None] | None = None,
 ) -> Outputs:
     """Every method's output for one plan; a method that refuses the table is listed, not fatal.
 
     ``params`` holds each method's own parameters by name; ``done`` holds outputs already made (a
-    walk that was interrupted resumes); ``workers`` > 1 runs methods side by side in threads.
+    walk that was interrupted resumes); ``workers`` > 1 runs methods side by side in threads;
+    ``scheduler`` (a Dask address) runs each method on that cluster.
     Progress and ``on_result`` are always called on the caller's thread, as each method ends.
     """
     progress = progress or silent
@@ -166,7 +169,12 @@ def rebalance_all(
 
     def run(method: str) -> Rebalanced:
         step = lambda fraction, message: events.put((method, fraction, message))  # noqa: E731
-        return apply_plan(table, plan, method=method, schema=schema, seed=seed, params=(params or {}).get(method), progress=step)
+        options = {"method": method, "schema": schema, "seed": seed, "params": (params or {}).get(method), "progress": step}
+        if scheduler:
+            from synth.distributed.local import apply_plan_on_cluster
+
+            return apply_plan_on_cluster(table, plan, scheduler=scheduler, **options)
+        return apply_plan(table, plan, **options)
 
     fractions = dict.fromkeys(todo, 0.0)
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
@@ -206,11 +214,19 @@ def rebalance(
     schema: Schema | None = None,
     params: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
-) -> Rebalanced:
+) -> Rebalanced | Any:
     """Rebalance ``column`` of ``table`` to ``shares`` with ``method`` (plan and run in one call).
+
+    A Dask table is rebalanced on the current cluster and comes back as a lazy Dask table
+    (``synth.distributed.rebalance.DistributedRebalanced``).
 
     >>> out = rebalance(adult, column="income", shares={">50K": 0.5}, method="synthetic")  # doctest: +SKIP
     """
+    if is_dask(table):
+        from synth.distributed.rebalance import rebalance_frame
+
+        options = {"method": method, "mode": mode, "rows": rows, "seed": seed, "schema": schema, "params": params}
+        return rebalance_frame(table, column=column, shares=shares, progress=progress, **options)
     schema = schema or detect_schema(table)
     check_schema_fits(table, schema)
     check_target(table, schema, column)

@@ -1,0 +1,162 @@
+"""A folder or glob of Parquet (or CSV) files as one lazy Dask table, one partition per file.
+
+One partition per file keeps every message able to name the file it is about, and gives each
+partition a stable index for seeds. Parquet footers are checked on the client before any work
+(columns, types, empty files); CSV files are checked as each is read.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dask
+import dask.dataframe as dd
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from synth.data.io import read_table
+from synth.errors import TableReadError
+
+PARQUET_SUFFIXES = (".parquet", ".pq")
+CSV_SUFFIXES = (".csv", ".txt", ".csv.gz")
+
+
+@dataclass(frozen=True)
+class PartitionedTable:
+    """A lazy table and the file behind each of its partitions."""
+
+    frame: dd.DataFrame = field(repr=False)
+    files: tuple[str, ...]
+
+
+def list_files(path: str | Path) -> list[str]:
+    """The table files of a folder (recursively, hidden and ``_`` files skipped) or of a glob, sorted."""
+    text = str(path)
+    if Path(text).is_dir():
+        found = [str(p) for p in sorted(Path(text).rglob("*")) if p.is_file() and _visible(p, Path(text))]
+    else:
+        found = sorted(p for p in glob.glob(text, recursive=True) if os.path.isfile(p))
+    tables = [f for f in found if f.lower().endswith(PARQUET_SUFFIXES + CSV_SUFFIXES)]
+    if not tables:
+        raise TableReadError(f"{text}: no Parquet or CSV files found.")
+    kinds = {f.lower().endswith(PARQUET_SUFFIXES) for f in tables}
+    if len(kinds) > 1:
+        raise TableReadError(f"{text}: holds both Parquet and CSV files; keep one format per table.")
+    return tables
+
+
+def _visible(path: Path, root: Path) -> bool:
+    return not any(part.startswith((".", "_")) for part in path.relative_to(root).parts)
+
+
+def _parquet_schema(file: str) -> tuple[pa.Schema, int]:
+    try:
+        metadata = pq.ParquetFile(file).metadata
+        return metadata.schema.to_arrow_schema(), metadata.num_rows
+    except (OSError, pa.ArrowException) as error:
+        raise TableReadError(f"{file}: not a readable Parquet file ({error}).") from None
+
+
+def _describe(schema: pa.Schema) -> dict[str, str]:
+    return {name: str(schema.field(name).type) for name in schema.names}
+
+
+def check_same_columns(file: str, expected: dict[str, str], found: dict[str, str]) -> None:
+    """Refuse a file whose columns or types differ from the first file's, naming both."""
+    missing = [c for c in expected if c not in found]
+    if missing:
+        raise TableReadError(f"{file}: lacks the column(s) {missing} that the first file has.")
+    extra = [c for c in found if c not in expected]
+    if extra:
+        raise TableReadError(f"{file}: has the column(s) {extra} that the first file lacks.")
+    for name, kind in expected.items():
+        if found[name] != kind:
+            raise TableReadError(f"{file}: column {name!r} is {found[name]}, but {kind} in the first file.")
+
+
+def _check_parquet(files: list[str]) -> pd.DataFrame:
+    """Every footer agrees with the first and holds rows; the first file's empty frame is the meta."""
+    first, _ = _parquet_schema(files[0])
+    expected = _describe(first)
+    for file in files:
+        schema, rows = _parquet_schema(file)
+        check_same_columns(file, expected, _describe(schema))
+        if rows == 0:
+            raise TableReadError(f"{file}: holds no rows; remove it or fill it.")
+    return pd.read_parquet(files[0]).iloc[:0]
+
+
+def read_partition(file: str, expected: dict[str, str] | None = None) -> pd.DataFrame:
+    """One file as a pandas frame, refused (naming the file) when empty or unlike the first file."""
+    try:
+        table = pd.read_parquet(file) if file.lower().endswith(PARQUET_SUFFIXES) else read_table(file)
+    except (OSError, ValueError) as error:
+        raise TableReadError(f"{file}: {error}") from None
+    if len(table) == 0:
+        raise TableReadError(f"{file}: holds no rows; remove it or fill it.")
+    if expected is not None:
+        check_same_columns(file, expected, {str(c): str(t) for c, t in table.dtypes.items()})
+    return table
+
+
+def open_table(path: str | Path) -> PartitionedTable:
+    """The files at ``path`` as a lazy Dask table, one partition per file, checked as far as footers allow."""
+    files = list_files(path)
+    meta = _check_parquet(files) if files[0].lower().endswith(PARQUET_SUFFIXES) else read_partition(files[0]).iloc[:0]
+    expected = {str(c): str(t) for c, t in meta.dtypes.items()}
+    with dask.config.set({"dataframe.convert-string": False}):  # keep the files' own dtypes, as the in-memory path does
+        frame = dd.from_map(read_partition, files, expected=expected, meta=meta, enforce_metadata=False)
+    return PartitionedTable(frame, tuple(files))
+
+
+def check_output_folder(output: str | Path, *inputs: str | Path) -> Path:
+    """Refuse, before any work, an output folder that is, holds or lies inside an input."""
+    out = Path(output).resolve()
+    for source in inputs:
+        text = str(source)
+        root = Path(_glob_root(text) if glob.has_magic(text) else text).resolve()
+        if out == root or root in out.parents or out in root.parents:
+            raise TableReadError(f"{output}: the output folder would be inside (or hold) the input {text}; choose another.")
+    if out.exists() and not out.is_dir():
+        raise TableReadError(f"{output}: is a file; name a folder to write the partitions to.")
+    if not out.parent.is_dir():
+        raise TableReadError(f"{output}: its parent folder does not exist; create it or choose another output.")
+    return out
+
+
+OUTPUT_PART = "part-{:05d}.parquet"
+
+
+def write_folder(frame: dd.DataFrame, output: str | Path) -> Path:
+    """Write every partition beside ``output``, then rename the folder into place: a failed run leaves nothing.
+
+    An existing folder is replaced only if it holds nothing but our own part files.
+    """
+    output = Path(output)
+    if output.is_dir():
+        foreign = [p.name for p in output.iterdir() if not (p.name.startswith("part-") and p.suffix == ".parquet")]
+        if foreign:
+            raise TableReadError(f"{output}: already holds other files ({foreign[0]}, ...); choose a new or empty folder.")
+    temporary = output.parent / f".{output.name}.partial-{os.getpid()}"
+    retired = output.parent / f".{output.name}.old-{os.getpid()}"
+    try:
+        frame.to_parquet(temporary, write_index=False, name_function=OUTPUT_PART.format)
+        if output.exists():
+            os.replace(output, retired)
+        os.replace(temporary, output)
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+        shutil.rmtree(retired, ignore_errors=True)
+    return output
+
+
+def _glob_root(pattern: str) -> str:
+    """The folder part of a glob before its first wildcard."""
+    parts = Path(pattern).parts
+    fixed = [p for p in parts[: next(i for i, p in enumerate(parts) if glob.has_magic(p))]]
+    return str(Path(*fixed)) if fixed else "."

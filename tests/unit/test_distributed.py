@@ -1,0 +1,240 @@
+"""The distributed path: same plan, dtypes and shares as in memory, same output on 1 or 2 workers,
+one-line refusals naming the file, and a worker killed mid-run."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+from pathlib import Path
+
+import dask
+import dask.dataframe as dd
+import pandas as pd
+import pytest
+from distributed import Client, LocalCluster
+from distributed.comm.core import CommClosedError
+from distributed.scheduler import KilledWorker
+
+from synth import rebalance
+from synth.__main__ import main
+from synth.assess.evaluate import evaluate
+from synth.data.demos import make_demo
+from synth.data.kinds import detect_schema
+from synth.distributed.cluster import cluster_errors, connect
+from synth.distributed.evaluate import early_stopping_round, evaluate_frame
+from synth.distributed.rebalance import allocate, generate_partition, partition_seed, rebalance_frame
+from synth.distributed.source import open_table, write_folder
+from synth.errors import ClusterError
+from synth.rebalancing.plan import make_plan
+
+FILES = 4
+
+
+def _write_parts(table: pd.DataFrame, folder: Path, parts: int = FILES) -> Path:
+    folder.mkdir()
+    size = -(-len(table) // parts)
+    for i in range(parts):
+        table.iloc[i * size : (i + 1) * size].to_parquet(folder / f"part-{i}.parquet", index=False)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory) -> Path:
+    return _write_parts(make_demo("patients", seed=1, rows=2400), tmp_path_factory.mktemp("patients") / "in")
+
+
+@pytest.fixture(scope="module")
+def whole(folder) -> pd.DataFrame:
+    """The files read the in-memory way, one after another."""
+    return pd.concat([pd.read_parquet(f) for f in sorted(folder.glob("*.parquet"))], ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as local:
+        yield local
+
+
+@pytest.mark.parametrize("method", ["naive", "smote", "synthetic"])
+def test_plan_dtypes_and_shares_match_the_in_memory_path(folder, whole, method):
+    source = open_table(folder)
+    with dask.config.set(scheduler="synchronous"):
+        result = rebalance_frame(source.frame, column="variant", shares={"Variant X": 0.3}, method=method, files=source.files)
+        out = result.table.compute()
+    assert result.plan == make_plan(whole["variant"], {"Variant X": 0.3})
+    kinds = [(c.name, c.kind) for c in result.schema.columns]
+    assert kinds == [(c.name, c.kind) for c in detect_schema(whole).columns]
+    assert out.dtypes.to_dict() == whole.dtypes.to_dict()
+    assert out["variant"].value_counts().to_dict() == result.plan.target
+    assert len(out) == result.rows == len(whole) + result.generated_rows
+    assert out["patient_id"].is_unique  # new rows get IDs after every partition's
+    real = out[out["patient_id"] <= whole["patient_id"].max()].reset_index(drop=True)
+    pd.testing.assert_frame_equal(real, whole)  # hybrid keeps every input row exactly
+
+
+def test_full_mode_generates_exactly_the_planned_rows(folder, whole):
+    with dask.config.set(scheduler="synchronous"):
+        result = rebalance_frame(open_table(folder).frame, column="variant", shares={"Variant X": 0.3}, mode="full", rows=1000)
+        out = result.table.compute()
+    assert out["variant"].value_counts().to_dict() == {"Other": 700, "Variant X": 300}
+    assert not out["patient_id"].isin(whole["patient_id"]).any()
+
+
+def test_shares_and_seeds_follow_partitions_not_workers():
+    assert allocate(10, [3, 0, 1]) == [8, 0, 2]
+    assert sum(allocate(1173, [750, 750, 750, 750])) == 1173
+    assert partition_seed(0, 1) != partition_seed(0, 2) != partition_seed(1, 1)
+
+
+@pytest.mark.parametrize("method", ["synthetic", "naive"])
+def test_same_output_on_one_and_two_workers(folder, method):
+    outputs = []
+    for workers in (1, 2):
+        with (
+            LocalCluster(n_workers=workers, threads_per_worker=1, processes=False, dashboard_address=":0") as local,
+            Client(local),
+        ):
+            result = rebalance(open_table(folder).frame, column="variant", shares={"Variant X": 0.4}, method=method, seed=7)
+            assert isinstance(result.table, dd.DataFrame)
+            outputs.append(result.table.compute())
+    pd.testing.assert_frame_equal(outputs[0], outputs[1])
+
+
+def test_a_partition_can_be_generated_without_a_cluster(whole):
+    """The per-partition work is a plain function over a pandas frame."""
+    schema = detect_schema(whole)
+    ids = whole.iloc[:0].copy()
+    out = generate_partition(
+        whole, None, method="naive", column="variant", schema=schema, shares=[{"Variant X": 5}], offsets=[0],
+        ids=ids, full=False, seed=0, params={}, partition_info={"number": 0},
+    )  # fmt: skip
+    assert len(out) == len(whole) + 5 and (out["variant"].iloc[-5:] == "Variant X").all()
+
+
+def _cli(capsys, *argv: str) -> tuple[int, str]:
+    code = main(list(argv))
+    return code, capsys.readouterr().err.strip().splitlines()[-1]
+
+
+def _bad_folder(tmp_path: Path, whole: pd.DataFrame, change) -> Path:
+    folder = _write_parts(whole, tmp_path / "bad", parts=3)
+    change(folder / "part-1.parquet")
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda f: pd.read_parquet(f).astype({"age": float}).to_parquet(f), "column 'age' is double"),
+        (lambda f: pd.read_parquet(f).drop(columns="bmi").to_parquet(f), "lacks the column(s) ['bmi']"),
+        (lambda f: pd.read_parquet(f).iloc[:0].to_parquet(f), "holds no rows"),
+        (lambda f: f.write_bytes(b"not parquet"), "not a readable Parquet file"),
+    ],
+)
+def test_bad_files_are_refused_in_one_line_naming_the_file(tmp_path, whole, capsys, change, expected):
+    folder = _bad_folder(tmp_path, whole, change)
+    code, line = _cli(
+        capsys, "rebalance", str(folder), "--column", "variant", "--share", "Variant X=0.3", "--output", str(tmp_path / "out")
+    )
+    assert code == 2 and line.startswith("error: ") and "part-1.parquet" in line and expected in line
+    assert not (tmp_path / "out").exists()
+
+
+def test_output_inside_the_input_is_refused(folder, capsys):
+    code, line = _cli(
+        capsys, "rebalance", str(folder), "--column", "variant", "--share", "Variant X=0.3", "--output", str(folder / "out")
+    )
+    assert code == 2 and "inside" in line and not (folder / "out").exists()
+
+
+def test_a_class_absent_from_every_file_is_refused(folder, cluster, capsys, tmp_path):
+    args = ["rebalance", str(folder), "--column", "variant", "--share", "Variant Y=0.3", "--output", str(tmp_path / "o")]
+    code, line = _cli(capsys, *args, "--scheduler", cluster.scheduler_address)
+    assert code == 2 and "'Variant Y' is not a value of column 'variant' in any of the 4 files" in line
+
+
+def test_a_silent_scheduler_is_refused(folder, capsys, tmp_path, monkeypatch):
+    monkeypatch.setattr("synth.distributed.cluster.CONNECT_SECONDS", 2)
+    args = ["rebalance", str(folder), "--column", "variant", "--share", "Variant X=0.3", "--output", str(tmp_path / "o")]
+    code, line = _cli(capsys, *args, "--scheduler", "tcp://127.0.0.1:1")
+    assert code == 2 and line == "error: tcp://127.0.0.1:1: no Dask scheduler answers at this address (OSError)."
+    with pytest.raises(ClusterError), connect("tcp://127.0.0.1:1"):
+        pass
+
+
+def test_cli_writes_a_folder_and_evaluates_it(folder, cluster, capsys, tmp_path):
+    holdout = _write_parts(make_demo("patients", seed=2, rows=1200), tmp_path / "holdout", parts=2)
+    out = tmp_path / "out"
+    code = main(["rebalance", str(folder), "--column", "variant", "--share", "Variant X=0.3", "--method", "smote",
+                 "--output", str(out), "--scheduler", cluster.scheduler_address])  # fmt: skip
+    assert code == 0 and sorted(p.name for p in out.iterdir()) == [f"part-{i:05d}.parquet" for i in range(FILES)]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # nothing left aside
+    capsys.readouterr()
+    code = main(["evaluate", str(out), "--holdout", str(holdout), "--column", "variant", "--positive", "Variant X",
+                 "--seeds", "2", "--scheduler", cluster.scheduler_address])  # fmt: skip
+    report = json.loads(capsys.readouterr().out)
+    assert code == 0 and report["train_rows"] == len(pd.read_parquet(out)) and report["holdout_rows"] == 1200
+    assert report["ignored_columns"] == ["patient_id"]
+    assert set(report) >= {"auc_roc", "auc_pr", "f1_macro"} and 0.6 < report["auc_roc"]["mean"] <= 1
+
+
+def test_evaluation_matches_the_in_memory_recipe_in_kind(tmp_path, cluster):
+    train, holdout = make_demo("fraud", seed=1, rows=12_000), make_demo("fraud", seed=2, rows=4000)
+    source = open_table(_write_parts(train, tmp_path / "train"))
+    with Client(cluster):
+        ours = evaluate_frame(source.frame, holdout, column="fraud", positive="fraud", seeds=[1]).summary()
+    theirs = evaluate(train, holdout, "fraud", "fraud", seeds=[1]).summary()
+    assert abs(ours["auc_roc_mean"] - theirs["auc_roc_mean"]) < 0.05
+
+
+def test_early_stopping_round_is_lightgbms():
+    assert early_stopping_round([0.5, 0.6, 0.7, 0.65, 0.66, 0.67, 0.68, 0.69, 0.9]) == 3
+    assert early_stopping_round([0.5, 0.6]) == 2
+
+
+def _pause(part: pd.DataFrame) -> pd.DataFrame:
+    time.sleep(0.4)
+    return part
+
+
+def test_a_worker_killed_mid_run_is_retried_and_the_output_is_unchanged(tmp_path):
+    table = make_demo("patients", seed=3, rows=3200)
+    source = open_table(_write_parts(table, tmp_path / "in", parts=6))
+    slow = source.frame.map_partitions(_pause, meta=source.frame._meta)
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as local,
+        Client(local) as client,
+    ):
+        expected = rebalance_frame(slow, column="variant", shares={"Variant X": 0.3}, seed=1).table.compute()
+        result = rebalance_frame(slow, column="variant", shares={"Variant X": 0.3}, seed=1)  # the generator is shared
+        future = client.compute(result.table)
+        while not any(client.processing().values()):
+            time.sleep(0.05)
+        victim = next(address for address, tasks in client.processing().items() if tasks)
+        with contextlib.suppress(OSError, CommClosedError):
+            client.run(os._exit, 1, workers=[victim])  # the worker process dies; its nanny starts a new one
+        written = future.result()
+        assert victim not in client.scheduler_info()["workers"]
+    pd.testing.assert_frame_equal(written, expected)
+    write_folder(dd.from_pandas(written, npartitions=2), tmp_path / "out")
+    assert len(pd.read_parquet(tmp_path / "out")) == len(expected)
+
+
+def test_a_folder_of_csv_files_is_read_like_parquet(tmp_path, whole):
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    for i in range(2):
+        whole.iloc[i * 1200 : (i + 1) * 1200].to_csv(folder / f"part-{i}.csv", index=False)
+    source = open_table(folder)
+    with dask.config.set(scheduler="synchronous"):
+        result = rebalance_frame(source.frame, column="variant", shares={"Variant X": 0.3}, method="naive")
+        out = result.table.compute()
+    assert source.frame.npartitions == 2
+    assert out["variant"].value_counts().to_dict() == result.plan.target
+
+
+def test_a_worker_lost_for_good_is_one_line():
+    with pytest.raises(ClusterError, match=r"^a Dask worker died while running 'x' too many times"), cluster_errors():
+        raise KilledWorker("x", None, 3)
