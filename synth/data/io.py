@@ -203,7 +203,7 @@ def parse_table(raw: bytes, name: str = "", min_columns: int = 2) -> pd.DataFram
 def is_partitioned(path: str | Path) -> bool:
     """A folder or a glob pattern: a table in many files, read partition by partition on a cluster."""
     text = str(path)
-    return Path(text).is_dir() or any(c in text for c in "*?[")
+    return Path(text).is_dir() or (not Path(text).is_file() and any(c in text for c in "*?["))
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
