@@ -1,8 +1,9 @@
 """Step 4: a classifier (LightGBM by default) on each output and on the untouched data, scored on the real holdout."""
 
+import pandas as pd
 import streamlit as st
 
-from synth.assess.advice import MIN_HOLDOUT_ROWS, advice, best_per_metric, executive_summary
+from synth.assess.advice import MIN_HOLDOUT_ROWS, MetricVerdict, advice, best_per_metric, executive_summary, verdicts
 from synth.assess.decisions import decision_frame
 from synth.assess.evaluate import MODELS, RECIPE_TEXT, Evaluation, evaluate_all, metrics_frame
 from synth.assess.leakage import column_power
@@ -51,7 +52,7 @@ def train_and_score(dataset: Dataset, run: PlanRun, positive: str, seeds: int, m
     def heard(name: str, evaluation: Evaluation) -> None:
         cache.cached(key(name), lambda: evaluation)
         shown[name] = evaluation
-        live.dataframe(metrics_frame(shown), hide_index=True)
+        live.dataframe(metrics_frame(shown, intervals=False), hide_index=True)
 
     try:
         evaluations = evaluate_all(
@@ -102,24 +103,25 @@ def choose_left_out(dataset: Dataset, run: PlanRun, positive: str) -> list[str]:
         return st.multiselect("Leave out of the models", power["column"].tolist(), key=scoped(W_LEFT_OUT, positive))
 
 
-def show_advice(evaluations: dict[str, Evaluation]) -> None:
+def show_advice(evaluations: dict[str, Evaluation], found: list[MetricVerdict]) -> None:
     """The plain-words verdict first: what won, by how much against the spread, what to do."""
-    lines = advice(evaluations, untouched=UNBALANCED)
+    lines = advice(evaluations, UNBALANCED, found)
     if lines:
-        st.markdown("**In short.** " + executive_summary(evaluations, UNBALANCED))  # our labels and numbers only
+        st.markdown("**In short.** " + executive_summary(evaluations, UNBALANCED, found))  # our labels and numbers only
         st.info(lines[0], icon=":material/lightbulb:")
         for line in lines[1:]:
             st.caption(line)
 
 
-def show_scores(run: PlanRun, evaluations: dict[str, Evaluation], positive: str) -> None:
+def show_scores(
+    run: PlanRun, evaluations: dict[str, Evaluation], positive: str, found: list[MetricVerdict], frame: pd.DataFrame
+) -> None:
     st.subheader("Holdout metrics")
     st.caption(
         f"{len(run.split.holdout):,} real holdout rows; mean ± std over {len(next(iter(evaluations.values())).runs)} seeds, "
         "then the 95% interval counting both the seeds and the holdout's own sampling noise."
     )
-    best = best_per_metric(evaluations)
-    frame = metrics_frame(evaluations)
+    best = best_per_metric(evaluations, found)
     st.dataframe(
         frame.style.apply(
             lambda column: [
@@ -252,8 +254,11 @@ def render() -> None:
     if stored and evaluations is None:
         st.caption("The scores shown before were for another class, classifier or number of seeds: train and score again.")
     if evaluations:
-        show_advice(evaluations)
-        show_scores(run, evaluations, positive)
+        with st.spinner("Weighing each lead against the noise of runs and holdout rows…"):
+            found = cache.cached(("verdicts", *key), lambda: verdicts(evaluations))
+            frame = cache.cached(("metrics", *key), lambda: metrics_frame(evaluations))
+        show_advice(evaluations, found)
+        show_scores(run, evaluations, positive, found, frame)
         prepare_report(dataset, run, evaluations, positive, key)
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pandas as pd
 import plotly.graph_objects as go
 
-from synth.assess.advice import advice, best_per_metric, executive_summary
+from synth.assess.advice import advice, best_per_metric, executive_summary, verdicts
 from synth.assess.evaluate import MODELS, RECIPE_TEXT, metrics_frame
 from synth.assess.fairness import DEFINITION, fairness_frame, selection_frame
 from synth.assess.fidelity import fidelity_frame
@@ -84,12 +84,13 @@ def _study_sections(study: Study, figure: _Figures) -> list[str]:
     privacy = privacy_frame(assessment.privacy)
     fidelity = fidelity_frame(assessment.fidelity)
     first = next(iter(study.evaluations.values()))
-    best = best_per_metric(study.evaluations)
+    found = verdicts(study.evaluations)  # once: the bootstrap behind them is the costly part
+    best = best_per_metric(study.evaluations, found)
     scores = metrics_frame(study.evaluations)
     scores["clearly best on"] = [", ".join(m for m, name in best.items() if name == table) for table in scores["training data"]]
     sections = [
         "<h2>Summary</h2>",
-        f"<p><b>{e(executive_summary(study.evaluations, UNBALANCED))}</b></p>",
+        f"<p><b>{e(executive_summary(study.evaluations, UNBALANCED, found))}</b></p>",
         "<h2>Data</h2>",
         f"<p>{len(study.split.train):,} training rows × {study.split.train.shape[1]} columns. Holdout: {e(study.split.description)}.</p>",
         _table(_columns_used(study)),
@@ -106,7 +107,7 @@ def _study_sections(study: Study, figure: _Figures) -> list[str]:
         "<h2>Model quality on the real holdout</h2>",
         *(
             f"<p><b>{e(line)}</b></p>" if i == 0 else f"<p class='note'>{e(line)}</p>"
-            for i, line in enumerate(advice(study.evaluations, UNBALANCED))
+            for i, line in enumerate(advice(study.evaluations, UNBALANCED, found))
         ),
         f"<p>Classifier: <b>{e(MODELS[study.model])}</b>."
         + (

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from synth.assess.evaluate import Evaluation
+from synth.assess.evaluate import Evaluation, interval
 from synth.assess.uncertainty import holdout_bootstrap
 
 METRICS = {"auc_roc": "AUC-ROC", "auc_pr": "AUC-PR", "f1_macro": "F1 (macro)"}
@@ -72,14 +72,17 @@ def verdicts(evaluations: Mapping[str, Evaluation]) -> list[MetricVerdict]:
     return out
 
 
-def best_per_metric(evaluations: Mapping[str, Evaluation]) -> dict[str, str]:
-    """The table clearly best on each metric's column label (for highlighting); ties highlight nothing."""
-    return {v.metric: v.winner for v in verdicts(evaluations) if v.clear}
+def best_per_metric(evaluations: Mapping[str, Evaluation], found: list[MetricVerdict] | None = None) -> dict[str, str]:
+    """The table clearly best on each metric's column label (for highlighting); ties highlight nothing.
+
+    ``found``: the verdicts, when already computed (the bootstrap is the costly part).
+    """
+    return {v.metric: v.winner for v in (verdicts(evaluations) if found is None else found) if v.clear}
 
 
-def advice(evaluations: Mapping[str, Evaluation], untouched: str) -> list[str]:
+def advice(evaluations: Mapping[str, Evaluation], untouched: str, found: list[MetricVerdict] | None = None) -> list[str]:
     """A recommendation and the per-metric verdicts behind it, in plain sentences that agree."""
-    found = verdicts(evaluations)
+    found = verdicts(evaluations) if found is None else found
     if not found:
         return []
     return [_headline(found, untouched, holdout_rows(evaluations)), *(v.sentence() for v in found)]
@@ -127,22 +130,21 @@ def recommended(found: list[MetricVerdict]) -> tuple[str | None, list[str]]:
     return leader, wins[leader]
 
 
-def executive_summary(evaluations: Mapping[str, Evaluation], untouched: str) -> str:
+def executive_summary(evaluations: Mapping[str, Evaluation], untouched: str, found: list[MetricVerdict] | None = None) -> str:
     """One paragraph for stakeholders: which table to train on, how sure we are, and what it buys."""
-    found = verdicts(evaluations)
+    found = verdicts(evaluations) if found is None else found
     if not found:
         return ""
     rows = holdout_rows(evaluations)
     truth = next(iter(evaluations.values())).truth
     leader, wins = recommended(found)
     pick = leader or (untouched if untouched in evaluations else found[0].winner)
-    resampled = holdout_bootstrap(truth, {pick: evaluations[pick].mean_probabilities()})[pick]["auc_pr"]
-    low, high = np.quantile(resampled, [0.025, 0.975])
+    low, high = interval(evaluations[pick], "auc_pr")  # the same interval the metrics table shows
     mean = evaluations[pick].summary()["auc_pr_mean"]
     base = f"Scored on {len(truth):,} real holdout rows ({rows:,} of the rarer class) that no method saw."
     if not found[0].decidable:
         return f"{base} That is too few to choose a method with any confidence; collect or hold out more rows first."
-    interval = f"AUC-PR {mean:.3f} (95% interval {low:.3f}-{high:.3f}; random ranking scores {truth.mean():.3f})"
+    stated = f"AUC-PR {mean:.3f} (95% interval {low:.3f}-{high:.3f}; random ranking scores {truth.mean():.3f})"
     if leader is None:
         return (
             f"{base} No method is clearly better than the others on any metric, so keep the simplest: {pick} reaches {interval}."
@@ -154,6 +156,6 @@ def executive_summary(evaluations: Mapping[str, Evaluation], untouched: str) -> 
         )
     finds = "it finds the rare class best, " if "AUC-PR" in wins else ""
     return (
-        f"{base} Train on {pick}: it is clearly ahead on {', '.join(wins)}; {finds}{interval}{gain}. "
+        f"{base} Train on {pick}: it is clearly ahead on {', '.join(wins)}; {finds}{stated}{gain}. "
         "Leads smaller than the noise are called ties."
     )

@@ -359,21 +359,30 @@ def evaluate_all(
     return evaluations
 
 
-def metrics_frame(evaluations: Mapping[str, Evaluation]) -> pd.DataFrame:
-    """One row per training table: each metric as 'mean ± std' over the seeds, then its 95% interval.
+def interval(evaluation: Evaluation, metric: str, resampled: dict[str, np.ndarray] | None = None) -> tuple[float, float]:
+    """The 95% interval of a metric's mean, counting both noises: the seeds' spread and a bootstrap
+    over the holdout rows (mean ± 1.96 times their combined standard deviation)."""
+    if resampled is None:
+        resampled = holdout_bootstrap(evaluation.truth, {"t": evaluation.mean_probabilities()})["t"]
+    s = evaluation.summary()
+    mean, half = s[f"{metric}_mean"], 1.96 * float(np.hypot(s[f"{metric}_std"], np.std(resampled[metric])))
+    return max(mean - half, 0.0), min(mean + half, 1.0)
 
-    The interval counts both noises: the seeds' spread and a bootstrap over the holdout rows
-    (mean ± 1.96 times their combined standard deviation).
-    """
+
+def metrics_frame(evaluations: Mapping[str, Evaluation], intervals: bool = True) -> pd.DataFrame:
+    """One row per training table: each metric as 'mean ± std' over the seeds, then its 95% interval
+    (``interval``; left out while tables are still being scored, as the bootstrap takes a moment)."""
     rows = []
     for name, evaluation in evaluations.items():
         s = evaluation.summary()
-        resampled = holdout_bootstrap(evaluation.truth, {name: evaluation.mean_probabilities()})[name]
+        resampled = holdout_bootstrap(evaluation.truth, {name: evaluation.mean_probabilities()})[name] if intervals else None
         row = {"training data": name}
         for key, label in (("auc_roc", "AUC-ROC"), ("auc_pr", "AUC-PR"), ("f1_macro", "F1 (macro)")):
             mean, spread = s[f"{key}_mean"], s[f"{key}_std"]
-            half = 1.96 * float(np.hypot(spread, np.std(resampled[key])))
-            row[label] = f"{mean:.3f} ± {spread:.3f} [{max(mean - half, 0):.3f}, {min(mean + half, 1):.3f}]"
+            row[label] = f"{mean:.3f} ± {spread:.3f}"
+            if resampled is not None:
+                low, high = interval(evaluation, key, resampled)
+                row[label] += f" [{low:.3f}, {high:.3f}]"
         rows.append({**row, "note": evaluation.note})
     frame = pd.DataFrame(rows)
     return frame if frame["note"].astype(bool).any() else frame.drop(columns="note")

@@ -13,6 +13,8 @@ import numpy as np
 
 # Resamples of the holdout: enough for a standard error to about 5% of itself.
 RESAMPLES = 200
+# Resamples drawn at a time: 20 x 200,000 holdout rows of weights is 32 MB per array.
+BLOCK = 20
 
 
 def _weighted_scores(truth: np.ndarray, scores: np.ndarray, weights: np.ndarray) -> dict[str, np.ndarray]:
@@ -46,9 +48,14 @@ def holdout_bootstrap(
     """
     rng = np.random.default_rng(seed)
     truth = np.asarray(truth, dtype=int)
-    weights = np.zeros((resamples, len(truth)))
-    for label in (0, 1):
-        rows = np.flatnonzero(truth == label)
-        if len(rows):
-            weights[:, rows] = rng.multinomial(len(rows), np.full(len(rows), 1 / len(rows)), size=resamples)
-    return {name: _weighted_scores(truth, np.asarray(p, dtype=float), weights) for name, p in probabilities.items()}
+    scores = {name: np.asarray(p, dtype=float) for name, p in probabilities.items()}
+    parts: dict[str, list[dict[str, np.ndarray]]] = {name: [] for name in scores}
+    for start in range(0, resamples, BLOCK):  # blocks of resamples bound memory on large holdouts
+        weights = np.zeros((min(BLOCK, resamples - start), len(truth)))
+        for label in (0, 1):
+            rows = np.flatnonzero(truth == label)
+            if len(rows):
+                weights[:, rows] = rng.multinomial(len(rows), np.full(len(rows), 1 / len(rows)), size=len(weights))
+        for name, p in scores.items():
+            parts[name].append(_weighted_scores(truth, p, weights))
+    return {name: {m: np.concatenate([b[m] for b in blocks]) for m in blocks[0]} for name, blocks in parts.items()}

@@ -53,16 +53,26 @@ def check_holdout(table: pd.DataFrame, holdout: pd.DataFrame) -> str:
 
 
 def overlap(table: pd.DataFrame, holdout: pd.DataFrame) -> str:
-    """A warning when a few holdout rows also appear in training (real tables hold some duplicates);
-    a holdout that is largely the training table itself is refused."""
+    """A warning when holdout rows also appear in training; a holdout that is largely the training
+    table itself is refused.
+
+    Tables of a few coarse columns repeat rows by nature, so repeats are judged against how often
+    training repeats itself: refused only when the holdout repeats training rows by at least
+    ``MAX_OVERLAP`` more than that, and half or more of its rows in all.
+    """
     shared = [c for c in table.columns if c in holdout.columns]
-    repeated = int(np.isin(row_keys(holdout, shared), row_keys(table, shared)).sum())
-    if repeated and repeated >= MAX_OVERLAP * len(holdout):
+    train_keys = row_keys(table, shared)
+    repeated = int(np.isin(row_keys(holdout, shared), train_keys).sum())
+    if not repeated:
+        return ""
+    itself = float(pd.Series(train_keys).duplicated(keep=False).mean())
+    share = repeated / len(holdout)
+    if share >= 0.5 and share >= itself + MAX_OVERLAP:
         raise SynthError(
             f"{repeated:,} of the holdout's {len(holdout):,} rows also appear in the training table, so scores on it "
             "would reward memorising; give a holdout of rows kept apart from training."
         )
-    return f"{repeated:,} holdout row(s) also appear in the training table" if repeated else ""
+    return f"{repeated:,} holdout row(s) also appear in the training table"
 
 
 def choose_holdout(

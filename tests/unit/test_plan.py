@@ -127,3 +127,14 @@ def test_a_step_beyond_the_memory_budget_is_refused_before_any_work(patients, mo
         PlanError, match=r"needs about .* GB of memory .* over this server's 0.1 GB limit per step.*sample of about"
     ):
         rebalance(big, column="variant", shares={"Variant X": 0.5}, method="synthetic")
+
+
+def test_a_coarse_table_whose_rows_repeat_by_nature_keeps_its_own_split():
+    from synth.assess.evaluate import evaluate
+    from synth.data.holdout import split_holdout
+
+    rng = np.random.default_rng(0)
+    n = 3000
+    table = pd.DataFrame({"a": rng.choice(list("xyz"), n), "b": rng.choice(list("pq"), n), "y": rng.choice(list("uvwst"), n)})
+    split = split_holdout(table, "y")
+    assert evaluate(split.train, split.holdout, "y", "u", seeds=(1,)).note.endswith("also appear in the training table")
