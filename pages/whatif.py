@@ -308,7 +308,7 @@ def delete_with_confirmation(store: ScenarioStore, names: list[str]) -> None:
     if yes.button("Yes, delete it"):
         store.delete(doomed)
         st.session_state.pop(CONFIRM_DELETE, None)
-        st.toast(f"Deleted {doomed}.")
+        st.toast(prose(f"Deleted {doomed}."))
         st.rerun()
     if no.button("Keep it"):
         st.session_state.pop(CONFIRM_DELETE, None)

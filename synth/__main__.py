@@ -137,6 +137,11 @@ def _evaluate(args: argparse.Namespace) -> None:
     if args.scheduler or is_partitioned(args.train) or is_partitioned(args.holdout):
         from synth.distributed.cli import evaluate_command
 
+        if args.model != "lightgbm":
+            raise ParameterError("model", f"on a cluster models train with lightgbm.dask; choose lightgbm, not {args.model}.")
+        if args.sensitive:
+            raise ParameterError("sensitive", "parity figures are computed in memory only; evaluate a single file for them.")
+
         evaluate_command(args, _stderr_progress)
         return
     train = read_table(args.train)

@@ -246,6 +246,10 @@ def evaluate(
     otherwise let the model tell generated rows, which get fresh IDs, from real ones. A Dask
     training table is trained on the current cluster with ``lightgbm.dask`` (same result type).
     """
+    if model not in MODELS:
+        raise ParameterError("model", f"The model must be one of {list(MODELS)}; got {model!r}.")
+    if is_dask(train) and model != "lightgbm":
+        raise ParameterError("model", f"On a cluster models train with lightgbm.dask; choose 'lightgbm', not {model!r}.")
     if is_dask(train):
         from synth.distributed.evaluate import evaluate_frame
 

@@ -170,7 +170,15 @@ def _id_reference(profile: TableProfile, schema: Schema, meta: pd.DataFrame) -> 
     return reference.astype(meta.dtypes.to_dict(), errors="ignore")
 
 
-def _fit_source(frame: dd.DataFrame, plan: RebalancePlan, method: str, schema: Schema, seed: int, progress: Progress) -> Any:
+def _fit_source(
+    frame: dd.DataFrame,
+    plan: RebalancePlan,
+    method: str,
+    schema: Schema,
+    seed: int,
+    progress: Progress,
+    params: Mapping[str, Any] | None = None,
+) -> Any:
     """What the workers need from the whole table: a fitted generator, the rare rows, or nothing."""
     if method == "naive":
         return None
@@ -185,7 +193,7 @@ def _fit_source(frame: dd.DataFrame, plan: RebalancePlan, method: str, schema: S
     if method != "synthetic":
         return sample
     progress(0.5, f"Fitting the generator on {len(sample):,} sampled rows")
-    return SyntheticGenerator(random_state=seed).fit(sample, schema, plan.column)
+    return SyntheticGenerator(random_state=seed, **(params or {})).fit(sample, schema, plan.column)
 
 
 def _plan(profile: TableProfile, column: str, shares: Mapping[str, float], mode: Mode | str, rows: int | None) -> RebalancePlan:
@@ -236,7 +244,7 @@ def rebalance_frame(
             method, f"{SAMPLERS[method].label} can only add rows to the real ones; a fully synthetic table needs a generator."
         )
     progress(0.2, f"Plan: {plan.additions} rows to generate")
-    source = _fit_source(table, plan, method, schema, seed, progress)
+    source = _fit_source(table, plan, method, schema, seed, progress, params if method == "synthetic" else None)
     per_partition = partition_shares(plan, profile, method)
     offsets = np.concatenate([[0], np.cumsum([sum(s.values()) for s in per_partition])[:-1]]).astype(int).tolist()
     options = {

@@ -16,8 +16,11 @@ import pandas as pd
 
 from synth.data.text import recover_values
 
-# Text that means "no value" (compared after stripping spaces, case-insensitively).
-MISSING_TOKENS = frozenset({"", "?", "na", "n/a", "nan", "null", "none"})
+# Text that means "no value" (compared after stripping spaces, case-insensitively). Words that are
+# also real categories ("none": no other debtors; "na": North America) are not among them.
+MISSING_TOKENS = frozenset({"", "?", "n/a", "nan", "null"})
+# Spelled exactly so, these mean "no value" too (as pandas reads them); lower-case they may be data.
+EXACT_TOKENS = frozenset({"NA", "None"})
 # How a gap the reader already turned into a missing value is named (its raw text is gone).
 READ_AS_MISSING = "(empty, NA or null: read as missing)"
 
@@ -39,8 +42,9 @@ def _token_mask(column: pd.Series) -> np.ndarray:
     """Text cells that spell a missing value."""
     if not _is_text(column):
         return np.zeros(len(column), dtype=bool)
-    text = column.astype("string").str.strip().str.lower()
-    return text.isin(MISSING_TOKENS).fillna(False).to_numpy(dtype=bool)
+    stripped = column.astype("string").str.strip()
+    spelled = stripped.str.lower().isin(MISSING_TOKENS) | stripped.isin(EXACT_TOKENS)
+    return spelled.fillna(False).to_numpy(dtype=bool)
 
 
 def _as_numbers_if_all(column: pd.Series) -> pd.Series:

@@ -57,7 +57,8 @@ class Grouping:
         following = self.lows[i + 1] if i + 1 < len(self.lows) else None
         if high is None:
             return (following, False) if following is not None else (np.inf, True)
-        if following is not None and following - high <= 1:
+        whole = float(high).is_integer() and following is not None and float(following).is_integer()
+        if whole and following - high <= 1:  # '18-29, 30-44' also covers 29.5; '0-0.25, 0.5+' leaves a gap
             return following, False
         return high, True
 

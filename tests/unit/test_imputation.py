@@ -153,3 +153,15 @@ def test_find_gaps_reads_question_marks_and_keeps_the_table():
     gaps = find_gaps(table)
     assert gaps.mask.to_dict("list") == {"n": [False, True, False], "c": [False, True, False]}
     assert gaps.view["n"].dtype == float and table["n"].tolist() == ["1", "?", "3"]
+
+
+def test_words_that_are_real_categories_are_not_gaps():
+    """German Credit's 'none' (no other debtors) and 'na' are data; '?' and 'NA' are gaps."""
+    rng = np.random.default_rng(3)
+    n = 400
+    debtors = pd.Series(rng.choice(["none", "guarantor", "co-applicant"], n), dtype=object)
+    debtors[:10] = "?"
+    table = pd.DataFrame({"debtors": debtors, "x": rng.normal(size=n), "region": rng.choice(["na", "eu"], n)})
+    result = impute(table)
+    assert (result.table["debtors"][10:] == table["debtors"][10:]).all() and (result.table["region"] == table["region"]).all()
+    assert result.tokens["debtors"] == {"?": 10} and "region" not in result.tokens

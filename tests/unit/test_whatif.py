@@ -287,3 +287,10 @@ def test_default_groups_cover_every_value_and_read_well_below_zero():
     grouping = parse_buckets("balance", text)
     assert " to " in text and "--" not in text
     assert grouping.assign(balance).notna().all() and grouping.gaps(balance) == []
+
+
+def test_decimal_ranges_keep_their_gaps():
+    grouping = parse_buckets("x", "0-0.25, 0.5-0.75, 1+")
+    values = pd.DataFrame({"x": [0.1, 0.3, 0.45, 0.6, 0.8, 0.9, 1.5]})
+    assert grouping.assign(values).fillna("none").tolist() == ["0-0.25", "none", "none", "0.5-0.75", "none", "none", "1+"]
+    assert len(grouping.gaps(values)) == 2
