@@ -237,7 +237,8 @@ def saved_scenarios(store: ScenarioStore, dataset: Dataset, run: WhatIfRun | Non
         )
     if not saved:
         st.caption("No saved scenarios on this data yet.")
-        delete_with_confirmation(store, [s.name for s in every])
+        if every:
+            delete_with_confirmation(store, [s.name for s in every])
         return
     names = [s.name for s in saved]
     if W_COMPARE_SCENARIOS not in st.session_state:  # a default beside a session value makes Streamlit warn
