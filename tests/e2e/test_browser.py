@@ -158,7 +158,7 @@ def test_main_walk(page, tmp_path, outside_requests):
     expect(page.get_by_role("heading", name="Original vs scenario")).to_be_visible(timeout=120_000)
     expect(page.get_by_text("Mix of").first).to_be_attached(timeout=30_000)
     type_in(page, "Scenario name", LINK)
-    page.get_by_role("button", name="Save scenario").click()
+    press(page, "Save scenario")
     expect(page.get_by_text(f"Saved {LINK}.")).to_be_visible(timeout=30_000)
     assert_no_live_markup(page)
     save_load_delete(page)
@@ -170,6 +170,15 @@ def settle(page) -> None:
     """Wait until the app has finished its current run (its 'Running' indicator is gone)."""
     page.wait_for_timeout(300)
     page.locator("[data-testid='stStatusWidget']").wait_for(state="detached", timeout=120_000)
+
+
+def press(page, name: str) -> None:
+    """Click a button once the page shows it exactly once (a rerun briefly shows stale copies beside new ones)."""
+    from playwright.sync_api import expect
+
+    settle(page)
+    expect(page.get_by_role("button", name=name, exact=True)).to_have_count(1, timeout=60_000)
+    page.get_by_role("button", name=name, exact=True).click()
 
 
 def type_in(page, label: str, text: str) -> None:
@@ -202,7 +211,7 @@ def save_load_delete(page) -> None:
     page.get_by_role("button", name="Run scenario").click()
     expect(page.get_by_role("heading", name="Original vs scenario")).to_be_visible(timeout=120_000)
     type_in(page, "Scenario name", "by age")
-    page.get_by_role("button", name="Save scenario").click()
+    press(page, "Save scenario")
     expect(page.get_by_text("Saved by age.")).to_be_visible(timeout=30_000)
     page.get_by_role("button", name="Load", exact=True).first.click()
     expect(page.get_by_text(f"Settings and KPIs of the saved scenario {LINK} are loaded.")).to_be_visible(timeout=60_000)
