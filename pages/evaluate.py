@@ -176,7 +176,15 @@ def show_decisions(evaluations: dict[str, Evaluation]) -> None:
     )
 
 
-def prepare_report(dataset: Dataset, run: PlanRun, evaluations: dict[str, Evaluation], positive: str, key: tuple) -> None:
+def prepare_report(
+    dataset: Dataset,
+    run: PlanRun,
+    evaluations: dict[str, Evaluation],
+    positive: str,
+    key: tuple,
+    model: str,
+    left_out: list[str],
+) -> None:
     """The stakeholder report, reusing the Compare page's privacy and fidelity results; ``key`` is its scores'."""
     st.subheader("Stakeholder report")
     st.write(
@@ -194,8 +202,8 @@ def prepare_report(dataset: Dataset, run: PlanRun, evaluations: dict[str, Evalua
                 evaluations=evaluations,
                 privacy=assessments.privacy(dataset, run),
                 fidelity=assessments.fidelity(dataset, run, positive),
-                model=key[-2],
-                left_out=key[-1],
+                model=model,
+                left_out=left_out,
             )
             try:
                 scenarios = [s for s in open_store(workspace()).scenarios() if saved_on(s, dataset.name, dataset.fingerprint)]
@@ -259,7 +267,7 @@ def render() -> None:
             frame = cache.cached(("metrics", *key), lambda: metrics_frame(evaluations))
         show_advice(evaluations, found)
         show_scores(run, evaluations, positive, found, frame)
-        prepare_report(dataset, run, evaluations, positive, key)
+        prepare_report(dataset, run, evaluations, positive, key, model, left_out)
 
 
 render()

@@ -25,7 +25,7 @@ from ui.state import (
     progress_callback,
     scoped,
 )
-from ui.text import plain
+from ui.text import plain, prose
 
 SENSITIVE_HINTS = ("sex", "gender", "race", "ethnicity")
 SEEDS = 3
@@ -71,7 +71,7 @@ def holdout_split(dataset: Dataset, column: str) -> Split:
             lambda: choose_holdout(dataset.table, column, dataset.holdout_file, dataset.holdout_share, dataset.holdout_label),
         )
     except SynthError as error:
-        st.error(plain(error))
+        st.error(prose(error))
         st.stop()
 
 
@@ -98,7 +98,7 @@ def generate(dataset: Dataset, split: Split, column: str, sensitive: list[str]) 
             )
         except SynthError as error:
             status.update(label="No fair table", state="error")
-            st.error(plain(error))
+            st.error(prose(error))
             return None
         bar.empty()
         status.update(label=f"Generated {len(fair.table):,} fair rows in {fair.seconds:.1f} s", state="complete")

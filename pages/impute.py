@@ -23,7 +23,7 @@ from ui.state import (
     scoped,
     set_dataset,
 )
-from ui.text import plain
+from ui.text import plain, prose
 
 
 def show_gaps(dataset: Dataset) -> pd.DataFrame:
@@ -82,7 +82,7 @@ def fill(dataset: Dataset, columns: list[str], seed: int) -> Imputation | None:
             )
         except SynthError as error:
             status.update(label="Could not fill", state="error")
-            st.error(plain(error))
+            st.error(prose(error))
             return None
         bar.empty()
         status.update(label=f"Filled {result.cells:,} cells", state="complete")

@@ -12,7 +12,6 @@ from typing import Any
 
 import dask
 import dask.dataframe as dd
-import numpy as np
 import pandas as pd
 from distributed import Client
 
@@ -22,7 +21,7 @@ from synth.distributed.cluster import cluster_errors, connect
 from synth.distributed.evaluate import evaluate_frame
 from synth.distributed.rebalance import rebalance_frame
 from synth.progress import Progress
-from synth.rebalancing.plan import Mode, RebalancePlan
+from synth.rebalancing.plan import RebalancePlan
 from synth.rebalancing.run import Rebalanced
 
 
@@ -59,11 +58,7 @@ def apply_plan_on_cluster(
             progress=progress,
         )
         new = result.new_rows.compute().reset_index(drop=True)
-    seconds = time.perf_counter() - started
-    if plan.mode is Mode.FULL:
-        return Rebalanced(method, plan, new, np.ones(len(new), dtype=bool), seconds)
-    generated = np.r_[np.zeros(len(table), dtype=bool), np.ones(len(new), dtype=bool)]
-    return Rebalanced(method, plan, pd.concat([table, new], ignore_index=True), generated, seconds)
+    return Rebalanced.of(method, plan, table, new, time.perf_counter() - started)
 
 
 def evaluate_on_cluster(

@@ -39,6 +39,14 @@ class Rebalanced:
     generated: np.ndarray = field(repr=False)
     seconds: float
 
+    @classmethod
+    def of(cls, method: str, plan: RebalancePlan, table: pd.DataFrame, new: pd.DataFrame, seconds: float) -> Rebalanced:
+        """The output a plan asks for: the new rows alone (full), or the real rows followed by them (hybrid)."""
+        if plan.mode is Mode.FULL:
+            return cls(method, plan, new, np.ones(len(new), dtype=bool), seconds)
+        generated = np.r_[np.zeros(len(table), dtype=bool), np.ones(len(new), dtype=bool)]
+        return cls(method, plan, pd.concat([table, new], ignore_index=True), generated, seconds)
+
     @property
     def label(self) -> str:
         return SAMPLERS[self.method].label
@@ -130,12 +138,7 @@ def apply_plan(
         )
     started = time.perf_counter()
     new = sampler.generate(table, schema, plan.column, plan.additions, progress)
-    seconds = time.perf_counter() - started
-    if plan.mode is Mode.FULL:
-        return Rebalanced(method, plan, new, np.ones(len(new), dtype=bool), seconds)
-    combined = pd.concat([table, new], ignore_index=True)
-    generated = np.r_[np.zeros(len(table), dtype=bool), np.ones(len(new), dtype=bool)]
-    return Rebalanced(method, plan, combined, generated, seconds)
+    return Rebalanced.of(method, plan, table, new, time.perf_counter() - started)
 
 
 def rebalance_all(
