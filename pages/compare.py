@@ -92,6 +92,47 @@ def drill_conditions(run: PlanRun, features: list[str], schema: Schema) -> list[
     return conditions
 
 
+@st.fragment
+def column_distribution(focused: dict[str, pd.DataFrame], features: list[str], focus: str, schema: Schema) -> None:
+    """One column's distribution per table; picking another column redraws only this chart."""
+    st.subheader(f"Distribution of each column among {plain(focus)} rows")
+    feature = st.selectbox("Column", features, key=W_FEATURE)
+    st.plotly_chart(distribution_figure(distribution(focused, feature, schema, reference=HOLDOUT), feature))
+
+
+@st.fragment
+def drill_down_and_diversity(
+    dataset: Dataset,
+    run: PlanRun,
+    tables: dict[str, pd.DataFrame],
+    focused: dict[str, pd.DataFrame],
+    features: list[str],
+    focus: str,
+) -> None:
+    """Counts and diversity under the user's conditions; changing a condition reruns only this part."""
+    schema, column = dataset.schema, run.plan.column
+    st.subheader(f"Drill down within {plain(focus)} rows")
+    conditions = drill_conditions(run, features, schema)
+    if conditions:
+        st.caption(prose(" and ".join(c.describe() for c in conditions)))
+        st.dataframe(drill_down(focused, conditions).style.format({"share": "{:.1%}"}), hide_index=True)
+
+    st.subheader("Diversity")
+    within = (
+        f" that meet the drill-down conditions ({plain(' and '.join(c.describe() for c in conditions))})" if conditions else ""
+    )
+    st.write(
+        f"Shannon entropy (bits) of each column among {plain(focus)} rows{within}. "
+        "Repeated rows lower it; real holdout rows show how varied the class really is."
+    )
+    with st.spinner("Measuring how varied each column is…"):
+        diversity = cache.cached(
+            ("diversity", *dataset.key, run.key, focus, tuple(conditions)),
+            lambda: class_diversity(tables, schema, column, focus, conditions),
+        )
+    st.dataframe(diversity.style.format("{:.2f}"))
+
+
 def show_fidelity(dataset: Dataset, run: PlanRun, focus: str) -> None:
     st.subheader(f"Fidelity of generated {plain(focus)} rows")
     st.write(
@@ -141,34 +182,13 @@ def render() -> None:
     focused = cache.cached(
         ("focused", *dataset.key, run.key, focus),
         lambda: {name: rows_of_value(table, column, focus) for name, table in tables.items()},
+        table=True,
     )
     sample_rows(dataset, run, focus)
 
-    st.subheader(f"Distribution of each column among {plain(focus)} rows")
     features = [c for c in schema.modelled() if c != column]
-    feature = st.selectbox("Column", features, key=W_FEATURE)
-    st.plotly_chart(distribution_figure(distribution(focused, feature, schema, reference=HOLDOUT), feature))
-
-    st.subheader(f"Drill down within {plain(focus)} rows")
-    conditions = drill_conditions(run, features, schema)
-    if conditions:
-        st.caption(prose(" and ".join(c.describe() for c in conditions)))
-        st.dataframe(drill_down(focused, conditions).style.format({"share": "{:.1%}"}), hide_index=True)
-
-    st.subheader("Diversity")
-    within = (
-        f" that meet the drill-down conditions ({plain(' and '.join(c.describe() for c in conditions))})" if conditions else ""
-    )
-    st.write(
-        f"Shannon entropy (bits) of each column among {plain(focus)} rows{within}. "
-        "Repeated rows lower it; real holdout rows show how varied the class really is."
-    )
-    with st.spinner("Measuring how varied each column is…"):
-        diversity = cache.cached(
-            ("diversity", *dataset.key, run.key, focus, tuple(conditions)),
-            lambda: class_diversity(tables, schema, column, focus, conditions),
-        )
-    st.dataframe(diversity.style.format("{:.2f}"))
+    column_distribution(focused, features, focus, schema)
+    drill_down_and_diversity(dataset, run, tables, focused, features, focus)
     show_fidelity(dataset, run, focus)
     show_privacy(dataset, run)
     st.page_link("pages/evaluate.py", label="Next: train a classifier on each output", icon=":material/arrow_forward:")

@@ -88,7 +88,7 @@ def rebalanced_tables(column: str) -> dict:
 def generate(dataset: Dataset, split: Split, column: str, sensitive: list[str]) -> FairTable | None:
     """The fair table, made once per data, holdout, outcome and sensitive columns."""
     key = ("fair", *dataset.key, split.description, column, tuple(sensitive))
-    if (fair := cache.peek(key)) is not None:
+    if (fair := cache.peek(key, table=True)) is not None:
         return fair
     with st.status("Generating the fair table…", expanded=True) as status:
         bar = st.progress(0.0)
@@ -102,7 +102,7 @@ def generate(dataset: Dataset, split: Split, column: str, sensitive: list[str]) 
             return None
         bar.empty()
         status.update(label=f"Generated {len(fair.table):,} fair rows in {fair.seconds:.1f} s", state="complete")
-    return cache.cached(key, lambda: fair)
+    return cache.cached(key, lambda: fair, table=True)
 
 
 def score(dataset: Dataset, split: Split, fair: FairTable, positive: str, others: dict) -> dict:

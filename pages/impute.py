@@ -69,7 +69,7 @@ def choose_columns(dataset: Dataset, with_gaps: pd.DataFrame) -> tuple[list[str]
 def fill(dataset: Dataset, columns: list[str], seed: int) -> Imputation | None:
     """The fill for these columns and seed, made once (with progress) and kept for this data."""
     key = ("impute", *dataset.key, tuple(columns), seed)
-    if cache.peek(key) is None and not st.button("Fill", type="primary", disabled=not columns):
+    if cache.peek(key, table=True) is None and not st.button("Fill", type="primary", disabled=not columns):
         return None
     with st.status("Filling gaps…", expanded=False) as status:
         bar = st.progress(0.0)
@@ -79,6 +79,7 @@ def fill(dataset: Dataset, columns: list[str], seed: int) -> Imputation | None:
                 lambda: impute(
                     dataset.table, columns=columns, schema=dataset.schema, random_state=seed, progress=progress_callback(bar)
                 ),
+                table=True,
             )
         except SynthError as error:
             status.update(label="Could not fill", state="error")
@@ -118,7 +119,9 @@ def show_result(dataset: Dataset, result: Imputation) -> None:
 def use_or_download(dataset: Dataset, result: Imputation, columns: list[str], seed: int) -> None:
     """Make the completed table the working data (keeping the holdout real), or download it."""
     st.divider()
-    csv = cache.cached(("impute-csv", *dataset.key, tuple(columns), seed), lambda: result.table.to_csv(index=False).encode())
+    csv = cache.cached(
+        ("impute-csv", *dataset.key, tuple(columns), seed), lambda: result.table.to_csv(index=False).encode(), table=True
+    )
     st.download_button("Download the completed table (CSV)", csv, file_name="completed.csv", mime="text/csv")
     outcome = outcome_column(dataset)
     if dataset.holdout_file is None and outcome is not None:

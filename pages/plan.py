@@ -167,7 +167,7 @@ def generate(dataset: Dataset, split: Split, plan: RebalancePlan, methods: list[
     def key(method: str) -> tuple:
         return ("output", *dataset.key, split.description, plan.column, plan.mode, tuple(plan.target.items()), method)
 
-    done = {m: r for m in methods if (r := cache.peek(key(m))) is not None}
+    done = {m: r for m in methods if (r := cache.peek(key(m), table=True)) is not None}
     with st.status(f"Generating with {len(methods)} method(s)…", expanded=True) as status:
         bar = st.progress(0.0)
 
@@ -175,7 +175,7 @@ def generate(dataset: Dataset, split: Split, plan: RebalancePlan, methods: list[
             if isinstance(outcome, MethodRefused):
                 st.error(prose(f"{SAMPLERS[method].label}: {outcome}"))
                 return
-            cache.cached(key(method), lambda: outcome)
+            cache.cached(key(method), lambda: outcome, table=True)
             st.write(f"{outcome.label}: {int(outcome.generated.sum()):,} rows in {outcome.seconds:.1f} s")
 
         try:

@@ -168,6 +168,7 @@ def run_scenario(
             lambda: simulate(
                 dataset.table, dataset.schema, grouping, shares, rows=rows, seed=seed, progress=progress_callback(bar)
             ),
+            table=True,
         )
         kpi_table = compare_kpis(dataset.table, simulation.table, kpis)
     except SynthError as error:
@@ -347,6 +348,7 @@ def seeded_generation(dataset: Dataset, seed: int) -> None:
             completed = cache.cached(
                 ("seeded", *dataset.key, upload.file_id, seed),
                 lambda: complete_rows(dataset.table, dataset.schema, seeds, seed=seed),
+                table=True,
             )
     except SynthError as error:
         st.error(prose(f"{upload.name}: {error}"))

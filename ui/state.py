@@ -34,7 +34,6 @@ REPORT = "report_html"  # the last prepared stakeholder report
 LOADED_UPLOAD = "loaded_upload"  # file id of the upload that made the dataset
 LOADED_SCENARIO = "loaded_scenario"  # settings of a saved scenario put back on the What-if page
 STORE_NOTICES = "store_notices"  # scenario-store messages shown for the whole session
-WORK_CACHE = "work_cache"  # ui.cache's bounded store of computed results
 CONFIRM_DELETE = "confirm_delete"  # the saved scenario whose deletion awaits a second click
 CONFIRM_REPLACE = "confirm_replace"  # the saved scenario a new save would replace, awaiting a second click
 MIX_CHOSEN = "mix_chosen"  # the What-if shares as last edited (the editor reruns on its own)
@@ -214,7 +213,7 @@ def current_dataset() -> Dataset:
 
 def set_dataset(dataset: Dataset) -> None:
     """Replace the data; every result and cached computation made from the old data goes."""
-    from ui import cache  # imported here: the cache module reads its key from this one
+    from ui import cache  # imported here: ui.cache's pages import ui.state
 
     forget_results()
     st.session_state.pop(FAIRNESS, None)

@@ -43,18 +43,29 @@ def test_switching_demo_replaces_the_data():
 
 
 @pytest.fixture(scope="module")
-def walked():
+def generated() -> dict:
+    """Generate once per module; each test then starts its own session from the result."""
     at = start()
     visit(at, "plan")
     assert "stratified" in texts(at, "info")[0]
-    return click(at, "Generate")
+    click(at, "Generate")
+    return {"success": texts(at, "success"), DATASET: at.session_state[DATASET], PLAN: at.session_state[PLAN]}
 
 
-def test_plan_generates_every_default_method(walked):
+@pytest.fixture
+def walked(generated) -> AppTest:
+    """A fresh session holding the generated tables: no test sees another's widgets or results."""
+    at = AppTest.from_file(APP, default_timeout=600)
+    at.session_state[DATASET] = generated[DATASET]
+    at.session_state[PLAN] = generated[PLAN]
+    return at.run()
+
+
+def test_plan_generates_every_default_method(generated):
     assert any(
-        s.startswith("Generated: Naive oversampling") and "SMOTE-NC" in s and "Synthetic" in s for s in texts(walked, "success")
+        s.startswith("Generated: Naive oversampling") and "SMOTE-NC" in s and "Synthetic" in s for s in generated["success"]
     )
-    results = walked.session_state[PLAN].outputs.results
+    results = generated[PLAN].outputs.results
     assert set(results) == {"naive", "smote", "synthetic"}
     for result in results.values():
         counts = result.table["variant"].value_counts()
@@ -105,8 +116,7 @@ def test_evaluate_scores_every_output_on_the_holdout(walked):
 
 def test_report_is_prepared_from_the_walk(walked):
     visit(walked, "evaluate")
-    if "evaluations" not in walked.session_state:
-        click(walked, "Train and score")
+    click(walked, "Train and score")
     click(walked, "Prepare the report")
     report = walked.session_state["report_html"][1]
     assert "<h2>Model quality on the real holdout</h2>" in report and "Synthetic" in report

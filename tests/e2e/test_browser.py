@@ -142,6 +142,7 @@ def test_main_walk(page, tmp_path, outside_requests):
     assert page.locator("b", has_text="bold").count() == 0
     expect(page.get_by_role("heading", name="Privacy: are generated rows new?")).to_be_visible(timeout=60_000)
     assert_no_live_markup(page)
+    marked_download(page, tmp_path)
 
     go_to(page, "4 · Evaluate")
     page.get_by_role("button", name="Train and score").click()
@@ -225,6 +226,27 @@ def save_load_delete(page) -> None:
     expect(page.get_by_role("option", name="by age")).to_have_count(0, timeout=30_000)
     expect(page.get_by_text("by age (on")).to_have_count(0, timeout=30_000)
     page.screenshot(path=str(Path(os.environ.get("SCREENSHOTS", "/tmp")) / "whatif-after-delete.png"), full_page=True)
+
+
+def marked_download(page, folder: Path) -> None:
+    """Naive oversampling's CSV with the flag: every training row once, the generated rows ticked copies of rare ones."""
+    import re
+
+    settle(page)
+    page.get_by_text("Add a 'generated' column to the download").first.click()
+    settle(page)
+    with page.expect_download(timeout=60_000) as download:
+        page.get_by_role("button", name="Download Naive oversampling CSV").click()
+    path = folder / "naive.csv"
+    download.value.save_as(path)
+    table = pd.read_csv(path, keep_default_na=False)
+    assert list(table.columns) == ["generated", "amount", "age", "kind", "outcome"]
+    caption = page.get_by_text(re.compile(r"generated rows in")).first.inner_text()
+    assert table["generated"].sum() == int(caption.split()[0].replace(",", "")) > 0
+    real, generated = table[~table["generated"]], table[table["generated"]]
+    assert len(real) == 640  # the 800 rows less the 20% holdout
+    assert set(generated["outcome"]) == {LINK}  # the rare value, written literally
+    assert generated.drop(columns="generated").merge(real.drop(columns="generated").drop_duplicates()).shape[0] == len(generated)
 
 
 def test_no_page_field_reaches_the_server_file_system(page):

@@ -1,0 +1,42 @@
+"""The page cache: each result is computed once per key, evicted least recently used, and per session."""
+
+from streamlit.testing.v1 import AppTest
+
+
+def script() -> None:
+    """Cache more results than the cache holds, touching the first one again before the last."""
+    import streamlit as st
+
+    from ui import cache
+
+    computed = st.session_state.setdefault("computed", [])
+
+    def make(key: int):
+        return lambda: computed.append(key) or f"value {key}"
+
+    for key in range(cache.MAX_ENTRIES):
+        cache.cached(("n", key), make(key))
+    cache.cached(("n", 0), make(0))  # used again: now the most recent
+    cache.cached(("n", cache.MAX_ENTRIES), make(cache.MAX_ENTRIES))  # one too many: the least recent goes
+    st.session_state["kept"] = {
+        "first": cache.peek(("n", 0)),
+        "second": cache.peek(("n", 1)),
+        "last": cache.peek(("n", cache.MAX_ENTRIES)),
+        "table": cache.peek(("n", 0), table=True),
+    }
+
+
+def test_each_key_is_computed_once_and_the_least_recently_used_goes_first():
+    at = AppTest.from_function(script).run()
+    assert not at.exception, at.exception
+    from ui.cache import MAX_ENTRIES
+
+    assert at.session_state["computed"] == list(range(MAX_ENTRIES + 1))
+    assert at.session_state["kept"] == {"first": "value 0", "second": None, "last": f"value {MAX_ENTRIES}", "table": None}
+
+
+def test_sessions_do_not_share_results():
+    first = AppTest.from_function(script).run()
+    second = AppTest.from_function(script).run()
+    assert not second.exception, second.exception
+    assert second.session_state["computed"] == first.session_state["computed"]
