@@ -115,7 +115,7 @@ def drill_down_and_diversity(
     conditions = drill_conditions(run, features, schema)
     if conditions:
         st.caption(prose(" and ".join(c.describe() for c in conditions)))
-        st.dataframe(drill_down(focused, conditions).style.format({"share": "{:.1%}"}), hide_index=True)
+        st.dataframe(drill_down(focused, conditions).style.format({"share": "{:.1%}", "matching rows": "{:,}"}), hide_index=True)
 
     st.subheader("Diversity")
     within = (
