@@ -9,6 +9,7 @@ from synth.data.io import UPLOAD_TYPES, parse_table
 from synth.data.kinds import ColumnKind
 from synth.errors import SynthError
 from synth.figures import kpi_figure, mix_figure
+from synth.labels import ORIGINAL, SCENARIO
 from synth.rebalancing.plan import TYPED_SHARE_TOLERANCE
 from synth.report import build_report
 from synth.table import value_counts
@@ -206,7 +207,7 @@ def show_result(run: WhatIfRun) -> None:
     left, right = st.columns(2)
     left.plotly_chart(mix_figure(run.simulation.mix_before, run.simulation.mix_after, run.settings["column"]))
     right.plotly_chart(
-        kpi_figure(run.kpis.rename(columns={"scenario": "this scenario"})[["kpi", "group", "original", "this scenario"]])
+        kpi_figure(run.kpis.rename(columns={SCENARIO: "this scenario"})[["kpi", "group", ORIGINAL, "this scenario"]])
     )
     with st.expander("Generated rows"):
         st.dataframe(run.simulation.table.head(200), hide_index=True, column_config=date_columns(run.simulation.table.head(200)))

@@ -20,7 +20,8 @@ from synth.assess.privacy import DCR_TEXT, privacy_frame
 from synth.errors import SynthError
 from synth.fairness.fair import FAIR_NAME, FairnessStudy
 from synth.figures import dcr_figure, group_score_figure, kpi_figure, plan_figure, pr_figure, roc_figure, selection_figure
-from synth.study import UNBALANCED, Study
+from synth.labels import UNBALANCED
+from synth.study import Study
 from synth.whatif.scenarios import SavedScenario, describe_settings, side_by_side
 
 STYLE = """

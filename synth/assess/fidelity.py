@@ -22,8 +22,11 @@ import pandas as pd
 from scipy.stats.contingency import association
 
 from synth.assess.groups import Buckets
+from synth.data.holdout import Split
 from synth.data.kinds import Schema
 from synth.errors import SynthError
+from synth.rebalancing.run import Outputs
+from synth.table import rows_of_value
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,18 @@ def fidelity_report(real: pd.DataFrame, generated: pd.DataFrame, schema: Schema,
         float(np.mean(gaps)) if gaps else 0.0,
         float(np.mean(alike)) if alike else 1.0,
     )
+
+
+def fidelity_by_method(outputs: Outputs, split: Split, schema: Schema, value: str) -> dict[str, FidelityReport]:
+    """Generated ``value`` rows of each method against the real holdout's ``value`` rows."""
+    column = outputs.plan.column
+    real = rows_of_value(split.holdout, column, value)
+    reports = {}
+    for result in outputs.results.values():
+        generated = rows_of_value(result.new_rows, column, value)
+        if len(generated) and len(real):
+            reports[result.label] = fidelity_report(real, generated, schema, column)
+    return reports
 
 
 def fidelity_frame(reports: Mapping[str, FidelityReport]) -> pd.DataFrame:

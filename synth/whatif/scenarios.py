@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 
 from synth.errors import ScenarioStoreError
+from synth.labels import ORIGINAL, SCENARIO
 
 # "RBST" in the SQLite header marks a Rebalance Studio scenario database.
 APPLICATION_ID = 0x52425354
@@ -247,7 +248,7 @@ class ScenarioStore:
 
 def _check_shape(scenario: SavedScenario) -> None:
     """A stored scenario must hold what the pages read: KPI rows and a mix of numbers."""
-    missing = {"kpi", "group", "original", "scenario"} - set(scenario.kpis.columns)
+    missing = {"kpi", "group", ORIGINAL, SCENARIO} - set(scenario.kpis.columns)
     shares = scenario.settings.get("shares", {})
     if missing or not isinstance(shares, dict) or not all(isinstance(v, int | float) for v in shares.values()):
         raise ValueError(f"scenario {scenario.name!r} lacks {sorted(missing) or 'a mix of numbers'}")
@@ -278,7 +279,7 @@ def side_by_side(scenarios: list[SavedScenario]) -> pd.DataFrame:
     if not scenarios:
         return pd.DataFrame()
     index = ["kpi", "group"]
-    frame = scenarios[0].kpis.set_index(index)[["original"]]
+    frame = scenarios[0].kpis.set_index(index)[[ORIGINAL]]
     for scenario in scenarios:
-        frame = frame.join(scenario.kpis.set_index(index)["scenario"].rename(scenario.name), how="outer")
+        frame = frame.join(scenario.kpis.set_index(index)[SCENARIO].rename(scenario.name), how="outer")
     return frame.reset_index()

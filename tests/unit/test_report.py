@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 
 from synth.__main__ import main
+from synth.labels import UNBALANCED
 from synth.report import build_report
-from synth.study import UNBALANCED, run_study
+from synth.study import run_study
 from synth.whatif.kpis import ALL
 from synth.whatif.scenarios import SavedScenario, ScenarioStore
 
