@@ -9,11 +9,11 @@ from synth.assess.diversity import class_diversity
 from synth.assess.fidelity import fidelity_frame, per_column_frame
 from synth.assess.groups import Condition
 from synth.assess.privacy import DCR_TEXT, privacy_frame
-from synth.data.kinds import ColumnKind, Schema
 from synth.errors import SynthError
 from synth.figures import dcr_figure, distribution_figure
 from synth.labels import HOLDOUT
 from synth.rebalancing.run import Rebalanced
+from synth.schema import ColumnKind, Schema
 from synth.study import labelled_tables
 from synth.table import as_numbers, rows_of, rows_of_value, value_counts
 from ui import assessments, cache

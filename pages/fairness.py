@@ -4,12 +4,12 @@ import streamlit as st
 
 from synth.assess.fairness import DEFINITION, assess_fairness, fairness_frame, rates_side_by_side, selection_frame
 from synth.data.holdout import Split, choose_holdout
-from synth.data.kinds import ColumnKind
 from synth.errors import SynthError
 from synth.fairness.fair import FAIR_NAME, REAL_NAME, FairnessStudy, FairTable, make_fair
 from synth.figures import group_score_figure, selection_figure
 from synth.rebalancing.plan import candidate_columns, suggest_column
 from synth.report import build_report
+from synth.schema import ColumnKind
 from synth.table import value_counts
 from ui import cache
 from ui.state import (

@@ -6,12 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from synth.data.io import UPLOAD_TYPES, parse_table
-from synth.data.kinds import ColumnKind
 from synth.errors import SynthError
 from synth.figures import kpi_figure, mix_figure
 from synth.labels import ORIGINAL, SCENARIO
 from synth.rebalancing.plan import TYPED_SHARE_TOLERANCE
 from synth.report import build_report
+from synth.schema import ColumnKind
 from synth.table import value_counts
 from synth.whatif.kpis import Aggregate, Kpi, compare_kpis, default_kpis, kpi_display
 from synth.whatif.scenarios import MAX_NAME, SavedScenario, ScenarioStore, describe_settings, open_store, saved_on, side_by_side

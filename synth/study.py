@@ -17,12 +17,13 @@ from synth.assess.evaluate import Evaluation, evaluate_all
 from synth.assess.fidelity import FidelityReport, fidelity_by_method
 from synth.assess.privacy import PrivacyReport, privacy_by_method
 from synth.data.holdout import Split, choose_holdout
-from synth.data.kinds import Schema, detect_schema
+from synth.data.kinds import detect_schema
 from synth.labels import HOLDOUT, ORIGINAL, UNBALANCED
 from synth.progress import Progress, silent
 from synth.rebalancing.plan import make_plan
 from synth.rebalancing.run import Outputs, check_target, rebalance_all
 from synth.rebalancing.samplers import DEFAULT_METHODS
+from synth.schema import Schema
 from synth.table import rarest_value, value_counts
 
 

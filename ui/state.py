@@ -18,9 +18,10 @@ import streamlit as st
 
 from synth.data.demos import DEMOS, demo_holdout, make_demo
 from synth.data.holdout import Split
-from synth.data.kinds import Schema, detect_schema
+from synth.data.kinds import detect_schema
 from synth.rebalancing.plan import RebalancePlan
 from synth.rebalancing.run import Outputs
+from synth.schema import Schema
 from synth.table import fingerprint
 from ui.text import prose
 

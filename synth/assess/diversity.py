@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from synth.assess.groups import Buckets, Condition, matching
-from synth.data.kinds import Schema
 from synth.labels import HOLDOUT
+from synth.schema import Schema
 from synth.table import rows_of_value
 
 

@@ -26,9 +26,10 @@ from sklearn.model_selection import train_test_split
 
 from synth.assess.uncertainty import holdout_bootstrap
 from synth.data.holdout import overlap
-from synth.data.kinds import Schema, detect_schema
+from synth.data.kinds import detect_schema
 from synth.errors import EvaluationError, ParameterError, SynthError
 from synth.progress import Progress, silent
+from synth.schema import Schema
 from synth.table import is_dask
 
 RECIPE = {

@@ -17,8 +17,9 @@ from fairlearn.metrics import MetricFrame, demographic_parity_difference, select
 from scipy.stats import ks_2samp
 
 from synth.assess.evaluate import Evaluation, evaluate, seed_range
-from synth.data.kinds import Schema, detect_schema
+from synth.data.kinds import detect_schema
 from synth.progress import Progress, silent
+from synth.schema import Schema
 
 MISSING_GROUP = "(missing)"
 # Groups with fewer holdout rows than this are shown, but left out of the parity difference and the

@@ -23,9 +23,9 @@ from scipy.stats.contingency import association
 
 from synth.assess.groups import Buckets
 from synth.data.holdout import Split
-from synth.data.kinds import Schema
 from synth.errors import SynthError
 from synth.rebalancing.run import Outputs
+from synth.schema import Schema
 from synth.table import rows_of_value
 
 

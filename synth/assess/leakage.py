@@ -13,7 +13,7 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from synth.assess.groups import Buckets
-from synth.data.kinds import ColumnKind, Schema
+from synth.schema import ColumnKind, Schema
 from synth.table import as_numbers
 
 # A column scoring at least this AUC alone, or this far above every other column, is flagged.

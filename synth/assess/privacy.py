@@ -25,10 +25,10 @@ import numpy as np
 import pandas as pd
 
 from synth.data.holdout import Split
-from synth.data.kinds import Schema
 from synth.encoding import DistanceEncoder, feature_kinds, neighbour_distances
 from synth.errors import SynthError
 from synth.rebalancing.run import Outputs
+from synth.schema import Schema
 from synth.table import row_keys
 
 DCR_SAMPLE = 2_000

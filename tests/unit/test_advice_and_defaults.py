@@ -8,9 +8,10 @@ from synth.assess.advice import METRICS, SPREADS, advice, best_per_metric, verdi
 from synth.assess.evaluate import Evaluation, RunScores
 from synth.assess.groups import Buckets
 from synth.data.holdout import keep_rare_rows, split_holdout
-from synth.data.kinds import ColumnKind, detect_schema
+from synth.data.kinds import detect_schema
 from synth.figures import distribution_figure, label
 from synth.rebalancing.plan import rarity_advice, suggest_column
+from synth.schema import ColumnKind
 from ui.text import plain
 
 

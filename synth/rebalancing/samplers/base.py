@@ -19,9 +19,9 @@ import pandas as pd
 from sklearn.utils._param_validation import Interval
 
 from synth.constraints import check_params
-from synth.data.kinds import Schema
 from synth.errors import MethodRefused, ParameterError
 from synth.progress import Progress, silent
+from synth.schema import Schema
 from synth.table import conform, rows_of
 
 # Every sampler takes a seed; numpy's Generator takes any whole number from 0.
