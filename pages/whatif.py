@@ -14,12 +14,13 @@ from synth.report import build_report
 from synth.schema import ColumnKind
 from synth.table import value_counts
 from synth.whatif.kpis import Aggregate, Kpi, compare_kpis, default_kpis, kpi_display
-from synth.whatif.scenarios import MAX_NAME, SavedScenario, ScenarioStore, describe_settings, open_store, saved_on, side_by_side
+from synth.whatif.scenarios import MAX_NAME, SavedScenario, ScenarioSettings, ScenarioStore, open_store, saved_on, side_by_side
 from synth.whatif.simulation import Grouping, complete_rows, default_buckets, parse_buckets, simulate
 from ui import cache
 from ui.state import (
     CONFIRM_DELETE,
     CONFIRM_REPLACE,
+    LOADED_PENDING_RUN,
     LOADED_SCENARIO,
     MIX_CHOSEN,
     MIX_NORMALISED,
@@ -52,15 +53,21 @@ from ui.text import date_columns, file_name, plain, prose
 MAX_WHATIF_ROWS = 2_000_000
 
 
+def loaded_settings() -> ScenarioSettings:
+    """The settings of the saved scenario put back on the page, or empty ones when none is."""
+    loaded = st.session_state.get(LOADED_SCENARIO)
+    return loaded.settings if loaded is not None else ScenarioSettings()
+
+
 def choose_grouping(dataset: Dataset, categorical: list[str], numeric: list[str]) -> tuple[str, Grouping]:
     """The column whose mix changes: its categories, or numeric groups the user edits."""
-    loaded = st.session_state.get(LOADED_SCENARIO, {})
+    loaded = loaded_settings()
     column = st.selectbox("Column whose mix changes", categorical + numeric, key=scoped(W_WHATIF_COLUMN, dataset.fingerprint))
     if column not in numeric:
         return "", Grouping(column)
     default = default_buckets(dataset.table[column])
-    if loaded.get("column") == column and loaded.get("groups"):
-        default = loaded["groups"]
+    if loaded.column == column and loaded.groups:
+        default = loaded.groups
     text = st.text_input("Groups (ranges, ascending)", default, key=scoped(W_GROUPS, dataset.fingerprint, column))
     try:
         grouping = parse_buckets(column, text)
@@ -85,9 +92,9 @@ def mix_editor(dataset: Dataset, grouping: Grouping, text: str) -> None:
     now = [100 * n / total for n in counts.values()]
     start = pd.DataFrame({"group": list(counts), "rows now": list(counts.values()), "share now (%)": now})
     start["new share (%)"] = now  # shown with one decimal, kept exact so an untouched mix adds up
-    loaded = st.session_state.get(LOADED_SCENARIO, {})
-    if loaded.get("column") == grouping.column:
-        start["new share (%)"] = [100 * float(loaded["shares"].get(g, 0.0)) for g in counts]
+    loaded = loaded_settings()
+    if loaded.column == grouping.column:
+        start["new share (%)"] = [100 * loaded.shares.get(g, 0.0) for g in counts]
     version = st.session_state.get(MIX_VERSION, 0)
     if st.session_state.get(MIX_NORMALISED, {}).get("key") == (grouping.column, text):
         start["new share (%)"] = [100 * st.session_state[MIX_NORMALISED]["shares"][g] for g in counts]
@@ -128,8 +135,8 @@ def choose_kpis(dataset: Dataset, categorical: list[str], numeric: list[str]) ->
         + "; 'share' counts rows whose column equals the category."
     )
     table = dataset.table
-    loaded = st.session_state.get(LOADED_SCENARIO, {}).get("kpis")
-    start = loaded if loaded else [k.to_dict() for k in default_kpis(table, numeric, categorical)]
+    loaded = loaded_settings().kpis
+    start = [k.to_dict() for k in loaded or default_kpis(table, numeric, categorical)]
     kpi_rows = st.data_editor(
         pd.DataFrame(start),
         num_rows="dynamic",
@@ -153,15 +160,7 @@ def run_scenario(
 ) -> None:
     """A fully synthetic table under the new mix, once per settings, and its KPIs."""
     bar = st.progress(0.0)
-    settings = {
-        "column": grouping.column,
-        "groups": text,
-        "shares": shares,
-        "rows": rows,
-        "seed": seed,
-        "kpis": [k.to_dict() for k in kpis],
-        "fingerprint": dataset.fingerprint,
-    }
+    settings = ScenarioSettings(grouping.column, text, shares, rows, seed, tuple(kpis), dataset.fingerprint)
     key = ("whatif", *dataset.key, text, tuple(shares.items()), rows, seed, grouping.column)
     try:
         simulation = cache.cached(
@@ -193,10 +192,10 @@ def normalise_rest(shares: dict[str, float], changed: set[str]) -> dict[str, flo
 def current_run(dataset: Dataset, grouping: Grouping, chosen: tuple) -> WhatIfRun | None:
     """The last run if it is about the column on screen; a run about another column is not shown."""
     run = st.session_state.get(WHATIF)
-    if run is None or (run.settings["column"], run.settings["fingerprint"]) != (grouping.column, dataset.fingerprint):
+    if run is None or (run.settings.column, run.settings.fingerprint) != (grouping.column, dataset.fingerprint):
         return None
     settings = run.settings
-    if (settings["groups"], settings["shares"], settings["rows"], settings["seed"]) != chosen:
+    if (settings.groups, settings.shares, settings.rows, settings.seed) != chosen:
         st.caption("The settings above changed since this run; run the scenario again to update it.")
     return run
 
@@ -205,7 +204,7 @@ def show_result(run: WhatIfRun) -> None:
     st.subheader("Original vs scenario")
     st.dataframe(kpi_display(run.kpis), hide_index=True)
     left, right = st.columns(2)
-    left.plotly_chart(mix_figure(run.simulation.mix_before, run.simulation.mix_after, run.settings["column"]))
+    left.plotly_chart(mix_figure(run.simulation.mix_before, run.simulation.mix_after, str(run.settings.column)))
     right.plotly_chart(
         kpi_figure(run.kpis.rename(columns={SCENARIO: "this scenario"})[["kpi", "group", ORIGINAL, "this scenario"]])
     )
@@ -253,7 +252,7 @@ def saved_scenarios(store: ScenarioStore, dataset: Dataset, run: WhatIfRun | Non
         st.plotly_chart(kpi_figure(table_side), key="saved_kpis")
         for scenario in picked:
             left, right = st.columns([4, 1])
-            left.text(f"{scenario.name} (on {scenario.dataset}): {describe_settings(scenario.settings)}")
+            left.text(f"{scenario.name} (on {scenario.dataset}): {scenario.settings.describe()}")
             right.button("Load", key=f"load_{scenario.name}", on_click=load_scenario, args=(dataset, scenario))
         st.download_button(
             "Download these scenarios as a report (HTML)",
@@ -326,10 +325,11 @@ def load_scenario(dataset: Dataset, scenario: SavedScenario) -> None:
     for key in list(st.session_state):
         if key.startswith((W_WHATIF_COLUMN, W_GROUPS, W_MIX, W_KPIS)):
             del st.session_state[key]
-    st.session_state[scoped(W_WHATIF_COLUMN, dataset.fingerprint)] = settings.get("column")
-    st.session_state[scoped(W_WHATIF_ROWS, dataset.fingerprint)] = int(settings.get("rows", len(dataset.table)))
-    st.session_state[W_WHATIF_SEED] = int(settings.get("seed", 0))
-    st.session_state[LOADED_SCENARIO] = dict(settings, name=scenario.name, pending_run=True)
+    st.session_state[scoped(W_WHATIF_COLUMN, dataset.fingerprint)] = settings.column
+    st.session_state[scoped(W_WHATIF_ROWS, dataset.fingerprint)] = len(dataset.table) if settings.rows is None else settings.rows
+    st.session_state[W_WHATIF_SEED] = settings.seed
+    st.session_state[LOADED_SCENARIO] = scenario
+    st.session_state[LOADED_PENDING_RUN] = True
     st.session_state.pop(MIX_NORMALISED, None)
     st.session_state.pop(WHATIF, None)
 
@@ -410,10 +410,10 @@ def render() -> None:
     kpis = choose_kpis(dataset, categorical, numeric)
     loaded = st.session_state.get(LOADED_SCENARIO)
     if loaded:
-        st.info(f"Settings and KPIs of the saved scenario {plain(loaded.get('name', ''))} are loaded.")
+        st.info(f"Settings and KPIs of the saved scenario {plain(loaded.name)} are loaded.")
     ready = abs(sum(shares.values()) - 1.0) <= TYPED_SHARE_TOLERANCE
     clicked = st.button("Run scenario", type="primary", disabled=not ready)
-    if ready and (clicked or (loaded and loaded.pop("pending_run", False))):
+    if ready and (clicked or (loaded and st.session_state.pop(LOADED_PENDING_RUN, False))):
         run_scenario(dataset, grouping, text, shares, rows, seed, kpis)
     run = current_run(dataset, grouping, (text, shares, rows, seed))
     if run is not None:
