@@ -137,7 +137,7 @@ def completed_dataset(dataset: Dataset, result: Imputation, columns: list[str], 
     name = f"{dataset.name} (gaps filled)"
     if dataset.holdout_file is not None or outcome is None:
         return replace(dataset, name=name, table=result.table, fingerprint=fingerprint(result.table))
-    split = split_holdout(dataset.table, outcome, dataset.holdout_share)  # the split the Plan step makes
+    split = split_holdout(dataset.table, column=outcome, share=dataset.holdout_share)  # the split the Plan step makes
     with st.spinner("Filling the training rows from each other only…"):
         train = impute(split.train, columns=columns, schema=dataset.schema, random_state=seed).table.reset_index(drop=True)
     label = (

@@ -166,7 +166,13 @@ def run_scenario(
         simulation = cache.cached(
             key,
             lambda: simulate(
-                dataset.table, dataset.schema, grouping, shares, rows=rows, seed=seed, progress=progress_callback(bar)
+                dataset.table,
+                schema=dataset.schema,
+                grouping=grouping,
+                shares=shares,
+                rows=rows,
+                seed=seed,
+                progress=progress_callback(bar),
             ),
         )
         kpi_table = compare_kpis(dataset.table, simulation.table, kpis)

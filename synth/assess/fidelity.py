@@ -59,7 +59,7 @@ def _pair_similarity(real: tuple[np.ndarray, np.ndarray], generated: tuple[np.nd
     return 1.0 - 0.5 * float(np.abs(p - q).sum())
 
 
-def fidelity_report(real: pd.DataFrame, generated: pd.DataFrame, schema: Schema, exclude: str) -> FidelityReport:
+def fidelity_report(real: pd.DataFrame, generated: pd.DataFrame, *, schema: Schema, exclude: str) -> FidelityReport:
     """Per-column similarity (1 - total variation distance) and the mean gap in pairwise association.
 
     Groups are coded as integers once per column, so the pairwise associations (one per pair of
@@ -99,7 +99,7 @@ def fidelity_by_method(outputs: Outputs, split: Split, schema: Schema, value: st
     for result in outputs.results.values():
         generated = rows_of_value(result.new_rows, column, value)
         if len(generated) and len(real):
-            reports[result.label] = fidelity_report(real, generated, schema, column)
+            reports[result.label] = fidelity_report(real, generated, schema=schema, exclude=column)
     return reports
 
 

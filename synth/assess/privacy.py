@@ -125,6 +125,7 @@ def privacy_report(
     generated: pd.DataFrame,
     training: pd.DataFrame,
     holdout: pd.DataFrame,
+    *,
     schema: Schema,
     column: str,
     seed: int = 0,

@@ -64,13 +64,13 @@ def apply_plan_on_cluster(
 def evaluate_on_cluster(
     train: pd.DataFrame,
     holdout: pd.DataFrame,
+    *,
     column: str,
     positive: str,
-    seeds: Sequence[int] = (1, 2, 3),
+    seeds: int = 3,
     name: str = "",
     progress: Progress | None = None,
     ignore: Sequence[str] | None = None,
-    *,
     scheduler: str,
 ) -> Evaluation:
     """``evaluate`` with LightGBM trained on the cluster at ``scheduler``."""

@@ -158,6 +158,7 @@ def _grouped(table: pd.DataFrame, schema: Schema, grouping: Grouping) -> tuple[p
 
 def simulate(
     table: pd.DataFrame,
+    *,
     schema: Schema,
     grouping: Grouping,
     shares: Mapping[str, float],

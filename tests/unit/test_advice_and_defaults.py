@@ -140,7 +140,7 @@ def test_rarity_advice_only_when_the_class_is_not_rare():
 
 
 def test_keeping_few_rare_rows_leaves_the_holdout_at_its_natural_rate(patients):
-    split = split_holdout(patients, "variant")
+    split = split_holdout(patients, column="variant")
     small = keep_rare_rows(split, "variant", "Variant X", 7, seed=1)
     assert (small.train["variant"] == "Variant X").sum() == 7
     assert (small.train["variant"] == "Other").sum() == (split.train["variant"] == "Other").sum()

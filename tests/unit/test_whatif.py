@@ -51,7 +51,7 @@ def test_younger_customers_bring_their_premiums_and_claims(insurance):
     schema = detect_schema(insurance)
     grouping = parse_buckets("age", "18-24, 25-44, 45-64, 65+")
     shares = {"18-24": 0.5, "25-44": 0.2, "45-64": 0.2, "65+": 0.1}
-    result = simulate(insurance, schema, grouping, shares, rows=3000, seed=1)
+    result = simulate(insurance, schema=schema, grouping=grouping, shares=shares, rows=3000, seed=1)
     table = result.table
     assert len(table) == 3000 and list(table.columns) == list(insurance.columns)
     assert table.dtypes.to_dict() == insurance.dtypes.to_dict()
@@ -66,10 +66,10 @@ def test_younger_customers_bring_their_premiums_and_claims(insurance):
 
 def test_categorical_mix(insurance):
     schema = detect_schema(insurance)
-    result = simulate(insurance, schema, Grouping("vehicle"), {"sports": 0.5}, rows=1000)
+    result = simulate(insurance, schema=schema, grouping=Grouping("vehicle"), shares={"sports": 0.5}, rows=1000)
     assert (result.table["vehicle"] == "sports").mean() == pytest.approx(0.5, abs=0.001)
     with pytest.raises(ValueError, match="give numeric groups"):
-        simulate(insurance, schema, Grouping("age"), {"30": 0.5})
+        simulate(insurance, schema=schema, grouping=Grouping("age"), shares={"30": 0.5})
 
 
 def test_seeded_generation_keeps_fixed_columns_and_learns_the_rest(insurance):
