@@ -147,7 +147,7 @@ def render() -> None:
     sample_rows(dataset, run, focus)
 
     st.subheader(f"Distribution of each column among {plain(focus)} rows")
-    features = [c for c in schema.modelled() if c != column]
+    features = schema.features(column)
     feature = st.selectbox("Column", features, key=W_FEATURE)
     st.plotly_chart(distribution_figure(distribution(focused, feature, schema, reference=HOLDOUT), feature))
 

@@ -9,10 +9,9 @@ from synth.data.io import UPLOAD_TYPES, parse_table
 from synth.errors import SynthError
 from synth.figures import kpi_figure, mix_figure
 from synth.labels import ORIGINAL, SCENARIO
-from synth.rebalancing.plan import TYPED_SHARE_TOLERANCE
+from synth.rebalancing.plan import TYPED_SHARE_TOLERANCE, candidate_columns
 from synth.report import build_report
 from synth.schema import ColumnKind
-from synth.table import value_counts
 from synth.whatif.kpis import Aggregate, Kpi, compare_kpis, default_kpis, kpi_display
 from synth.whatif.scenarios import MAX_NAME, SavedScenario, ScenarioSettings, ScenarioStore, open_store, saved_on, side_by_side
 from synth.whatif.simulation import Grouping, complete_rows, default_buckets, parse_buckets, simulate
@@ -48,6 +47,7 @@ from ui.state import (
     workspace,
 )
 from ui.text import date_columns, file_name, plain, prose
+from ui.widgets import share_editor
 
 # A what-if table is generated in memory; beyond this many rows it would crowd out other sessions.
 MAX_WHATIF_ROWS = 2_000_000
@@ -89,25 +89,15 @@ def choose_mix(dataset: Dataset, grouping: Grouping, text: str) -> dict[str, flo
 def mix_editor(dataset: Dataset, grouping: Grouping, text: str) -> None:
     counts = grouping.counts(dataset.table)
     total = sum(counts.values())
-    now = [100 * n / total for n in counts.values()]
-    start = pd.DataFrame({"group": list(counts), "rows now": list(counts.values()), "share now (%)": now})
-    start["new share (%)"] = now  # shown with one decimal, kept exact so an untouched mix adds up
+    first = [100 * n / total for n in counts.values()]  # shown with one decimal, kept exact so an untouched mix adds up
     loaded = loaded_settings()
     if loaded.column == grouping.column:
-        start["new share (%)"] = [100 * loaded.shares.get(g, 0.0) for g in counts]
+        first = [100 * loaded.shares.get(g, 0.0) for g in counts]
     version = st.session_state.get(MIX_VERSION, 0)
     if st.session_state.get(MIX_NORMALISED, {}).get("key") == (grouping.column, text):
-        start["new share (%)"] = [100 * st.session_state[MIX_NORMALISED]["shares"][g] for g in counts]
-    mix = st.data_editor(
-        start,
-        disabled=["group", "rows now", "share now (%)"],
-        hide_index=True,
-        column_config={
-            "share now (%)": st.column_config.NumberColumn(format="%.1f"),
-            "new share (%)": st.column_config.NumberColumn(format="%.1f", min_value=0.0, max_value=100.0),
-        },
-        key=scoped(W_MIX, dataset.fingerprint, grouping.column, text, version),
-    )
+        first = [100 * st.session_state[MIX_NORMALISED]["shares"][g] for g in counts]
+    key = scoped(W_MIX, dataset.fingerprint, grouping.column, text, version)
+    mix = share_editor(counts, first, label="group", share="new share (%)", key=key)
     shares = dict(zip(mix["group"], mix["new share (%)"].fillna(0.0).astype(float) / 100, strict=True))
     st.session_state[MIX_CHOSEN] = shares
     added = sum(shares.values())
@@ -120,7 +110,7 @@ def mix_editor(dataset: Dataset, grouping: Grouping, text: str) -> None:
         left.caption(f"The new shares add up to {added:.1%}.")
         return
     left.warning(f"The new shares add up to {added:.1%}; they must add up to 100% before the scenario can run.")
-    changed = {g for g, first in zip(counts, start["new share (%)"], strict=True) if abs(100 * shares[g] - first) > 1e-6}
+    changed = {g for g, given in zip(counts, first, strict=True) if abs(100 * shares[g] - given) > 1e-6}
     if right.button("Normalise the rest", help="Keep the shares you changed; scale the others so all add up to 100%."):
         st.session_state[MIX_NORMALISED] = {"key": (grouping.column, text), "shares": normalise_rest(shares, changed)}
         st.session_state[MIX_VERSION] = version + 1
@@ -394,7 +384,7 @@ def render() -> None:
         st.rerun()
     dataset = current_dataset()
     schema, table = dataset.schema, dataset.table
-    categorical = [c for c in schema.names(ColumnKind.CATEGORICAL) if len(value_counts(table[c])) >= 2]
+    categorical = candidate_columns(table, schema)
     numeric = schema.names(ColumnKind.NUMERIC)
     if not categorical + numeric:
         st.error("No categorical or numeric column to change the mix of.")

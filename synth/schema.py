@@ -50,6 +50,10 @@ class Schema:
     def modelled(self) -> list[str]:
         return [c.name for c in self.columns if c.kind.modelled]
 
+    def features(self, target: str) -> list[str]:
+        """Modelled columns but ``target``: what a model learns from and a comparison reads."""
+        return [name for name in self.modelled() if name != target]
+
     def unmodelled(self) -> list[str]:
         """ID-like and constant columns: kept in every output, never learned from or scored on."""
         return [c.name for c in self.columns if not c.kind.modelled]

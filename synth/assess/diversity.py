@@ -45,5 +45,5 @@ def class_diversity(
 ) -> pd.DataFrame:
     """Entropy of every feature among ``value`` rows (within ``subgroup``) of each table."""
     rows = {name: rows_of_value(t, column, value) for name, t in tables.items()}
-    features = [c for c in schema.modelled() if c != column]
+    features = schema.features(column)
     return diversity_table(rows, schema, features, reference=HOLDOUT, subgroup=subgroup)

@@ -67,7 +67,7 @@ def fidelity_report(real: pd.DataFrame, generated: pd.DataFrame, *, schema: Sche
     """
     if len(real) == 0 or len(generated) == 0:
         raise SynthError("Fidelity needs real and generated rows to compare.")
-    columns = [c for c in schema.modelled() if c != exclude]
+    columns = schema.features(exclude)
     codes_real, codes_generated = {}, {}
     similarity = []
     for name in columns:

@@ -81,7 +81,7 @@ class Sampler(ABC):
         progress = progress or silent
         if column not in table.columns:
             raise ParameterError("column", f"column {column!r} is not in the table.")
-        features = [n for n in schema.modelled() if n != column]
+        features = schema.features(column)
         if not features:
             raise MethodRefused(
                 self.name,
