@@ -166,7 +166,7 @@ def run_size(
             tables[method] = open_table(output)
         for name, table in tables.items() if evaluate else ():
             with sampler.stage(f"evaluate {name} (lightgbm.dask, 1 seed)", _rows(table), records):
-                evaluation = evaluate_frame(table.frame, real.frame, column="fraud", positive="fraud", seeds=[1])
+                evaluation = evaluate_frame(table.frame, real.frame, column="fraud", positive="fraud", seeds=1)
             records[-1] |= {k: round(v["mean"], 4) for k, v in evaluation.report().items()}
         sampler.stop()
         records.append(
@@ -197,7 +197,7 @@ def utility(folder: Path, rows: int, seed: int, queue: multiprocessing.Queue) ->
         ("synthetic, in memory (fitted on all rows)", in_memory),
         ("synthetic, distributed (fitted on the sample)", read(folder / f"cards-{rows}-synthetic")),
     ):
-        report = evaluate(table, holdout, "fraud", "fraud", seeds=[1], ignore=["transaction_id"]).report()
+        report = evaluate(table, holdout, column="fraud", positive="fraud", seeds=1, ignore=["transaction_id"]).report()
         results.append({"training table": name, "rows": len(table)} | {f"{k} mean": v["mean"] for k, v in report.items()})
     results[1]["rebalance s"] = round(fit_seconds, 1)
     queue.put(results)

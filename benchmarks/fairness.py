@@ -111,7 +111,9 @@ def run_dataset(name: str, args: argparse.Namespace) -> tuple[list[dict], list[d
             row.update(extra.get(table_name, {}))
             if table_name != "real" and (table_name == "engine" or table_name == f"ours ({args.strategies[0]})"):
                 row["exact copies"] = exact_copy_share(tables[table_name], a, features)
-                row["DCR share (app)"] = privacy_report(tables[table_name], a, b, detect_schema(a), column).dcr_share
+                row["DCR share (app)"] = privacy_report(
+                    tables[table_name], a, b, schema=detect_schema(a), column=column
+                ).dcr_share
                 slug = f"{name}-{'+'.join(sensitive)}-{table_name.split()[0]}"
                 tables[table_name].to_parquet(RESULTS / f"fair-{slug}.parquet")
                 if args.dcr:

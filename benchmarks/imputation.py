@@ -246,7 +246,7 @@ def checks(gapped: pd.DataFrame, filled: pd.DataFrame, columns: list[str]) -> tu
 
 
 def auc(train: pd.DataFrame, holdout: pd.DataFrame, task: Task) -> float:
-    return evaluate(train, holdout, task.target, task.positive, seeds=(1,), ignore=[]).summary()["auc_roc_mean"]
+    return evaluate(train, holdout, column=task.target, positive=task.positive, seeds=1, ignore=[]).summary()["auc_roc_mean"]
 
 
 def run(task: Task, rows: int, methods: list[str], share: float, minutes: float, seed: int = 0) -> pd.DataFrame:

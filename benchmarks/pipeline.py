@@ -26,8 +26,9 @@ from sklearn.model_selection import RepeatedStratifiedKFold, cross_validate
 
 from benchmarks.common import SHARED, require_shared, save
 from benchmarks.upsampling import downsample
-from synth.data.kinds import ColumnKind, detect_schema
+from synth.data.kinds import detect_schema
 from synth.rebalancing.oversampler import SyntheticOverSampler
+from synth.schema import ColumnKind
 
 SCORING = {"AUC-ROC": "roc_auc", "AUC-PR": "average_precision"}
 

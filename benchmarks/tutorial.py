@@ -71,7 +71,7 @@ def main() -> None:
             result = outputs.results[method]
             seconds.append(result.seconds)
             runs += scores(outputs.tables())
-            report = privacy_report(result.new_rows, train, holdout, schema, COLUMN, seed=seed)
+            report = privacy_report(result.new_rows, train, holdout, schema=schema, column=COLUMN, seed=seed)
             copies.append(report.exact_copy_share)
             shares.append(report.dcr_rank)
         if not runs:

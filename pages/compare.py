@@ -5,14 +5,16 @@ import pandas as pd
 import streamlit as st
 
 from synth.assess.compare import class_counts, distribution, drill_down
+from synth.assess.diversity import class_diversity
 from synth.assess.fidelity import fidelity_frame, per_column_frame
 from synth.assess.groups import Condition
 from synth.assess.privacy import DCR_TEXT, privacy_frame
-from synth.data.kinds import ColumnKind, Schema
 from synth.errors import SynthError
 from synth.figures import dcr_figure, distribution_figure
+from synth.labels import HOLDOUT
 from synth.rebalancing.run import Rebalanced
-from synth.study import HOLDOUT, class_diversity, labelled_tables
+from synth.schema import ColumnKind, Schema
+from synth.study import labelled_tables
 from synth.table import as_numbers, rows_of, rows_of_value, value_counts
 from ui import assessments, cache
 from ui.state import (
@@ -186,7 +188,7 @@ def render() -> None:
     )
     sample_rows(dataset, run, focus)
 
-    features = [c for c in schema.modelled() if c != column]
+    features = schema.features(column)
     column_distribution(focused, features, focus, schema)
     drill_down_and_diversity(dataset, run, tables, focused, features, focus)
     show_fidelity(dataset, run, focus)

@@ -7,8 +7,9 @@ import streamlit as st
 from synth.data.demos import DEMOS
 from synth.data.holdout import check_holdout
 from synth.data.io import UPLOAD_TYPES, parse_table
-from synth.data.kinds import ColumnKind, check_schema_fits
+from synth.data.kinds import check_schema_fits
 from synth.errors import SynthError
+from synth.schema import ColumnKind
 from ui.state import (
     LOADED_UPLOAD,
     W_DEMO,

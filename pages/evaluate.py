@@ -9,8 +9,9 @@ from synth.assess.evaluate import MODELS, RECIPE_TEXT, Evaluation, evaluate_all,
 from synth.assess.leakage import column_power
 from synth.errors import SynthError
 from synth.figures import pr_figure, probability_figure, roc_figure
+from synth.labels import UNBALANCED
 from synth.report import build_report
-from synth.study import UNBALANCED, make_study, training_tables
+from synth.study import make_study, training_tables
 from synth.table import value_counts
 from synth.whatif.scenarios import open_store, saved_on
 from ui import assessments, cache

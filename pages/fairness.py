@@ -4,12 +4,12 @@ import streamlit as st
 
 from synth.assess.fairness import DEFINITION, assess_fairness, fairness_frame, rates_side_by_side, selection_frame
 from synth.data.holdout import Split, choose_holdout
-from synth.data.kinds import ColumnKind
 from synth.errors import SynthError
 from synth.fairness.fair import FAIR_NAME, REAL_NAME, FairnessStudy, FairTable, make_fair
 from synth.figures import group_score_figure, selection_figure
 from synth.rebalancing.plan import candidate_columns, suggest_column
 from synth.report import build_report
+from synth.schema import ColumnKind
 from synth.table import value_counts
 from ui import cache
 from ui.state import (
@@ -26,6 +26,7 @@ from ui.state import (
     scoped,
 )
 from ui.text import plain, prose
+from ui.widgets import with_status
 
 SENSITIVE_HINTS = ("sex", "gender", "race", "ethnicity")
 SEEDS = 3
@@ -90,19 +91,13 @@ def generate(dataset: Dataset, split: Split, column: str, sensitive: list[str]) 
     key = ("fair", *dataset.key, split.description, column, tuple(sensitive))
     if (fair := cache.peek(key, table=True)) is not None:
         return fair
-    with st.status("Generating the fair table…", expanded=True) as status:
-        bar = st.progress(0.0)
-        try:
-            fair = make_fair(
-                split.train, column=column, sensitive=sensitive, schema=dataset.schema, progress=progress_callback(bar)
-            )
-        except SynthError as error:
-            status.update(label="No fair table", state="error")
-            st.error(prose(error))
-            return None
-        bar.empty()
-        status.update(label=f"Generated {len(fair.table):,} fair rows in {fair.seconds:.1f} s", state="complete")
-    return cache.cached(key, lambda: fair, table=True)
+    fair = with_status(
+        "Generating the fair table…",
+        lambda progress: make_fair(split.train, column=column, sensitive=sensitive, schema=dataset.schema, progress=progress),
+        failed="No fair table",
+        done=lambda fair: f"Generated {len(fair.table):,} fair rows in {fair.seconds:.1f} s",
+    )
+    return None if fair is None else cache.cached(key, lambda: fair, table=True)
 
 
 def score(dataset: Dataset, split: Split, fair: FairTable, positive: str, others: dict) -> dict:

@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 from synth.data.holdout import split_holdout
-from synth.errors import SynthError
 from synth.figures import association_figure, distribution_figure
 from synth.imputation import Imputation, impute
 from synth.imputation.review import ColumnReview, gap_summary, review_columns
@@ -19,11 +18,11 @@ from ui.state import (
     W_IMPUTE_SEED,
     Dataset,
     current_dataset,
-    progress_callback,
     scoped,
     set_dataset,
 )
-from ui.text import plain, prose
+from ui.text import plain
+from ui.widgets import with_status
 
 
 def show_gaps(dataset: Dataset) -> pd.DataFrame:
@@ -71,23 +70,17 @@ def fill(dataset: Dataset, columns: list[str], seed: int) -> Imputation | None:
     key = ("impute", *dataset.key, tuple(columns), seed)
     if cache.peek(key, table=True) is None and not st.button("Fill", type="primary", disabled=not columns):
         return None
-    with st.status("Filling gaps…", expanded=False) as status:
-        bar = st.progress(0.0)
-        try:
-            result = cache.cached(
-                key,
-                lambda: impute(
-                    dataset.table, columns=columns, schema=dataset.schema, random_state=seed, progress=progress_callback(bar)
-                ),
-                table=True,
-            )
-        except SynthError as error:
-            status.update(label="Could not fill", state="error")
-            st.error(prose(error))
-            return None
-        bar.empty()
-        status.update(label=f"Filled {result.cells:,} cells", state="complete")
-    return result
+    return with_status(
+        "Filling gaps…",
+        lambda progress: cache.cached(
+            key,
+            lambda: impute(dataset.table, columns=columns, schema=dataset.schema, random_state=seed, progress=progress),
+            table=True,
+        ),
+        failed="Could not fill",
+        done=lambda result: f"Filled {result.cells:,} cells",
+        expanded=False,
+    )
 
 
 def show_column(review: ColumnReview, tokens: dict[str, int]) -> None:
@@ -140,7 +133,7 @@ def completed_dataset(dataset: Dataset, result: Imputation, columns: list[str], 
     name = f"{dataset.name} (gaps filled)"
     if dataset.holdout_file is not None or outcome is None:
         return replace(dataset, name=name, table=result.table, fingerprint=fingerprint(result.table))
-    split = split_holdout(dataset.table, outcome, dataset.holdout_share)  # the split the Plan step makes
+    split = split_holdout(dataset.table, column=outcome, share=dataset.holdout_share)  # the split the Plan step makes
     with st.spinner("Filling the training rows from each other only…"):
         train = impute(split.train, columns=columns, schema=dataset.schema, random_state=seed).table.reset_index(drop=True)
     label = (

@@ -34,10 +34,10 @@ from ui.state import (
     cluster_scheduler,
     current_dataset,
     forget_results,
-    progress_callback,
     scoped,
 )
 from ui.text import plain, prose
+from ui.widgets import share_editor, with_status
 
 MODE_TEXT = {
     "hybrid": "Hybrid: keep every real row, add the fewest rows that meet the shares",
@@ -111,24 +111,8 @@ def choose_shares(train: pd.DataFrame, column: str) -> dict[str, float]:
         label = f"Share of {plain(rarest)} after rebalancing (%)"
         return {rarest: st.slider(label, 1, 99, 50, 1, format="%d%%", key=scoped(W_SHARE, column)) / 100}
     st.write("Target share of every value, in % (they must add up to 100):")
-    start = pd.DataFrame(
-        {
-            "value": list(counts),
-            "rows now": list(counts.values()),
-            "share now (%)": [100 * n / sum(counts.values()) for n in counts.values()],
-            "target share (%)": [100 * v for v in equal_shares(counts).values()],
-        }
-    )
-    edited = st.data_editor(
-        start,
-        disabled=["value", "rows now", "share now (%)"],
-        hide_index=True,
-        column_config={
-            "share now (%)": st.column_config.NumberColumn(format="%.1f"),
-            "target share (%)": st.column_config.NumberColumn(format="%.1f", min_value=0.0, max_value=100.0),
-        },
-        key=scoped(W_SHARES, column),
-    )
+    equal = [100 * v for v in equal_shares(counts).values()]
+    edited = share_editor(counts, equal, label="value", share="target share (%)", key=scoped(W_SHARES, column))
     return dict(zip(edited["value"], edited["target share (%)"].astype(float) / 100, strict=True))
 
 
@@ -168,33 +152,31 @@ def generate(dataset: Dataset, split: Split, plan: RebalancePlan, methods: list[
         return ("output", *dataset.key, split.description, plan.column, plan.mode, tuple(plan.target.items()), method)
 
     done = {m: r for m in methods if (r := cache.peek(key(m), table=True)) is not None}
-    with st.status(f"Generating with {len(methods)} method(s)…", expanded=True) as status:
-        bar = st.progress(0.0)
 
-        def heard(method: str, outcome: Rebalanced | MethodRefused) -> None:
-            if isinstance(outcome, MethodRefused):
-                st.error(prose(f"{SAMPLERS[method].label}: {outcome}"))
-                return
-            cache.cached(key(method), lambda: outcome, table=True)
-            st.write(f"{outcome.label}: {int(outcome.generated.sum()):,} rows in {outcome.seconds:.1f} s")
-
-        try:
-            outputs = rebalance_all(
-                split.train,
-                plan=plan,
-                schema=dataset.schema,
-                methods=methods,
-                done=done,
-                scheduler=cluster_scheduler(),
-                progress=progress_callback(bar),
-                on_result=heard,
-            )
-        except SynthError as error:
-            status.update(label="Nothing generated", state="error")
-            st.error(prose(error))
+    def heard(method: str, outcome: Rebalanced | MethodRefused) -> None:
+        if isinstance(outcome, MethodRefused):
+            st.error(prose(f"{SAMPLERS[method].label}: {outcome}"))
             return
-        bar.empty()
-        status.update(label=f"Generated with {len(outputs.results)} of {len(methods)} methods", state="complete")
+        cache.cached(key(method), lambda: outcome, table=True)
+        st.write(f"{outcome.label}: {int(outcome.generated.sum()):,} rows in {outcome.seconds:.1f} s")
+
+    outputs = with_status(
+        f"Generating with {len(methods)} method(s)…",
+        lambda progress: rebalance_all(
+            split.train,
+            plan=plan,
+            schema=dataset.schema,
+            methods=methods,
+            done=done,
+            scheduler=cluster_scheduler(),
+            progress=progress,
+            on_result=heard,
+        ),
+        failed="Nothing generated",
+        done=lambda outputs: f"Generated with {len(outputs.results)} of {len(methods)} methods",
+    )
+    if outputs is None:
+        return
     st.session_state[PLAN] = PlanRun(split, outputs, tuple(methods))
     assessments.start_privacy(dataset, st.session_state[PLAN])
 

@@ -6,19 +6,20 @@ import pandas as pd
 import streamlit as st
 
 from synth.data.io import UPLOAD_TYPES, parse_table
-from synth.data.kinds import ColumnKind
 from synth.errors import SynthError
 from synth.figures import kpi_figure, mix_figure
-from synth.rebalancing.plan import TYPED_SHARE_TOLERANCE
+from synth.labels import ORIGINAL, SCENARIO
+from synth.rebalancing.plan import TYPED_SHARE_TOLERANCE, candidate_columns
 from synth.report import build_report
-from synth.table import value_counts
+from synth.schema import ColumnKind
 from synth.whatif.kpis import Aggregate, Kpi, compare_kpis, default_kpis, kpi_display
-from synth.whatif.scenarios import MAX_NAME, SavedScenario, ScenarioStore, describe_settings, open_store, saved_on, side_by_side
+from synth.whatif.scenarios import MAX_NAME, SavedScenario, ScenarioSettings, ScenarioStore, open_store, saved_on, side_by_side
 from synth.whatif.simulation import Grouping, complete_rows, default_buckets, parse_buckets, simulate
 from ui import cache
 from ui.state import (
     CONFIRM_DELETE,
     CONFIRM_REPLACE,
+    LOADED_PENDING_RUN,
     LOADED_SCENARIO,
     MIX_CHOSEN,
     MIX_NORMALISED,
@@ -46,20 +47,27 @@ from ui.state import (
     workspace,
 )
 from ui.text import date_columns, file_name, plain, prose
+from ui.widgets import share_editor
 
 # A what-if table is generated in memory; beyond this many rows it would crowd out other sessions.
 MAX_WHATIF_ROWS = 2_000_000
 
 
+def loaded_settings() -> ScenarioSettings:
+    """The settings of the saved scenario put back on the page, or empty ones when none is."""
+    loaded = st.session_state.get(LOADED_SCENARIO)
+    return loaded.settings if loaded is not None else ScenarioSettings()
+
+
 def choose_grouping(dataset: Dataset, categorical: list[str], numeric: list[str]) -> tuple[str, Grouping]:
     """The column whose mix changes: its categories, or numeric groups the user edits."""
-    loaded = st.session_state.get(LOADED_SCENARIO, {})
+    loaded = loaded_settings()
     column = st.selectbox("Column whose mix changes", categorical + numeric, key=scoped(W_WHATIF_COLUMN, dataset.fingerprint))
     if column not in numeric:
         return "", Grouping(column)
     default = default_buckets(dataset.table[column])
-    if loaded.get("column") == column and loaded.get("groups"):
-        default = loaded["groups"]
+    if loaded.column == column and loaded.groups:
+        default = loaded.groups
     text = st.text_input("Groups (ranges, ascending)", default, key=scoped(W_GROUPS, dataset.fingerprint, column))
     try:
         grouping = parse_buckets(column, text)
@@ -81,25 +89,15 @@ def choose_mix(dataset: Dataset, grouping: Grouping, text: str) -> dict[str, flo
 def mix_editor(dataset: Dataset, grouping: Grouping, text: str) -> None:
     counts = grouping.counts(dataset.table)
     total = sum(counts.values())
-    now = [100 * n / total for n in counts.values()]
-    start = pd.DataFrame({"group": list(counts), "rows now": list(counts.values()), "share now (%)": now})
-    start["new share (%)"] = now  # shown with one decimal, kept exact so an untouched mix adds up
-    loaded = st.session_state.get(LOADED_SCENARIO, {})
-    if loaded.get("column") == grouping.column:
-        start["new share (%)"] = [100 * float(loaded["shares"].get(g, 0.0)) for g in counts]
+    first = [100 * n / total for n in counts.values()]  # shown with one decimal, kept exact so an untouched mix adds up
+    loaded = loaded_settings()
+    if loaded.column == grouping.column:
+        first = [100 * loaded.shares.get(g, 0.0) for g in counts]
     version = st.session_state.get(MIX_VERSION, 0)
     if st.session_state.get(MIX_NORMALISED, {}).get("key") == (grouping.column, text):
-        start["new share (%)"] = [100 * st.session_state[MIX_NORMALISED]["shares"][g] for g in counts]
-    mix = st.data_editor(
-        start,
-        disabled=["group", "rows now", "share now (%)"],
-        hide_index=True,
-        column_config={
-            "share now (%)": st.column_config.NumberColumn(format="%.1f"),
-            "new share (%)": st.column_config.NumberColumn(format="%.1f", min_value=0.0, max_value=100.0),
-        },
-        key=scoped(W_MIX, dataset.fingerprint, grouping.column, text, version),
-    )
+        first = [100 * st.session_state[MIX_NORMALISED]["shares"][g] for g in counts]
+    key = scoped(W_MIX, dataset.fingerprint, grouping.column, text, version)
+    mix = share_editor(counts, first, label="group", share="new share (%)", key=key)
     shares = dict(zip(mix["group"], mix["new share (%)"].fillna(0.0).astype(float) / 100, strict=True))
     st.session_state[MIX_CHOSEN] = shares
     added = sum(shares.values())
@@ -112,7 +110,7 @@ def mix_editor(dataset: Dataset, grouping: Grouping, text: str) -> None:
         left.caption(f"The new shares add up to {added:.1%}.")
         return
     left.warning(f"The new shares add up to {added:.1%}; they must add up to 100% before the scenario can run.")
-    changed = {g for g, first in zip(counts, start["new share (%)"], strict=True) if abs(100 * shares[g] - first) > 1e-6}
+    changed = {g for g, given in zip(counts, first, strict=True) if abs(100 * shares[g] - given) > 1e-6}
     if right.button("Normalise the rest", help="Keep the shares you changed; scale the others so all add up to 100%."):
         st.session_state[MIX_NORMALISED] = {"key": (grouping.column, text), "shares": normalise_rest(shares, changed)}
         st.session_state[MIX_VERSION] = version + 1
@@ -127,8 +125,8 @@ def choose_kpis(dataset: Dataset, categorical: list[str], numeric: list[str]) ->
         + "; 'share' counts rows whose column equals the category."
     )
     table = dataset.table
-    loaded = st.session_state.get(LOADED_SCENARIO, {}).get("kpis")
-    start = loaded if loaded else [k.to_dict() for k in default_kpis(table, numeric, categorical)]
+    loaded = loaded_settings().kpis
+    start = [k.to_dict() for k in loaded or default_kpis(table, numeric, categorical)]
     kpi_rows = st.data_editor(
         pd.DataFrame(start),
         num_rows="dynamic",
@@ -152,21 +150,19 @@ def run_scenario(
 ) -> None:
     """A fully synthetic table under the new mix, once per settings, and its KPIs."""
     bar = st.progress(0.0)
-    settings = {
-        "column": grouping.column,
-        "groups": text,
-        "shares": shares,
-        "rows": rows,
-        "seed": seed,
-        "kpis": [k.to_dict() for k in kpis],
-        "fingerprint": dataset.fingerprint,
-    }
+    settings = ScenarioSettings(grouping.column, text, shares, rows, seed, tuple(kpis), dataset.fingerprint)
     key = ("whatif", *dataset.key, text, tuple(shares.items()), rows, seed, grouping.column)
     try:
         simulation = cache.cached(
             key,
             lambda: simulate(
-                dataset.table, dataset.schema, grouping, shares, rows=rows, seed=seed, progress=progress_callback(bar)
+                dataset.table,
+                schema=dataset.schema,
+                grouping=grouping,
+                shares=shares,
+                rows=rows,
+                seed=seed,
+                progress=progress_callback(bar),
             ),
             table=True,
         )
@@ -193,10 +189,10 @@ def normalise_rest(shares: dict[str, float], changed: set[str]) -> dict[str, flo
 def current_run(dataset: Dataset, grouping: Grouping, chosen: tuple) -> WhatIfRun | None:
     """The last run if it is about the column on screen; a run about another column is not shown."""
     run = st.session_state.get(WHATIF)
-    if run is None or (run.settings["column"], run.settings["fingerprint"]) != (grouping.column, dataset.fingerprint):
+    if run is None or (run.settings.column, run.settings.fingerprint) != (grouping.column, dataset.fingerprint):
         return None
     settings = run.settings
-    if (settings["groups"], settings["shares"], settings["rows"], settings["seed"]) != chosen:
+    if (settings.groups, settings.shares, settings.rows, settings.seed) != chosen:
         st.caption("The settings above changed since this run; run the scenario again to update it.")
     return run
 
@@ -205,9 +201,9 @@ def show_result(run: WhatIfRun) -> None:
     st.subheader("Original vs scenario")
     st.dataframe(kpi_display(run.kpis), hide_index=True)
     left, right = st.columns(2)
-    left.plotly_chart(mix_figure(run.simulation.mix_before, run.simulation.mix_after, run.settings["column"]))
+    left.plotly_chart(mix_figure(run.simulation.mix_before, run.simulation.mix_after, str(run.settings.column)))
     right.plotly_chart(
-        kpi_figure(run.kpis.rename(columns={"scenario": "this scenario"})[["kpi", "group", "original", "this scenario"]])
+        kpi_figure(run.kpis.rename(columns={SCENARIO: "this scenario"})[["kpi", "group", ORIGINAL, "this scenario"]])
     )
     with st.expander("Generated rows"):
         st.dataframe(run.simulation.table.head(200), hide_index=True, column_config=date_columns(run.simulation.table.head(200)))
@@ -253,7 +249,7 @@ def saved_scenarios(store: ScenarioStore, dataset: Dataset, run: WhatIfRun | Non
         st.plotly_chart(kpi_figure(table_side), key="saved_kpis")
         for scenario in picked:
             left, right = st.columns([4, 1])
-            left.text(f"{scenario.name} (on {scenario.dataset}): {describe_settings(scenario.settings)}")
+            left.text(f"{scenario.name} (on {scenario.dataset}): {scenario.settings.describe()}")
             right.button("Load", key=f"load_{scenario.name}", on_click=load_scenario, args=(dataset, scenario))
         st.download_button(
             "Download these scenarios as a report (HTML)",
@@ -326,10 +322,11 @@ def load_scenario(dataset: Dataset, scenario: SavedScenario) -> None:
     for key in list(st.session_state):
         if key.startswith((W_WHATIF_COLUMN, W_GROUPS, W_MIX, W_KPIS)):
             del st.session_state[key]
-    st.session_state[scoped(W_WHATIF_COLUMN, dataset.fingerprint)] = settings.get("column")
-    st.session_state[scoped(W_WHATIF_ROWS, dataset.fingerprint)] = int(settings.get("rows", len(dataset.table)))
-    st.session_state[W_WHATIF_SEED] = int(settings.get("seed", 0))
-    st.session_state[LOADED_SCENARIO] = dict(settings, name=scenario.name, pending_run=True)
+    st.session_state[scoped(W_WHATIF_COLUMN, dataset.fingerprint)] = settings.column
+    st.session_state[scoped(W_WHATIF_ROWS, dataset.fingerprint)] = len(dataset.table) if settings.rows is None else settings.rows
+    st.session_state[W_WHATIF_SEED] = settings.seed
+    st.session_state[LOADED_SCENARIO] = scenario
+    st.session_state[LOADED_PENDING_RUN] = True
     st.session_state.pop(MIX_NORMALISED, None)
     st.session_state.pop(WHATIF, None)
 
@@ -389,7 +386,7 @@ def render() -> None:
         st.rerun()
     dataset = current_dataset()
     schema, table = dataset.schema, dataset.table
-    categorical = [c for c in schema.names(ColumnKind.CATEGORICAL) if len(value_counts(table[c])) >= 2]
+    categorical = candidate_columns(table, schema)
     numeric = schema.names(ColumnKind.NUMERIC)
     if not categorical + numeric:
         st.error("No categorical or numeric column to change the mix of.")
@@ -411,10 +408,10 @@ def render() -> None:
     kpis = choose_kpis(dataset, categorical, numeric)
     loaded = st.session_state.get(LOADED_SCENARIO)
     if loaded:
-        st.info(f"Settings and KPIs of the saved scenario {plain(loaded.get('name', ''))} are loaded.")
+        st.info(f"Settings and KPIs of the saved scenario {plain(loaded.name)} are loaded.")
     ready = abs(sum(shares.values()) - 1.0) <= TYPED_SHARE_TOLERANCE
     clicked = st.button("Run scenario", type="primary", disabled=not ready)
-    if ready and (clicked or (loaded and loaded.pop("pending_run", False))):
+    if ready and (clicked or (loaded and st.session_state.pop(LOADED_PENDING_RUN, False))):
         run_scenario(dataset, grouping, text, shares, rows, seed, kpis)
     run = current_run(dataset, grouping, (text, shares, rows, seed))
     if run is not None:

@@ -11,7 +11,7 @@ from synth.assess.evaluate import Evaluation, evaluate, evaluate_all
 from synth.assess.privacy import PrivacyReport, privacy_report
 from synth.data.demos import DEMOS, make_demo
 from synth.data.io import parse_table, read_table, write_table
-from synth.data.kinds import ColumnKind, Schema, detect_schema
+from synth.data.kinds import detect_schema
 from synth.errors import MethodRefused, ParameterError, PlanError, SynthError, TableReadError
 from synth.fairness.fair import FairTable, make_fair
 from synth.imputation import Imputation, impute
@@ -19,6 +19,7 @@ from synth.rebalancing.oversampler import SyntheticOverSampler
 from synth.rebalancing.plan import Mode, RebalancePlan, make_plan
 from synth.rebalancing.run import Outputs, Rebalanced, apply_plan, rebalance, rebalance_all
 from synth.rebalancing.samplers import DEFAULT_METHODS, SAMPLERS
+from synth.schema import ColumnKind, Schema
 
 __all__ = [
     "DEFAULT_METHODS",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from synth.assess.evaluate import MAX_SEEDS, MODELS, Evaluation, evaluate, seed_range
+from synth.assess.evaluate import MAX_SEEDS, MODELS, Evaluation, evaluate
 from synth.assess.fairness import group_labels, judge
 from synth.data.demos import DEMOS, demo_holdout, make_demo
 from synth.data.holdout import keep_rare_rows, split_holdout
@@ -119,7 +119,7 @@ def _split(args: argparse.Namespace) -> None:
     table = read_table(args.input)
     if args.column not in table.columns:
         raise ParameterError("column", f"there is no column {args.column!r}; the table has {list(table.columns)}.")
-    split = split_holdout(table, args.column, args.holdout_share, seed=args.seed)
+    split = split_holdout(table, column=args.column, share=args.holdout_share, seed=args.seed)
     if args.keep_rare is not None:
         rarest = match_value(args.rare, value_counts(split.train[args.column])) if args.rare else None
         rarest = rarest or min(value_counts(split.train[args.column]).items(), key=lambda item: item[1])[0]
@@ -151,7 +151,7 @@ def _evaluate(args: argparse.Namespace) -> None:
             raise ParameterError("column", f"the {name} has no column {args.column!r}.")
     positive = match_value(args.positive, value_counts(train[args.column]))
     ignored = detect_schema(train).unmodelled()
-    result = evaluate(train, holdout, args.column, positive, seeds=seed_range(args.seeds), ignore=ignored, model=args.model)
+    result = evaluate(train, holdout, column=args.column, positive=positive, seeds=args.seeds, ignore=ignored, model=args.model)
     report: dict[str, object] = {**result.report()}
     header = {
         "train_rows": len(train),

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from sklearn.neighbors import NearestNeighbors
 
-from synth.data.kinds import ColumnKind, Schema
+from synth.schema import ColumnKind, Schema
 from synth.table import as_labels, as_numbers
 
 

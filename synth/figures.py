@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from synth.assess.evaluate import Evaluation
 from synth.assess.fairness import FairnessEvaluation
 from synth.assess.privacy import PrivacyReport
+from synth.labels import HOLDOUT, ORIGINAL, SCENARIO, UNBALANCED
 from synth.rebalancing.plan import RebalancePlan
 from synth.rebalancing.samplers import SAMPLERS
 
@@ -29,7 +30,7 @@ PALETTE = ("#7b8794", "#d64545", "#e08a1e", "#9b59b6", "#16a085", "#2f6f9f", "#1
 # Fixed colours by name: real tables first, then every registered method in registry order.
 COLOURS = dict(
     zip(
-        ["unbalanced (real rows only)", *(cls.label for cls in SAMPLERS.values()), "holdout (real)", "original"],
+        [UNBALANCED, *(cls.label for cls in SAMPLERS.values()), HOLDOUT, ORIGINAL],
         PALETTE,
         strict=True,
     )
@@ -136,14 +137,14 @@ def dcr_figure(reports: Mapping[str, PrivacyReport]) -> go.Figure:
     first = next(iter(reports.values()), None)
     if first is None:
         return figure
-    curves = [("holdout (real)", first.dcr_holdout)] + [(name, r.dcr_generated) for name, r in reports.items()]
+    curves = [(HOLDOUT, first.dcr_holdout)] + [(name, r.dcr_generated) for name, r in reports.items()]
     top = float(max(np.quantile(d, 0.99) for _, d in curves)) or 1.0
     edges = np.linspace(0.0, top, 31)
     centres = (edges[:-1] + edges[1:]) / 2
     for name, distances in curves:
         counts, _ = np.histogram(np.minimum(distances, top), bins=edges)
         share = np.where(counts > 0, 100 * counts / max(len(distances), 1), np.nan)
-        dash = "dot" if name == "holdout (real)" else "solid"
+        dash = "dot" if name == HOLDOUT else "solid"
         figure.add_scatter(x=centres, y=share, mode="lines+markers", name=label(name), line={"color": colour(name), "dash": dash})
     figure.update_layout(
         title="Distance to the closest training row",
@@ -161,8 +162,8 @@ def mix_figure(before: Mapping[str, float], after: Mapping[str, float], column: 
     names = [label(g) for g in groups]
     figure = go.Figure(
         [
-            go.Bar(name="original", x=names, y=[before.get(g, 0.0) for g in groups]),
-            go.Bar(name="scenario", x=names, y=[after[g] for g in groups]),
+            go.Bar(name=ORIGINAL, x=names, y=[before.get(g, 0.0) for g in groups]),
+            go.Bar(name=SCENARIO, x=names, y=[after[g] for g in groups]),
         ]
     )
     figure.update_layout(title=f"Mix of {label(column)}", yaxis_tickformat=".0%", barmode="group", **LAYOUT)
@@ -185,7 +186,7 @@ def kpi_figure(frame: pd.DataFrame) -> go.Figure:
     figure = go.Figure()
     largest = 0.0
     for name in frame.columns[3:]:
-        change = (frame[name] - frame["original"]) / frame["original"].abs().replace(0, np.nan)
+        change = (frame[name] - frame[ORIGINAL]) / frame[ORIGINAL].abs().replace(0, np.nan)
         largest = max(largest, float(np.nanmax(np.abs(change), initial=0.0)))
         figure.add_bar(name=label(name), x=labels, y=change)
     figure.update_layout(title="Change from the original", yaxis_tickformat=percent_ticks(largest), barmode="group", **LAYOUT)

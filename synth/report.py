@@ -20,8 +20,9 @@ from synth.assess.privacy import DCR_TEXT, privacy_frame
 from synth.errors import SynthError
 from synth.fairness.fair import FAIR_NAME, FairnessStudy
 from synth.figures import dcr_figure, group_score_figure, kpi_figure, plan_figure, pr_figure, roc_figure, selection_figure
-from synth.study import UNBALANCED, Study
-from synth.whatif.scenarios import SavedScenario, describe_settings, side_by_side
+from synth.labels import UNBALANCED
+from synth.study import Study
+from synth.whatif.scenarios import SavedScenario, side_by_side
 
 STYLE = """
 body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; color: #1f2933; max-width: 1100px;
@@ -141,7 +142,7 @@ def _scenario_sections(scenarios: Sequence[SavedScenario], figure: _Figures) -> 
     e = html.escape
     sections = ["<h2>What-if scenarios</h2>"]
     for scenario in scenarios:
-        sections.append(f"<p><b>{e(scenario.name)}</b> on {e(scenario.dataset)}: {e(describe_settings(scenario.settings))}.</p>")
+        sections.append(f"<p><b>{e(scenario.name)}</b> on {e(scenario.dataset)}: {e(scenario.settings.describe())}.</p>")
     table = side_by_side(list(scenarios))
     sections += [_table(table), figure(kpi_figure(table))]
     return sections

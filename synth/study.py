@@ -12,21 +12,19 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from synth.assess.diversity import diversity_table
+from synth.assess.diversity import class_diversity
 from synth.assess.evaluate import Evaluation, evaluate_all
-from synth.assess.fidelity import FidelityReport, fidelity_report
-from synth.assess.groups import Condition
-from synth.assess.privacy import PrivacyReference, PrivacyReport
+from synth.assess.fidelity import FidelityReport, fidelity_by_method
+from synth.assess.privacy import PrivacyReport, privacy_by_method
 from synth.data.holdout import Split, choose_holdout
-from synth.data.kinds import Schema, detect_schema
+from synth.data.kinds import detect_schema
+from synth.labels import HOLDOUT, ORIGINAL, UNBALANCED
 from synth.progress import Progress, silent
 from synth.rebalancing.plan import make_plan
 from synth.rebalancing.run import Outputs, check_target, rebalance_all
 from synth.rebalancing.samplers import DEFAULT_METHODS
-from synth.table import rarest_value, rows_of_value, value_counts
-
-UNBALANCED = "unbalanced (real rows only)"
-HOLDOUT = "holdout (real)"
+from synth.schema import Schema
+from synth.table import rarest_value, value_counts
 
 
 @dataclass(frozen=True)
@@ -57,39 +55,12 @@ class Study:
 
 def labelled_tables(outputs: Outputs, split: Split) -> dict[str, pd.DataFrame]:
     """Original, each method's output and the holdout, under the names the app and report show."""
-    return {"original": split.train, **outputs.tables(), HOLDOUT: split.holdout}
+    return {ORIGINAL: split.train, **outputs.tables(), HOLDOUT: split.holdout}
 
 
 def training_tables(outputs: Outputs, split: Split) -> dict[str, pd.DataFrame]:
     """What a model is trained on, by name: the untouched rows, then each method's output."""
     return {UNBALANCED: split.train, **outputs.tables()}
-
-
-def privacy_by_method(outputs: Outputs, split: Split, schema: Schema) -> dict[str, PrivacyReport]:
-    """Every method's new rows against one privacy reference (training rows, holdout distances)."""
-    reference = PrivacyReference(split.train, split.holdout, schema, outputs.plan.column)
-    return {r.label: reference.report(r.new_rows) for r in outputs.results.values()}
-
-
-def fidelity_by_method(outputs: Outputs, split: Split, schema: Schema, value: str) -> dict[str, FidelityReport]:
-    """Generated ``value`` rows of each method against the real holdout's ``value`` rows."""
-    column = outputs.plan.column
-    real = rows_of_value(split.holdout, column, value)
-    reports = {}
-    for result in outputs.results.values():
-        generated = rows_of_value(result.new_rows, column, value)
-        if len(generated) and len(real):
-            reports[result.label] = fidelity_report(real, generated, schema, column)
-    return reports
-
-
-def class_diversity(
-    tables: Mapping[str, pd.DataFrame], schema: Schema, column: str, value: str, subgroup: Sequence[Condition] = ()
-) -> pd.DataFrame:
-    """Entropy of every feature among ``value`` rows (within ``subgroup``) of each table."""
-    rows = {name: rows_of_value(t, column, value) for name, t in tables.items()}
-    features = [c for c in schema.modelled() if c != column]
-    return diversity_table(rows, schema, features, reference=HOLDOUT, subgroup=subgroup)
 
 
 def assess(

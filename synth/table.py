@@ -1,5 +1,5 @@
 """Table primitives every step shares: reading values as numbers or labels, finding rows, and
-making generated rows safe to hand out. Nothing here imports another synth module but kinds."""
+making generated rows safe to hand out. Nothing here imports another synth module but schema and errors."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from synth.data.kinds import ColumnKind, Schema
 from synth.errors import SynthError
+from synth.schema import ColumnKind, Schema
 
 # Missing category values become a category of their own under this label (never a real value).
 MISSING = "\x00missing"

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from synth.assess.fidelity import FidelityReport
-from synth.assess.privacy import PrivacyReport
-from synth.study import fidelity_by_method, privacy_by_method
+from synth.assess.fidelity import FidelityReport, fidelity_by_method
+from synth.assess.privacy import PrivacyReport, privacy_by_method
 from ui import cache
 from ui.state import Dataset, PlanRun
 

@@ -18,10 +18,12 @@ import streamlit as st
 
 from synth.data.demos import DEMOS, demo_holdout, make_demo
 from synth.data.holdout import Split
-from synth.data.kinds import Schema, detect_schema
+from synth.data.kinds import detect_schema
 from synth.rebalancing.plan import RebalancePlan
 from synth.rebalancing.run import Outputs
+from synth.schema import Schema
 from synth.table import fingerprint
+from synth.whatif.scenarios import ScenarioSettings
 from ui.text import prose
 
 # Results each step hands on.
@@ -32,7 +34,8 @@ WHATIF = "whatif"  # WhatIfRun below
 FAIRNESS = "fairness"  # (key, synth.fairness.fair.FairnessStudy) of the last Fairness run
 REPORT = "report_html"  # the last prepared stakeholder report
 LOADED_UPLOAD = "loaded_upload"  # file id of the upload that made the dataset
-LOADED_SCENARIO = "loaded_scenario"  # settings of a saved scenario put back on the What-if page
+LOADED_SCENARIO = "loaded_scenario"  # the SavedScenario whose settings are put back on the What-if page
+LOADED_PENDING_RUN = "loaded_pending_run"  # the loaded scenario is yet to run (once, as the page is drawn)
 STORE_NOTICES = "store_notices"  # scenario-store messages shown for the whole session
 CONFIRM_DELETE = "confirm_delete"  # the saved scenario whose deletion awaits a second click
 CONFIRM_REPLACE = "confirm_replace"  # the saved scenario a new save would replace, awaiting a second click
@@ -160,7 +163,7 @@ class PlanRun:
 class WhatIfRun:
     """The last what-if run: its settings, the simulation, the KPI table and its dataset."""
 
-    settings: dict[str, Any]
+    settings: ScenarioSettings
     simulation: Any
     kpis: pd.DataFrame = field(repr=False)
     dataset: str
@@ -223,7 +226,7 @@ def set_dataset(dataset: Dataset) -> None:
 
 def forget_results() -> None:
     """Drop every downstream result when the plan changes (cached work stays reusable)."""
-    for key in (PLAN, EVALUATIONS, WHATIF, REPORT, LOADED_SCENARIO):
+    for key in (PLAN, EVALUATIONS, WHATIF, REPORT, LOADED_SCENARIO, LOADED_PENDING_RUN):
         st.session_state.pop(key, None)
 
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from synth.assess.groups import Buckets, Condition, matching
-from synth.data.kinds import Schema
+from synth.schema import Schema
 from synth.table import value_counts
 
 

@@ -12,7 +12,9 @@ import numpy as np
 import pandas as pd
 
 from synth.assess.groups import Buckets, Condition, matching
-from synth.data.kinds import Schema
+from synth.labels import HOLDOUT
+from synth.schema import Schema
+from synth.table import rows_of_value
 
 
 def entropy(groups: pd.Series) -> float:
@@ -36,3 +38,12 @@ def diversity_table(
             entropy(Buckets(tables[reference][c], schema.kind(c), top=None)(part[c])) for c in columns
         ]
     return pd.DataFrame(result, index=list(columns))
+
+
+def class_diversity(
+    tables: Mapping[str, pd.DataFrame], schema: Schema, column: str, value: str, subgroup: Sequence[Condition] = ()
+) -> pd.DataFrame:
+    """Entropy of every feature among ``value`` rows (within ``subgroup``) of each table."""
+    rows = {name: rows_of_value(t, column, value) for name, t in tables.items()}
+    features = schema.features(column)
+    return diversity_table(rows, schema, features, reference=HOLDOUT, subgroup=subgroup)

@@ -26,9 +26,10 @@ from sklearn.model_selection import train_test_split
 
 from synth.assess.uncertainty import holdout_bootstrap
 from synth.data.holdout import overlap
-from synth.data.kinds import Schema, detect_schema
+from synth.data.kinds import detect_schema
 from synth.errors import EvaluationError, ParameterError, SynthError
 from synth.progress import Progress, silent
+from synth.schema import Schema
 from synth.table import is_dask
 
 RECIPE = {
@@ -232,15 +233,16 @@ def score_once(
 def evaluate(
     train: pd.DataFrame,
     holdout: pd.DataFrame,
+    *,
     column: str,
     positive: str,
-    seeds: Sequence[int] = (1, 2, 3),
+    seeds: int = 3,
     name: str = "",
     progress: Progress | None = None,
     ignore: Sequence[str] | None = None,
     model: str = "lightgbm",
 ) -> Evaluation:
-    """Score ``train`` on the real ``holdout`` once per seed (the tutorial varies by +-0.05).
+    """Score ``train`` on the real ``holdout`` with split seeds 1..``seeds`` (the tutorial varies by +-0.05).
 
     ``ignore`` names columns that are not features: ID-like columns (``Schema.unmodelled``) would
     otherwise let the model tell generated rows, which get fresh IDs, from real ones. A Dask
@@ -258,8 +260,7 @@ def evaluate(
         )
     if ignore is None:
         ignore = detect_schema(train).unmodelled()
-    if len(seeds) == 0:
-        raise ParameterError("seeds", "seeds must name at least one seed; got none.")
+    seed_list = seed_range(seeds)
     if model not in MODELS:
         raise ParameterError("model", f"The model must be one of {list(MODELS)}; got {model!r}.")
     if len(holdout) == 0:
@@ -284,9 +285,9 @@ def evaluate(
     if features.shape[1] == 0:
         raise EvaluationError("No feature columns to learn from: every column but the class is ID-like or constant.")
     runs = []
-    for i, seed in enumerate(seeds):  # the model frames are made once; each seed only re-splits
+    for i, seed in enumerate(seed_list):  # the model frames are made once; each seed only re-splits
         if progress is not None:
-            progress(i / len(seeds), f"{name}: training {MODELS[model].split(' (')[0]}, seed {seed}")
+            progress(i / len(seed_list), f"{name}: training {MODELS[model].split(' (')[0]}, seed {seed}")
         runs.append(score_once(features, labels, x_hold, truth, seed, model))
     note = "; ".join(n for n in (_too_few_note(labels, positive), repeated) if n)
     return Evaluation(name=name, runs=tuple(runs), truth=truth, note=note)
@@ -336,7 +337,7 @@ def evaluate_all(
     ``scheduler`` (a Dask address) trains every model on that cluster (LightGBM only: ``lightgbm.dask``).
     """
     progress = progress or silent
-    seed_list = seed_range(seeds)
+    seed_range(seeds)  # a bad count is refused before any table is scored
     if not tables:
         return {}
     ignore = [*(schema or detect_schema(next(iter(tables.values())))).unmodelled(), *exclude]
@@ -356,7 +357,9 @@ def evaluate_all(
         if done and name in done:
             evaluations[name] = done[name]
             continue
-        evaluations[name] = score(table, holdout, column, positive, seeds=seed_list, name=name, progress=step, ignore=ignore)
+        evaluations[name] = score(
+            table, holdout, column=column, positive=positive, seeds=seeds, name=name, progress=step, ignore=ignore
+        )
         if on_result is not None:
             on_result(name, evaluations[name])
     progress(1.0, "Done")

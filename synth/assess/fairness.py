@@ -16,9 +16,10 @@ import pandas as pd
 from fairlearn.metrics import MetricFrame, demographic_parity_difference, selection_rate
 from scipy.stats import ks_2samp
 
-from synth.assess.evaluate import Evaluation, evaluate, seed_range
-from synth.data.kinds import Schema, detect_schema
+from synth.assess.evaluate import Evaluation, evaluate
+from synth.data.kinds import detect_schema
 from synth.progress import Progress, silent
+from synth.schema import Schema
 
 MISSING_GROUP = "(missing)"
 # Groups with fewer holdout rows than this are shown, but left out of the parity difference and the
@@ -140,7 +141,9 @@ def assess_fairness(
         def step(fraction: float, message: str, i: int = i) -> None:
             progress((i + fraction) / len(tables), message)
 
-        evaluation = evaluate(table, holdout, column, positive, seeds=seed_range(seeds), name=name, progress=step, ignore=ignore)
+        evaluation = evaluate(
+            table, holdout, column=column, positive=positive, seeds=seeds, name=name, progress=step, ignore=ignore
+        )
         results[name] = judge(evaluation, groups, min_group_rows)
         if on_result is not None:
             on_result(name, results[name])

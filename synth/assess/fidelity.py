@@ -22,8 +22,11 @@ import pandas as pd
 from scipy.stats.contingency import association
 
 from synth.assess.groups import Buckets
-from synth.data.kinds import Schema
+from synth.data.holdout import Split
 from synth.errors import SynthError
+from synth.rebalancing.run import Outputs
+from synth.schema import Schema
+from synth.table import rows_of_value
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ def _pair_similarity(real: tuple[np.ndarray, np.ndarray], generated: tuple[np.nd
     return 1.0 - 0.5 * float(np.abs(p - q).sum())
 
 
-def fidelity_report(real: pd.DataFrame, generated: pd.DataFrame, schema: Schema, exclude: str) -> FidelityReport:
+def fidelity_report(real: pd.DataFrame, generated: pd.DataFrame, *, schema: Schema, exclude: str) -> FidelityReport:
     """Per-column similarity (1 - total variation distance) and the mean gap in pairwise association.
 
     Groups are coded as integers once per column, so the pairwise associations (one per pair of
@@ -64,7 +67,7 @@ def fidelity_report(real: pd.DataFrame, generated: pd.DataFrame, schema: Schema,
     """
     if len(real) == 0 or len(generated) == 0:
         raise SynthError("Fidelity needs real and generated rows to compare.")
-    columns = [c for c in schema.modelled() if c != exclude]
+    columns = schema.features(exclude)
     codes_real, codes_generated = {}, {}
     similarity = []
     for name in columns:
@@ -86,6 +89,18 @@ def fidelity_report(real: pd.DataFrame, generated: pd.DataFrame, schema: Schema,
         float(np.mean(gaps)) if gaps else 0.0,
         float(np.mean(alike)) if alike else 1.0,
     )
+
+
+def fidelity_by_method(outputs: Outputs, split: Split, schema: Schema, value: str) -> dict[str, FidelityReport]:
+    """Generated ``value`` rows of each method against the real holdout's ``value`` rows."""
+    column = outputs.plan.column
+    real = rows_of_value(split.holdout, column, value)
+    reports = {}
+    for result in outputs.results.values():
+        generated = rows_of_value(result.new_rows, column, value)
+        if len(generated) and len(real):
+            reports[result.label] = fidelity_report(real, generated, schema=schema, exclude=column)
+    return reports
 
 
 def fidelity_frame(reports: Mapping[str, FidelityReport]) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from synth.data.kinds import ColumnKind
+from synth.schema import ColumnKind
 from synth.table import MISSING, as_labels, as_numbers
 
 NUMERIC_BINS = 10

@@ -13,7 +13,8 @@ import pandas as pd
 from sklearn.metrics import roc_auc_score
 
 from synth.assess.groups import Buckets
-from synth.data.kinds import ColumnKind, Schema
+from synth.encoding import median_filled
+from synth.schema import ColumnKind, Schema
 from synth.table import as_numbers
 
 # A column scoring at least this AUC alone, or this far above every other column, is flagged.
@@ -37,8 +38,7 @@ def single_column_auc(values: pd.Series, target: np.ndarray, kind, seed: int = 0
 
 def numeric_auc(values: pd.Series, target: np.ndarray) -> float:
     """AUC-ROC of a number itself, in whichever direction it ranks (missing values in the middle)."""
-    numbers = pd.Series(as_numbers(values))
-    ranked = numbers.fillna(numbers.median() if numbers.notna().any() else 0.0).to_numpy()
+    ranked = median_filled(as_numbers(values))
     auc = float(roc_auc_score(target, ranked))
     return max(auc, 1.0 - auc)
 

@@ -24,9 +24,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from synth.data.kinds import Schema
+from synth.data.holdout import Split
 from synth.encoding import DistanceEncoder, feature_kinds, neighbour_distances
 from synth.errors import SynthError
+from synth.rebalancing.run import Outputs
+from synth.schema import Schema
 from synth.table import row_keys
 
 DCR_SAMPLE = 2_000
@@ -123,12 +125,19 @@ def privacy_report(
     generated: pd.DataFrame,
     training: pd.DataFrame,
     holdout: pd.DataFrame,
+    *,
     schema: Schema,
     column: str,
     seed: int = 0,
 ) -> PrivacyReport:
     """Privacy of one set of generated rows (see ``PrivacyReference`` for several)."""
     return PrivacyReference(training, holdout, schema, column, seed).report(generated)
+
+
+def privacy_by_method(outputs: Outputs, split: Split, schema: Schema) -> dict[str, PrivacyReport]:
+    """Every method's new rows against one privacy reference (training rows, holdout distances)."""
+    reference = PrivacyReference(split.train, split.holdout, schema, outputs.plan.column)
+    return {r.label: reference.report(r.new_rows) for r in outputs.results.values()}
 
 
 def privacy_frame(reports: Mapping[str, PrivacyReport]) -> pd.DataFrame:

@@ -19,7 +19,7 @@ class Split:
     description: str
 
 
-def split_holdout(table: pd.DataFrame, column: str, share: float = 0.2, seed: int = 0) -> Split:
+def split_holdout(table: pd.DataFrame, *, column: str, share: float = 0.2, seed: int = 0) -> Split:
     """A stratified ``share`` of rows as holdout; values with a single row stay in training.
 
     A value seen once cannot be both learned from and scored on; training needs it more.
@@ -80,7 +80,7 @@ def choose_holdout(
 ) -> Split:
     """The given holdout (all of ``table`` trains) when there is one, else a stratified split."""
     if holdout is None:
-        return split_holdout(table, column, share)
+        return split_holdout(table, column=column, share=share)
     warning = check_holdout(table, holdout)
     description = label or f"uploaded holdout of {len(holdout):,} real rows"
     return Split(table, holdout, f"{description} ({warning})" if warning else description)

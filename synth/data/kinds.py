@@ -7,14 +7,13 @@ carry no learnable signal) but are kept in every output.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from enum import StrEnum
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
 from synth.errors import SynthError
+from synth.schema import ColumnInfo, ColumnKind, Schema
 from synth.wording import shown_value
 
 # Integers with at most this many distinct values are codes (SEX=1/2, PAY_0=-2..8), not amounts.
@@ -25,28 +24,8 @@ ID_UNIQUE_RATIO = 0.95
 MAX_CATEGORIES = 500
 
 
-class ColumnKind(StrEnum):
-    CATEGORICAL = "categorical"
-    NUMERIC = "numeric"
-    DATETIME = "datetime"
-    ID = "id-like"
-    CONSTANT = "constant"
-
-    @property
-    def modelled(self) -> bool:
-        """Whether samplers and generators learn from this kind of column."""
-        return self in (ColumnKind.CATEGORICAL, ColumnKind.NUMERIC, ColumnKind.DATETIME)
-
-
 class RejectColumn(ValueError):
     """A detector does not claim a column; the message says why."""
-
-
-@dataclass(frozen=True)
-class ColumnInfo:
-    name: str
-    kind: ColumnKind
-    reason: str
 
 
 def _constant(column: pd.Series) -> str:
@@ -116,52 +95,6 @@ def detect_column(column: pd.Series) -> ColumnInfo:
         except RejectColumn:
             continue
     raise AssertionError("the categorical detector claims every column")
-
-
-@dataclass(frozen=True)
-class Schema:
-    """The kind of every column of a table, in table order."""
-
-    columns: tuple[ColumnInfo, ...]
-
-    def kind(self, name: str) -> ColumnKind:
-        return self._by_name()[name].kind
-
-    def names(self, *kinds: ColumnKind) -> list[str]:
-        return [c.name for c in self.columns if c.kind in kinds]
-
-    def modelled(self) -> list[str]:
-        return [c.name for c in self.columns if c.kind.modelled]
-
-    def unmodelled(self) -> list[str]:
-        """ID-like and constant columns: kept in every output, never learned from or scored on."""
-        return [c.name for c in self.columns if not c.kind.modelled]
-
-    def _by_name(self) -> dict[str, ColumnInfo]:
-        return {c.name: c for c in self.columns}
-
-    def with_overrides(self, overrides: Mapping[str, ColumnKind | str]) -> Schema:
-        """A copy where the user's choices replace detected kinds."""
-        by_name = self._by_name()
-        for name in overrides:
-            if name not in by_name:
-                raise SynthError(f"Cannot set the kind of {name!r}: the table has no such column.")
-        return Schema(
-            tuple(
-                ColumnInfo(c.name, ColumnKind(overrides[c.name]), "set by you") if c.name in overrides else c
-                for c in self.columns
-            )
-        )
-
-    def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame(
-            {
-                "column": [c.name for c in self.columns],
-                "kind": [str(c.kind) for c in self.columns],
-                "used": [c.kind.modelled for c in self.columns],
-                "why": [c.reason for c in self.columns],
-            }
-        )
 
 
 def detect_schema(table: pd.DataFrame) -> Schema:

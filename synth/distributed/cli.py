@@ -61,7 +61,7 @@ def evaluate_command(args: argparse.Namespace, progress: Progress) -> None:
             holdout.frame,
             column=args.column,
             positive=args.positive,
-            seeds=list(range(1, args.seeds + 1)),
+            seeds=args.seeds,
             profiles=profiles,
             progress=progress,
         )

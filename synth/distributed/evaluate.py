@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
 
-from synth.assess.evaluate import RECIPE, Evaluation, RunScores, model_frame, too_few_note
+from synth.assess.evaluate import RECIPE, Evaluation, RunScores, model_frame, seed_range, too_few_note
 from synth.distributed.profile import TableProfile, profile_table
 from synth.errors import EvaluationError, ParameterError
 from synth.progress import Progress, silent
@@ -135,21 +135,20 @@ def evaluate_frame(
     *,
     column: str,
     positive: str,
-    seeds: Sequence[int] = (1, 2, 3),
+    seeds: int = 3,
     name: str = "",
     profiles: tuple[TableProfile, TableProfile] | None = None,
     ignore: Sequence[str] | None = None,
     progress: Progress | None = None,
 ) -> Evaluation:
-    """Score a Dask training table on a Dask (or pandas) holdout once per seed, on the current cluster.
+    """Score a Dask training table on a Dask (or pandas) holdout with split seeds 1..``seeds``, on the current cluster.
 
     ``profiles`` (of the training table and the holdout, from ``profile_table``) spare a pass when known.
     """
     progress = progress or silent
     if isinstance(holdout, pd.DataFrame):
         holdout = dd.from_pandas(holdout, npartitions=1)
-    if len(seeds) == 0:
-        raise ParameterError("seeds", "seeds must name at least one seed; got none.")
+    seed_list = seed_range(seeds)
     if column not in holdout.columns:
         raise ParameterError("column", f"the holdout has no column {column!r}.")
     if profiles is None:
@@ -167,8 +166,8 @@ def evaluate_frame(
     ignore = profile.schema.unmodelled() if ignore is None else list(ignore)
     model_train, model_holdout = _model_frames(train, holdout, profile, column, positive, ignore)
     runs = []
-    for i, seed in enumerate(seeds):
-        progress(0.1 + 0.9 * i / len(seeds), f"{name or 'training table'}: training LightGBM on the cluster, seed {seed}")
+    for i, seed in enumerate(seed_list):
+        progress(0.1 + 0.9 * i / len(seed_list), f"{name or 'training table'}: training LightGBM on the cluster, seed {seed}")
         run, truth = _score_seed(model_train, model_holdout, seed)
         runs.append(run)
     note = too_few_note(counts[positive], profile.rows - counts[positive], positive)

@@ -16,13 +16,13 @@ import pandas as pd
 from distributed import Client
 
 from synth.assess.evaluate import Evaluation
-from synth.data.kinds import Schema
 from synth.distributed.cluster import cluster_errors, connect
 from synth.distributed.evaluate import evaluate_frame
 from synth.distributed.rebalance import rebalance_frame
 from synth.progress import Progress
 from synth.rebalancing.plan import RebalancePlan
 from synth.rebalancing.run import Rebalanced
+from synth.schema import Schema
 
 
 def _partitioned(table: pd.DataFrame, client: Client) -> dd.DataFrame:
@@ -64,13 +64,13 @@ def apply_plan_on_cluster(
 def evaluate_on_cluster(
     train: pd.DataFrame,
     holdout: pd.DataFrame,
+    *,
     column: str,
     positive: str,
-    seeds: Sequence[int] = (1, 2, 3),
+    seeds: int = 3,
     name: str = "",
     progress: Progress | None = None,
     ignore: Sequence[str] | None = None,
-    *,
     scheduler: str,
 ) -> Evaluation:
     """``evaluate`` with LightGBM trained on the cluster at ``scheduler``."""

@@ -16,8 +16,9 @@ import dask.dataframe as dd
 import numpy as np
 import pandas as pd
 
-from synth.data.kinds import MAX_CATEGORIES, MAX_INTEGER_CODES, ColumnInfo, ColumnKind, Schema, detect_schema
+from synth.data.kinds import MAX_CATEGORIES, MAX_INTEGER_CODES, detect_schema
 from synth.errors import ParameterError, PlanError, TableReadError
+from synth.schema import ColumnInfo, ColumnKind, Schema
 from synth.table import value_counts
 
 

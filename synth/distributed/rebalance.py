@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import sklearn
 
-from synth.data.kinds import ColumnKind, Schema, check_schema_fits
+from synth.data.kinds import check_schema_fits
 from synth.distributed.profile import TableProfile, profile_table
 from synth.errors import MethodRefused, PlanError
 from synth.progress import Progress, silent
@@ -31,6 +31,7 @@ from synth.rebalancing.generator.model import SyntheticGenerator
 from synth.rebalancing.plan import Mode, RebalancePlan, match_value, plan_from_counts
 from synth.rebalancing.run import check_target
 from synth.rebalancing.samplers import SAMPLERS, make_sampler
+from synth.schema import ColumnKind, Schema
 from synth.table import conform, fresh_ids
 
 # The classes that are not generated contribute about this many rows to the fitting sample (the

@@ -21,12 +21,13 @@ import numpy as np
 import pandas as pd
 
 from synth.assess.fairness import FairnessEvaluation, group_labels, outcome_rates, tradeoff
-from synth.data.kinds import ColumnInfo, ColumnKind, Schema, detect_schema
+from synth.data.kinds import detect_schema
 from synth.errors import ParameterError, PlanError
 from synth.fairness.parity import STRATEGIES, assign, fair_scores, outcome_scores
 from synth.progress import Progress, silent
 from synth.rebalancing.generator.model import SyntheticGenerator
 from synth.rebalancing.plan import MAX_OUTPUT_ROWS, apportion
+from synth.schema import ColumnInfo, ColumnKind, Schema
 from synth.table import conform, value_counts
 
 # Below this many real rows, a group's own outcome rate says little; the fair table still gives it the overall rate.

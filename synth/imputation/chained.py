@@ -18,11 +18,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from synth.data.kinds import ColumnKind, Schema, detect_schema
+from synth.data.kinds import detect_schema
 from synth.errors import ParameterError
 from synth.imputation.gaps import Gaps, find_gaps
 from synth.progress import Progress, silent
 from synth.rebalancing.generator.trees import draw_in_leaves, fit_column_tree, leaf_donors, tree_inputs
+from synth.schema import ColumnKind, Schema
 
 # Rounds of chained equations; the README's design record shows what 1, 2 and 3 give.
 ROUNDS = 2

@@ -16,9 +16,9 @@ import pandas as pd
 from synth.assess.compare import distribution
 from synth.assess.fidelity import cramers_v
 from synth.assess.groups import Buckets
-from synth.data.kinds import ColumnKind, Schema
 from synth.imputation.chained import MODELLED, Imputation, kinds_of
 from synth.imputation.gaps import find_gaps
+from synth.schema import ColumnKind, Schema
 
 OBSERVED = "observed values"
 FILLED = "filled by us"

@@ -20,9 +20,10 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array, check_consistent_length, validate_data
 
 from synth.constraints import check_params
-from synth.data.kinds import ColumnKind, detect_schema
+from synth.data.kinds import detect_schema
 from synth.rebalancing.generator.model import CATEGORY_LEAF, NUMBER_LEAF
 from synth.rebalancing.samplers.synthetic import LEAF_CONSTRAINTS, SyntheticSampler
+from synth.schema import ColumnKind
 from synth.table import as_labels
 
 # Inside, X's columns are x0, x1, ... (any names, even repeated or numbers, work) and the target is

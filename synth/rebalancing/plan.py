@@ -15,8 +15,8 @@ from enum import StrEnum
 
 import pandas as pd
 
-from synth.data.kinds import ColumnKind, Schema
 from synth.errors import ParameterError, PlanError
+from synth.schema import ColumnKind, Schema
 from synth.table import value_counts
 
 SHARE_TOLERANCE = 1e-6

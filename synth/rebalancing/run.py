@@ -15,11 +15,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from synth.data.kinds import ColumnKind, Schema, check_schema_fits, detect_schema
+from synth.data.kinds import check_schema_fits, detect_schema
 from synth.errors import MethodRefused, ParameterError, PlanError
 from synth.progress import Progress, silent
 from synth.rebalancing.plan import Mode, RebalancePlan, make_plan
 from synth.rebalancing.samplers import DEFAULT_METHODS, SAMPLERS, make_sampler
+from synth.schema import ColumnKind, Schema
 from synth.table import is_dask
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from synth.errors import SynthError
+from synth.labels import ORIGINAL, SCENARIO
 from synth.table import as_numbers
 
 ALL = "(all rows)"
@@ -92,13 +93,13 @@ def compare_kpis(original: pd.DataFrame, scenario: pd.DataFrame, kpis: Sequence[
                 {
                     "kpi": kpi.name,
                     "group": group,
-                    "original": a,
-                    "scenario": b,
+                    ORIGINAL: a,
+                    SCENARIO: b,
                     "delta": b - a,
                     "delta %": (b - a) / abs(a) if np.isfinite(a) and a != 0 else np.nan,
                 }
             )
-    return pd.DataFrame(rows, columns=["kpi", "group", "original", "scenario", "delta", "delta %"])
+    return pd.DataFrame(rows, columns=["kpi", "group", ORIGINAL, SCENARIO, "delta", "delta %"])
 
 
 def default_kpis(table: pd.DataFrame, numeric: Sequence[str], categorical: Sequence[str]) -> list[Kpi]:
@@ -125,8 +126,8 @@ def kpi_display(frame: pd.DataFrame) -> pd.DataFrame:
         return f"{value:{sign},.0f}" if whole else f"{value:{sign},.3f}"
 
     out = frame[["kpi", "group"]].copy()
-    whole = [bool(np.all(np.mod([a, b], 1) == 0)) for a, b in zip(frame["original"], frame["scenario"], strict=True)]
-    for name, sign in (("original", ""), ("scenario", ""), ("delta", "+")):
+    whole = [bool(np.all(np.mod([a, b], 1) == 0)) for a, b in zip(frame[ORIGINAL], frame[SCENARIO], strict=True)]
+    for name, sign in ((ORIGINAL, ""), (SCENARIO, ""), ("delta", "+")):
         out[name] = [number(v, w, sign) for v, w in zip(frame[name], whole, strict=True)]
     out["delta %"] = [f"{v:+.1%}" if np.isfinite(v) else "" for v in frame["delta %"]]
     return out

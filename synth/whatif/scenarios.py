@@ -23,6 +23,8 @@ from typing import Any
 import pandas as pd
 
 from synth.errors import ScenarioStoreError
+from synth.labels import ORIGINAL, SCENARIO
+from synth.whatif.kpis import Kpi
 
 # "RBST" in the SQLite header marks a Rebalance Studio scenario database.
 APPLICATION_ID = 0x52425354
@@ -57,10 +59,65 @@ def default_store_path() -> Path:
 
 
 @dataclass(frozen=True)
+class ScenarioSettings:
+    """What a what-if run was made from, as saved: enough to describe it and run it again.
+
+    Scenarios saved by older versions may lack any field but a mix; they read with the defaults.
+    """
+
+    column: str | None = None  # the column whose mix changes
+    groups: str = ""  # the numeric ranges as typed ("" for a categorical column)
+    shares: dict[str, float] = field(default_factory=dict)  # the new share of every group
+    rows: int | None = None  # rows generated (None: as many as the table, when the saver did not say)
+    seed: int = 0
+    kpis: tuple[Kpi, ...] = ()
+    fingerprint: str | None = None  # the data's content when saved (None: older saves, matched by name)
+
+    def to_json(self) -> str:
+        """The stored form: a JSON object, the same keys older versions wrote and read."""
+        values: dict[str, Any] = {
+            "column": self.column,
+            "groups": self.groups,
+            "shares": self.shares,
+            "rows": self.rows,
+            "seed": self.seed,
+            "kpis": [k.to_dict() for k in self.kpis],
+            "fingerprint": self.fingerprint,
+        }
+        return json.dumps({k: v for k, v in values.items() if v is not None})
+
+    @classmethod
+    def from_json(cls, text: str) -> ScenarioSettings:
+        """Settings from their stored form; raises ValueError (or TypeError, KeyError) on a shape no version wrote."""
+        values = json.loads(text)
+        if not isinstance(values, dict):
+            raise ValueError("scenario settings are not a JSON object")
+        shares = values.get("shares", {})
+        if not isinstance(shares, dict) or not all(isinstance(v, int | float) for v in shares.values()):
+            raise ValueError("scenario settings lack a mix of numbers")
+        rows, column, fingerprint = values.get("rows"), values.get("column"), values.get("fingerprint")
+        return cls(
+            column=None if column is None else str(column),
+            groups=str(values.get("groups") or ""),
+            shares={str(g): float(v) for g, v in shares.items()},
+            rows=int(rows) if isinstance(rows, int | float) else None,
+            seed=int(values.get("seed", 0)),
+            kpis=tuple(Kpi.from_dict(k) for k in values.get("kpis") or ()),
+            fingerprint=None if fingerprint is None else str(fingerprint),
+        )
+
+    def describe(self) -> str:
+        """The settings in words: 'age → 18-29 40%, 30-44 30%; 12,000 rows, seed 0'."""
+        mix = ", ".join(f"{group} {share:.0%}" for group, share in self.shares.items())
+        size = f"; {self.rows:,} rows" if self.rows is not None else ""
+        return f"{'?' if self.column is None else self.column} → {mix}{size}, seed {self.seed}"
+
+
+@dataclass(frozen=True)
 class SavedScenario:
     name: str
     dataset: str
-    settings: dict[str, Any]
+    settings: ScenarioSettings
     kpis: pd.DataFrame = field(repr=False)
     created: float = 0.0
 
@@ -204,7 +261,7 @@ class ScenarioStore:
             raise ScenarioStoreError("Give the scenario a name.")
         if len(name) > MAX_NAME:
             raise ScenarioStoreError(f"Scenario names hold at most {MAX_NAME} characters; this one has {len(name):,}.")
-        settings, kpis = json.dumps(scenario.settings), scenario.kpis.to_json(orient="records")
+        settings, kpis = scenario.settings.to_json(), scenario.kpis.to_json(orient="records")
         if len(settings) + len(kpis) > MAX_SCENARIO_BYTES:
             raise ScenarioStoreError(
                 f"This scenario's settings and KPIs take {len(settings) + len(kpis):,} bytes; at most "
@@ -229,7 +286,7 @@ class ScenarioStore:
         for name, dataset, created, settings, kpis in rows:
             try:
                 scenario = SavedScenario(
-                    str(name), str(dataset), dict(json.loads(settings)), pd.DataFrame(json.loads(kpis)), float(created)
+                    str(name), str(dataset), ScenarioSettings.from_json(settings), pd.DataFrame(json.loads(kpis)), float(created)
                 )
                 _check_shape(scenario)
             except (TypeError, ValueError, KeyError):
@@ -246,11 +303,10 @@ class ScenarioStore:
 
 
 def _check_shape(scenario: SavedScenario) -> None:
-    """A stored scenario must hold what the pages read: KPI rows and a mix of numbers."""
-    missing = {"kpi", "group", "original", "scenario"} - set(scenario.kpis.columns)
-    shares = scenario.settings.get("shares", {})
-    if missing or not isinstance(shares, dict) or not all(isinstance(v, int | float) for v in shares.values()):
-        raise ValueError(f"scenario {scenario.name!r} lacks {sorted(missing) or 'a mix of numbers'}")
+    """A stored scenario must hold what the pages read: KPI rows (its mix is checked as its settings are read)."""
+    missing = {"kpi", "group", ORIGINAL, SCENARIO} - set(scenario.kpis.columns)
+    if missing:
+        raise ValueError(f"scenario {scenario.name!r} lacks {sorted(missing)}")
 
 
 def open_store(workspace: str = SHARED_WORKSPACE) -> ScenarioStore:
@@ -260,17 +316,8 @@ def open_store(workspace: str = SHARED_WORKSPACE) -> ScenarioStore:
 
 def saved_on(scenario: SavedScenario, dataset: str, fingerprint: str) -> bool:
     """Whether a scenario was made on this data: same content when recorded, else the same name."""
-    recorded = scenario.settings.get("fingerprint")
+    recorded = scenario.settings.fingerprint
     return recorded == fingerprint if recorded else scenario.dataset == dataset
-
-
-def describe_settings(settings: dict[str, Any]) -> str:
-    """A scenario's settings in words: 'age → 18-29 40%, 30-44 30%; 12,000 rows, seed 0'."""
-    shares = settings.get("shares") or {}
-    mix = ", ".join(f"{group} {float(share):.0%}" for group, share in shares.items())
-    rows = settings.get("rows")
-    size = f"; {int(rows):,} rows" if isinstance(rows, int | float) else ""
-    return f"{settings.get('column', '?')} → {mix}{size}, seed {settings.get('seed', 0)}"
 
 
 def side_by_side(scenarios: list[SavedScenario]) -> pd.DataFrame:
@@ -278,7 +325,7 @@ def side_by_side(scenarios: list[SavedScenario]) -> pd.DataFrame:
     if not scenarios:
         return pd.DataFrame()
     index = ["kpi", "group"]
-    frame = scenarios[0].kpis.set_index(index)[["original"]]
+    frame = scenarios[0].kpis.set_index(index)[[ORIGINAL]]
     for scenario in scenarios:
-        frame = frame.join(scenario.kpis.set_index(index)["scenario"].rename(scenario.name), how="outer")
+        frame = frame.join(scenario.kpis.set_index(index)[SCENARIO].rename(scenario.name), how="outer")
     return frame.reset_index()

@@ -17,12 +17,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from synth.data.kinds import ColumnInfo, ColumnKind, Schema
 from synth.encoding import feature_kinds
 from synth.errors import SynthError
 from synth.progress import Progress
 from synth.rebalancing.generator.model import SyntheticGenerator
 from synth.rebalancing.plan import Mode, make_plan
+from synth.schema import ColumnInfo, ColumnKind, Schema
 from synth.table import as_numbers, conform, value_counts
 
 # A group with at least this many real rows is generated from its own rows only.
@@ -158,6 +158,7 @@ def _grouped(table: pd.DataFrame, schema: Schema, grouping: Grouping) -> tuple[p
 
 def simulate(
     table: pd.DataFrame,
+    *,
     schema: Schema,
     grouping: Grouping,
     shares: Mapping[str, float],

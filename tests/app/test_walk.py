@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from synth.assess.advice import METRICS, advice
 from synth.data.demos import make_demo
-from synth.study import UNBALANCED
+from synth.labels import UNBALANCED
 from tests.app.helpers import APP, click, start, texts, visit
 from ui.state import DATASET, PLAN, make_dataset
 

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from synth.whatif.scenarios import ScenarioStore
+from synth.whatif.scenarios import SavedScenario, ScenarioSettings, ScenarioStore
 from tests.app.helpers import texts
-from ui.state import WHATIF, demo_dataset
+from ui.state import LOADED_SCENARIO, WHATIF, demo_dataset
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -97,7 +97,7 @@ def test_load_restores_the_saved_settings_and_kpis_even_after_another_column(db)
     assert not at.exception, at.exception
     assert at.selectbox[0].value == "age"
     loaded = at.session_state[WHATIF]
-    assert loaded.settings["rows"] == 2000
+    assert loaded.settings.rows == 2000
     pd.testing.assert_frame_equal(loaded.kpis.reset_index(drop=True), saved_kpis.reset_index(drop=True))
     next(b for b in at.button if b.label == "Load").click().run()  # a second click works too
     assert not at.exception, at.exception
@@ -153,7 +153,8 @@ def test_shares_show_a_running_total_block_run_until_they_add_up_and_normalise_t
     assert any(c.startswith("The new shares add up to 100") for c in texts(at, "caption"))
     groups = list(at.session_state["mix_chosen"])
     column = at.selectbox[0].value
-    at.session_state["loaded_scenario"] = {"column": column, "shares": {groups[0]: 0.7, groups[1]: 0.2}}
+    settings = ScenarioSettings(column=column, shares={groups[0]: 0.7, groups[1]: 0.2})
+    at.session_state[LOADED_SCENARIO] = SavedScenario("uneven", "insurance", settings, pd.DataFrame())
     at.run()
     assert any("add up to 90.0%; they must add up to 100%" in w for w in texts(at, "warning"))
     assert next(b for b in at.button if b.label == "Run scenario").disabled

@@ -31,7 +31,7 @@ def awkward(n: int = 900, seed: int = 0) -> pd.DataFrame:
 
 def test_library_scores_tables_with_any_column_names():
     table = awkward()
-    scores = evaluate(table.iloc[:700], table.iloc[700:], "outcome", "yes", seeds=(1, 2)).summary()
+    scores = evaluate(table.iloc[:700], table.iloc[700:], column="outcome", positive="yes", seeds=2).summary()
     assert scores["auc_roc_mean"] > 0.75
 
 
@@ -51,7 +51,7 @@ def test_a_text_holdout_column_is_named_not_a_key_error():
     table = awkward()
     holdout = table.iloc[700:].assign(**{NAMES[0]: lambda t: t[NAMES[0]].map(lambda v: f"{v} yrs")})
     with pytest.raises(EvaluationError, match=r"column 'price \[EUR\]' holds text such as '.* yrs'"):
-        evaluate(table.iloc[:700], holdout, "outcome", "yes", seeds=(1,))
+        evaluate(table.iloc[:700], holdout, column="outcome", positive="yes", seeds=1)
 
 
 def test_evaluate_page_scores_them():

@@ -8,9 +8,10 @@ from synth.assess.advice import METRICS, SPREADS, advice, best_per_metric, verdi
 from synth.assess.evaluate import Evaluation, RunScores
 from synth.assess.groups import Buckets
 from synth.data.holdout import keep_rare_rows, split_holdout
-from synth.data.kinds import ColumnKind, detect_schema
+from synth.data.kinds import detect_schema
 from synth.figures import distribution_figure, label
 from synth.rebalancing.plan import rarity_advice, suggest_column
+from synth.schema import ColumnKind
 from ui.text import plain
 
 
@@ -139,7 +140,7 @@ def test_rarity_advice_only_when_the_class_is_not_rare():
 
 
 def test_keeping_few_rare_rows_leaves_the_holdout_at_its_natural_rate(patients):
-    split = split_holdout(patients, "variant")
+    split = split_holdout(patients, column="variant")
     small = keep_rare_rows(split, "variant", "Variant X", 7, seed=1)
     assert (small.train["variant"] == "Variant X").sum() == 7
     assert (small.train["variant"] == "Other").sum() == (split.train["variant"] == "Other").sum()

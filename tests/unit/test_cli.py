@@ -138,7 +138,7 @@ def test_split_writes_the_apps_holdout_and_keeps_n_rare_rows(tmp_path, patients_
     argv = ["split", str(patients_csv), "--column", "variant", "--keep-rare", "7", "--train", str(train), "--holdout", str(hold)]
     assert main(argv) == 0
     table = read_table(patients_csv)
-    expected = keep_rare_rows(split_holdout(table, "variant"), "variant", "Variant X", 7)
+    expected = keep_rare_rows(split_holdout(table, column="variant"), "variant", "Variant X", 7)
     assert len(read_table(train)) == len(expected.train) and (read_table(train)["variant"] == "Variant X").sum() == 7
     pd.testing.assert_frame_equal(read_table(hold), expected.holdout.reset_index(drop=True))
     assert "Training:" in capsys.readouterr().err
@@ -156,7 +156,7 @@ def test_evaluate_refuses_a_holdout_that_is_the_training_table(tmp_path, patient
 def test_evaluate_with_another_classifier(tmp_path, patients, capsys):
     from synth.data.holdout import split_holdout
 
-    split = split_holdout(patients, "variant")
+    split = split_holdout(patients, column="variant")
     split.train.to_csv(tmp_path / "train.csv", index=False)
     split.holdout.to_csv(tmp_path / "hold.csv", index=False)
     argv = ["evaluate", str(tmp_path / "train.csv"), "--holdout", str(tmp_path / "hold.csv"), "--column", "variant"]

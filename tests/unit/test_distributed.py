@@ -184,8 +184,8 @@ def test_evaluation_matches_the_in_memory_recipe_in_kind(tmp_path, cluster):
     train, holdout = make_demo("fraud", seed=1, rows=12_000), make_demo("fraud", seed=2, rows=4000)
     source = open_table(_write_parts(train, tmp_path / "train"))
     with Client(cluster):
-        ours = evaluate_frame(source.frame, holdout, column="fraud", positive="fraud", seeds=[1]).summary()
-    theirs = evaluate(train, holdout, "fraud", "fraud", seeds=[1]).summary()
+        ours = evaluate_frame(source.frame, holdout, column="fraud", positive="fraud", seeds=1).summary()
+    theirs = evaluate(train, holdout, column="fraud", positive="fraud", seeds=1).summary()
     assert abs(ours["auc_roc_mean"] - theirs["auc_roc_mean"]) < 0.05
 
 

@@ -7,22 +7,22 @@ from synth.data.holdout import split_holdout
 
 @pytest.fixture(scope="module")
 def split(patients):
-    return split_holdout(patients, "variant", 0.3, seed=0)
+    return split_holdout(patients, column="variant", share=0.3, seed=0)
 
 
 def test_scores_are_valid_and_seeded(split):
-    result = evaluate(split.train, split.holdout, "variant", "Variant X", seeds=[1, 2], name="real")
+    result = evaluate(split.train, split.holdout, column="variant", positive="Variant X", seeds=2, name="real")
     summary = result.summary()
     assert len(result.runs) == 2
     assert 0.5 < summary["auc_roc_mean"] <= 1.0
     assert 0.0 < summary["auc_pr_mean"] <= 1.0
     assert len(result.mean_probabilities()) == len(split.holdout)
-    again = evaluate(split.train, split.holdout, "variant", "Variant X", seeds=[1, 2])
+    again = evaluate(split.train, split.holdout, column="variant", positive="Variant X", seeds=2)
     assert again.summary() == summary
 
 
 def test_curves_span_zero_to_one(split):
-    result = evaluate(split.train, split.holdout, "variant", "Variant X", seeds=[1])
+    result = evaluate(split.train, split.holdout, column="variant", positive="Variant X", seeds=1)
     fpr, tpr = result.roc_curve()
     assert fpr[0] == 0 and tpr[-1] == 1
 
@@ -38,17 +38,17 @@ def test_holdout_categories_follow_training(patients):
 
 def test_errors_name_the_problem(split):
     with pytest.raises(ValueError, match="'Variant Z' is not a value"):
-        evaluate(split.train, split.holdout, "variant", "Variant Z")
+        evaluate(split.train, split.holdout, column="variant", positive="Variant Z")
     with pytest.raises(ValueError, match="only one class"):
-        evaluate(split.train, split.holdout[split.holdout["variant"] == "Other"], "variant", "Variant X")
-    with pytest.raises(ValueError, match="at least one seed"):
-        evaluate(split.train, split.holdout, "variant", "Variant X", seeds=[])
+        evaluate(split.train, split.holdout[split.holdout["variant"] == "Other"], column="variant", positive="Variant X")
+    with pytest.raises(ValueError, match="number of seeds must be from 1 to"):
+        evaluate(split.train, split.holdout, column="variant", positive="Variant X", seeds=0)
 
 
 def test_split_is_stratified_and_keeps_single_rows_in_training(patients):
     table = patients.copy()
     table.loc[table.index[0], "variant"] = "Singleton"
-    split = split_holdout(table, "variant", 0.2, seed=0)
+    split = split_holdout(table, column="variant", share=0.2, seed=0)
     assert "Singleton" in set(split.train["variant"]) and "Singleton" not in set(split.holdout["variant"])
     assert len(split.train) + len(split.holdout) == len(table)
     rare_share = lambda t: np.mean(t["variant"] == "Variant X")  # noqa: E731
@@ -61,13 +61,15 @@ def test_id_columns_are_not_features(patients):
     from synth.data.kinds import detect_schema
     from synth.rebalancing.run import rebalance
 
-    split = split_holdout(patients, "variant", 0.3, seed=0)
+    split = split_holdout(patients, column="variant", share=0.3, seed=0)
     output = rebalance(split.train, column="variant", shares={"Variant X": 0.5}, method="naive").table
     ignore = detect_schema(patients).unmodelled()
     assert ignore == ["patient_id"]
-    fair = evaluate(output, split.holdout, "variant", "Variant X", seeds=[1], ignore=ignore).summary()["auc_roc_mean"]
-    leaky = evaluate(output, split.holdout, "variant", "Variant X", seeds=[1], ignore=[]).summary()["auc_roc_mean"]
-    by_default = evaluate(output, split.holdout, "variant", "Variant X", seeds=[1]).summary()["auc_roc_mean"]
+    fair = evaluate(output, split.holdout, column="variant", positive="Variant X", seeds=1, ignore=ignore).summary()[
+        "auc_roc_mean"
+    ]
+    leaky = evaluate(output, split.holdout, column="variant", positive="Variant X", seeds=1, ignore=[]).summary()["auc_roc_mean"]
+    by_default = evaluate(output, split.holdout, column="variant", positive="Variant X", seeds=1).summary()["auc_roc_mean"]
     assert fair > 0.7 and fair > leaky + 0.05 and by_default == fair
 
 
@@ -89,7 +91,7 @@ def test_every_classifier_scores_the_holdout(patients):
     from synth.assess.evaluate import MODELS, evaluate
     from synth.data.holdout import split_holdout
 
-    split = split_holdout(patients, "variant")
+    split = split_holdout(patients, column="variant")
     for model in MODELS:
-        scores = evaluate(split.train, split.holdout, "variant", "Variant X", seeds=(1,), model=model).summary()
+        scores = evaluate(split.train, split.holdout, column="variant", positive="Variant X", seeds=1, model=model).summary()
         assert 0.6 < scores["auc_roc_mean"] <= 1.0, model

@@ -2,7 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from synth.data.kinds import ColumnKind, check_schema_fits, detect_column, detect_schema
+from synth.data.kinds import check_schema_fits, detect_column, detect_schema
+from synth.schema import ColumnKind
 
 
 @pytest.mark.parametrize(

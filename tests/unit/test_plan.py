@@ -136,5 +136,7 @@ def test_a_coarse_table_whose_rows_repeat_by_nature_keeps_its_own_split():
     rng = np.random.default_rng(0)
     n = 3000
     table = pd.DataFrame({"a": rng.choice(list("xyz"), n), "b": rng.choice(list("pq"), n), "y": rng.choice(list("uvwst"), n)})
-    split = split_holdout(table, "y")
-    assert evaluate(split.train, split.holdout, "y", "u", seeds=(1,)).note.endswith("also appear in the training table")
+    split = split_holdout(table, column="y")
+    assert evaluate(split.train, split.holdout, column="y", positive="u", seeds=1).note.endswith(
+        "also appear in the training table"
+    )

@@ -14,7 +14,7 @@ from synth.table import rows_of_value
 
 @pytest.fixture(scope="module")
 def setting(patients):
-    split = split_holdout(patients, "variant", 0.25, seed=0)
+    split = split_holdout(patients, column="variant", share=0.25, seed=0)
     outputs = {
         m: rebalance(split.train, column="variant", shares={"Variant X": 0.3}, method=m) for m in ("naive", "smote", "synthetic")
     }
@@ -23,7 +23,9 @@ def setting(patients):
 
 def test_naive_rows_are_all_copies_and_synthetic_none(setting):
     split, outputs, schema = setting
-    reports = {m: privacy_report(r.new_rows, split.train, split.holdout, schema, "variant") for m, r in outputs.items()}
+    reports = {
+        m: privacy_report(r.new_rows, split.train, split.holdout, schema=schema, column="variant") for m, r in outputs.items()
+    }
     assert reports["naive"].exact_copy_share == 1.0
     assert reports["naive"].dcr_generated_median == 0.0
     assert reports["synthetic"].exact_copy_share == 0.0
@@ -75,16 +77,16 @@ def test_fidelity_is_perfect_for_the_same_rows_and_lower_for_shuffled_ones(setti
 
     split, outputs, schema = setting
     real = rows_of_value(split.holdout, "variant", "Other")
-    same = fidelity_report(real, real, schema, "variant")
+    same = fidelity_report(real, real, schema=schema, exclude="variant")
     assert same.mean_similarity == pytest.approx(1.0) and same.dependency_gap == pytest.approx(0.0)
     shuffled = real.copy()
     for i, name in enumerate(real.columns):
         shuffled[name] = real[name].sample(frac=1, random_state=i).to_numpy()
-    broken = fidelity_report(real, shuffled, schema, "variant")
+    broken = fidelity_report(real, shuffled, schema=schema, exclude="variant")
     assert broken.mean_similarity == pytest.approx(1.0)  # marginals survive a shuffle...
     assert broken.dependency_gap > 0.01  # ...dependencies do not
     generated = fidelity_report(
-        rows_of_value(split.holdout, "variant", "Variant X"), outputs["synthetic"].new_rows, schema, "variant"
+        rows_of_value(split.holdout, "variant", "Variant X"), outputs["synthetic"].new_rows, schema=schema, exclude="variant"
     )
     assert 0.5 < generated.mean_similarity < 1.0
 
@@ -138,7 +140,10 @@ def test_pair_similarity_and_dependency_gap_see_a_lost_relation():
     real = pd.DataFrame({"a": a, "b": np.where(rng.random(2000) < 0.9, a, "z"), "c": rng.choice(["p", "q"], 2000)})
     shuffled = real.assign(b=rng.permutation(real["b"].to_numpy()))  # each column kept, the a-b relation lost
     schema = detect_schema(real)
-    same, lost = fidelity_report(real, real, schema, ""), fidelity_report(real, shuffled, schema, "")
+    same, lost = (
+        fidelity_report(real, real, schema=schema, exclude=""),
+        fidelity_report(real, shuffled, schema=schema, exclude=""),
+    )
     assert same.pair_similarity == pytest.approx(1.0) and same.dependency_gap == pytest.approx(0.0)
     assert lost.mean_similarity == pytest.approx(1.0) and lost.pair_similarity < 0.85 and lost.dependency_gap > 0.25
     assert cramers_v(np.array([0, 0, 1, 1]), np.array([0, 0, 1, 1])) == pytest.approx(1.0)

@@ -6,10 +6,11 @@ import pandas as pd
 import pytest
 
 from synth.__main__ import main
+from synth.labels import UNBALANCED
 from synth.report import build_report
-from synth.study import UNBALANCED, run_study
+from synth.study import run_study
 from synth.whatif.kpis import ALL
-from synth.whatif.scenarios import SavedScenario, ScenarioStore
+from synth.whatif.scenarios import SavedScenario, ScenarioSettings, ScenarioStore
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +36,7 @@ def test_report_is_self_contained(study):
     scenario = SavedScenario(
         "younger",
         "insurance",
-        {"column": "age", "shares": {"18-29": 0.5}, "rows": 100},
+        ScenarioSettings(column="age", shares={"18-29": 0.5}, rows=100),
         pd.DataFrame(
             {"kpi": ["rows"], "group": [ALL], "original": [100.0], "scenario": [100.0], "delta": [0.0], "delta %": [0.0]}
         ),

@@ -1,7 +1,9 @@
 """What-if simulation, KPIs and the scenario store."""
 
+import json
 import sqlite3
 from contextlib import closing
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -11,7 +13,7 @@ from synth.data.demos import make_demo
 from synth.data.kinds import detect_schema
 from synth.errors import ScenarioStoreError
 from synth.whatif.kpis import ALL, Aggregate, Kpi, compare_kpis, kpi_values
-from synth.whatif.scenarios import APPLICATION_ID, SavedScenario, ScenarioStore, _application_id, side_by_side
+from synth.whatif.scenarios import APPLICATION_ID, SavedScenario, ScenarioSettings, ScenarioStore, _application_id, side_by_side
 from synth.whatif.simulation import Grouping, complete_rows, default_buckets, parse_buckets, simulate
 
 LEGACY_SCHEMA = "CREATE TABLE scenarios (name TEXT PRIMARY KEY, dataset TEXT NOT NULL, created REAL NOT NULL, settings TEXT NOT NULL, kpis TEXT NOT NULL)"
@@ -49,7 +51,7 @@ def test_younger_customers_bring_their_premiums_and_claims(insurance):
     schema = detect_schema(insurance)
     grouping = parse_buckets("age", "18-24, 25-44, 45-64, 65+")
     shares = {"18-24": 0.5, "25-44": 0.2, "45-64": 0.2, "65+": 0.1}
-    result = simulate(insurance, schema, grouping, shares, rows=3000, seed=1)
+    result = simulate(insurance, schema=schema, grouping=grouping, shares=shares, rows=3000, seed=1)
     table = result.table
     assert len(table) == 3000 and list(table.columns) == list(insurance.columns)
     assert table.dtypes.to_dict() == insurance.dtypes.to_dict()
@@ -64,10 +66,10 @@ def test_younger_customers_bring_their_premiums_and_claims(insurance):
 
 def test_categorical_mix(insurance):
     schema = detect_schema(insurance)
-    result = simulate(insurance, schema, Grouping("vehicle"), {"sports": 0.5}, rows=1000)
+    result = simulate(insurance, schema=schema, grouping=Grouping("vehicle"), shares={"sports": 0.5}, rows=1000)
     assert (result.table["vehicle"] == "sports").mean() == pytest.approx(0.5, abs=0.001)
     with pytest.raises(ValueError, match="give numeric groups"):
-        simulate(insurance, schema, Grouping("age"), {"30": 0.5})
+        simulate(insurance, schema=schema, grouping=Grouping("age"), shares={"30": 0.5})
 
 
 def test_seeded_generation_keeps_fixed_columns_and_learns_the_rest(insurance):
@@ -108,7 +110,7 @@ def _scenario(name: str, value: float) -> SavedScenario:
     kpis = pd.DataFrame(
         {"kpi": ["rows"], "group": [ALL], "original": [10.0], "scenario": [value], "delta": [value - 10], "delta %": [np.nan]}
     )
-    return SavedScenario(name, "demo", {"column": "age", "shares": {"18-29": 0.5}}, kpis)
+    return SavedScenario(name, "demo", ScenarioSettings(column="age", shares={"18-29": 0.5}), kpis)
 
 
 def test_store_survives_a_restart_and_deletes(tmp_path):
@@ -117,7 +119,7 @@ def test_store_survives_a_restart_and_deletes(tmp_path):
     ScenarioStore(path).save(_scenario("older", 8))
     reopened = ScenarioStore(path)
     assert [s.name for s in reopened.scenarios()] == ["younger", "older"]
-    assert reopened.scenarios()[0].settings["shares"] == {"18-29": 0.5}
+    assert reopened.scenarios()[0].settings.shares == {"18-29": 0.5}
     table = side_by_side(reopened.scenarios())
     assert list(table.columns) == ["kpi", "group", "original", "younger", "older"]
     reopened.delete("younger")
@@ -209,6 +211,28 @@ def test_unreadable_rows_are_skipped_with_a_notice(tmp_path):
     assert "2 saved scenario(s) could not be read" in store.notice
 
 
+def test_settings_keep_the_stored_json_shape_older_versions_wrote():
+    kpis = [Kpi("rows", Aggregate.COUNT), Kpi("churn", Aggregate.SHARE, "churned", "yes", "region")]
+    settings = ScenarioSettings("age", "18-29, 30-44", {"18-29": 0.25, "30-44": 0.75}, 2000, 7, tuple(kpis), "abc")
+    stored = json.loads(settings.to_json())
+    assert stored == {
+        "column": "age",
+        "groups": "18-29, 30-44",
+        "shares": {"18-29": 0.25, "30-44": 0.75},
+        "rows": 2000,
+        "seed": 7,
+        "kpis": [k.to_dict() for k in kpis],
+        "fingerprint": "abc",
+    }
+    assert ScenarioSettings.from_json(settings.to_json()) == settings
+    assert settings.describe() == "age → 18-29 25%, 30-44 75%; 2,000 rows, seed 7"
+    oldest = ScenarioSettings.from_json('{"shares": {"a": 0.5}}')
+    assert (oldest.column, oldest.rows, oldest.seed, oldest.fingerprint) == (None, None, 0, None)
+    assert oldest.describe() == "? → a 50%, seed 0"
+    with pytest.raises(ValueError, match="a mix of numbers"):
+        ScenarioSettings.from_json('{"shares": {"a": "half"}}')
+
+
 def test_a_deleted_database_is_recreated(tmp_path):
     path = tmp_path / "scenarios.sqlite"
     store = ScenarioStore(path)
@@ -253,7 +277,7 @@ def test_names_and_sizes_are_bounded(tmp_path):
     with pytest.raises(ValueError, match="at most 100 characters; this one has 5,000,000"):
         store.save(_scenario("x" * 5_000_000, 1))
     huge = _scenario("many", 1)
-    huge = SavedScenario(huge.name, huge.dataset, {**huge.settings, "notes": "y" * 300_000}, huge.kpis)
+    huge = SavedScenario(huge.name, huge.dataset, replace(huge.settings, groups="y" * 300_000), huge.kpis)
     with pytest.raises(ValueError, match="at most 200,000 are kept"):
         store.save(huge)
     assert store.scenarios() == []

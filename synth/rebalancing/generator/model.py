@@ -21,12 +21,12 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
 from synth.constraints import check_params
-from synth.data.kinds import Schema
 from synth.encoding import feature_kinds, linear_features
 from synth.errors import ParameterError, PlanError
 from synth.progress import Progress, silent
 from synth.rebalancing.generator.class_model import PRIOR_WEIGHT, fit_class_model, sharpen
 from synth.rebalancing.generator.trees import ColumnTrees, tree_inputs
+from synth.schema import Schema
 from synth.table import as_labels, row_keys
 
 # Rows above this top share of a class's weights are capped at it (truncated importance

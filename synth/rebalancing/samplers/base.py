@@ -19,9 +19,9 @@ import pandas as pd
 from sklearn.utils._param_validation import Interval
 
 from synth.constraints import check_params
-from synth.data.kinds import Schema
 from synth.errors import MethodRefused, ParameterError
 from synth.progress import Progress, silent
+from synth.schema import Schema
 from synth.table import conform, rows_of
 
 # Every sampler takes a seed; numpy's Generator takes any whole number from 0.
@@ -81,7 +81,7 @@ class Sampler(ABC):
         progress = progress or silent
         if column not in table.columns:
             raise ParameterError("column", f"column {column!r} is not in the table.")
-        features = [n for n in schema.modelled() if n != column]
+        features = schema.features(column)
         if not features:
             raise MethodRefused(
                 self.name,
