@@ -4,7 +4,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from synth.data.demos import make_demo
-from synth.data.kinds import ColumnKind
+from synth.schema import ColumnKind
 from tests.app.helpers import start, texts, visit
 from ui.state import DATASET, W_HOLDOUT_SOURCE, W_HOLDOUT_UPLOAD, W_KINDS, scoped
 
