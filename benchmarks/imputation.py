@@ -145,7 +145,7 @@ def pattern_chain(gapped: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
             continue
         donors = gapped[gapped[missing].notna().all(axis=1)]
         fixed = gapped.loc[rows, [c for c in gapped.columns if c not in missing]]
-        completed = complete_rows(donors, schema, fixed, seed=0)
+        completed = complete_rows(donors, fixed, schema=schema, seed=0)
         for name in missing:
             out.loc[rows, name] = completed[name].to_numpy()
     return out

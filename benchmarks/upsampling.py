@@ -49,14 +49,18 @@ def downsample(base: pd.DataFrame, column: str, positive: str, fraction: float, 
 
 
 def score(train, holdout, column, positive, classifier, seed) -> tuple[float, float]:
-    """AUC-ROC and AUC-PR of one classifier with split seed ``seed``, trained the app's way (``synth.assess.evaluate.MODELS``).
-
-    Seeds are counted (1..N); each seed's run is independent, so the last of 1..``seed`` is the run of ``seed``.
-    """
+    """AUC-ROC and AUC-PR of one classifier with split seed ``seed``, trained the app's way (``synth.assess.evaluate.MODELS``)."""
     run = evaluate(
-        train, holdout, column=column, positive=positive, seeds=seed, ignore=detect_schema(train).unmodelled(), model=classifier
+        train,
+        holdout,
+        column=column,
+        positive=positive,
+        seeds=1,
+        first_seed=seed,
+        ignore=detect_schema(train).unmodelled(),
+        model=classifier,
     )
-    return run.runs[-1].auc_roc, run.runs[-1].auc_pr
+    return run.runs[0].auc_roc, run.runs[0].auc_pr
 
 
 def run_dataset(name: str, folds: int, fractions: list[float], classifiers: list[str]) -> list[dict]:

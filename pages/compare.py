@@ -15,7 +15,7 @@ from synth.labels import HOLDOUT
 from synth.rebalancing.run import Rebalanced
 from synth.schema import ColumnKind, Schema
 from synth.study import labelled_tables
-from synth.table import as_numbers, rows_of, rows_of_value, value_counts
+from synth.table import as_numbers, rows_of, value_counts
 from ui import assessments, cache
 from ui.state import (
     PLAN,
@@ -94,12 +94,20 @@ def drill_conditions(run: PlanRun, features: list[str], schema: Schema) -> list[
     return conditions
 
 
+def focused(tables: dict[str, pd.DataFrame], positions: dict[str, np.ndarray], columns: list[str]) -> dict[str, pd.DataFrame]:
+    """The focused class's rows of each table, only the ``columns`` a chart or count needs (no copy of whole tables)."""
+    return {name: table[columns].iloc[positions[name]] for name, table in tables.items()}
+
+
 @st.fragment
-def column_distribution(focused: dict[str, pd.DataFrame], features: list[str], focus: str, schema: Schema) -> None:
+def column_distribution(
+    tables: dict[str, pd.DataFrame], positions: dict[str, np.ndarray], features: list[str], focus: str, schema: Schema
+) -> None:
     """One column's distribution per table; picking another column redraws only this chart."""
     st.subheader(f"Distribution of each column among {plain(focus)} rows")
     feature = st.selectbox("Column", features, key=W_FEATURE)
-    st.plotly_chart(distribution_figure(distribution(focused, feature, schema, reference=HOLDOUT), feature))
+    shares = distribution(focused(tables, positions, [feature]), feature, schema, reference=HOLDOUT)
+    st.plotly_chart(distribution_figure(shares, feature))
 
 
 @st.fragment
@@ -107,7 +115,7 @@ def drill_down_and_diversity(
     dataset: Dataset,
     run: PlanRun,
     tables: dict[str, pd.DataFrame],
-    focused: dict[str, pd.DataFrame],
+    positions: dict[str, np.ndarray],
     features: list[str],
     focus: str,
 ) -> None:
@@ -117,7 +125,8 @@ def drill_down_and_diversity(
     conditions = drill_conditions(run, features, schema)
     if conditions:
         st.caption(prose(" and ".join(c.describe() for c in conditions)))
-        st.dataframe(drill_down(focused, conditions).style.format({"share": "{:.1%}", "matching rows": "{:,}"}), hide_index=True)
+        counts = drill_down(focused(tables, positions, list(dict.fromkeys(c.column for c in conditions))), conditions)
+        st.dataframe(counts.style.format({"share": "{:.1%}", "matching rows": "{:,}"}), hide_index=True)
 
     st.subheader("Diversity")
     within = (
@@ -181,16 +190,14 @@ def render() -> None:
 
     values = list(value_counts(run.split.train[column]))
     focus = st.selectbox("Class to inspect", values, index=len(values) - 1, key=W_FOCUS)
-    focused = cache.cached(
-        ("focused", *dataset.key, run.key, focus),
-        lambda: {name: rows_of_value(table, column, focus) for name, table in tables.items()},
-        table=True,
+    positions = cache.cached(
+        ("focus-rows", *dataset.key, run.key, focus), lambda: {name: rows_of(t, column, focus) for name, t in tables.items()}
     )
     sample_rows(dataset, run, focus)
 
     features = schema.features(column)
-    column_distribution(focused, features, focus, schema)
-    drill_down_and_diversity(dataset, run, tables, focused, features, focus)
+    column_distribution(tables, positions, features, focus, schema)
+    drill_down_and_diversity(dataset, run, tables, positions, features, focus)
     show_fidelity(dataset, run, focus)
     show_privacy(dataset, run)
     st.page_link("pages/evaluate.py", label="Next: train a classifier on each output", icon=":material/arrow_forward:")

@@ -3,8 +3,7 @@
 import streamlit as st
 
 from synth.assess.fairness import DEFINITION, assess_fairness, fairness_frame, rates_side_by_side, selection_frame
-from synth.data.holdout import Split, choose_holdout
-from synth.errors import SynthError
+from synth.data.holdout import Split
 from synth.fairness.fair import FAIR_NAME, REAL_NAME, FairnessStudy, FairTable, make_fair
 from synth.figures import group_score_figure, selection_figure
 from synth.rebalancing.plan import candidate_columns, suggest_column
@@ -25,8 +24,8 @@ from ui.state import (
     progress_callback,
     scoped,
 )
-from ui.text import plain, prose
-from ui.widgets import with_status
+from ui.text import plain
+from ui.widgets import holdout_split, with_status
 
 SENSITIVE_HINTS = ("sex", "gender", "race", "ethnicity")
 SEEDS = 3
@@ -62,18 +61,6 @@ def choose_sensitive(dataset: Dataset, column: str) -> list[str]:
             "Add a column of bands to the data, or mark the column categorical on the Data step."
         )
     return chosen
-
-
-def holdout_split(dataset: Dataset, column: str) -> Split:
-    """The real holdout, the same one the Plan step splits off for this column."""
-    try:
-        return cache.cached(
-            ("split", *dataset.key, column),
-            lambda: choose_holdout(dataset.table, column, dataset.holdout_file, dataset.holdout_share, dataset.holdout_label),
-        )
-    except SynthError as error:
-        st.error(prose(error))
-        st.stop()
 
 
 def rebalanced_tables(column: str) -> dict:

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from synth.data.holdout import Split, choose_holdout, keep_rare_rows
+from synth.data.holdout import Split, keep_rare_rows
 from synth.errors import MethodRefused, SynthError
 from synth.figures import plan_figure
 from synth.rebalancing.plan import (
@@ -37,7 +37,7 @@ from ui.state import (
     scoped,
 )
 from ui.text import plain, prose
-from ui.widgets import share_editor, with_status
+from ui.widgets import holdout_split, share_editor, with_status
 
 MODE_TEXT = {
     "hybrid": "Hybrid: keep every real row, add the fewest rows that meet the shares",
@@ -57,19 +57,6 @@ def choose_column(dataset: Dataset) -> str:
     return st.selectbox(
         "Column to rebalance", candidates, index=candidates.index(default), key=scoped(W_COLUMN, dataset.fingerprint)
     )
-
-
-def split_off_holdout(dataset: Dataset, column: str) -> Split:
-    """The real holdout, split once per data and column."""
-    try:
-        split = cache.cached(
-            ("split", *dataset.key, column),
-            lambda: choose_holdout(dataset.table, column, dataset.holdout_file, dataset.holdout_share, dataset.holdout_label),
-        )
-    except SynthError as error:
-        st.error(prose(error))
-        st.stop()
-    return split
 
 
 def describe_split(split: Split) -> None:
@@ -198,7 +185,7 @@ def render() -> None:
     st.title("2 · Rebalance plan")
     dataset = current_dataset()
     column = choose_column(dataset)
-    split = keep_fewer(split_off_holdout(dataset, column), column)
+    split = keep_fewer(holdout_split(dataset, column), column)
     describe_split(split)
     shares = choose_shares(split.train, column)
     mode = Mode(st.radio("Mode", [m.value for m in Mode], horizontal=True, format_func=MODE_TEXT.__getitem__, key=W_MODE))

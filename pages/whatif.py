@@ -150,7 +150,15 @@ def run_scenario(
 ) -> None:
     """A fully synthetic table under the new mix, once per settings, and its KPIs."""
     bar = st.progress(0.0)
-    settings = ScenarioSettings(grouping.column, text, shares, rows, seed, tuple(kpis), dataset.fingerprint)
+    settings = ScenarioSettings(
+        column=grouping.column,
+        groups=text,
+        shares=shares,
+        rows=rows,
+        seed=seed,
+        kpis=tuple(kpis),
+        fingerprint=dataset.fingerprint,
+    )
     key = ("whatif", *dataset.key, text, tuple(shares.items()), rows, seed, grouping.column)
     try:
         simulation = cache.cached(
@@ -344,7 +352,7 @@ def seeded_generation(dataset: Dataset, seed: int) -> None:
         with st.spinner(f"Generating the other columns for {len(seeds):,} rows…"):
             completed = cache.cached(
                 ("seeded", *dataset.key, upload.file_id, seed),
-                lambda: complete_rows(dataset.table, dataset.schema, seeds, seed=seed),
+                lambda: complete_rows(dataset.table, seeds, schema=dataset.schema, seed=seed),
                 table=True,
             )
     except SynthError as error:

@@ -3,7 +3,8 @@
 ``st.cache_resource`` hands back the object itself (``st.cache_data`` would pickle a copy of a
 100k-row table on every rerun), ``scope="session"`` keeps one user's tables from another's and
 frees them when the session disconnects, and ``max_entries`` evicts the least recently used.
-Generated tables are big, so they have their own, shorter cache (two plans of all five methods).
+Whole tables are big, so they have their own, shorter cache: ten tables, each about the size of the
+data (or of one method's output), which is two plans of all five methods.
 The value is computed outside the cached function: progress bars drawn while computing belong to
 the page, not to a cached function Streamlit would try to replay.
 """
@@ -29,32 +30,37 @@ def _absent() -> Any:
 
 
 @st.cache_resource(scope="session", max_entries=MAX_ENTRIES, show_spinner=False)
-def _entry(key: Hashable, _value: Callable[[], Any]) -> Any:
-    """A small result (counts, verdicts, figures' data), made by ``_value`` on a miss."""
-    return _value()
+def _entry(key: Hashable, _boxed: Callable[[], tuple[Any]]) -> tuple[Any]:
+    """A small result (counts, verdicts, figures' data), boxed so that None is a value too."""
+    return _boxed()
 
 
 @st.cache_resource(scope="session", max_entries=MAX_TABLES, show_spinner=False)
-def _table_entry(key: Hashable, _value: Callable[[], Any]) -> Any:
-    """A generated, filled or simulated table, made by ``_value`` on a miss."""
-    return _value()
+def _table_entry(key: Hashable, _boxed: Callable[[], tuple[Any]]) -> tuple[Any]:
+    """A table (a method's output, a split, a filled, fair or simulated table), boxed likewise."""
+    return _boxed()
 
 
-def peek(key: Hashable, *, table: bool = False) -> Any | None:
-    """The cached value for ``key``, or None, without computing anything."""
+def _lookup(key: Hashable, table: bool) -> tuple[Any] | None:
     try:
         return (_table_entry if table else _entry)(key, _absent)
     except _Absent:
         return None
 
 
+def peek(key: Hashable, *, table: bool = False) -> Any | None:
+    """The cached value for ``key``, or None, without computing anything."""
+    found = _lookup(key, table)
+    return None if found is None else found[0]
+
+
 def cached(key: Hashable, compute: Callable[[], T], *, table: bool = False) -> T:
-    """``compute()`` once per ``key`` in this session (``table=True`` for generated tables)."""
-    found = peek(key, table=table)
+    """``compute()`` once per ``key`` in this session (``table=True`` for whole tables)."""
+    found = _lookup(key, table)
     if found is not None:
-        return found
+        return found[0]
     value = compute()
-    return (_table_entry if table else _entry)(key, lambda: value)
+    return (_table_entry if table else _entry)(key, lambda: (value,))[0]
 
 
 def clear() -> None:

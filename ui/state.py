@@ -24,6 +24,7 @@ from synth.rebalancing.run import Outputs
 from synth.schema import Schema
 from synth.table import fingerprint
 from synth.whatif.scenarios import ScenarioSettings
+from ui import cache
 from ui.text import prose
 
 # Results each step hands on.
@@ -216,8 +217,6 @@ def current_dataset() -> Dataset:
 
 def set_dataset(dataset: Dataset) -> None:
     """Replace the data; every result and cached computation made from the old data goes."""
-    from ui import cache  # imported here: ui.cache's pages import ui.state
-
     forget_results()
     st.session_state.pop(FAIRNESS, None)
     cache.clear()

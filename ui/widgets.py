@@ -8,9 +8,11 @@ from typing import TypeVar
 import pandas as pd
 import streamlit as st
 
+from synth.data.holdout import Split, choose_holdout
 from synth.errors import SynthError
 from synth.progress import Progress
-from ui.state import progress_callback
+from ui import cache
+from ui.state import Dataset, progress_callback
 from ui.text import prose
 
 T = TypeVar("T")
@@ -50,3 +52,16 @@ def share_editor(counts: Mapping[str, int], shares: Sequence[float], *, label: s
         },
         key=key,
     )
+
+
+def holdout_split(dataset: Dataset, column: str) -> Split:
+    """The real holdout for this outcome column, split once per data and column (Plan and Fairness share it)."""
+    try:
+        return cache.cached(
+            ("split", *dataset.key, column),
+            lambda: choose_holdout(dataset.table, column, dataset.holdout_file, dataset.holdout_share, dataset.holdout_label),
+            table=True,
+        )
+    except SynthError as error:
+        st.error(prose(error))
+        st.stop()

@@ -150,11 +150,13 @@ def lightgbm_names(frame: pd.DataFrame) -> pd.DataFrame:
 MAX_SEEDS = 100
 
 
-def seed_range(seeds: int) -> list[int]:
-    """Split seeds 1..N, the tutorial's convention for repeated runs."""
+def seed_range(seeds: int, first: int = 1) -> list[int]:
+    """Split seeds first..first+N-1 (1..N by default), the tutorial's convention for repeated runs."""
+    if isinstance(seeds, bool) or not isinstance(seeds, int | np.integer):
+        raise ParameterError("seeds", f"The number of seeds must be a whole number from 1 to {MAX_SEEDS}; got {seeds!r}.")
     if not 1 <= seeds <= MAX_SEEDS:
         raise ParameterError("seeds", f"The number of seeds must be from 1 to {MAX_SEEDS}; got {seeds:,}.")
-    return list(range(1, seeds + 1))
+    return list(range(first, first + seeds))
 
 
 def _binary_target(table: pd.DataFrame, column: str, positive: str, check: bool = True) -> np.ndarray:
@@ -241,8 +243,11 @@ def evaluate(
     progress: Progress | None = None,
     ignore: Sequence[str] | None = None,
     model: str = "lightgbm",
+    first_seed: int = 1,
 ) -> Evaluation:
     """Score ``train`` on the real ``holdout`` with split seeds 1..``seeds`` (the tutorial varies by +-0.05).
+
+    ``first_seed`` starts the split seeds elsewhere (a benchmark's fold k uses seed k alone).
 
     ``ignore`` names columns that are not features: ID-like columns (``Schema.unmodelled``) would
     otherwise let the model tell generated rows, which get fresh IDs, from real ones. A Dask
@@ -260,7 +265,7 @@ def evaluate(
         )
     if ignore is None:
         ignore = detect_schema(train).unmodelled()
-    seed_list = seed_range(seeds)
+    seed_list = seed_range(seeds, first_seed)
     if model not in MODELS:
         raise ParameterError("model", f"The model must be one of {list(MODELS)}; got {model!r}.")
     if len(holdout) == 0:

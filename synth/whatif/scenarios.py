@@ -58,7 +58,7 @@ def default_store_path() -> Path:
     return base / "rebalance-studio" / "scenarios.sqlite"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ScenarioSettings:
     """What a what-if run was made from, as saved: enough to describe it and run it again.
 

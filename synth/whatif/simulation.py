@@ -181,7 +181,7 @@ def simulate(
     )
 
 
-def complete_rows(table: pd.DataFrame, schema: Schema, fixed: pd.DataFrame, seed: int = 0) -> pd.DataFrame:
+def complete_rows(table: pd.DataFrame, fixed: pd.DataFrame, *, schema: Schema, seed: int = 0) -> pd.DataFrame:
     """One generated record per row of ``fixed``: its columns as given, the others learned.
 
     The same generator as everywhere else, with the fixed columns first in its chain, so every

@@ -40,3 +40,33 @@ def test_sessions_do_not_share_results():
     second = AppTest.from_function(script).run()
     assert not second.exception, second.exception
     assert second.session_state["computed"] == first.session_state["computed"]
+
+
+def tables_script() -> None:
+    """None is a value; whole tables have their own, shorter bound; clear() forgets everything."""
+    import streamlit as st
+
+    from ui import cache
+
+    computed = st.session_state.setdefault("computed", [])
+    for _ in range(3):
+        cache.cached("nothing", lambda: computed.append("nothing"))  # returns None: computed once all the same
+    for key in range(cache.MAX_TABLES + 1):
+        cache.cached(("table", key), lambda key=key: computed.append(key) or [key], table=True)
+    st.session_state["kept"] = {
+        "first table": cache.peek(("table", 0), table=True),
+        "last table": cache.peek(("table", cache.MAX_TABLES), table=True),
+        "small cache untouched": cache.peek(("table", cache.MAX_TABLES)),
+    }
+    cache.clear()
+    st.session_state["after clear"] = cache.peek(("table", cache.MAX_TABLES), table=True)
+
+
+def test_none_is_cached_tables_have_their_own_bound_and_clear_forgets():
+    at = AppTest.from_function(tables_script).run()
+    assert not at.exception, at.exception
+    from ui.cache import MAX_TABLES
+
+    assert at.session_state["computed"] == ["nothing", *range(MAX_TABLES + 1)]
+    assert at.session_state["kept"] == {"first table": None, "last table": [MAX_TABLES], "small cache untouched": None}
+    assert at.session_state["after clear"] is None

@@ -5,8 +5,8 @@ from streamlit.testing.v1 import AppTest
 
 from synth.data.demos import make_demo
 from synth.schema import ColumnKind
-from tests.app.helpers import start, texts, visit
-from ui.state import DATASET, W_HOLDOUT_SOURCE, W_HOLDOUT_UPLOAD, W_KINDS, scoped
+from tests.app.helpers import click, start, texts, visit
+from ui.state import DATASET, PLAN, W_HOLDOUT_SOURCE, W_HOLDOUT_UPLOAD, W_KINDS, scoped
 
 
 def edit_kind(at: AppTest, column: str, kind: str) -> AppTest:
@@ -56,7 +56,15 @@ def test_an_uploaded_holdout_is_what_every_model_is_scored_on():
     assert texts(at, "success") == ["Holdout: the uploaded file last month.csv (900 real rows)."]
     visit(at, "plan")
     assert any("last month.csv (900 real rows)" in t for t in texts(at, "info"))
-    assert len(at.session_state[DATASET].table) == 12_000  # all of the data trains
+    click(at, "Generate")
+    split = at.session_state[PLAN].split
+    pd.testing.assert_frame_equal(split.holdout.reset_index(drop=True), holdout[dataset.table.columns])
+    assert len(split.train) == 12_000  # all of the data trains
+    visit(at, "evaluate")
+    click(at, "Train and score")
+    _, evaluations = at.session_state["evaluations"]
+    truth = (holdout["variant"] == "Variant X").astype(int).to_numpy()
+    assert all((e.truth == truth).all() for e in evaluations.values())  # every model is scored on the upload
 
 
 def test_a_holdout_without_the_datas_columns_is_named_and_not_used():

@@ -6,14 +6,19 @@ from ui import assessments
 
 
 def test_generate_starts_the_privacy_job_and_compare_shows_its_result(monkeypatch):
-    submitted = []
-    submit = assessments.BACKGROUND.submit
+    submitted, computed = [], []
+    submit, measure = assessments.BACKGROUND.submit, assessments.privacy_by_method
 
     def recording(function, *args):
         submitted.append(submit(function, *args))
         return submitted[-1]
 
+    def counted(*args):
+        computed.append(args)
+        return measure(*args)
+
     monkeypatch.setattr(assessments.BACKGROUND, "submit", recording)
+    monkeypatch.setattr(assessments, "privacy_by_method", counted)
     at = start()
     visit(at, "plan")
     click(at, "Generate")
@@ -23,6 +28,6 @@ def test_generate_starts_the_privacy_job_and_compare_shows_its_result(monkeypatc
 
     visit(at, "compare")
     visit(at, "compare")  # a rerun reuses the finished job
-    assert len(submitted) == 1
+    assert len(submitted) == len(computed) == 1  # measured once, in the background, for both views
     shown = next(d.value for d in at.dataframe if "exact copies" in d.value.index)
     assert shown.equals(privacy_frame(reports))

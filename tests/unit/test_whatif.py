@@ -75,11 +75,11 @@ def test_categorical_mix(insurance):
 def test_seeded_generation_keeps_fixed_columns_and_learns_the_rest(insurance):
     schema = detect_schema(insurance)
     seeds = pd.DataFrame({"age": [20, 20, 70, 70], "vehicle": ["sports", "sports", "sedan", "sedan"]})
-    rows = complete_rows(insurance, schema, seeds, seed=0)
+    rows = complete_rows(insurance, seeds, schema=schema, seed=0)
     assert rows[["age", "vehicle"]].equals(seeds.astype(insurance[["age", "vehicle"]].dtypes.to_dict()))
     assert rows.loc[:1, "annual_premium"].mean() > rows.loc[2:, "annual_premium"].mean()
     with pytest.raises(ValueError, match="columns the data lacks"):
-        complete_rows(insurance, schema, pd.DataFrame({"planet": ["Mars"]}))
+        complete_rows(insurance, pd.DataFrame({"planet": ["Mars"]}), schema=schema)
 
 
 def test_kpis(insurance):
@@ -213,7 +213,15 @@ def test_unreadable_rows_are_skipped_with_a_notice(tmp_path):
 
 def test_settings_keep_the_stored_json_shape_older_versions_wrote():
     kpis = [Kpi("rows", Aggregate.COUNT), Kpi("churn", Aggregate.SHARE, "churned", "yes", "region")]
-    settings = ScenarioSettings("age", "18-29, 30-44", {"18-29": 0.25, "30-44": 0.75}, 2000, 7, tuple(kpis), "abc")
+    settings = ScenarioSettings(
+        column="age",
+        groups="18-29, 30-44",
+        shares={"18-29": 0.25, "30-44": 0.75},
+        rows=2000,
+        seed=7,
+        kpis=tuple(kpis),
+        fingerprint="abc",
+    )
     stored = json.loads(settings.to_json())
     assert stored == {
         "column": "age",
