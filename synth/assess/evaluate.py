@@ -6,8 +6,11 @@ rebalancing method is judged by, so it lives in one place and never sees synthet
 
 from __future__ import annotations
 
+import os
+import queue
 import re
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -312,6 +315,15 @@ def too_few_note(positives: int, negatives: int, positive: str) -> str:
     )
 
 
+def fit_workers(tables: int) -> int:
+    """Fits run side by side, one per usable core and at most one per table: one-thread fits never spin."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, tables))
+
+
 def evaluate_all(
     tables: Mapping[str, pd.DataFrame],
     *,
@@ -326,6 +338,7 @@ def evaluate_all(
     on_result: Callable[[str, Evaluation], None] | None = None,
     model: str = "lightgbm",
     exclude: Sequence[str] = (),
+    workers: int | None = None,
 ) -> dict[str, Evaluation]:
     """Every named training table scored on the same real holdout with seeds 1..``seeds``.
 
@@ -333,6 +346,8 @@ def evaluate_all(
     features: generated rows get fresh IDs, which would tell them apart from real ones.
     ``done`` holds tables already scored (an interrupted run resumes); ``on_result`` hears of each
     table as soon as it is scored. ``exclude`` names more columns to leave out (suspected leakage).
+    ``workers`` tables are scored side by side in threads (default ``fit_workers``: one per core);
+    the scores are the same for any number. Progress and ``on_result`` are called on the caller's thread.
     ``scheduler`` (a Dask address) trains every model on that cluster (LightGBM only: ``lightgbm.dask``).
     """
     progress = progress or silent
@@ -347,20 +362,35 @@ def evaluate_all(
         if model != "lightgbm":
             raise ParameterError("model", f"On a cluster models train with lightgbm.dask; choose 'lightgbm', not {model!r}.")
         score = partial(evaluate_on_cluster, scheduler=scheduler)
-    evaluations = {}
-    for i, (name, table) in enumerate(tables.items()):
+        workers = 1  # the cluster spreads each fit itself
+    evaluations = {name: done[name] for name in tables if done and name in done}
+    todo = [name for name in tables if name not in evaluations]
+    events: queue.Queue[tuple[str, float, str]] = queue.Queue()
 
-        def step(fraction: float, message: str, i: int = i) -> None:
-            progress((i + fraction) / len(tables), message)
+    def run(name: str) -> Evaluation:
+        step = lambda fraction, message: events.put((name, fraction, message))  # noqa: E731
+        return score(tables[name], holdout, column, positive, seeds=seed_list, name=name, progress=step, ignore=ignore)
 
-        if done and name in done:
-            evaluations[name] = done[name]
-            continue
-        evaluations[name] = score(table, holdout, column, positive, seeds=seed_list, name=name, progress=step, ignore=ignore)
-        if on_result is not None:
-            on_result(name, evaluations[name])
+    fractions = dict.fromkeys(todo, 0.0)
+    with ThreadPoolExecutor(max_workers=workers or fit_workers(len(todo) or 1)) as pool:
+        pending = {pool.submit(run, name): name for name in todo}
+        try:
+            while pending:
+                finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                while not events.empty():
+                    name, fraction, message = events.get()
+                    fractions[name] = fraction
+                    progress((len(tables) - len(todo) + sum(fractions.values())) / len(tables), message)
+                for future in finished:
+                    name = pending.pop(future)
+                    fractions[name] = 1.0
+                    evaluations[name] = future.result()
+                    if on_result is not None:
+                        on_result(name, evaluations[name])
+        finally:
+            pool.shutdown(cancel_futures=True)  # a table that fails stops the ones not yet started
     progress(1.0, "Done")
-    return evaluations
+    return {name: evaluations[name] for name in tables}
 
 
 def interval(evaluation: Evaluation, metric: str, resampled: dict[str, np.ndarray] | None = None) -> tuple[float, float]:
