@@ -403,13 +403,28 @@ def interval(evaluation: Evaluation, metric: str, resampled: dict[str, np.ndarra
     return max(mean - half, 0.0), min(mean + half, 1.0)
 
 
+def shared_bootstrap(evaluations: Mapping[str, Evaluation]) -> dict[str, dict[str, np.ndarray]]:
+    """Each table's ``holdout_bootstrap``, drawn once for all tables scored on the same holdout.
+
+    The draws depend on the holdout's classes only, so each table's figures equal a bootstrap of its own.
+    """
+    groups: list[tuple[np.ndarray, dict[str, np.ndarray]]] = []
+    for name, evaluation in evaluations.items():
+        group = next((g for truth, g in groups if np.array_equal(truth, evaluation.truth)), None)
+        if group is None:
+            groups.append((evaluation.truth, group := {}))
+        group[name] = evaluation.mean_probabilities()
+    return {name: figures for truth, group in groups for name, figures in holdout_bootstrap(truth, group).items()}
+
+
 def metrics_frame(evaluations: Mapping[str, Evaluation], intervals: bool = True) -> pd.DataFrame:
     """One row per training table: each metric as 'mean ± std' over the seeds, then its 95% interval
     (``interval``; left out while tables are still being scored, as the bootstrap takes a moment)."""
     rows = []
+    bootstraps = shared_bootstrap(evaluations) if intervals else {}
     for name, evaluation in evaluations.items():
         s = evaluation.summary()
-        resampled = holdout_bootstrap(evaluation.truth, {name: evaluation.mean_probabilities()})[name] if intervals else None
+        resampled = bootstraps.get(name)
         row = {"training data": name}
         for key, label in (("auc_roc", "AUC-ROC"), ("auc_pr", "AUC-PR"), ("f1_macro", "F1 (macro)")):
             mean, spread = s[f"{key}_mean"], s[f"{key}_std"]

@@ -120,3 +120,18 @@ def test_fits_side_by_side_score_exactly_as_one_after_another(split, model):
         assert side[name].summary() == one[name].summary() and side[name].note == one[name].note
         for a, b in zip(side[name].runs, one[name].runs, strict=True):
             assert a.seed == b.seed and np.array_equal(a.probabilities, b.probabilities)
+
+
+def test_metrics_frame_intervals_equal_each_tables_own_bootstrap(split):
+    """One draw of holdout rows for all tables gives each table the interval of its own bootstrap."""
+    from synth.assess.evaluate import interval, metrics_frame
+
+    evaluations = {
+        name: evaluate(table, split.holdout, "variant", "Variant X", seeds=[1], name=name)
+        for name, table in {"all": split.train, "half": split.train.iloc[::2]}.items()
+    }
+    frame = metrics_frame(evaluations).set_index("training data")
+    for name, evaluation in evaluations.items():
+        low, high = interval(evaluation, "auc_roc")
+        assert frame.loc[name, "AUC-ROC"].endswith(f"[{low:.3f}, {high:.3f}]")
+    assert interval(evaluations["all"], "auc_roc") != interval(evaluations["half"], "auc_roc")
