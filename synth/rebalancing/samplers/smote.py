@@ -212,14 +212,22 @@ class _NumericOnlySmote(SmoteSampler):
         resampled = pd.DataFrame(resampled, columns=encoded.columns)
         decoded = pd.DataFrame(index=resampled.index)
         for name in categorical:
-            block = resampled[[c for c in encoded.columns if c.startswith(name + "\x01")]]
-            decoded[name] = block.idxmax(axis=1).str.split("\x01", n=1).str[1]
+            decoded[name] = _strongest(resampled[[c for c in encoded.columns if c.startswith(name + "\x01")]])
         for name in numeric:
             decoded[name] = resampled[name].astype(float)
         return decoded, np.asarray(resampled_labels, dtype=object)
 
     def _make_numeric(self, k: int, strategy: dict[str, int]) -> Any:
         raise NotImplementedError
+
+
+def _strongest(block: pd.DataFrame) -> pd.Series:
+    """Each row's category with the largest one-hot value (the first of equals), as ``idxmax`` finds it."""
+    values = block.to_numpy(dtype=float)
+    if np.isnan(values).any():  # idxmax skips gaps; argmax would not
+        return block.idxmax(axis=1).str.split("\x01", n=1).str[1]
+    texts = pd.Series([c.split("\x01", 1)[1] for c in block.columns], dtype=object)
+    return pd.Series(texts.to_numpy()[values.argmax(axis=1)], index=block.index, dtype=object)
 
 
 class BorderlineSmoteSampler(_NumericOnlySmote):
