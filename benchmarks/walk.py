@@ -1,7 +1,7 @@
 """A user's walk through the real app in headless Chromium, on a generated census-income-like upload.
 
     python -m benchmarks.walk [--table census|bank] [--rows N] [--methods default|all] [--seeds 3]
-                              [--port 8620] [--compete N] [--library-only] [--skip-report]
+                              [--port 8620] [--compete N] [--library-only] [--skip-report] [--no-whatif]
 
 Times every step from the click to the moment its result is visible, samples the server's memory
 (RSS of the streamlit process tree, every 0.5 s), times ``python -m synth report`` on the same file,
@@ -262,7 +262,9 @@ def whatif(walk: Walk) -> None:
         walk.notes.append(f"What-if: progress bar still shown 2 s after the results: {bars}")
 
 
-def walk_app(upload: Upload, port: int, methods: list[str], seeds: int, memory_of: Callable[[int], MemorySampler]) -> Walk:
+def walk_app(
+    upload: Upload, port: int, methods: list[str], seeds: int, memory_of: Callable[[int], MemorySampler], what_if: bool = True
+) -> Walk:
     """Serve the app, walk its five pages in Chromium, stop the server; returns what was measured."""
     from playwright.sync_api import sync_playwright
 
@@ -285,7 +287,8 @@ def walk_app(upload: Upload, port: int, methods: list[str], seeds: int, memory_o
             plan(walk, methods)
             compare(walk)
             evaluate(walk, seeds)
-            whatif(walk)
+            if what_if:
+                whatif(walk)
             if page.get_by_text("Traceback").count():
                 walk.notes.append("a traceback was shown")
             page.screenshot(path=str(RESULTS / f"walk-last-page-{upload.name}-{len(methods)}-{load():.0f}.png"), full_page=True)
@@ -343,7 +346,7 @@ def run_once(args: argparse.Namespace, upload: Upload, methods: list[str], compe
             print(f"--- beside {competitors} busy loop(s) (load {load()})", flush=True)
         run = Run(competitors, measure_unavoidable(upload, methods, args.seeds))
         if not args.library_only:
-            run.walk = walk_app(upload, args.port, methods, args.seeds, MemorySampler)
+            run.walk = walk_app(upload, args.port, methods, args.seeds, MemorySampler, what_if=not args.no_whatif)
     return run
 
 
@@ -381,6 +384,7 @@ def main() -> None:
     parser.add_argument("--compete", type=int, default=0, help="walk again beside N CPU-bound busy loops")
     parser.add_argument("--library-only", action="store_true", help="time the library alone, no browser walk")
     parser.add_argument("--skip-report", action="store_true", help="do not time python -m synth report")
+    parser.add_argument("--no-whatif", action="store_true", help="end the walk on the Evaluate page")
     args = parser.parse_args()
     methods = list(DEFAULT_METHODS) if args.methods == "default" else list(SAMPLERS)
     RESULTS.mkdir(parents=True, exist_ok=True)
