@@ -263,7 +263,13 @@ def whatif(walk: Walk) -> None:
 
 
 def walk_app(
-    upload: Upload, port: int, methods: list[str], seeds: int, memory_of: Callable[[int], MemorySampler], what_if: bool = True
+    upload: Upload,
+    port: int,
+    methods: list[str],
+    seeds: int,
+    memory_of: Callable[[int], MemorySampler],
+    what_if: bool = True,
+    label: str = "quiet",
 ) -> Walk:
     """Serve the app, walk its five pages in Chromium, stop the server; returns what was measured."""
     from playwright.sync_api import sync_playwright
@@ -291,7 +297,7 @@ def walk_app(
                 whatif(walk)
             if page.get_by_text("Traceback").count():
                 walk.notes.append("a traceback was shown")
-            page.screenshot(path=str(RESULTS / f"walk-last-page-{upload.name}-{len(methods)}-{load():.0f}.png"), full_page=True)
+            page.screenshot(path=str(RESULTS / f"walk-last-page-{upload.name}-{len(methods)}-{label}.png"), full_page=True)
             browser.close()
     finally:
         stop_server(server)
@@ -346,7 +352,8 @@ def run_once(args: argparse.Namespace, upload: Upload, methods: list[str], compe
             print(f"--- beside {competitors} busy loop(s) (load {load()})", flush=True)
         run = Run(competitors, measure_unavoidable(upload, methods, args.seeds))
         if not args.library_only:
-            run.walk = walk_app(upload, args.port, methods, args.seeds, MemorySampler, what_if=not args.no_whatif)
+            label = f"beside-{competitors}-busy" if competitors else "quiet"
+            run.walk = walk_app(upload, args.port, methods, args.seeds, MemorySampler, not args.no_whatif, label)
     return run
 
 
