@@ -9,11 +9,12 @@ campaign: client, loan and call columns, outcome ``y``) without downloading or c
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from benchmarks.common import generator_main, write_generated
 
 POSITIVE = "yes"
 TARGET = "y"
@@ -102,20 +103,8 @@ def bank_like(rows: int = 45_000, seed: int = 0, positive_share: float = 0.117) 
 
 def write_bank_like(path: Path, rows: int = 45_000, seed: int = 0) -> Path:
     """Write the table as CSV (once per size and seed: an existing file is reused)."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        bank_like(rows, seed).to_csv(path, index=False)
-    return path
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=45_000)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--output", type=Path, required=True)
-    args = parser.parse_args()
-    bank_like(args.rows, args.seed).to_csv(args.output, index=False)
+    return write_generated(path, bank_like, rows, seed)
 
 
 if __name__ == "__main__":
-    main()
+    generator_main(__doc__, bank_like, 45_000)

@@ -6,11 +6,8 @@ rebalancing method is judged by, so it lives in one place and never sees synthet
 
 from __future__ import annotations
 
-import os
-import queue
 import re
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -27,6 +24,7 @@ from sklearn.metrics import (
 )
 from sklearn.model_selection import train_test_split
 
+from synth.assess.threads import fit_workers, side_by_side
 from synth.assess.uncertainty import holdout_bootstrap
 from synth.data.holdout import overlap
 from synth.data.kinds import Schema, detect_schema
@@ -315,15 +313,6 @@ def too_few_note(positives: int, negatives: int, positive: str) -> str:
     )
 
 
-def fit_workers(tables: int) -> int:
-    """Fits run side by side, one per usable core and at most one per table: one-thread fits never spin."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, tables))
-
-
 def evaluate_all(
     tables: Mapping[str, pd.DataFrame],
     *,
@@ -365,30 +354,15 @@ def evaluate_all(
         workers = 1  # the cluster spreads each fit itself
     evaluations = {name: done[name] for name in tables if done and name in done}
     todo = [name for name in tables if name not in evaluations]
-    events: queue.Queue[tuple[str, float, str]] = queue.Queue()
+    scored = len(evaluations)
 
-    def run(name: str) -> Evaluation:
-        step = lambda fraction, message: events.put((name, fraction, message))  # noqa: E731
+    def run(name: str, step: Progress) -> Evaluation:
         return score(tables[name], holdout, column, positive, seeds=seed_list, name=name, progress=step, ignore=ignore)
 
-    fractions = dict.fromkeys(todo, 0.0)
-    with ThreadPoolExecutor(max_workers=workers or fit_workers(len(todo) or 1)) as pool:
-        pending = {pool.submit(run, name): name for name in todo}
-        try:
-            while pending:
-                finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                while not events.empty():
-                    name, fraction, message = events.get()
-                    fractions[name] = fraction
-                    progress((len(tables) - len(todo) + sum(fractions.values())) / len(tables), message)
-                for future in finished:
-                    name = pending.pop(future)
-                    fractions[name] = 1.0
-                    evaluations[name] = future.result()
-                    if on_result is not None:
-                        on_result(name, evaluations[name])
-        finally:
-            pool.shutdown(cancel_futures=True)  # a table that fails stops the ones not yet started
+    def share(count: float, message: str) -> None:
+        progress((scored + count) / len(tables), message)
+
+    evaluations.update(side_by_side(run, todo, workers or fit_workers(len(todo) or 1), share, on_result))
     progress(1.0, "Done")
     return {name: evaluations[name] for name in tables}
 
