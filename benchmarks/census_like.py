@@ -9,11 +9,12 @@ them) without downloading or copying any real data.
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from benchmarks.common import generator_main, write_generated
 
 NOT_IN_UNIVERSE = "Not in universe"
 POSITIVE = "50000+."
@@ -312,20 +313,8 @@ ORDER = [
 
 def write_census_like(path: Path, rows: int = 100_000, seed: int = 0) -> Path:
     """Write the table as CSV (once per size and seed: an existing file is reused)."""
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        census_like(rows, seed).to_csv(path, index=False)
-    return path
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--output", type=Path, required=True)
-    args = parser.parse_args()
-    census_like(args.rows, args.seed).to_csv(args.output, index=False)
+    return write_generated(path, census_like, rows, seed)
 
 
 if __name__ == "__main__":
-    main()
+    generator_main(__doc__, census_like, 100_000)

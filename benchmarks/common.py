@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -38,3 +40,21 @@ def save(frame: pd.DataFrame, name: str, floatfmt: str = ".3f") -> str:
     (RESULTS / f"{name}.md").write_text(text + "\n")
     print(text)
     return text
+
+
+def write_generated(path: Path, make: Callable[[int, int], pd.DataFrame], rows: int, seed: int = 0) -> Path:
+    """Write ``make(rows, seed)`` as CSV once per size and seed (an existing file is reused)."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        make(rows, seed).to_csv(path, index=False)
+    return path
+
+
+def generator_main(doc: str, make: Callable[[int, int], pd.DataFrame], rows: int) -> None:
+    """The command line of a table generator: ``--rows``, ``--seed``, ``--output``."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=rows)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--output", type=Path, required=True)
+    args = parser.parse_args()
+    make(args.rows, args.seed).to_csv(args.output, index=False)

@@ -1,6 +1,7 @@
 """A user's walk through the real app in headless Chromium, on a generated census-income-like upload.
 
-    python -m benchmarks.walk [--rows 100000] [--methods default|all] [--seeds 3] [--port 8620]
+    python -m benchmarks.walk [--table census|bank] [--rows N] [--methods default|all] [--seeds 3]
+                              [--port 8620] [--compete N] [--library-only] [--skip-report] [--no-whatif]
 
 Times every step from the click to the moment its result is visible, samples the server's memory
 (RSS of the streamlit process tree, every 0.5 s), times ``python -m synth report`` on the same file,
@@ -8,15 +9,17 @@ and measures the unavoidable work in the same run: the library alone rebalancing
 (``rebalance_all``) and fitting LightGBM on every training table (``evaluate_all``). Issue 9 asks
 that the walk (Generate + Compare + Evaluate) cost at most 1.5x that. The machine is shared:
 compare ratios within one run, not seconds across runs.
+
+``--compete N`` walks a second time while N CPU-bound busy loops run and prints both runs side by
+side with the load average (issue 15's goals: ``benchmarks/walk_load.py``); ``--table bank`` walks
+the 45,000 x 16 bank-marketing-like table instead; ``--library-only`` times the library alone.
 """
 
 from __future__ import annotations
 
 import argparse
-import multiprocessing
+import os
 import re
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -27,12 +30,12 @@ from pathlib import Path
 import pandas as pd
 from playwright.sync_api import expect
 
-from benchmarks.census_like import POSITIVE, write_census_like
 from benchmarks.common import RESULTS, ROOT, save
 from benchmarks.serve import CHROMIUM, CHROMIUM_ARGS, MemorySampler, start_server, stop_server
+from benchmarks.walk_library import library_rows, measure_unavoidable, time_cli_report
+from benchmarks.walk_load import Upload, competing, goal_rows, load, make_upload, side_by_side
 from synth.rebalancing.samplers import DEFAULT_METHODS, SAMPLERS
 
-TARGET = "income"
 PAGE_TIMEOUT = 60_000  # ms for a page's heading after a click
 WORK_TIMEOUT = 1_200_000  # ms for a long step (Generate, Train and score) before we call it stuck
 # The steps the issue's walk ratio adds up (Generate + Compare + Evaluate).
@@ -48,6 +51,7 @@ class Walk:
 
     page: object
     memory: MemorySampler
+    upload: Upload
     rows: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -72,7 +76,9 @@ class Walk:
             act()
             done()
         seconds = time.perf_counter() - started
-        self.rows.append({"step": name, "seconds": seconds, "server peak MB": self.memory.step_peak, "note": note})
+        self.rows.append(
+            {"step": name, "seconds": seconds, "load": load(), "server peak MB": self.memory.step_peak, "note": note}
+        )
         print(f"{name}: {seconds:.1f} s", flush=True)
         return seconds
 
@@ -95,7 +101,7 @@ def go_to(walk: Walk, link: str, heading: str | None = None, name: str | None = 
     )
 
 
-def upload(walk: Walk, csv: Path) -> None:
+def upload_file(walk: Walk, csv: Path) -> None:
     """Data page: switch to 'Upload a file' and upload the CSV until its name heads the preview."""
     page = walk.page
     with walk.failing_as("Data: choose 'Upload a file'"):
@@ -125,7 +131,7 @@ def pick_column(walk: Walk, column: str) -> None:
     column_box(walk.page).click()
     column_box(walk.page).fill(column)
     walk.page.get_by_role("option", name=column, exact=True).click()
-    walk.page.get_by_text(f"Share of '{POSITIVE}' after rebalancing").first.wait_for(timeout=PAGE_TIMEOUT)
+    walk.page.get_by_text(f"Share of '{walk.upload.positive}' after rebalancing").first.wait_for(timeout=PAGE_TIMEOUT)
 
 
 def add_methods(walk: Walk, methods: list[str]) -> None:
@@ -158,9 +164,10 @@ def plan(walk: Walk, methods: list[str]) -> str:
     go_to(walk, "2 · Rebalance plan")
     with walk.failing_as("Plan: column and methods"):
         chosen = selected_column(page)
-        walk.notes.append(f"Plan page preselected column: '{chosen}' (target is '{TARGET}')")
-        if chosen != TARGET:
-            pick_column(walk, TARGET)
+        target = walk.upload.target
+        walk.notes.append(f"Plan page preselected column: '{chosen}' (target is '{target}')")
+        if chosen != target:
+            pick_column(walk, target)
         add_methods(walk, methods)
         warnings = page.locator("[data-testid='stAlert']").all_inner_texts()
     walk.notes += [f"Plan page says: {' '.join(text.split())}" for text in warnings]
@@ -231,7 +238,8 @@ def evaluate(walk: Walk, seeds: int) -> None:
         visible(page.get_by_role("heading", name="Holdout metrics"), WORK_TIMEOUT),
         note="time after the first scores",
     )
-    walk.rows.append({"step": EVALUATE_TOTAL, "seconds": time.perf_counter() - started, "note": "click to all scores"})
+    total = time.perf_counter() - started
+    walk.rows.append({"step": EVALUATE_TOTAL, "seconds": total, "load": load(), "note": "click to all scores"})
     walk.step(
         "Evaluate: Prepare the report until download",
         lambda: page.get_by_role("button", name="Prepare the report").click(),
@@ -254,7 +262,15 @@ def whatif(walk: Walk) -> None:
         walk.notes.append(f"What-if: progress bar still shown 2 s after the results: {bars}")
 
 
-def walk_app(csv: Path, port: int, methods: list[str], seeds: int, memory_of: Callable[[int], MemorySampler]) -> Walk:
+def walk_app(
+    upload: Upload,
+    port: int,
+    methods: list[str],
+    seeds: int,
+    memory_of: Callable[[int], MemorySampler],
+    what_if: bool = True,
+    label: str = "quiet",
+) -> Walk:
     """Serve the app, walk its five pages in Chromium, stop the server; returns what was measured."""
     from playwright.sync_api import sync_playwright
 
@@ -267,20 +283,21 @@ def walk_app(csv: Path, port: int, methods: list[str], seeds: int, memory_of: Ca
             # Playwright gives every launch a fresh temporary profile (it refuses --user-data-dir here).
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             page = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
-            walk = Walk(page, memory)
+            walk = Walk(page, memory, upload)
             walk.step(
                 "open the app",
                 lambda: page.goto(f"http://127.0.0.1:{port}"),
                 visible(page.get_by_role("heading", name="1 · Data")),
             )
-            upload(walk, csv)
+            upload_file(walk, upload.path)
             plan(walk, methods)
             compare(walk)
             evaluate(walk, seeds)
-            whatif(walk)
+            if what_if:
+                whatif(walk)
             if page.get_by_text("Traceback").count():
                 walk.notes.append("a traceback was shown")
-            page.screenshot(path=str(RESULTS / "walk-last-page.png"), full_page=True)
+            page.screenshot(path=str(RESULTS / f"walk-last-page-{upload.name}-{len(methods)}-{label}.png"), full_page=True)
             browser.close()
     finally:
         stop_server(server)
@@ -288,110 +305,106 @@ def walk_app(csv: Path, port: int, methods: list[str], seeds: int, memory_of: Ca
     return walk
 
 
-def time_cli_report(csv: Path, methods: list[str], seeds: int) -> tuple[float, float]:
-    """``python -m synth report`` on the same file: wall seconds and peak RSS in MB (/usr/bin/time -v)."""
-    output = Path(tempfile.mkdtemp(prefix="walk-report-")) / "report.html"
-    command = ["/usr/bin/time", "-v", sys.executable, "-m", "synth", "report", str(csv), "--column", TARGET]
-    command += ["--share", f"{POSITIVE}=0.5", "--methods", *methods, "--seeds", str(seeds), "--output", str(output)]
-    started = time.perf_counter()
-    done = subprocess.run(
-        command, cwd=ROOT, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
-    )
-    seconds = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"python -m synth report failed: {done.stderr[-2000:]}")
-    peak_kb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", done.stderr).group(1))
-    return seconds, peak_kb / 1024
-
-
-def _unavoidable(csv: str, methods: list[str], seeds: int, queue: multiprocessing.Queue) -> None:
-    import synth
-    from synth.data.holdout import choose_holdout
-    from synth.study import training_tables
-
-    table = synth.read_table(csv)
-    schema = synth.detect_schema(table)
-    split = choose_holdout(table, TARGET)
-    plan = synth.make_plan(split.train[TARGET], {POSITIVE: 0.5})
-    started = time.perf_counter()
-    outputs = synth.rebalance_all(split.train, plan=plan, schema=schema, methods=methods)
-    rebalanced = time.perf_counter()
-    tables = training_tables(outputs, split)
-    synth.evaluate_all(tables, holdout=split.holdout, column=TARGET, positive=POSITIVE, seeds=seeds, schema=schema)
-    fitted = time.perf_counter()
-    per_method = {name: result.seconds for name, result in outputs.results.items()}
-    queue.put((rebalanced - started, fitted - rebalanced, per_method, len(tables), dict(outputs.failures)))
-
-
-def unavoidable_work(csv: Path, methods: list[str], seeds: int) -> tuple[float, float, dict, int, dict]:
-    """The library alone, in a fresh process: rebalancing seconds, LightGBM seconds, per-method seconds."""
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    child = context.Process(target=_unavoidable, args=(str(csv), methods, seeds, queue))
-    child.start()
-    result = queue.get()
-    child.join()
-    return result
-
-
-def measure_unavoidable(csv: Path, methods: list[str], seeds: int) -> tuple:
-    work = unavoidable_work(csv, methods, seeds)
-    print(f"unavoidable: {work[0]:.1f} s rebalancing + {work[1]:.1f} s LightGBM", flush=True)
-    return work
-
-
-def summary(walk: Walk, works: list[tuple], cli: tuple[float, float], seeds: int) -> pd.DataFrame:
-    """The issue's ratios: walk and CLI report against the unavoidable work (mean of its runs), and memory."""
-    rebalancing = sum(w[0] for w in works) / len(works)
-    fitting = sum(w[1] for w in works) / len(works)
-    unavoidable = rebalancing + fitting
-    runs = " / ".join(f"{w[0] + w[1]:.1f}" for w in works)
+def walked_seconds(walk: Walk) -> float:
+    """The issue's walk: Generate + Compare (whole page) + Train and score."""
     compare_page = sum(walk.seconds(s) for s in [COMPARE_FIRST, COMPARE_WHOLE])
-    walked = walk.seconds(GENERATE) + compare_page + walk.seconds(EVALUATE_TOTAL)
-    methods = ", ".join(f"{m} {s:.1f} s" for m, s in works[-1][2].items())
-    return pd.DataFrame(
-        [
-            {"measure": "unavoidable: rebalance_all, s", "value": rebalancing, "note": f"last run: {methods}"},
-            {
-                "measure": f"unavoidable: evaluate_all ({works[-1][3]} tables x {seeds} seeds), s",
-                "value": fitting,
-                "note": "LightGBM",
-            },
-            {"measure": "unavoidable work, s", "value": unavoidable, "note": f"mean of runs before / after the walk: {runs}"},
-            {"measure": "walk: Generate + Compare (whole) + Train and score, s", "value": walked, "note": "goal <= 1.5x"},
-            {"measure": "walk / unavoidable", "value": walked / unavoidable, "note": ""},
-            {"measure": "server peak RSS, MB", "value": walk.memory.peak, "note": "goal <= 3 GB"},
+    return walk.seconds(GENERATE) + compare_page + walk.seconds(EVALUATE_TOTAL)
+
+
+def summary(walk: Walk, work: tuple, cli: tuple[float, float] | None, seeds: int) -> pd.DataFrame:
+    """The issue's ratios: walk and CLI report against the unavoidable work (the library alone), and memory."""
+    unavoidable = work[0] + work[1]
+    walked = walked_seconds(walk)
+    rows = [
+        {"measure": "unavoidable work (library alone), s", "value": unavoidable, "note": f"load {work[5]}"},
+        {"measure": "walk: Generate + Compare (whole) + Train and score, s", "value": walked, "note": f"load {load()}"},
+        {"measure": "walk / unavoidable", "value": walked / unavoidable, "note": "goal <= 1.5x"},
+        {"measure": "server peak RSS, MB", "value": walk.memory.peak, "note": "goal <= 3 GB"},
+    ]
+    if cli is not None:
+        rows += [
             {"measure": "python -m synth report, s", "value": cli[0], "note": "goal <= 1.5x"},
             {"measure": "report / unavoidable", "value": cli[0] / unavoidable, "note": ""},
             {"measure": "python -m synth report peak RSS, MB", "value": cli[1], "note": "goal <= 3 GiB"},
         ]
-    )
+    return pd.DataFrame(rows)
+
+
+@dataclass
+class Run:
+    """One pass (quiet, or beside busy loops): the browser walk (unless library-only) and the library alone."""
+
+    competitors: int
+    work: tuple
+    walk: Walk | None = None
+
+    def rows(self, seeds: int) -> list[dict]:
+        return [*(self.walk.rows if self.walk else []), *library_rows(self.work, seeds)]
+
+    def evaluate_seconds(self) -> float:
+        return self.walk.seconds(EVALUATE_TOTAL) if self.walk else self.work[1]
+
+
+def run_once(args: argparse.Namespace, upload: Upload, methods: list[str], competitors: int) -> Run:
+    """The library alone, then (unless --library-only) the browser walk, beside ``competitors`` busy loops."""
+    with competing(competitors):
+        if competitors:
+            print(f"--- beside {competitors} busy loop(s) (load {load()})", flush=True)
+        run = Run(competitors, measure_unavoidable(upload, methods, args.seeds))
+        if not args.library_only:
+            label = f"beside-{competitors}-busy" if competitors else "quiet"
+            run.walk = walk_app(upload, args.port, methods, args.seeds, MemorySampler, not args.no_whatif, label)
+    return run
+
+
+def report(args: argparse.Namespace, upload: Upload, runs: list[Run], cli: tuple[float, float] | None) -> None:
+    """Print and keep the step tables, the ratios, the goals and what the walk noticed."""
+    suffix = ("" if upload.name == "census-like" else f"-{upload.name}") + ("" if args.methods == "default" else "-all")
+    quiet = runs[0]
+    if len(runs) == 2:
+        save(side_by_side(quiet.rows(args.seeds), runs[1].rows(args.seeds), args.compete), f"walk-loaded{suffix}", floatfmt=".1f")
+    else:
+        save(pd.DataFrame(quiet.rows(args.seeds)), f"walk{suffix}", floatfmt=".1f")
+    if quiet.walk:
+        print()
+        save(summary(quiet.walk, quiet.work, cli, args.seeds), f"walk-summary{suffix}", floatfmt=".2f")
+    walked = [walked_seconds(r.walk) for r in runs if r.walk]
+    goals = goal_rows(upload, args.methods, [r.evaluate_seconds() for r in runs], walked)
+    if goals:
+        print()
+        save(pd.DataFrame(goals), f"walk-goals{suffix}", floatfmt=".2f")
+    notes = [note for r in runs if r.walk for note in r.walk.notes]
+    print("\n" + "\n".join(f"- {note}" for note in dict.fromkeys(notes)))
+    if quiet.work[4]:
+        print("- library refusals: " + "; ".join(f"{m}: {why}" for m, why in quiet.work[4].items()))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--table", choices=["census", "bank"], default="census", help="census: 100,000 x 41; bank: 45,000 x 16")
+    parser.add_argument("--rows", type=int, default=None, help="rows of the generated table (default: the table's size)")
     parser.add_argument("--methods", choices=["default", "all"], default="default")
     parser.add_argument(
         "--seeds", type=int, default=3, help="seeds on the Evaluate page, in the CLI report and in the unavoidable work"
     )
     parser.add_argument("--port", type=int, default=8620)
+    parser.add_argument("--compete", type=int, default=0, help="walk again beside N CPU-bound busy loops")
+    parser.add_argument("--library-only", action="store_true", help="time the library alone, no browser walk")
+    parser.add_argument("--skip-report", action="store_true", help="do not time python -m synth report")
+    parser.add_argument("--no-whatif", action="store_true", help="end the walk on the Evaluate page")
     args = parser.parse_args()
     methods = list(DEFAULT_METHODS) if args.methods == "default" else list(SAMPLERS)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    csv = write_census_like(RESULTS / f"census-like-{args.rows}.csv", args.rows)
-    works = [measure_unavoidable(csv, methods, args.seeds)]  # before and after the walk: the machine is shared
-    walk = walk_app(csv, args.port, methods, args.seeds, MemorySampler)
-    cli = time_cli_report(csv, methods, args.seeds)
-    print(f"synth report: {cli[0]:.1f} s, {cli[1]:.0f} MB", flush=True)
-    works.append(measure_unavoidable(csv, methods, args.seeds))
-    suffix = "" if args.methods == "default" else "-all"
-    save(pd.DataFrame(walk.rows), f"walk{suffix}", floatfmt=".1f")
-    print()
-    save(summary(walk, works, cli, args.seeds), f"walk-summary{suffix}", floatfmt=".2f")
-    print("\n" + "\n".join(f"- {note}" for note in walk.notes))
-    if works[-1][4]:
-        print("- library refusals: " + "; ".join(f"{m}: {why}" for m, why in works[-1][4].items()))
+    upload = make_upload(args.table, args.rows, RESULTS)
+    print(f"{upload.path.name}, {args.methods} methods, {args.seeds} seeds, {os.cpu_count()} cores, load {load()}", flush=True)
+    runs = [run_once(args, upload, methods, 0)]
+    cli = None
+    if not (args.skip_report or args.library_only):
+        cli = time_cli_report(upload, methods, args.seeds)
+        print(f"synth report: {cli[0]:.1f} s, {cli[1]:.0f} MB (load {load()})", flush=True)
+    if args.compete:
+        runs.append(run_once(args, upload, methods, args.compete))
+    report(args, upload, runs, cli)
 
 
 if __name__ == "__main__":

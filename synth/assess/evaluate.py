@@ -24,6 +24,7 @@ from sklearn.metrics import (
 )
 from sklearn.model_selection import train_test_split
 
+from synth.assess.threads import fit_workers, side_by_side
 from synth.assess.uncertainty import holdout_bootstrap
 from synth.data.holdout import overlap
 from synth.data.kinds import detect_schema
@@ -332,6 +333,7 @@ def evaluate_all(
     on_result: Callable[[str, Evaluation], None] | None = None,
     model: str = "lightgbm",
     exclude: Sequence[str] = (),
+    workers: int | None = None,
 ) -> dict[str, Evaluation]:
     """Every named training table scored on the same real holdout with seeds 1..``seeds``.
 
@@ -339,6 +341,8 @@ def evaluate_all(
     features: generated rows get fresh IDs, which would tell them apart from real ones.
     ``done`` holds tables already scored (an interrupted run resumes); ``on_result`` hears of each
     table as soon as it is scored. ``exclude`` names more columns to leave out (suspected leakage).
+    ``workers`` tables are scored side by side in threads (default ``fit_workers``: one per core);
+    the scores are the same for any number. Progress and ``on_result`` are called on the caller's thread.
     ``scheduler`` (a Dask address) trains every model on that cluster (LightGBM only: ``lightgbm.dask``).
     """
     progress = progress or silent
@@ -353,22 +357,22 @@ def evaluate_all(
         if model != "lightgbm":
             raise ParameterError("model", f"On a cluster models train with lightgbm.dask; choose 'lightgbm', not {model!r}.")
         score = partial(evaluate_on_cluster, scheduler=scheduler)
-    evaluations = {}
-    for i, (name, table) in enumerate(tables.items()):
+        workers = 1  # the cluster spreads each fit itself
+    evaluations = {name: done[name] for name in tables if done and name in done}
+    todo = [name for name in tables if name not in evaluations]
+    scored = len(evaluations)
 
-        def step(fraction: float, message: str, i: int = i) -> None:
-            progress((i + fraction) / len(tables), message)
-
-        if done and name in done:
-            evaluations[name] = done[name]
-            continue
-        evaluations[name] = score(
-            table, holdout, column=column, positive=positive, seeds=seeds, name=name, progress=step, ignore=ignore
+    def run(name: str, step: Progress) -> Evaluation:
+        return score(
+            tables[name], holdout, column=column, positive=positive, seeds=seeds, name=name, progress=step, ignore=ignore
         )
-        if on_result is not None:
-            on_result(name, evaluations[name])
+
+    def share(count: float, message: str) -> None:
+        progress((scored + count) / len(tables), message)
+
+    evaluations.update(side_by_side(run, todo, workers or fit_workers(len(todo) or 1), share, on_result))
     progress(1.0, "Done")
-    return evaluations
+    return {name: evaluations[name] for name in tables}
 
 
 def interval(evaluation: Evaluation, metric: str, resampled: dict[str, np.ndarray] | None = None) -> tuple[float, float]:
@@ -381,13 +385,28 @@ def interval(evaluation: Evaluation, metric: str, resampled: dict[str, np.ndarra
     return max(mean - half, 0.0), min(mean + half, 1.0)
 
 
+def shared_bootstrap(evaluations: Mapping[str, Evaluation]) -> dict[str, dict[str, np.ndarray]]:
+    """Each table's ``holdout_bootstrap``, drawn once for all tables scored on the same holdout.
+
+    The draws depend on the holdout's classes only, so each table's figures equal a bootstrap of its own.
+    """
+    groups: list[tuple[np.ndarray, dict[str, np.ndarray]]] = []
+    for name, evaluation in evaluations.items():
+        group = next((g for truth, g in groups if np.array_equal(truth, evaluation.truth)), None)
+        if group is None:
+            groups.append((evaluation.truth, group := {}))
+        group[name] = evaluation.mean_probabilities()
+    return {name: figures for truth, group in groups for name, figures in holdout_bootstrap(truth, group).items()}
+
+
 def metrics_frame(evaluations: Mapping[str, Evaluation], intervals: bool = True) -> pd.DataFrame:
     """One row per training table: each metric as 'mean ± std' over the seeds, then its 95% interval
     (``interval``; left out while tables are still being scored, as the bootstrap takes a moment)."""
     rows = []
+    bootstraps = shared_bootstrap(evaluations) if intervals else {}
     for name, evaluation in evaluations.items():
         s = evaluation.summary()
-        resampled = holdout_bootstrap(evaluation.truth, {name: evaluation.mean_probabilities()})[name] if intervals else None
+        resampled = bootstraps.get(name)
         row = {"training data": name}
         for key, label in (("auc_roc", "AUC-ROC"), ("auc_pr", "AUC-PR"), ("f1_macro", "F1 (macro)")):
             mean, spread = s[f"{key}_mean"], s[f"{key}_std"]

@@ -95,3 +95,45 @@ def test_every_classifier_scores_the_holdout(patients):
     for model in MODELS:
         scores = evaluate(split.train, split.holdout, column="variant", positive="Variant X", seeds=1, model=model).summary()
         assert 0.6 < scores["auc_roc_mean"] <= 1.0, model
+
+
+@pytest.mark.parametrize("model", ["lightgbm", "xgboost"])
+def test_fits_side_by_side_score_exactly_as_one_after_another(split, model):
+    """Threads change when a table is scored, never its scores; callbacks stay on the caller's thread."""
+    import threading
+
+    from synth.assess.evaluate import evaluate_all
+
+    tables = {"all": split.train, "half": split.train.iloc[::2], "third": split.train.iloc[::3]}
+    heard, threads = [], set()
+
+    def on_result(name, evaluation):
+        heard.append(name)
+        threads.add(threading.current_thread())
+
+    options = {"holdout": split.holdout, "column": "variant", "positive": "Variant X", "seeds": 2, "model": model}
+    one = evaluate_all(tables, workers=1, **options)
+    side = evaluate_all(
+        tables, workers=3, on_result=on_result, progress=lambda *_: threads.add(threading.current_thread()), **options
+    )
+    assert list(side) == list(tables) and sorted(heard) == sorted(tables)
+    assert threads == {threading.current_thread()}
+    for name in tables:
+        assert side[name].summary() == one[name].summary() and side[name].note == one[name].note
+        for a, b in zip(side[name].runs, one[name].runs, strict=True):
+            assert a.seed == b.seed and np.array_equal(a.probabilities, b.probabilities)
+
+
+def test_metrics_frame_intervals_equal_each_tables_own_bootstrap(split):
+    """One draw of holdout rows for all tables gives each table the interval of its own bootstrap."""
+    from synth.assess.evaluate import interval, metrics_frame
+
+    evaluations = {
+        name: evaluate(table, split.holdout, column="variant", positive="Variant X", seeds=1, name=name)
+        for name, table in {"all": split.train, "half": split.train.iloc[::2]}.items()
+    }
+    frame = metrics_frame(evaluations).set_index("training data")
+    for name, evaluation in evaluations.items():
+        low, high = interval(evaluation, "auc_roc")
+        assert frame.loc[name, "AUC-ROC"].endswith(f"[{low:.3f}, {high:.3f}]")
+    assert interval(evaluations["all"], "auc_roc") != interval(evaluations["half"], "auc_roc")

@@ -15,6 +15,8 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 from imblearn.over_sampling import SMOTE, SMOTEN, SMOTENC, BorderlineSMOTE, KMeansSMOTE
+from scipy import sparse
+from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils._param_validation import Interval
 
 from synth.encoding import feature_kinds, median_filled
@@ -38,6 +40,44 @@ def _neighbours_for(method: str, counts: dict[str, int], table: pd.DataFrame, co
     return min(most, smallest - 1)
 
 
+def single_hot(matrix: Any, sizes: list[int]) -> np.ndarray | None:
+    """Each row's category number per block of a one-hot matrix whose every block holds exactly one
+    positive entry per row; None for any other matrix."""
+    if not sparse.issparse(matrix) or matrix.shape[1] != sum(sizes) or not sizes or matrix.shape[0] == 0:
+        return None
+    matrix = sparse.csr_matrix(matrix)
+    rows, features = matrix.shape[0], len(sizes)
+    if matrix.nnz != rows * features or matrix.data.min() <= 0:
+        return None
+    starts = np.cumsum([0, *sizes[:-1]])
+    block = np.searchsorted(starts, matrix.indices, side="right") - 1
+    row = np.repeat(np.arange(rows), np.diff(matrix.indptr))
+    if np.bincount(row * features + block, minlength=rows * features).max() != 1:
+        return None
+    labels = np.empty((rows, features), dtype=np.intp)
+    labels[row, block] = matrix.indices - starts[block]
+    return labels
+
+
+class QuickOneHot(OneHotEncoder):
+    """SMOTE-NC's one-hot encoder, whose inverse reads each block's single 1 directly.
+
+    SMOTE-NC leaves one positive entry per block in every row; scipy's sparse argmax finds it with a
+    Python loop per row and block (over a minute on 100,000 x 32 categories). Other input goes the
+    general way, so the result is always ``OneHotEncoder.inverse_transform``'s.
+    """
+
+    def inverse_transform(self, X: Any) -> np.ndarray:
+        general = self.drop is not None or self._infrequent_enabled
+        labels = None if general else single_hot(X, [len(c) for c in self.categories_])
+        if labels is None:
+            return super().inverse_transform(X)
+        out = np.empty(labels.shape, dtype=np.result_type(*[c.dtype for c in self.categories_]))
+        for i, categories in enumerate(self.categories_):
+            out[:, i] = categories[labels[:, i]]
+        return out
+
+
 def _feature_frame(table: pd.DataFrame, categorical: list[str], numeric: list[str]) -> pd.DataFrame:
     frame = pd.DataFrame(index=range(len(table)))
     for name in categorical:
@@ -50,6 +90,25 @@ def _feature_frame(table: pd.DataFrame, categorical: list[str], numeric: list[st
 def _strategy(table: pd.DataFrame, column: str, counts: dict[str, int]) -> dict[str, int]:
     """imbalanced-learn wants the class sizes after resampling."""
     return {v: len(rows_of(table, column, v)) + n for v, n in counts.items()}
+
+
+def _originals(column: pd.Series) -> dict[str, Any]:
+    """Each category's text to the column's value, the last row's for a text shared by several values."""
+    labels = as_labels(column)
+    codes, _ = pd.factorize(labels)
+    _, from_end = np.unique(codes[::-1], return_index=True)
+    last = np.sort(len(codes) - 1 - from_end)  # each text's last row
+    return dict(zip(labels[last], column.iloc[last], strict=True))
+
+
+def _mapped(texts: pd.Series, back: dict[str, Any]) -> list[Any]:
+    """Generated category texts as the column's own values (missing stays missing), one lookup per distinct text."""
+    codes, uniques = pd.factorize(texts.to_numpy(dtype=object))
+    if (codes < 0).any():
+        return [back.get(x) if x != MISSING else None for x in texts]
+    values = np.empty(len(uniques), dtype=object)
+    values[:] = [back.get(x) if x != MISSING else None for x in uniques]
+    return values[codes].tolist()
 
 
 def _decode(
@@ -65,14 +124,13 @@ def _decode(
 
     Categories travel as text; each is mapped back to the original value (an integer code stays one).
     """
-    originals = {name: dict(zip(as_labels(table[name]), table[name], strict=True)) for name in categorical}
+    originals = {name: _originals(table[name]) for name in categorical}
     out_parts = []
     for value, part in new.groupby(labels.to_numpy(), sort=False):
         base = table.iloc[rng.choice(rows_of(table, column, str(value)), size=len(part))].reset_index(drop=True)
         part = part.reset_index(drop=True)
         for name in categorical:
-            back = originals[name]
-            base[name] = pd.Series([back.get(x) if x != MISSING else None for x in part[name]]).astype(table[name].dtype)
+            base[name] = pd.Series(_mapped(part[name], originals[name])).astype(table[name].dtype)
         for name in numeric:
             base[name] = restore_dtype(part[name].to_numpy(dtype=float), table[name])
         out_parts.append(base)
@@ -103,7 +161,9 @@ class SmoteSampler(Sampler):
             return SMOTEN(**common)
         if not categorical:
             return SMOTE(**common)
-        return SMOTENC(categorical_features=list(range(len(categorical))), **common)
+        # imbalanced-learn's own encoder (numbers are float64 here), with a faster inverse
+        encoder = QuickOneHot(handle_unknown="ignore", dtype=np.float64)
+        return SMOTENC(categorical_features=list(range(len(categorical))), categorical_encoder=encoder, **common)
 
     def _resample(
         self, features: pd.DataFrame, categorical: list[str], labels: np.ndarray, k: int, strategy: dict[str, int]
@@ -152,14 +212,22 @@ class _NumericOnlySmote(SmoteSampler):
         resampled = pd.DataFrame(resampled, columns=encoded.columns)
         decoded = pd.DataFrame(index=resampled.index)
         for name in categorical:
-            block = resampled[[c for c in encoded.columns if c.startswith(name + "\x01")]]
-            decoded[name] = block.idxmax(axis=1).str.split("\x01", n=1).str[1]
+            decoded[name] = _strongest(resampled[[c for c in encoded.columns if c.startswith(name + "\x01")]])
         for name in numeric:
             decoded[name] = resampled[name].astype(float)
         return decoded, np.asarray(resampled_labels, dtype=object)
 
     def _make_numeric(self, k: int, strategy: dict[str, int]) -> Any:
         raise NotImplementedError
+
+
+def _strongest(block: pd.DataFrame) -> pd.Series:
+    """Each row's category with the largest one-hot value (the first of equals), as ``idxmax`` finds it."""
+    values = block.to_numpy(dtype=float)
+    if np.isnan(values).any():  # idxmax skips gaps; argmax would not
+        return block.idxmax(axis=1).str.split("\x01", n=1).str[1]
+    texts = pd.Series([c.split("\x01", 1)[1] for c in block.columns], dtype=object)
+    return pd.Series(texts.to_numpy()[values.argmax(axis=1)], index=block.index, dtype=object)
 
 
 class BorderlineSmoteSampler(_NumericOnlySmote):
