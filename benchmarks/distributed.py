@@ -155,7 +155,7 @@ def _evaluate(
 ) -> None:
     """Score one table with lightgbm.dask on the holdout: on what the workers hold, or on ``share`` of its rows."""
     rows = _rows(table)
-    bound = int(share * rows) if share else min(rows, training_bound(len(table.frame.columns) - 2)[0])
+    bound = int(share * rows) if share else min(rows, training_bound(len(table.frame.columns) - 2)[0] or rows)
     label = f"evaluate {name} ({'all' if bound >= rows else 'sample of'} {bound:,} rows)"
     with sampler.stage(label, rows, records):
         evaluation = evaluate_frame(table.frame, real.frame, column="fraud", positive="fraud", seeds=[1], max_rows=bound)

@@ -88,17 +88,18 @@ def training_sample(model_train: dd.DataFrame, profile: TableProfile, *, positiv
     return model_train.map_partitions(sample_model_partition, counts=counts, seed=seed, meta=model_train._meta)
 
 
-def training_bound(features: int) -> tuple[int, str]:
-    """The most training rows the current cluster's workers hold while training, and why (for the progress line)."""
+def training_bound(features: int) -> tuple[int | None, str]:
+    """The most training rows the current cluster's workers hold while training (None: no limit), and why."""
     from distributed import get_client
 
     limits = [w.get("memory_limit") or 0 for w in get_client().scheduler_info()["workers"].values()]
     if not limits or min(limits) == 0:
-        return 2**62, "workers without a memory limit"
-    per_worker = int(TRAINING_MEMORY_SHARE * min(limits) / (BYTES_PER_CELL * (features + 1)))
-    return per_worker * len(limits), (
-        f"{len(limits)} workers x {min(limits) / 2**30:.1f} GiB, {TRAINING_MEMORY_SHARE:.0%} of it for "
-        f"{BYTES_PER_CELL * (features + 1)} bytes a row"
+        return None, "the workers have no memory limit"
+    row_bytes = BYTES_PER_CELL * (features + 1)
+    rows = int(TRAINING_MEMORY_SHARE * min(limits) / row_bytes) * len(limits)
+    return rows, (
+        f"{len(limits)} workers x {min(limits) / 2**30:.1f} GiB hold {rows:,} training rows "
+        f"({TRAINING_MEMORY_SHARE:.0%} of each at {row_bytes} bytes a row)"
     )
 
 
@@ -221,10 +222,13 @@ def evaluate_frame(
     ignore = profile.schema.unmodelled() if ignore is None else list(ignore)
     model_train, model_holdout = _model_frames(train, holdout, profile, column, positive, ignore)
     label = name or "training table"
-    bound, why = (max_rows, "the bound given") if max_rows is not None else training_bound(len(model_train.columns) - 1)
-    rows = min(bound, profile.rows)
-    if rows < profile.rows:
-        progress(0.1, f"{label}: training on a stratified sample of {rows:,} of {profile.rows:,} rows (bounded by {why})")
+    if max_rows is None:
+        bound, why = training_bound(len(model_train.columns) - 1)
+    else:
+        bound, why = max_rows, f"at most {max_rows:,} rows asked"
+    rows = profile.rows if bound is None else min(bound, profile.rows)
+    kind = f"a stratified sample of {rows:,} of {profile.rows:,}" if rows < profile.rows else f"all {rows:,}"
+    progress(0.1, f"{label}: training on {kind} rows: {why}")
     runs = []
     for i, seed in enumerate(seeds):
         progress(0.1 + 0.9 * i / len(seeds), f"{label}: training LightGBM on {rows:,} rows on the cluster, seed {seed}")

@@ -301,7 +301,7 @@ def test_evaluation_trains_on_a_bounded_stratified_sample(tmp_path, cluster):
             source.frame, holdout, column="fraud", positive="fraud", seeds=[1, 2], max_rows=3000,
             progress=lambda _, line: lines.append(line),
         )  # fmt: skip
-    assert "training on a stratified sample of 3,000 of 12,000 rows (bounded by the bound given)" in lines[1]
+    assert "training table: training on a stratified sample of 3,000 of 12,000 rows: at most 3,000 rows asked" in lines
     report = result.report()
     assert set(report) == {"auc_roc", "auc_pr", "f1_macro"} and 0.6 < report["auc_roc"]["mean"] <= 1
     assert report["auc_roc"]["std"] > 0  # each seed draws its own sample
