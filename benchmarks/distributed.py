@@ -1,15 +1,19 @@
 """Rebalance and evaluate card transactions larger than memory on a 2-worker Dask cluster.
 
     python -m benchmarks.distributed [--rows 3000000 10000000 30000000] [--methods synthetic smote]
-        [--folder /tmp/rebalance-bench] [--utility]
+        [--folder /tmp/rebalance-bench] [--utility] [--sample-share 0.16] [--reuse]
 
 A card-transactions table (12 columns, about 0.4% fraud) is written as Parquet partition by
 partition (never whole in memory), with an independent real holdout. A LocalCluster of 2 workers
 x 1 thread x 1.5 GiB then rebalances it (fraud to 20%, hybrid) with each method and evaluates the
-unbalanced and the rebalanced tables with ``lightgbm.dask`` (seed 1). Every stage is timed; each
-worker's and this client process's resident memory is sampled every 0.25 s. ``--utility`` (3M rows)
-also runs the in-memory path in a child process and scores the in-memory synthetic table, the
-sample-fitted one and the unbalanced one with the same in-memory evaluator on the same holdout.
+unbalanced and the rebalanced tables with ``lightgbm.dask`` (seed 1), on at most the rows the
+workers' memory holds (``training_bound``: a stratified sample beyond it). Every stage is timed;
+each worker's and this client process's resident memory is sampled every 0.25 s. ``--utility``
+(3M rows) also runs the in-memory path in a child process and scores the in-memory synthetic table,
+the sample-fitted one and the unbalanced one with the same in-memory evaluator on the same holdout.
+``--sample-share S`` also evaluates each table on a stratified sample of S of its rows, to measure
+what the memory bound costs where all rows fit (the 30M run trains on about 16-20% of each table).
+``--reuse`` evaluates a method's existing output instead of rebalancing again.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ import pyarrow.parquet as pq
 from distributed import Client, LocalCluster
 
 from benchmarks.common import save
-from synth.distributed.evaluate import evaluate_frame
+from synth.distributed.evaluate import evaluate_frame, training_bound
 from synth.distributed.rebalance import partition_seed, rebalance_frame
 from synth.distributed.source import PartitionedTable, open_table, write_folder
 
@@ -136,15 +140,40 @@ class MemorySampler:
         self._stop.set()
 
 
-def run_size(
-    rows: int, folder: Path, methods: list[str], seed: int, dashboard_port: int = 8641, evaluate: bool = True
-) -> list[dict]:
+def _write_tables(folder: Path, rows: int, seed: int) -> tuple[Path, Path]:
     train, holdout = folder / f"cards-{rows}", folder / f"cards-{rows}-holdout"
     if not train.exists():
         started = time.perf_counter()
         fraud = write_cards(train, rows, seed)
         write_cards(holdout, min(rows // 5, 1_000_000), seed + 1)
         print(f"wrote {rows:,} rows ({fraud / rows:.3%} fraud) in {time.perf_counter() - started:.0f} s", flush=True)
+    return train, holdout
+
+
+def _evaluate(
+    sampler: MemorySampler, records: list[dict], name: str, table: PartitionedTable, real: PartitionedTable, share: float | None
+) -> None:
+    """Score one table with lightgbm.dask on the holdout: on what the workers hold, or on ``share`` of its rows."""
+    rows = _rows(table)
+    bound = int(share * rows) if share else min(rows, training_bound(len(table.frame.columns) - 2)[0] or rows)
+    label = f"evaluate {name} ({'all' if bound >= rows else 'sample of'} {bound:,} rows)"
+    with sampler.stage(label, rows, records):
+        evaluation = evaluate_frame(table.frame, real.frame, column="fraud", positive="fraud", seeds=1, max_rows=bound)
+    records[-1] |= {"trained on": bound} | {k: round(v["mean"], 4) for k, v in evaluation.report().items()}
+
+
+def run_size(
+    rows: int,
+    folder: Path,
+    methods: list[str],
+    seed: int,
+    *,
+    dashboard_port: int = 8641,
+    evaluate: bool = True,
+    share: float | None = None,
+    reuse: bool = False,
+) -> list[dict]:
+    train, holdout = _write_tables(folder, rows, seed)
     records: list[dict] = []
     with (
         LocalCluster(
@@ -157,17 +186,18 @@ def run_size(
         tables = {"unbalanced": source}
         for method in methods:
             output = folder / f"cards-{rows}-{method}"
-            with sampler.stage(f"{method}: count, plan, sample, fit", rows, records):
-                result = rebalance_frame(
-                    source.frame, column="fraud", shares={"fraud": SHARE}, method=method, seed=seed, files=source.files
-                )
-            with sampler.stage(f"{method}: generate {result.generated_rows:,} rows + write", rows, records):
-                write_folder(result.table, output)
+            if not (reuse and output.exists()):
+                with sampler.stage(f"{method}: count, plan, sample, fit", rows, records):
+                    result = rebalance_frame(
+                        source.frame, column="fraud", shares={"fraud": SHARE}, method=method, seed=seed, files=source.files
+                    )
+                with sampler.stage(f"{method}: generate {result.generated_rows:,} rows + write", rows, records):
+                    write_folder(result.table, output)
             tables[method] = open_table(output)
         for name, table in tables.items() if evaluate else ():
-            with sampler.stage(f"evaluate {name} (lightgbm.dask, 1 seed)", _rows(table), records):
-                evaluation = evaluate_frame(table.frame, real.frame, column="fraud", positive="fraud", seeds=1)
-            records[-1] |= {k: round(v["mean"], 4) for k, v in evaluation.report().items()}
+            _evaluate(sampler, records, name, table, real, None)
+            if share:
+                _evaluate(sampler, records, name, table, real, share)
         sampler.stop()
         records.append(
             {"stage": "whole run (max)", "rows": rows} | {f"{k} peak MiB": round(v / 2**20) for k, v in sampler.overall.items()}
@@ -213,10 +243,21 @@ def main() -> None:
     parser.add_argument("--dashboard-port", type=int, default=8641)
     parser.add_argument("--no-evaluate", action="store_true", help="rebalance only")
     parser.add_argument("--clean", action="store_true", help="delete each size's folders after its run")
+    parser.add_argument("--sample-share", type=float, help="also evaluate each table on this share of its rows")
+    parser.add_argument("--reuse", action="store_true", help="evaluate a method's existing output, do not rebalance again")
     args = parser.parse_args()
     print("load:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(), flush=True)
     for rows in args.rows:
-        records = run_size(rows, args.folder, args.methods, args.seed, args.dashboard_port, not args.no_evaluate)
+        records = run_size(
+            rows,
+            args.folder,
+            args.methods,
+            args.seed,
+            dashboard_port=args.dashboard_port,
+            evaluate=not args.no_evaluate,
+            share=args.sample_share,
+            reuse=args.reuse,
+        )
         print("load:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(), flush=True)
         save(pd.DataFrame(records), f"distributed-{rows}", floatfmt=".4f")
         if args.utility:

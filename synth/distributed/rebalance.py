@@ -3,7 +3,8 @@
 The plan comes from per-partition counts. Synthetic: the generator learns from a bounded sample
 (every row of the classes it generates, a stratified sample of the rest), is sent to the workers
 once, and each partition generates its share with a seed from (run seed, partition index).
-SMOTE: the rare rows (small) are gathered and sent once; each partition interpolates its share.
+SMOTE: the rare rows (small) are gathered, their neighbours found once, and both sent once; each
+partition interpolates its share.
 Naive: each partition repeats its own rows. The same seed gives the same output on any number of
 workers, because shares and seeds follow partitions, never workers.
 """
@@ -25,12 +26,14 @@ import sklearn
 
 from synth.data.kinds import check_schema_fits
 from synth.distributed.profile import TableProfile, profile_table
+from synth.distributed.smote import NEIGHBOUR_MEMORY_MB, SmoteNeighbours, fit_neighbours, interpolates
 from synth.errors import MethodRefused, PlanError
 from synth.progress import Progress, silent
 from synth.rebalancing.generator.model import SyntheticGenerator
 from synth.rebalancing.plan import Mode, RebalancePlan, match_value, plan_from_counts
 from synth.rebalancing.run import check_target
 from synth.rebalancing.samplers import SAMPLERS, make_sampler
+from synth.rebalancing.samplers.smote import DEFAULT_NEIGHBOURS
 from synth.schema import ColumnKind, Schema
 from synth.table import conform, fresh_ids
 
@@ -39,11 +42,9 @@ from synth.table import conform, fresh_ids
 SAMPLE_ROWS = 50_000
 # Rows of one rare class kept in the sample at most (a "rare" class of a multi-class table may be large).
 MAX_RARE_ROWS = 1_000_000
-# SMOTE interpolates within a class only; imbalanced-learn still wants a second class beside it.
+# SMOTE gathers this many rows of the classes that are not rare: a class the plan tops up by a
+# rounding row interpolates among them (and imbalanced-learn's SMOTE members want a second class).
 SMOTE_PASSENGERS = 1_000
-# scikit-learn computes neighbour distances in chunks of this many MiB (its default, 1 GiB, would
-# take most of a 1.5 GiB worker when SMOTE-NC searches the rare rows' neighbours).
-NEIGHBOUR_MEMORY_MB = 64
 # A cluster writes partitions to disk, so outputs may exceed what one process holds.
 MAX_DISTRIBUTED_ROWS = 2_000_000_000
 
@@ -136,13 +137,16 @@ def generate_partition(
 ) -> pd.DataFrame:
     """A partition's output: its own rows (hybrid) and its share of new rows, seeded by its index.
 
-    ``source`` is the fitted generator (synthetic), the gathered rare rows (SMOTE) or None (naive).
+    ``source`` is the fitted generator (synthetic), the rare rows' neighbours (SMOTE), the gathered
+    rare rows (the other SMOTE members) or None (naive).
     """
     index = (partition_info or {}).get("number", 0)
     counts = dict(shares[index]) if index < len(shares) else {}
     local_seed = partition_seed(seed, index)
     if not counts:
         new = part.iloc[:0]
+    elif isinstance(source, SmoteNeighbours):
+        new = conform(source.generate(counts, random_state=local_seed), part, schema)
     elif method == "synthetic":
         generator = copy.copy(source)  # shallow: shares the fitted state, only the seed differs
         generator.random_state = local_seed
@@ -184,13 +188,19 @@ def _fit_source(
     if method == "naive":
         return None
     fractions = sample_fractions(plan)
-    if method != "synthetic":  # SMOTE needs the rare rows only, plus a few others as a second class
+    neighbours_once = method == "smote" and interpolates(schema, plan.column)
+    if method != "synthetic":  # SMOTE needs the rare rows, and a few others for a class topped up by rounding
         rest = [v for v in plan.current if v not in rare_classes(plan)]
         share = min(1.0, SMOTE_PASSENGERS / max(sum(plan.current[v] for v in rest), 1))
         fractions.update(dict.fromkeys(rest, share))
     progress(0.3, f"Sampling: every row of {rare_classes(plan)} and a stratified share of the rest")
     sample = frame.map_partitions(sample_partition, column=plan.column, fractions=fractions, seed=seed, meta=frame._meta)
     sample = sample.compute().reset_index(drop=True)
+    if neighbours_once:
+        progress(0.5, f"Finding the nearest neighbours of {len(sample):,} gathered rows among their class, once")
+        k = int((params or {}).get("k_neighbors", DEFAULT_NEIGHBOURS))
+        classes = [v for v, n in plan.additions.items() if n > 0]
+        return fit_neighbours(sample, schema=schema, column=plan.column, classes=classes, k_neighbors=k)
     if method != "synthetic":
         return sample
     progress(0.5, f"Fitting the generator on {len(sample):,} sampled rows")
@@ -245,7 +255,7 @@ def rebalance_frame(
             method, f"{SAMPLERS[method].label} can only add rows to the real ones; a fully synthetic table needs a generator."
         )
     progress(0.2, f"Plan: {plan.additions} rows to generate")
-    source = _fit_source(table, plan, method, schema, seed, progress, params if method == "synthetic" else None)
+    source = _fit_source(table, plan, method, schema, seed, progress, params if method in ("synthetic", "smote") else None)
     per_partition = partition_shares(plan, profile, method)
     offsets = np.concatenate([[0], np.cumsum([sum(s.values()) for s in per_partition])[:-1]]).astype(int).tolist()
     options = {

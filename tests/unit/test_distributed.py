@@ -24,6 +24,7 @@ from synth.data.demos import make_demo
 from synth.data.kinds import detect_schema
 from synth.distributed.cluster import cluster_errors, connect
 from synth.distributed.evaluate import early_stopping_round, evaluate_frame
+from synth.distributed.profile import profile_table
 from synth.distributed.rebalance import allocate, generate_partition, partition_seed, rebalance_frame
 from synth.distributed.source import open_table, write_folder
 from synth.errors import ClusterError
@@ -88,7 +89,7 @@ def test_shares_and_seeds_follow_partitions_not_workers():
     assert partition_seed(0, 1) != partition_seed(0, 2) != partition_seed(1, 1)
 
 
-@pytest.mark.parametrize("method", ["synthetic", "naive"])
+@pytest.mark.parametrize("method", ["synthetic", "naive", "smote"])
 def test_same_output_on_one_and_two_workers(folder, method):
     outputs = []
     for workers in (1, 2):
@@ -238,3 +239,69 @@ def test_a_folder_of_csv_files_is_read_like_parquet(tmp_path, whole):
 def test_a_worker_lost_for_good_is_one_line():
     with pytest.raises(ClusterError, match=r"^a Dask worker died while running 'x' too many times"), cluster_errors():
         raise KilledWorker("x", None, 3)
+
+
+def test_smote_neighbours_are_smotencs(whole):
+    """The distance space and neighbour graph are imbalanced-learn's SMOTENC ones (same distances to the k nearest)."""
+    from imblearn.over_sampling import SMOTENC
+    from sklearn.neighbors import NearestNeighbors
+
+    from synth.distributed.smote import encoded_features
+    from synth.encoding import feature_kinds
+    from synth.rebalancing.samplers.smote import feature_frame
+
+    schema = detect_schema(whole)
+    categorical, numeric = feature_kinds(schema, exclude="variant")
+    both = feature_frame(whole, categorical, numeric)  # gaps filled alike (SMOTE cannot take them)
+    rare = both[(whole["variant"] == "Variant X").to_numpy()].reset_index(drop=True)
+    ours = NearestNeighbors(n_neighbors=6).fit(encoded_features(rare, categorical, numeric)).kneighbors()[0]
+    smotenc = SMOTENC(categorical_features=list(range(len(categorical))), sampling_strategy={"Variant X": 100}, random_state=0)
+    smotenc.fit_resample(both, whole["variant"].to_numpy(dtype=object))
+    theirs = smotenc.nn_k_.kneighbors()[0]  # fitted on the rare class's rows, encoded by SMOTENC
+    assert ours.shape == theirs.shape == (len(rare), 6)
+    assert abs(ours - theirs).max() < 1e-6
+
+
+def test_smote_takes_the_neighbours_most_frequent_category_and_interpolates_between_neighbours():
+    from synth.distributed.smote import fit_neighbours
+
+    # two far-apart groups of 8 rows, each with one odd category: a row's 5 neighbours are of its group
+    table = pd.DataFrame(
+        {
+            "x": [1 + i / 8 for i in range(1, 9)] + [1001 + i / 8 for i in range(1, 9)],
+            "colour": ["a", "a", "a", "b", "a", "a", "a", "a", "c", "c", "c", "c", "a", "c", "c", "c"],
+            "y": ["rare"] * 16,
+        }
+    )
+    schema = detect_schema(pd.concat([table, table.assign(y="common")], ignore_index=True))
+    fitted = fit_neighbours(table, schema=schema, column="y", classes=["rare"], k_neighbors=5)
+    new = fitted.generate({"rare": 400}, random_state=3)
+    low = new["x"] < 500
+    assert len(new) == 400 and (new["y"] == "rare").all() and 100 < low.sum() < 300
+    assert new.loc[low, "x"].between(1.125, 2).all() and new.loc[~low, "x"].between(1001.125, 1002).all()
+    assert (new.loc[low, "colour"] == "a").all() and (new.loc[~low, "colour"] == "c").all()
+    assert new["x"].nunique() > 40  # new points between rows (at the column's 3 decimals), not copies of 16
+    pd.testing.assert_frame_equal(new, fitted.generate({"rare": 400}, random_state=3))
+
+
+def test_evaluation_trains_on_a_bounded_stratified_sample(tmp_path, cluster):
+    from synth.distributed.evaluate import _model_frames, training_sample
+
+    train, holdout = make_demo("fraud", seed=1, rows=12_000), make_demo("fraud", seed=2, rows=4000)
+    source = open_table(_write_parts(train, tmp_path / "train"))
+    profile = profile_table(source.frame, source.files, "fraud")
+    model_train, _ = _model_frames(source.frame, source.frame, profile, "fraud", "fraud", ["transaction_id"])
+    with dask.config.set(scheduler="synchronous"):
+        sample = training_sample(model_train, profile, positive="fraud", rows=3000, seed=1).compute()
+    rate = (train["fraud"] == "fraud").mean()
+    assert len(sample) == 3000 and abs(sample["__label__"].mean() - rate) < 2 / 3000  # the table's class balance
+    lines = []
+    with Client(cluster):
+        result = evaluate_frame(
+            source.frame, holdout, column="fraud", positive="fraud", seeds=2, max_rows=3000,
+            progress=lambda _, line: lines.append(line),
+        )  # fmt: skip
+    assert "training table: training on a stratified sample of 3,000 of 12,000 rows: at most 3,000 rows asked" in lines
+    report = result.report()
+    assert set(report) == {"auc_roc", "auc_pr", "f1_macro"} and 0.6 < report["auc_roc"]["mean"] <= 1
+    assert report["auc_roc"]["std"] > 0  # each seed draws its own sample

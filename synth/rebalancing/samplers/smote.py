@@ -27,7 +27,7 @@ from synth.table import MISSING, as_labels, as_numbers, restore_dtype, rows_of
 DEFAULT_NEIGHBOURS = 5
 
 
-def _neighbours_for(method: str, counts: dict[str, int], table: pd.DataFrame, column: str, most: int) -> int:
+def neighbours_for(method: str, counts: dict[str, int], table: pd.DataFrame, column: str, most: int) -> int:
     """SMOTE interpolates towards k neighbours of the same class, so k < rows of the smallest class."""
     smallest = min(len(rows_of(table, column, v)) for v in counts)
     if smallest < 2:
@@ -78,7 +78,8 @@ class QuickOneHot(OneHotEncoder):
         return out
 
 
-def _feature_frame(table: pd.DataFrame, categorical: list[str], numeric: list[str]) -> pd.DataFrame:
+def feature_frame(table: pd.DataFrame, categorical: list[str], numeric: list[str]) -> pd.DataFrame:
+    """Features as SMOTE reads them: categories as text (a gap is a category), numbers median-filled."""
     frame = pd.DataFrame(index=range(len(table)))
     for name in categorical:
         frame[name] = as_labels(table[name])
@@ -111,7 +112,7 @@ def _mapped(texts: pd.Series, back: dict[str, Any]) -> list[Any]:
     return values[codes].tolist()
 
 
-def _decode(
+def decode_rows(
     new: pd.DataFrame,
     table: pd.DataFrame,
     labels: pd.Series,
@@ -179,9 +180,9 @@ class SmoteSampler(Sampler):
         categorical, numeric = feature_kinds(request.schema, exclude=column)
         known = table[column].notna().to_numpy()
         source = table.loc[known].reset_index(drop=True)
-        k = _neighbours_for(self.name, counts, source, column, self.k_neighbors)
+        k = neighbours_for(self.name, counts, source, column, self.k_neighbors)
         labels = source[column].astype("string").to_numpy(dtype=object)
-        features = _feature_frame(source, categorical, numeric)
+        features = feature_frame(source, categorical, numeric)
         progress(0.2, f"interpolating between neighbours (k={k})")
         try:
             resampled, resampled_labels = self._resample(features, categorical, labels, k, _strategy(source, column, counts))
@@ -197,7 +198,7 @@ class SmoteSampler(Sampler):
                 "Use SMOTE-NC or the synthetic generator for this table.",
             )
         keep = np.concatenate([np.flatnonzero(new_labels.to_numpy() == value)[:n] for value, n in counts.items()])
-        return _decode(new.iloc[keep], source, new_labels.iloc[keep], categorical, numeric, column, request.rng)
+        return decode_rows(new.iloc[keep], source, new_labels.iloc[keep], categorical, numeric, column, request.rng)
 
 
 class _NumericOnlySmote(SmoteSampler):
