@@ -13,10 +13,14 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
 
 # Prior strength: the regularisation is worth this many rows of the smallest class (see README,
 # "How the synthetic generator works", for the sweep that chose it).
 PRIOR_WEIGHT = 0.3
+# BLAS threads for the fit: two spin on two shared, busy cores (100,000 rows x 392 features at load 4:
+# 34-49 s with OpenBLAS's 2 threads, 14-16 s with 1), as two-thread model fits do (benchmarks.threads).
+FIT_BLAS_THREADS = 1
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,8 @@ def fit_class_model(features: np.ndarray, labels: np.ndarray, prior_weight: floa
     if len(classes) == 1:
         return ClassModel((str(classes[0]),), priors, _SingleClass())
     model = LogisticRegression(C=prior_weight, max_iter=500)
-    model.fit(features, codes, sample_weight=weights)
+    with threadpool_limits(limits=FIT_BLAS_THREADS, user_api="blas"):
+        model.fit(features, codes, sample_weight=weights)
     return ClassModel(tuple(str(c) for c in classes), priors, model)
 
 
