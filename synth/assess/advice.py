@@ -146,9 +146,7 @@ def executive_summary(evaluations: Mapping[str, Evaluation], untouched: str, fou
         return f"{base} That is too few to choose a method with any confidence; collect or hold out more rows first."
     stated = f"AUC-PR {mean:.3f} (95% interval {low:.3f}-{high:.3f}; random ranking scores {truth.mean():.3f})"
     if leader is None:
-        return (
-            f"{base} No method is clearly better than the others on any metric, so keep the simplest: {pick} reaches {interval}."
-        )
+        return f"{base} No method is clearly better than the others on any metric, so keep the simplest: {pick} reaches {stated}."
     gain = ""
     if untouched in evaluations and pick != untouched:
         gain = (
