@@ -53,8 +53,8 @@ def plan_figure(plan: RebalancePlan) -> go.Figure:
     values = [label(v) for v in frame["value"]]
     figure = go.Figure(
         [
-            go.Bar(name="now", x=values, y=frame["share now"], text=frame["rows now"]),
-            go.Bar(name="after", x=values, y=frame["share after"], text=frame["rows after"]),
+            go.Bar(name="now", x=values, y=frame["share now"], text=[f"{n:,}" for n in frame["rows now"]]),
+            go.Bar(name="after", x=values, y=frame["share after"], text=[f"{n:,}" for n in frame["rows after"]]),
         ]
     )
     figure.update_layout(title=f"Share of each value of {label(plan.column)}", yaxis_tickformat=".0%", barmode="group", **LAYOUT)
