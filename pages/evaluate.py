@@ -5,7 +5,7 @@ import streamlit as st
 
 from synth.assess.advice import MIN_HOLDOUT_ROWS, MetricVerdict, advice, best_per_metric, executive_summary, verdicts
 from synth.assess.decisions import decision_frame
-from synth.assess.evaluate import MODELS, RECIPE_TEXT, Evaluation, evaluate_all, metrics_frame
+from synth.assess.evaluate import MODELS, RECIPE_TEXT, Evaluation, evaluate_all, metrics_frame, shared_bootstrap
 from synth.assess.leakage import column_power
 from synth.errors import SynthError
 from synth.figures import pr_figure, probability_figure, roc_figure
@@ -264,8 +264,9 @@ def render() -> None:
         st.caption("The scores shown before were for another class, classifier or number of seeds: train and score again.")
     if evaluations:
         with st.spinner("Weighing each lead against the noise of runs and holdout rows…"):
-            found = cache.cached(("verdicts", *key), lambda: verdicts(evaluations))
-            frame = cache.cached(("metrics", *key), lambda: metrics_frame(evaluations))
+            resampled = cache.cached(("bootstrap", *key), lambda: shared_bootstrap(evaluations))
+            found = cache.cached(("verdicts", *key), lambda: verdicts(evaluations, resampled))
+            frame = cache.cached(("metrics", *key), lambda: metrics_frame(evaluations, resampled=resampled))
         show_advice(evaluations, found)
         show_scores(run, evaluations, positive, found, frame)
         prepare_report(dataset, run, evaluations, positive, key, model, left_out)

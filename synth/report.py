@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from synth.assess.advice import advice, best_per_metric, executive_summary, verdicts
-from synth.assess.evaluate import MODELS, RECIPE_TEXT, metrics_frame
+from synth.assess.evaluate import MODELS, RECIPE_TEXT, metrics_frame, shared_bootstrap
 from synth.assess.fairness import DEFINITION, fairness_frame, selection_frame
 from synth.assess.fidelity import fidelity_frame
 from synth.assess.privacy import DCR_TEXT, privacy_frame
@@ -85,9 +85,10 @@ def _study_sections(study: Study, figure: _Figures) -> list[str]:
     privacy = privacy_frame(assessment.privacy)
     fidelity = fidelity_frame(assessment.fidelity)
     first = next(iter(study.evaluations.values()))
-    found = verdicts(study.evaluations)  # once: the bootstrap behind them is the costly part
+    resampled = shared_bootstrap(study.evaluations)  # once, for the verdicts and the intervals: the costly part
+    found = verdicts(study.evaluations, resampled)
     best = best_per_metric(study.evaluations, found)
-    scores = metrics_frame(study.evaluations)
+    scores = metrics_frame(study.evaluations, resampled=resampled)
     scores["clearly best on"] = [", ".join(m for m, name in best.items() if name == table) for table in scores["training data"]]
     sections = [
         "<h2>Summary</h2>",

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from synth.assess.evaluate import Evaluation, interval
-from synth.assess.uncertainty import holdout_bootstrap
+from synth.assess.evaluate import Evaluation, interval, shared_bootstrap
 
 METRICS = {"auc_roc": "AUC-ROC", "auc_pr": "AUC-PR", "f1_macro": "F1 (macro)"}
 # A lead counts when it exceeds this many standard errors (runs and holdout rows together) and a floor.
@@ -53,13 +52,17 @@ def holdout_rows(evaluations: Mapping[str, Evaluation]) -> int:
     return int(min(truth.sum(), len(truth) - truth.sum()))
 
 
-def verdicts(evaluations: Mapping[str, Evaluation]) -> list[MetricVerdict]:
-    """The best and second-best table for every metric, with the lead and its standard error."""
+def verdicts(
+    evaluations: Mapping[str, Evaluation], resampled: Mapping[str, dict[str, np.ndarray]] | None = None
+) -> list[MetricVerdict]:
+    """The best and second-best table for every metric, with the lead and its standard error.
+
+    ``resampled``: the tables' ``shared_bootstrap``, when already drawn (the metrics table uses it too).
+    """
     if len(evaluations) < 2:
         return []
     summaries = {name: e.summary() for name, e in evaluations.items()}
-    truth = next(iter(evaluations.values())).truth
-    resampled = holdout_bootstrap(truth, {name: e.mean_probabilities() for name, e in evaluations.items()})
+    resampled = shared_bootstrap(evaluations) if resampled is None else resampled
     decidable = holdout_rows(evaluations) >= MIN_HOLDOUT_ROWS
     out = []
     for key, metric in METRICS.items():

@@ -399,11 +399,16 @@ def shared_bootstrap(evaluations: Mapping[str, Evaluation]) -> dict[str, dict[st
     return {name: figures for truth, group in groups for name, figures in holdout_bootstrap(truth, group).items()}
 
 
-def metrics_frame(evaluations: Mapping[str, Evaluation], intervals: bool = True) -> pd.DataFrame:
+def metrics_frame(
+    evaluations: Mapping[str, Evaluation],
+    intervals: bool = True,
+    resampled: Mapping[str, dict[str, np.ndarray]] | None = None,
+) -> pd.DataFrame:
     """One row per training table: each metric as 'mean ± std' over the seeds, then its 95% interval
-    (``interval``; left out while tables are still being scored, as the bootstrap takes a moment)."""
+    (``interval``; left out while tables are still being scored, as the bootstrap takes a moment).
+    ``resampled``: the tables' ``shared_bootstrap``, when already drawn (the verdicts use it too)."""
     rows = []
-    bootstraps = shared_bootstrap(evaluations) if intervals else {}
+    bootstraps = {} if not intervals else shared_bootstrap(evaluations) if resampled is None else resampled
     for name, evaluation in evaluations.items():
         s = evaluation.summary()
         resampled = bootstraps.get(name)

@@ -137,3 +137,7 @@ def test_metrics_frame_intervals_equal_each_tables_own_bootstrap(split):
         low, high = interval(evaluation, "auc_roc")
         assert frame.loc[name, "AUC-ROC"].endswith(f"[{low:.3f}, {high:.3f}]")
     assert interval(evaluations["all"], "auc_roc") != interval(evaluations["half"], "auc_roc")
+    from synth.assess.advice import verdicts
+    from synth.assess.evaluate import shared_bootstrap
+
+    assert verdicts(evaluations, shared_bootstrap(evaluations)) == verdicts(evaluations)  # one draw serves both
