@@ -10,7 +10,7 @@ from synth.data.io import UPLOAD_TYPES, parse_table
 from synth.errors import SynthError
 from synth.figures import kpi_figure, mix_figure
 from synth.labels import ORIGINAL, SCENARIO
-from synth.rebalancing.plan import TYPED_SHARE_TOLERANCE, candidate_columns
+from synth.rebalancing.plan import add_up, candidate_columns
 from synth.report import build_report
 from synth.schema import ColumnKind
 from synth.whatif.kpis import Aggregate, Kpi, compare_kpis, default_kpis, kpi_display
@@ -102,12 +102,12 @@ def mix_editor(dataset: Dataset, grouping: Grouping, text: str) -> None:
     shares = dict(zip(mix["group"], mix["new share (%)"].fillna(0.0).astype(float) / 100, strict=True))
     st.session_state[MIX_CHOSEN] = shares
     added = sum(shares.values())
-    ready = abs(added - 1.0) <= TYPED_SHARE_TOLERANCE
+    ready = add_up(shares)
     if st.session_state.get(MIX_READY, True) != ready:  # the Run button outside this fragment must follow
         st.session_state[MIX_READY] = ready
         st.rerun()
     left, right = st.columns([3, 1])
-    if abs(added - 1.0) <= TYPED_SHARE_TOLERANCE:
+    if ready:
         left.caption(f"The new shares add up to {added:.1%}.")
         return
     left.warning(f"The new shares add up to {added:.1%}; they must add up to 100% before the scenario can run.")
@@ -407,7 +407,7 @@ def render() -> None:
     loaded = st.session_state.get(LOADED_SCENARIO)
     if loaded:
         st.info(f"Settings and KPIs of the saved scenario {plain(loaded.name)} are loaded.")
-    ready = abs(sum(shares.values()) - 1.0) <= TYPED_SHARE_TOLERANCE
+    ready = add_up(shares)
     clicked = st.button("Run scenario", type="primary", disabled=not ready)
     if ready and (clicked or (loaded and st.session_state.pop(LOADED_PENDING_RUN, False))):
         run_scenario(dataset, grouping, text, shares, rows, seed, kpis)

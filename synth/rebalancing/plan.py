@@ -80,6 +80,11 @@ def match_value(text: str, values: Iterable[str]) -> str:
     raise PlanError(f"{text!r} is not a value of the column; it has {values[:20]}.")
 
 
+def add_up(shares: Mapping[str, float]) -> bool:
+    """Whether shares typed by a person add up to 1 (to the rounding of a typed percentage)."""
+    return abs(sum(shares.values()) - 1.0) <= TYPED_SHARE_TOLERANCE
+
+
 def _check_shares(shares: Mapping[str, float], current: Mapping[str, int]) -> None:
     if not shares:
         raise PlanError("Name at least one value and its target share, e.g. '>50K=0.5'.")
@@ -90,7 +95,7 @@ def _check_shares(shares: Mapping[str, float], current: Mapping[str, int]) -> No
     if total > 1.0 + TYPED_SHARE_TOLERANCE:
         raise PlanError(f"The shares add up to {total:.3f}; they must add up to at most 1.")
     unnamed = [v for v in current if v not in shares]
-    if not unnamed and abs(total - 1.0) > TYPED_SHARE_TOLERANCE:
+    if not unnamed and not add_up(shares):
         raise PlanError(f"The shares name every value but add up to {total:.3f}; they must add up to 1.")
 
 
