@@ -41,8 +41,10 @@ from ui.text import file_name, prose
 def train_and_score(dataset: Dataset, run: PlanRun, positive: str, seeds: int, model: str, left_out: list[str]) -> None:
     """Every training table scored on the holdout; each appears, and is kept, as soon as it is scored."""
 
+    scores = scores_key(dataset, run, positive, seeds, model, left_out)
+
     def key(name: str) -> tuple:
-        return ("evaluation", *dataset.key, run.key, name, positive, seeds, model, tuple(left_out))
+        return ("evaluation", *scores, name)
 
     tables = training_tables(run.outputs, run.split)
     done = {n: e for n in tables if (e := cache.peek(key(n))) is not None}
@@ -76,7 +78,7 @@ def train_and_score(dataset: Dataset, run: PlanRun, positive: str, seeds: int, m
     finally:
         bar.empty()
         live.empty()
-    st.session_state[EVALUATIONS] = (scores_key(dataset, run, positive, seeds, model, left_out), evaluations)
+    st.session_state[EVALUATIONS] = (scores, evaluations)
 
 
 def scores_key(dataset: Dataset, run: PlanRun, positive: str, seeds: int, model: str, left_out: list[str]) -> tuple:
