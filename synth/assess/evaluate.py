@@ -24,7 +24,6 @@ from sklearn.metrics import (
 )
 from sklearn.model_selection import train_test_split
 
-from synth.assess.threads import fit_workers, side_by_side
 from synth.assess.uncertainty import holdout_bootstrap
 from synth.data.holdout import overlap
 from synth.data.kinds import detect_schema
@@ -32,6 +31,7 @@ from synth.errors import EvaluationError, ParameterError, SynthError
 from synth.progress import Progress, silent
 from synth.schema import Schema
 from synth.table import is_dask
+from synth.threads import fit_workers, side_by_side
 
 RECIPE = {
     "objective": "binary",

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import itertools
 import os
-import queue
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +20,7 @@ from synth.rebalancing.plan import Mode, RebalancePlan, make_plan
 from synth.rebalancing.samplers import DEFAULT_METHODS, SAMPLERS, make_sampler
 from synth.schema import ColumnKind, Schema
 from synth.table import is_dask
+from synth.threads import side_by_side
 
 
 def flag_name(columns: pd.Index) -> str:
@@ -168,39 +167,25 @@ def rebalance_all(
     results = {m: r for m, r in (done or {}).items() if m in methods}
     todo = [m for m in methods if m not in results]
     check_memory(table, plan, len(todo))
-    failures: dict[str, str] = {}
-    events: queue.Queue[tuple[str, float, str]] = queue.Queue()
 
-    def run(method: str) -> Rebalanced:
-        step = lambda fraction, message: events.put((method, fraction, message))  # noqa: E731
-        options = {"method": method, "schema": schema, "seed": seed, "params": (params or {}).get(method), "progress": step}
-        if scheduler:
-            from synth.distributed.local import apply_plan_on_cluster
+    def run(method: str, step: Progress) -> Rebalanced | MethodRefused:
+        labelled = lambda fraction, message: step(fraction, f"{SAMPLERS[method].label}: {message}")  # noqa: E731
+        options = {"method": method, "schema": schema, "seed": seed, "params": (params or {}).get(method), "progress": labelled}
+        try:
+            if scheduler:
+                from synth.distributed.local import apply_plan_on_cluster
 
-            return apply_plan_on_cluster(table, plan, scheduler=scheduler, **options)
-        return apply_plan(table, plan, **options)
+                return apply_plan_on_cluster(table, plan, scheduler=scheduler, **options)
+            return apply_plan(table, plan, **options)
+        except MethodRefused as refusal:  # listed, not fatal
+            return refusal
 
-    fractions = dict.fromkeys(todo, 0.0)
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        pending = {pool.submit(run, m): m for m in todo}
-        while pending:
-            finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-            while not events.empty():
-                method, fraction, message = events.get()
-                fractions[method] = fraction
-                progress(sum(fractions.values()) / max(len(todo), 1), f"{SAMPLERS[method].label}: {message}")
-            for future in finished:
-                method = pending.pop(future)
-                fractions[method] = 1.0
-                try:
-                    results[method] = future.result()
-                except MethodRefused as refusal:
-                    failures[method] = str(refusal)
-                    outcome: Rebalanced | MethodRefused = refusal
-                else:
-                    outcome = results[method]
-                if on_result is not None:
-                    on_result(method, outcome)
+    def share(done_methods: float, message: str) -> None:
+        progress(done_methods / max(len(todo), 1), message)
+
+    outcomes = side_by_side(run, todo, max(1, workers), share, on_result)
+    results.update({m: o for m, o in outcomes.items() if isinstance(o, Rebalanced)})
+    failures = {m: str(o) for m, o in outcomes.items() if isinstance(o, MethodRefused)}
     progress(1.0, "Done")
     ordered = {m: results[m] for m in methods if m in results}
     return Outputs(plan, ordered, {m: failures[m] for m in methods if m in failures})

@@ -1,7 +1,8 @@
-"""Model fits side by side: one one-thread fit per core, results and progress on the caller's thread.
+"""Work side by side in threads (model fits, rebalancing methods), results and progress on the caller's thread.
 
-On 2 busy cores a 2-thread fit spins and slows 9-22x; one-thread fits in a small pool use every core
-without spinning (LightGBM and XGBoost release the GIL while they train).
+For model fits, one one-thread fit per core: on 2 busy cores a 2-thread fit spins and slows 9-22x;
+one-thread fits in a small pool use every core without spinning (LightGBM and XGBoost release the
+GIL while they train). The caller's thread is the page's, where Streamlit may draw.
 """
 
 from __future__ import annotations
