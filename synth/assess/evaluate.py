@@ -31,7 +31,7 @@ from synth.errors import EvaluationError, ParameterError, SynthError
 from synth.progress import Progress, silent
 from synth.schema import Schema
 from synth.table import is_dask
-from synth.threads import fit_workers, side_by_side
+from synth.threads import FIT_THREADS, fit_workers, lightgbm_predict, lightgbm_train, side_by_side
 
 RECIPE = {
     "objective": "binary",
@@ -176,22 +176,17 @@ def _binary_target(table: pd.DataFrame, column: str, positive: str, check: bool 
 MODELS = {"lightgbm": "LightGBM (the tutorial recipe)", "xgboost": "XGBoost", "forest": "random forest (100 trees)"}
 
 
-# One thread per fit: on 2 busy cores a 2-thread LightGBM fit spins and slows 9-22x (45,000 x 10,
-# 100 rounds at load 16: 8.6-27.6 s with 2 threads, 1.0-1.2 s with 1; benchmarks in the README).
-FIT_THREADS = 1
-
-
 def _predict(model: str, x_fit: pd.DataFrame, y_fit: np.ndarray, x_val, y_val, x_hold: pd.DataFrame, seed: int) -> np.ndarray:
     """Holdout probabilities of ``model`` trained on the fit part; boosters stop early on the validation part."""
     if model == "lightgbm":
-        params = {**RECIPE, "seed": seed, "num_threads": FIT_THREADS, "deterministic": True}
-        booster = lgb.train(
+        params = {**RECIPE, "seed": seed, "deterministic": True}
+        booster = lightgbm_train(
             params,
             lgb.Dataset(x_fit, label=y_fit),
             valid_sets=[lgb.Dataset(x_val, label=y_val)],
             callbacks=[lgb.early_stopping(5, verbose=False)],
         )
-        return np.asarray(booster.predict(x_hold, num_iteration=booster.best_iteration))
+        return lightgbm_predict(booster, x_hold, num_iteration=booster.best_iteration)
     if model == "xgboost":
         import xgboost as xgb
 

@@ -30,6 +30,7 @@ from synth.distributed.rebalance import allocate, partition_seed
 from synth.errors import EvaluationError, ParameterError
 from synth.progress import Progress, silent
 from synth.rebalancing.plan import match_value
+from synth.threads import lightgbm_predict
 
 # LightGBM's default number of boosting rounds, which the in-memory recipe's early stopping cuts short.
 ROUNDS = 100
@@ -59,8 +60,8 @@ def model_partition(
 
 def score_partition(part: pd.DataFrame, booster: lgb.Booster, *, rounds: int) -> pd.DataFrame:
     """The positive-class probability of every holdout row of one partition, beside its label."""
-    proba = booster.predict(part.drop(columns=LABEL), num_iteration=rounds)
-    return pd.DataFrame({"proba": np.asarray(proba, dtype=float), "truth": part[LABEL].to_numpy()}, index=part.index)
+    proba = lightgbm_predict(booster, part.drop(columns=LABEL), num_iteration=rounds)
+    return pd.DataFrame({"proba": proba.astype(float), "truth": part[LABEL].to_numpy()}, index=part.index)
 
 
 def sample_model_partition(
