@@ -100,8 +100,14 @@ class Grouping:
             rows = int((outside & (values >= start) & (values <= end)).sum())
             if rows:
                 seen = values[outside & (values >= start) & (values <= end)]
-                found.append(f"{seen.min():g}-{seen.max():g}: not in any group ({rows:,} rows)")
+                span = f"{seen.min():g}" if seen.min() == seen.max() else f"{seen.min():g}{range_joint(seen.min())}{seen.max():g}"
+                found.append(f"{span}: not in any group ({rows:,} {'row' if rows == 1 else 'rows'})")
         return found
+
+
+def range_joint(lowest: float) -> str:
+    """What joins a range's ends: '18-29', but '-56 to -19', which '-56--19' would garble."""
+    return " to " if lowest < 0 else "-"
 
 
 def parse_buckets(column: str, text: str) -> Grouping:
@@ -135,7 +141,7 @@ def default_buckets(values: pd.Series, groups: int = 4) -> str:
     edges[0] = np.floor(numbers.min())  # the smallest value belongs to the first group, decimals and all
     if len(edges) < 2:
         edges = np.array([edges[0], edges[0] + 1])
-    joint = " to " if edges.min() < 0 else "-"  # '-56 to -19' reads better than '-56--19'
+    joint = range_joint(edges.min())
     return ", ".join([f"{a:g}{joint}{b - 1:g}" for a, b in itertools.pairwise(edges)] + [f"{edges[-1]:g}+"])
 
 

@@ -319,6 +319,8 @@ def test_default_groups_cover_every_value_and_read_well_below_zero():
     grouping = parse_buckets("balance", text)
     assert " to " in text and "--" not in text
     assert grouping.assign(balance).notna().all() and grouping.gaps(balance) == []
+    below = parse_buckets("balance", "-10 to -5, 0+")
+    assert below.gaps(balance) == ["-56.1429 to -20.5: not in any group (2 rows)", "-3: not in any group (1 row)"]
 
 
 def test_decimal_ranges_keep_their_gaps():
