@@ -170,7 +170,7 @@ def run_scenario(
         return
     finally:
         bar.empty()
-    st.session_state[WHATIF] = WhatIfRun(settings, simulation, kpi_table, dataset.name, key)
+    st.session_state[WHATIF] = WhatIfRun(settings, simulation, kpi_table, dataset.name)
 
 
 def normalise_rest(shares: dict[str, float], changed: set[str]) -> dict[str, float]:

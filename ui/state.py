@@ -168,7 +168,6 @@ class WhatIfRun:
     simulation: Any
     kpis: pd.DataFrame = field(repr=False)
     dataset: str
-    key: tuple = ()  # what the simulation was cached under
 
 
 def progress_callback(bar: Any) -> Callable[[float, str], None]:
