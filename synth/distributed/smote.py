@@ -83,25 +83,36 @@ def interpolates(schema: Schema, column: str) -> bool:
     return bool(feature_kinds(schema, exclude=column)[1])
 
 
-def encoded_features(features: pd.DataFrame, categorical: Sequence[str], numeric: Sequence[str]) -> np.ndarray:
-    """SMOTE-NC's distance space: numbers as they are, each category one-hot at median std / sqrt(2)."""
+def category_codes(features: pd.DataFrame, categorical: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each categorical column's distinct values and every row's code among them."""
+    return [np.unique(features[name].to_numpy(dtype=object), return_inverse=True) for name in categorical]
+
+
+def encoded_features(
+    features: pd.DataFrame,
+    categorical: Sequence[str],
+    numeric: Sequence[str],
+    coded: Sequence[tuple[np.ndarray, np.ndarray]] | None = None,
+) -> np.ndarray:
+    """SMOTE-NC's distance space: numbers as they are, each category one-hot at median std / sqrt(2).
+
+    ``coded``: the ``category_codes`` of ``features``, when already found."""
     numbers = features[list(numeric)].to_numpy(dtype=float)
     scale = float(np.median(numbers.std(axis=0))) / np.sqrt(2) if numeric else 1.0
     blocks = [numbers]
-    for name in categorical:
-        _, codes = np.unique(features[name].to_numpy(dtype=object), return_inverse=True)
-        blocks.append(np.eye(codes.max() + 1)[codes] * scale)
+    for values, codes in category_codes(features, categorical) if coded is None else coded:
+        blocks.append(np.eye(len(values))[codes] * scale)
     return np.hstack(blocks)
 
 
 def _fit_class(features: pd.DataFrame, categorical: Sequence[str], numeric: Sequence[str], k: int) -> ClassNeighbours:
     """One class's neighbour graph (one search) and its rows' category votes."""
+    coded = category_codes(features, categorical)
     with sklearn.config_context(working_memory=NEIGHBOUR_MEMORY_MB):
-        space = encoded_features(features, categorical, numeric)
+        space = encoded_features(features, categorical, numeric, coded)
         neighbours = NearestNeighbors(n_neighbors=k + 1).fit(space).kneighbors(space, return_distance=False)[:, 1:]
     categories, votes = [], []
-    for name in categorical:
-        values, codes = np.unique(features[name].to_numpy(dtype=object), return_inverse=True)
+    for values, codes in coded:
         categories.append(values)
         votes.append(np.eye(len(values), dtype=np.int16)[codes[neighbours]].sum(axis=1))
     numbers = features[list(numeric)].to_numpy(dtype=float)
