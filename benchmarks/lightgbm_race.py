@@ -4,8 +4,9 @@
 
 Each run is a child process in which two threads fit with early stopping (as ``evaluate_all`` does
 side by side) while a third predicts, either with LightGBM's default thread count ("bare") or
-through ``synth.threads.lightgbm_predict`` ("pinned"). Prints how each child ended; a crash is a
-segmentation fault (exit -11).
+through ``synth.threads.lightgbm_predict`` ("pinned"). A third child ("sessions") runs the product's
+own paths as two app sessions would: ``evaluate_all`` (two fits side by side) over and over beside
+``make_fair``. Prints how each child ended; a crash is a segmentation fault (exit -11).
 """
 
 from __future__ import annotations
@@ -53,18 +54,48 @@ def race(mode: str, seconds: float) -> None:
         thread.join()
 
 
+def sessions(seconds: float) -> None:
+    """Evaluate (fits side by side) in one thread and the fairness model in another, as two sessions would."""
+    from synth.assess.evaluate import evaluate_all
+    from synth.data.demos import make_demo
+    from synth.data.holdout import split_holdout
+    from synth.fairness.fair import make_fair
+
+    split = split_holdout(make_demo("patients", rows=20_000), column="variant", share=0.3, seed=0)
+    tables = {str(seed): split.train.sample(frac=1.0, random_state=seed) for seed in range(3)}
+    fair_table = make_demo("patients", rows=3_000)
+    deadline = time.monotonic() + seconds
+
+    def evaluate() -> None:
+        while time.monotonic() < deadline:
+            evaluate_all(tables, holdout=split.holdout, column="variant", positive="Variant X", seeds=2, workers=2)
+
+    def fair() -> None:
+        while time.monotonic() < deadline:
+            make_fair(fair_table, column="variant", sensitive=["region"], random_state=0)
+
+    threads = [threading.Thread(target=f) for f in (evaluate, fair)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--child", choices=["bare", "pinned"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["bare", "pinned", "sessions"], help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child == "sessions":
+        sessions(args.seconds)
+        return
     if args.child:
         race(args.child, args.seconds)
         return
     print("| predict | run | ended | seconds | load average |\n|---|---|---|---|---|")
     for run in range(1, args.runs + 1):
-        for mode in ("bare", "pinned"):
+        for mode in ("bare", "pinned", "sessions"):
             start = time.perf_counter()
             child = [sys.executable, "-m", "benchmarks.lightgbm_race", "--child", mode, "--seconds", str(args.seconds)]
             code = subprocess.run(child, stderr=subprocess.DEVNULL, check=False).returncode
