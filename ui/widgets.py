@@ -47,6 +47,7 @@ def share_editor(counts: Mapping[str, int], shares: Sequence[float], *, label: s
         disabled=[label, "rows now", "share now (%)"],
         hide_index=True,
         column_config={
+            "rows now": st.column_config.NumberColumn(format="localized"),  # thousands separated, like the other counts
             "share now (%)": st.column_config.NumberColumn(format="%.1f"),
             share: st.column_config.NumberColumn(format="%.1f", min_value=0.0, max_value=100.0),
         },
