@@ -93,7 +93,7 @@ def main() -> None:
     if args.child:
         race(args.child, args.seconds)
         return
-    print("| predict | run | ended | seconds | load average |\n|---|---|---|---|---|")
+    print("| child | run | ended | seconds | load average |\n|---|---|---|---|---|")
     for run in range(1, args.runs + 1):
         for mode in ("bare", "pinned", "sessions"):
             start = time.perf_counter()

@@ -3,12 +3,15 @@
 For model fits, one one-thread fit per core: on 2 busy cores a 2-thread fit spins and slows 9-22x;
 one-thread fits in a small pool use every core without spinning (LightGBM and XGBoost release the
 GIL while they train). The caller's thread is the page's, where Streamlit may draw.
+Every LightGBM fit and prediction goes through ``lightgbm_train`` / ``lightgbm_predict`` here, which
+pass the process's one thread count (see ``FIT_THREADS``).
 """
 
 from __future__ import annotations
 
 import os
 import queue
+import sys
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from typing import Any, TypeVar
@@ -29,14 +32,26 @@ T = TypeVar("T")
 FIT_THREADS = 1
 
 
+def lightgbm_threads() -> int:
+    """The one thread count of this process's LightGBM calls: on a Dask worker the worker's own, which
+    ``lightgbm.dask`` trains with (it overrides any other); elsewhere ``FIT_THREADS``."""
+    distributed = sys.modules.get("distributed")  # not imported: not a worker
+    if distributed is None:
+        return FIT_THREADS
+    try:
+        return int(distributed.get_worker().state.nthreads)
+    except ValueError:  # not in a worker's task
+        return FIT_THREADS
+
+
 def lightgbm_train(params: dict[str, Any], train: lgb.Dataset, **kwargs: Any) -> lgb.Booster:
     """``lgb.train`` with the process's one thread count, so fits in other threads stay intact."""
-    return lgb.train({**params, "num_threads": FIT_THREADS}, train, **kwargs)
+    return lgb.train({**params, "num_threads": lightgbm_threads()}, train, **kwargs)
 
 
 def lightgbm_predict(booster: lgb.Booster, features: Any, **kwargs: Any) -> np.ndarray:
     """``booster.predict`` with the process's one thread count (without it LightGBM resets it to every core)."""
-    return np.asarray(booster.predict(features, num_threads=FIT_THREADS, **kwargs))
+    return np.asarray(booster.predict(features, num_threads=lightgbm_threads(), **kwargs))
 
 
 def fit_workers(tables: int) -> int:

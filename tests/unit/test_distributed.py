@@ -54,6 +54,7 @@ def whole(folder) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def cluster():
+    # In-process workers share LightGBM's one thread count with the test process: one thread each, as FIT_THREADS.
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=":0") as local:
         yield local
 
