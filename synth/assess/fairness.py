@@ -16,9 +16,8 @@ import pandas as pd
 from fairlearn.metrics import MetricFrame, demographic_parity_difference, selection_rate
 from scipy.stats import ks_2samp
 
-from synth.assess.evaluate import Evaluation, evaluate
-from synth.data.kinds import detect_schema
-from synth.progress import Progress, silent
+from synth.assess.evaluate import Evaluation, evaluate_all
+from synth.progress import Progress
 from synth.schema import Schema
 
 MISSING_GROUP = "(missing)"
@@ -129,26 +128,19 @@ def assess_fairness(
     progress: Progress | None = None,
     on_result: Callable[[str, FairnessEvaluation], None] | None = None,
 ) -> dict[str, FairnessEvaluation]:
-    """Every named training table scored on the real holdout, its decisions judged per group."""
-    progress = progress or silent
-    if not tables:
-        return {}
-    ignore = (schema or detect_schema(next(iter(tables.values())))).unmodelled()
+    """Every named training table scored on the real holdout (``evaluate_all``), its decisions judged per group."""
     groups = group_labels(holdout, sensitive).to_numpy(dtype=object)
-    results = {}
-    for i, (name, table) in enumerate(tables.items()):
+    results: dict[str, FairnessEvaluation] = {}
 
-        def step(fraction: float, message: str, i: int = i) -> None:
-            progress((i + fraction) / len(tables), message)
-
-        evaluation = evaluate(
-            table, holdout, column=column, positive=positive, seeds=seeds, name=name, progress=step, ignore=ignore
-        )
+    def judged(name: str, evaluation: Evaluation) -> None:
         results[name] = judge(evaluation, groups, min_group_rows)
         if on_result is not None:
             on_result(name, results[name])
-    progress(1.0, "Done")
-    return results
+
+    evaluate_all(
+        tables, holdout=holdout, column=column, positive=positive, seeds=seeds, schema=schema, progress=progress, on_result=judged
+    )
+    return {name: results[name] for name in tables}
 
 
 def fairness_frame(results: Mapping[str, FairnessEvaluation]) -> pd.DataFrame:
