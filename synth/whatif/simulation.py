@@ -97,11 +97,11 @@ class Grouping:
         bounds = [(-np.inf, self.lows[0])] + [(self._upper(i)[0], self.lows[i + 1]) for i in range(len(self.lows) - 1)]
         bounds.append((self._upper(len(self.lows) - 1)[0], np.inf))
         for start, end in bounds:
-            rows = int((outside & (values >= start) & (values <= end)).sum())
-            if rows:
-                seen = values[outside & (values >= start) & (values <= end)]
-                span = f"{seen.min():g}" if seen.min() == seen.max() else f"{seen.min():g}{range_joint(seen.min())}{seen.max():g}"
-                found.append(f"{span}: not in any group ({rows:,} {'row' if rows == 1 else 'rows'})")
+            seen = values[outside & (values >= start) & (values <= end)]
+            if len(seen):
+                low, high = seen.min(), seen.max()
+                span = f"{low:g}" if low == high else f"{low:g}{range_joint(low)}{high:g}"
+                found.append(f"{span}: not in any group ({len(seen):,} {'row' if len(seen) == 1 else 'rows'})")
         return found
 
 
