@@ -1,6 +1,7 @@
 """Step 6: what-if simulation: a new mix of one column, KPIs, saved scenarios, drift seeds."""
 
 import time
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -161,19 +162,8 @@ def run_scenario(
     )
     key = ("whatif", *dataset.key, text, tuple(shares.items()), rows, seed, grouping.column)
     try:
-        simulation = cache.cached(
-            key,
-            lambda: simulate(
-                dataset.table,
-                schema=dataset.schema,
-                grouping=grouping,
-                shares=shares,
-                rows=rows,
-                seed=seed,
-                progress=progress_callback(bar),
-            ),
-            table=True,
-        )
+        mix = partial(simulate, dataset.table, schema=dataset.schema, grouping=grouping, progress=progress_callback(bar))
+        simulation = cache.cached(key, lambda: mix(shares=shares, rows=rows, seed=seed), table=True)
         kpi_table = compare_kpis(dataset.table, simulation.table, kpis)
     except SynthError as error:
         st.error(prose(error))
