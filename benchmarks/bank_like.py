@@ -78,9 +78,9 @@ def calls(rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
     }  # fmt: skip
 
 
-def bank_like(rows: int = 45_000, seed: int = 0, positive_share: float = 0.117) -> pd.DataFrame:
+def bank_like(rows: int = 45_000, random_state: int = 0, positive_share: float = 0.117) -> pd.DataFrame:
     """The table: 15 columns in the survey's order (``day`` left out), then ``y`` ('yes' for ~12%)."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     frame = pd.DataFrame({**clients(rng, rows), **calls(rng, rows)})
     score = (
         pd.Series(frame["job"]).map({k: e for k, (_, e) in JOBS.items()}).to_numpy()
@@ -101,9 +101,9 @@ def bank_like(rows: int = 45_000, seed: int = 0, positive_share: float = 0.117) 
     return frame
 
 
-def write_bank_like(path: Path, rows: int = 45_000, seed: int = 0) -> Path:
+def write_bank_like(path: Path, rows: int = 45_000, random_state: int = 0) -> Path:
     """Write the table as CSV (once per size and seed: an existing file is reused)."""
-    return write_generated(path, bank_like, rows, seed)
+    return write_generated(path, bank_like, rows, random_state)
 
 
 if __name__ == "__main__":

@@ -260,9 +260,9 @@ def income_score(rng: np.random.Generator, frame: pd.DataFrame, level: np.ndarra
     return np.where(age < 16, -np.inf, score + rng.logistic(0, 0.9, len(age)))
 
 
-def census_like(rows: int = 100_000, seed: int = 0, positive_share: float = 0.062) -> pd.DataFrame:
+def census_like(rows: int = 100_000, random_state: int = 0, positive_share: float = 0.062) -> pd.DataFrame:
     """The table: 40 features in the survey's column order, then ``income`` ('50000+.' for ~6%)."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     base = people(rng, rows)
     level = schooling(rng, base["age"])
     jobs = work(rng, base["age"], level)
@@ -311,9 +311,9 @@ ORDER = [
 ]  # fmt: skip
 
 
-def write_census_like(path: Path, rows: int = 100_000, seed: int = 0) -> Path:
+def write_census_like(path: Path, rows: int = 100_000, random_state: int = 0) -> Path:
     """Write the table as CSV (once per size and seed: an existing file is reused)."""
-    return write_generated(path, census_like, rows, seed)
+    return write_generated(path, census_like, rows, random_state)
 
 
 if __name__ == "__main__":

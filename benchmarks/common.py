@@ -42,11 +42,11 @@ def save(frame: pd.DataFrame, name: str, floatfmt: str = ".3f") -> str:
     return text
 
 
-def write_generated(path: Path, make: Callable[[int, int], pd.DataFrame], rows: int, seed: int = 0) -> Path:
+def write_generated(path: Path, make: Callable[[int, int], pd.DataFrame], rows: int, random_state: int = 0) -> Path:
     """Write ``make(rows, seed)`` as CSV once per size and seed (an existing file is reused)."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        make(rows, seed).to_csv(path, index=False)
+        make(rows, random_state).to_csv(path, index=False)
     return path
 
 

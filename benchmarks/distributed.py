@@ -45,9 +45,9 @@ SHARE = 0.2
 GiB = 2**30
 
 
-def card_partition(rows: int, first_id: int, seed: int) -> pd.DataFrame:
+def card_partition(rows: int, first_id: int, random_state: int) -> pd.DataFrame:
     """One partition of card transactions; fraud (about 0.4%) is online, at night, abroad, on new cards, larger."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     channel = rng.choice(["in store", "online", "phone"], rows, p=[0.55, 0.4, 0.05])
     hour = rng.integers(0, 24, rows)
     category = rng.choice(
@@ -90,12 +90,12 @@ def card_partition(rows: int, first_id: int, seed: int) -> pd.DataFrame:
     ).astype({c: "string" for c in ("channel", "merchant_category", "abroad", "card_type", "device", "fraud")})
 
 
-def write_cards(folder: Path, rows: int, seed: int) -> int:
+def write_cards(folder: Path, rows: int, random_state: int) -> int:
     """Write ``rows`` transactions as Parquet files of PARTITION_ROWS rows; returns the fraud rows."""
     folder.mkdir(parents=True, exist_ok=True)
     fraud = 0
     for index, start in enumerate(range(0, rows, PARTITION_ROWS)):
-        part = card_partition(min(PARTITION_ROWS, rows - start), start, partition_seed(seed, index))
+        part = card_partition(min(PARTITION_ROWS, rows - start), start, partition_seed(random_state, index))
         fraud += int((part["fraud"] == "fraud").sum())
         part.to_parquet(folder / f"part-{index:05d}.parquet", index=False)
     return fraud
@@ -140,12 +140,12 @@ class MemorySampler:
         self._stop.set()
 
 
-def _write_tables(folder: Path, rows: int, seed: int) -> tuple[Path, Path]:
+def _write_tables(folder: Path, rows: int, random_state: int) -> tuple[Path, Path]:
     train, holdout = folder / f"cards-{rows}", folder / f"cards-{rows}-holdout"
     if not train.exists():
         started = time.perf_counter()
-        fraud = write_cards(train, rows, seed)
-        write_cards(holdout, min(rows // 5, 1_000_000), seed + 1)
+        fraud = write_cards(train, rows, random_state)
+        write_cards(holdout, min(rows // 5, 1_000_000), random_state + 1)
         print(f"wrote {rows:,} rows ({fraud / rows:.3%} fraud) in {time.perf_counter() - started:.0f} s", flush=True)
     return train, holdout
 
@@ -158,7 +158,7 @@ def _evaluate(
     bound = int(share * rows) if share else min(rows, training_bound(len(table.frame.columns) - 2)[0] or rows)
     label = f"evaluate {name} ({'all' if bound >= rows else 'sample of'} {bound:,} rows)"
     with sampler.stage(label, rows, records):
-        evaluation = evaluate_frame(table.frame, real.frame, column="fraud", positive="fraud", seeds=1, max_rows=bound)
+        evaluation = evaluate_frame(table.frame, real.frame, column="fraud", positive="fraud", n_repeats=1, max_rows=bound)
     records[-1] |= {"trained on": bound} | {k: round(v["mean"], 4) for k, v in evaluation.report().items()}
 
 
@@ -166,14 +166,14 @@ def run_size(
     rows: int,
     folder: Path,
     methods: list[str],
-    seed: int,
+    random_state: int,
     *,
     dashboard_port: int = 8641,
     evaluate: bool = True,
     share: float | None = None,
     reuse: bool = False,
 ) -> list[dict]:
-    train, holdout = _write_tables(folder, rows, seed)
+    train, holdout = _write_tables(folder, rows, random_state)
     records: list[dict] = []
     with (
         LocalCluster(
@@ -189,7 +189,12 @@ def run_size(
             if not (reuse and output.exists()):
                 with sampler.stage(f"{method}: count, plan, sample, fit", rows, records):
                     result = rebalance_frame(
-                        source.frame, column="fraud", shares={"fraud": SHARE}, method=method, seed=seed, files=source.files
+                        source.frame,
+                        column="fraud",
+                        shares={"fraud": SHARE},
+                        method=method,
+                        random_state=random_state,
+                        files=source.files,
                     )
                 with sampler.stage(f"{method}: generate {result.generated_rows:,} rows + write", rows, records):
                     write_folder(result.table, output)
@@ -209,7 +214,7 @@ def _rows(table: PartitionedTable) -> int:
     return sum(pq.ParquetFile(f).metadata.num_rows for f in table.files)
 
 
-def utility(folder: Path, rows: int, seed: int, queue: multiprocessing.Queue) -> None:
+def utility(folder: Path, rows: int, random_state: int, queue: multiprocessing.Queue) -> None:
     """In-memory path vs the sample-fitted generator, scored by the same in-memory evaluator (seed 1)."""
     from synth.assess.evaluate import evaluate
     from synth.rebalancing.run import rebalance
@@ -219,7 +224,7 @@ def utility(folder: Path, rows: int, seed: int, queue: multiprocessing.Queue) ->
 
     train, holdout = read(folder / f"cards-{rows}"), read(folder / f"cards-{rows}-holdout")
     started = time.perf_counter()
-    in_memory = rebalance(train, column="fraud", shares={"fraud": SHARE}, method="synthetic", seed=seed).table
+    in_memory = rebalance(train, column="fraud", shares={"fraud": SHARE}, method="synthetic", random_state=random_state).table
     fit_seconds = time.perf_counter() - started
     results = []
     for name, table in (
@@ -227,7 +232,7 @@ def utility(folder: Path, rows: int, seed: int, queue: multiprocessing.Queue) ->
         ("synthetic, in memory (fitted on all rows)", in_memory),
         ("synthetic, distributed (fitted on the sample)", read(folder / f"cards-{rows}-synthetic")),
     ):
-        report = evaluate(table, holdout, column="fraud", positive="fraud", seeds=1, ignore=["transaction_id"]).report()
+        report = evaluate(table, holdout, column="fraud", positive="fraud", n_repeats=1, exclude=["transaction_id"]).report()
         results.append({"training table": name, "rows": len(table)} | {f"{k} mean": v["mean"] for k, v in report.items()})
     results[1]["rebalance s"] = round(fit_seconds, 1)
     queue.put(results)

@@ -29,10 +29,10 @@ import pandas as pd
 
 from benchmarks.common import RESULTS, save
 from benchmarks.quality import halves
-from synth.assess.fairness import FairnessEvaluation, assess_fairness, outcome_rates
 from synth.assess.privacy import exact_copy_share, privacy_report
 from synth.data.kinds import detect_schema
 from synth.fairness.fair import make_fair
+from synth.fairness.measure import FairnessEvaluation, assess_fairness, outcome_rates
 
 SETTINGS = {
     "adult": (">50K", [("sex",), ("sex", "race")]),
@@ -103,7 +103,13 @@ def run_dataset(name: str, args: argparse.Namespace) -> tuple[list[dict], list[d
             tables["engine"] = table.astype({column: str})[list(a.columns)]
             extra["engine"] = {"fit+generate s": seconds}
         results = assess_fairness(
-            tables, holdout=b, column=column, positive=positive, sensitive=sensitive, seeds=args.seeds, schema=detect_schema(b)
+            tables,
+            holdout=b,
+            column=column,
+            positive=positive,
+            sensitive=sensitive,
+            n_repeats=args.seeds,
+            schema=detect_schema(b),
         )
         real_auc = results["real"].summary()["auc_roc_mean"]
         for table_name, result in results.items():
@@ -133,7 +139,7 @@ def multiclass(args: argparse.Namespace) -> pd.DataFrame:
         real_rates = outcome_rates(a, "EDUCATION", ["SEX"])[f"share {value}"]
         fair_rates = outcome_rates(fair.table, "EDUCATION", ["SEX"])[f"share {value}"]
         judged = assess_fairness(
-            {"real": a, "ours": fair.table}, holdout=b, column="EDUCATION", positive=value, sensitive=["SEX"], seeds=1
+            {"real": a, "ours": fair.table}, holdout=b, column="EDUCATION", positive=value, sensitive=["SEX"], n_repeats=1
         )
         rows.append(
             {

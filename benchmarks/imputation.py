@@ -93,9 +93,9 @@ def load(task: Task, rows: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     return sample.iloc[:rows].reset_index(drop=True), sample.iloc[rows:].reset_index(drop=True)
 
 
-def gap_mask(table: pd.DataFrame, task: Task, scenario: str, share: float, seed: int = 0) -> pd.DataFrame:
+def gap_mask(table: pd.DataFrame, task: Task, scenario: str, share: float, random_state: int = 0) -> pd.DataFrame:
     """Which cells of the gap columns are hidden, per scenario; ``share`` of each column on average."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     mask = {}
     for name in task.numbers + task.categories:
         if scenario == "MCAR":
@@ -145,7 +145,7 @@ def pattern_chain(gapped: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
             continue
         donors = gapped[gapped[missing].notna().all(axis=1)]
         fixed = gapped.loc[rows, [c for c in gapped.columns if c not in missing]]
-        completed = complete_rows(donors, fixed, schema=schema, seed=0)
+        completed = complete_rows(donors, fixed, schema=schema, random_state=0)
         for name in missing:
             out.loc[rows, name] = completed[name].to_numpy()
     return out
@@ -246,10 +246,10 @@ def checks(gapped: pd.DataFrame, filled: pd.DataFrame, columns: list[str]) -> tu
 
 
 def auc(train: pd.DataFrame, holdout: pd.DataFrame, task: Task) -> float:
-    return evaluate(train, holdout, column=task.target, positive=task.positive, seeds=1, ignore=[]).summary()["auc_roc_mean"]
+    return evaluate(train, holdout, column=task.target, positive=task.positive, n_repeats=1, exclude=[]).summary()["auc_roc_mean"]
 
 
-def run(task: Task, rows: int, methods: list[str], share: float, minutes: float, seed: int = 0) -> pd.DataFrame:
+def run(task: Task, rows: int, methods: list[str], share: float, minutes: float, random_state: int = 0) -> pd.DataFrame:
     truth, holdout = load(task, rows)
     related = related_columns(truth, task)
     print(f"{task.name}: {len(truth):,} rows, holdout {len(holdout):,}; related columns {related}", flush=True)
@@ -257,7 +257,7 @@ def run(task: Task, rows: int, methods: list[str], share: float, minutes: float,
     ceiling = auc(truth, holdout, task)
     records = []
     for scenario in ("MCAR", "MAR", "MNAR"):
-        mask = gap_mask(truth, task, scenario, share, seed)
+        mask = gap_mask(truth, task, scenario, share, random_state)
         gapped = truth.copy()
         for name in columns:
             gapped[name] = gapped[name].mask(mask[name].to_numpy())

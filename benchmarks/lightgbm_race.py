@@ -4,7 +4,7 @@
 
 Each run is a child process in which two threads fit with early stopping (as ``evaluate_all`` does
 side by side) while a third predicts, either with LightGBM's default thread count ("bare") or
-through ``synth.threads.lightgbm_predict`` ("pinned"). A third child ("sessions") runs the product's
+through ``synth.lightgbm_calls.lightgbm_predict`` ("pinned"). A third child ("sessions") runs the product's
 own paths as two app sessions would: ``evaluate_all`` (two fits side by side) over and over beside
 ``make_fair``. Prints how each child ended; a crash is a segmentation fault (exit -11).
 """
@@ -21,7 +21,7 @@ import time
 import lightgbm as lgb
 import numpy as np
 
-from synth.threads import lightgbm_predict, lightgbm_train
+from synth.lightgbm_calls import lightgbm_predict, lightgbm_train
 
 
 def race(mode: str, seconds: float) -> None:
@@ -61,14 +61,14 @@ def sessions(seconds: float) -> None:
     from synth.data.holdout import split_holdout
     from synth.fairness.fair import make_fair
 
-    split = split_holdout(make_demo("patients", rows=20_000), column="variant", share=0.3, seed=0)
+    split = split_holdout(make_demo("patients", rows=20_000), column="variant", share=0.3, random_state=0)
     tables = {str(seed): split.train.sample(frac=1.0, random_state=seed) for seed in range(3)}
     fair_table = make_demo("patients", rows=3_000)
     deadline = time.monotonic() + seconds
 
     def evaluate() -> None:
         while time.monotonic() < deadline:
-            evaluate_all(tables, holdout=split.holdout, column="variant", positive="Variant X", seeds=2, workers=2)
+            evaluate_all(tables, holdout=split.holdout, column="variant", positive="Variant X", n_repeats=2, workers=2)
 
     def fair() -> None:
         while time.monotonic() < deadline:

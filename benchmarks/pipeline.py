@@ -48,17 +48,17 @@ def load(name: str, credit_fraction: float) -> tuple[pd.DataFrame, pd.Series]:
     return X, (table[column].astype(str) == positive).rename(column)
 
 
-def pipelines(X: pd.DataFrame, seed: int) -> dict[str, object]:
+def pipelines(X: pd.DataFrame, random_state: int) -> dict[str, object]:
     """The three models compared, each a fresh estimator cross_validate clones per fold."""
     categorical = [name for name in detect_schema(X).names(ColumnKind.CATEGORICAL)]
 
     def lightgbm() -> LGBMClassifier:
-        return LGBMClassifier(verbose=-1, n_jobs=1, random_state=seed)
+        return LGBMClassifier(verbose=-1, n_jobs=1, random_state=random_state)
 
     return {
         "no resampling": lightgbm(),
-        "SMOTENC + LightGBM": make_pipeline(SMOTENC(categorical_features=categorical, random_state=seed), lightgbm()),
-        "SyntheticOverSampler + LightGBM": make_pipeline(SyntheticOverSampler(random_state=seed), lightgbm()),
+        "SMOTENC + LightGBM": make_pipeline(SMOTENC(categorical_features=categorical, random_state=random_state), lightgbm()),
+        "SyntheticOverSampler + LightGBM": make_pipeline(SyntheticOverSampler(random_state=random_state), lightgbm()),
     }
 
 
@@ -66,7 +66,7 @@ def run(name: str, repeats: int, credit_fraction: float) -> list[dict]:
     X, y = load(name, credit_fraction)
     folds = RepeatedStratifiedKFold(n_splits=5, n_repeats=repeats, random_state=0)
     rows = []
-    for label, model in pipelines(X, seed=0).items():
+    for label, model in pipelines(X, random_state=0).items():
         started = time.perf_counter()
         scores = cross_validate(model, X, y, cv=folds, scoring=SCORING, n_jobs=1)
         row = {"dataset": name, "rows": len(X), "rare rows": int(y.sum()), "pipeline": label}

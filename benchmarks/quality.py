@@ -49,7 +49,13 @@ def halves(name: str, rows: int | None) -> tuple[pd.DataFrame, pd.DataFrame, str
 def ours(train: pd.DataFrame, column: str) -> pd.DataFrame:
     shares = train[column].astype(str).value_counts(normalize=True).to_dict()
     result = rebalance(
-        train.astype({column: str}), column=column, shares=shares, method="synthetic", mode="full", rows=len(train), seed=0
+        train.astype({column: str}),
+        column=column,
+        shares=shares,
+        method="synthetic",
+        mode="full",
+        rows=len(train),
+        random_state=0,
     )
     return result.table.astype({column: train[column].dtype})
 

@@ -36,7 +36,7 @@ def _resident_mb() -> float:
 
 def _measure(rows: int, variant: str, queue: multiprocessing.Queue) -> None:
     method, mode = VARIANTS[variant]
-    table = make_demo("fraud", seed=0, rows=rows)
+    table = make_demo("fraud", random_state=0, rows=rows)
     before = _resident_mb()
     started = time.perf_counter()
     result = rebalance(table, column="fraud", shares={"fraud": 0.5}, method=method, mode=mode)

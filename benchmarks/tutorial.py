@@ -55,7 +55,7 @@ def main() -> None:
 
     def scores(tables: dict[str, pd.DataFrame]) -> list:
         evaluations = evaluate_all(
-            tables, holdout=holdout, column=COLUMN, positive=POSITIVE, seeds=args.split_seeds, schema=schema
+            tables, holdout=holdout, column=COLUMN, positive=POSITIVE, n_repeats=args.split_seeds, schema=schema
         )
         return [run for evaluation in evaluations.values() for run in evaluation.runs]
 
@@ -64,14 +64,14 @@ def main() -> None:
     for method, params in variants:
         runs, seconds, copies, shares = [], [], [], []
         for seed in range(args.generator_seeds):
-            outputs = rebalance_all(train, plan=plan, schema=schema, methods=[method], seed=seed, params={method: params})
-            if method in outputs.failures:
-                print(f"{method}: {outputs.failures[method]}", flush=True)
+            outputs = rebalance_all(train, plan=plan, schema=schema, methods=[method], random_state=seed, params={method: params})
+            if method in outputs.notes:
+                print(f"{method}: {outputs.notes[method]}", flush=True)
                 break
             result = outputs.results[method]
             seconds.append(result.seconds)
             runs += scores(outputs.tables())
-            report = privacy_report(result.new_rows, train, holdout, schema=schema, column=COLUMN, seed=seed)
+            report = privacy_report(result.new_rows, train, holdout, schema=schema, column=COLUMN, random_state=seed)
             copies.append(report.exact_copy_share)
             shares.append(report.dcr_rank)
         if not runs:

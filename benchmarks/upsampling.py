@@ -48,16 +48,16 @@ def downsample(base: pd.DataFrame, column: str, positive: str, fraction: float, 
     return base.iloc[np.sort(np.r_[np.flatnonzero(~is_positive), chosen])]
 
 
-def score(train, holdout, column, positive, classifier, seed) -> tuple[float, float]:
-    """AUC-ROC and AUC-PR of one classifier with split seed ``seed``, trained the app's way (``synth.assess.evaluate.MODELS``)."""
+def score(train, holdout, column, positive, classifier, random_state) -> tuple[float, float]:
+    """AUC-ROC and AUC-PR of one classifier with split seed ``random_state``, trained the app's way (``synth.assess.evaluate.MODELS``)."""
     run = evaluate(
         train,
         holdout,
         column=column,
         positive=positive,
-        seeds=1,
-        first_seed=seed,
-        ignore=detect_schema(train).unmodelled(),
+        n_repeats=1,
+        random_state=random_state - 1,  # run 1 splits with seed random_state
+        exclude=detect_schema(train).unmodelled(),
         model=classifier,
     )
     return run.runs[0].auc_roc, run.runs[0].auc_pr
@@ -77,8 +77,8 @@ def run_dataset(name: str, folds: int, fractions: list[float], classifiers: list
             small = downsample(base, column, positive, fraction, np.random.default_rng(fold))
             minority = int((small[column] == positive).sum())
             plan = make_plan(small[column], {positive: 0.5})
-            outputs = rebalance_all(small, plan=plan, schema=schema, methods=METHODS, seed=fold)
-            for method, error in outputs.failures.items():
+            outputs = rebalance_all(small, plan=plan, schema=schema, methods=METHODS, random_state=fold)
+            for method, error in outputs.notes.items():
                 print(f"{name} fold {fold} fraction {fraction}: {method} skipped ({error})", flush=True)
             trainings = {"unbalanced": small, **{m: r.table for m, r in outputs.results.items()}}
             for method, train in trainings.items():

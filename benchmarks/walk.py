@@ -211,21 +211,21 @@ def compare(walk: Walk) -> None:
     )
 
 
-def set_seeds(walk: Walk, seeds: int) -> None:
+def set_seeds(walk: Walk, n_repeats: int) -> None:
     """Type the number of seeds on the Evaluate page when it differs from the page's default."""
     with walk.failing_as("Evaluate: set the seeds"):
         box = walk.page.locator("input[aria-label='Seeds']").first
-        if box.input_value() != str(seeds):
-            box.fill(str(seeds))
+        if box.input_value() != str(n_repeats):
+            box.fill(str(n_repeats))
             box.press("Enter")
             walk.page.wait_for_timeout(1500)  # the rerun that stores the value
 
 
-def evaluate(walk: Walk, seeds: int) -> None:
+def evaluate(walk: Walk, n_repeats: int) -> None:
     """Evaluate page: first scores, all scores, then the report."""
     page = walk.page
     go_to(walk, "4 · Evaluate")
-    set_seeds(walk, seeds)
+    set_seeds(walk, n_repeats)
     started = time.perf_counter()
     walk.step(
         "Evaluate: Train and score until first scores",
@@ -266,7 +266,7 @@ def walk_app(
     upload: Upload,
     port: int,
     methods: list[str],
-    seeds: int,
+    n_repeats: int,
     memory_of: Callable[[int], MemorySampler],
     what_if: bool = True,
     label: str = "quiet",
@@ -292,7 +292,7 @@ def walk_app(
             upload_file(walk, upload.path)
             plan(walk, methods)
             compare(walk)
-            evaluate(walk, seeds)
+            evaluate(walk, n_repeats)
             if what_if:
                 whatif(walk)
             if page.get_by_text("Traceback").count():
@@ -311,7 +311,7 @@ def walked_seconds(walk: Walk) -> float:
     return walk.seconds(GENERATE) + compare_page + walk.seconds(EVALUATE_TOTAL)
 
 
-def summary(walk: Walk, work: tuple, cli: tuple[float, float] | None, seeds: int) -> pd.DataFrame:
+def summary(walk: Walk, work: tuple, cli: tuple[float, float] | None, n_repeats: int) -> pd.DataFrame:
     """The issue's ratios: walk and CLI report against the unavoidable work (the library alone), and memory."""
     unavoidable = work[0] + work[1]
     walked = walked_seconds(walk)
@@ -338,8 +338,8 @@ class Run:
     work: tuple
     walk: Walk | None = None
 
-    def rows(self, seeds: int) -> list[dict]:
-        return [*(self.walk.rows if self.walk else []), *library_rows(self.work, seeds)]
+    def rows(self, n_repeats: int) -> list[dict]:
+        return [*(self.walk.rows if self.walk else []), *library_rows(self.work, n_repeats)]
 
     def evaluate_seconds(self) -> float:
         return self.walk.seconds(EVALUATE_TOTAL) if self.walk else self.work[1]

@@ -21,11 +21,11 @@ LIBRARY_REBALANCE = "library alone: rebalance_all"
 LIBRARY_EVALUATE = "library alone: evaluate_all"
 
 
-def time_cli_report(upload: Upload, methods: list[str], seeds: int) -> tuple[float, float]:
+def time_cli_report(upload: Upload, methods: list[str], n_repeats: int) -> tuple[float, float]:
     """``python -m synth report`` on the same file: wall seconds and peak RSS in MB (/usr/bin/time -v)."""
     output = Path(tempfile.mkdtemp(prefix="walk-report-")) / "report.html"
     command = ["/usr/bin/time", "-v", sys.executable, "-m", "synth", "report", str(upload.path), "--column", upload.target]
-    command += ["--share", f"{upload.positive}=0.5", "--methods", *methods, "--seeds", str(seeds), "--output", str(output)]
+    command += ["--share", f"{upload.positive}=0.5", "--methods", *methods, "--seeds", str(n_repeats), "--output", str(output)]
     started = time.perf_counter()
     done = subprocess.run(
         command, cwd=ROOT, capture_output=True, text=True, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
@@ -37,7 +37,7 @@ def time_cli_report(upload: Upload, methods: list[str], seeds: int) -> tuple[flo
     return seconds, peak_kb / 1024
 
 
-def _unavoidable(upload: Upload, methods: list[str], seeds: int, queue: multiprocessing.Queue) -> None:
+def _unavoidable(upload: Upload, methods: list[str], n_repeats: int, queue: multiprocessing.Queue) -> None:
     import synth
     from synth.data.holdout import choose_holdout
     from synth.study import training_tables
@@ -50,33 +50,35 @@ def _unavoidable(upload: Upload, methods: list[str], seeds: int, queue: multipro
     outputs = synth.rebalance_all(split.train, plan=plan, schema=schema, methods=methods)
     rebalanced, loads = time.perf_counter(), [load()]
     tables = training_tables(outputs, split)
-    synth.evaluate_all(tables, holdout=split.holdout, column=upload.target, positive=upload.positive, seeds=seeds, schema=schema)
+    synth.evaluate_all(
+        tables, holdout=split.holdout, column=upload.target, positive=upload.positive, n_repeats=n_repeats, schema=schema
+    )
     fitted = time.perf_counter()
     per_method = {name: result.seconds for name, result in outputs.results.items()}
-    queue.put((rebalanced - started, fitted - rebalanced, per_method, len(tables), dict(outputs.failures), [*loads, load()]))
+    queue.put((rebalanced - started, fitted - rebalanced, per_method, len(tables), dict(outputs.notes), [*loads, load()]))
 
 
-def unavoidable_work(upload: Upload, methods: list[str], seeds: int) -> tuple:
+def unavoidable_work(upload: Upload, methods: list[str], n_repeats: int) -> tuple:
     """The library alone, in a fresh process: rebalancing seconds, fitting seconds, per-method seconds, ..., loads."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    child = context.Process(target=_unavoidable, args=(upload, methods, seeds, queue))
+    child = context.Process(target=_unavoidable, args=(upload, methods, n_repeats, queue))
     child.start()
     result = queue.get()
     child.join()
     return result
 
 
-def measure_unavoidable(upload: Upload, methods: list[str], seeds: int) -> tuple:
-    work = unavoidable_work(upload, methods, seeds)
+def measure_unavoidable(upload: Upload, methods: list[str], n_repeats: int) -> tuple:
+    work = unavoidable_work(upload, methods, n_repeats)
     print(f"library alone: {work[0]:.1f} s rebalancing + {work[1]:.1f} s fitting (load {work[5]})", flush=True)
     return work
 
 
-def library_rows(work: tuple, seeds: int) -> list[dict]:
+def library_rows(work: tuple, n_repeats: int) -> list[dict]:
     """The library-alone figures as steps, so a loaded run lines up with the quiet one."""
     methods = ", ".join(f"{m} {s:.1f} s" for m, s in work[2].items())
     return [
         {"step": LIBRARY_REBALANCE, "seconds": work[0], "load": work[5][0], "note": methods},
-        {"step": LIBRARY_EVALUATE, "seconds": work[1], "load": work[5][1], "note": f"{work[3]} tables x {seeds} seeds"},
+        {"step": LIBRARY_EVALUATE, "seconds": work[1], "load": work[5][1], "note": f"{work[3]} tables x {n_repeats} seeds"},
     ]

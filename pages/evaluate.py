@@ -5,8 +5,9 @@ import streamlit as st
 
 from synth.assess.advice import MIN_HOLDOUT_ROWS, MetricVerdict, advice, best_per_metric, executive_summary, verdicts
 from synth.assess.decisions import decision_frame
-from synth.assess.evaluate import MODELS, RECIPE_TEXT, Evaluation, evaluate_all, metrics_frame, shared_bootstrap
+from synth.assess.evaluate import MODELS, RECIPE_TEXT, Evaluation, metrics_frame, shared_bootstrap
 from synth.assess.leakage import column_power
+from synth.engine import evaluate_all
 from synth.errors import SynthError
 from synth.figures import pr_figure, probability_figure, roc_figure
 from synth.labels import UNBALANCED
@@ -38,10 +39,10 @@ from ui.state import (
 from ui.text import file_name, prose
 
 
-def train_and_score(dataset: Dataset, run: PlanRun, positive: str, seeds: int, model: str, left_out: list[str]) -> None:
+def train_and_score(dataset: Dataset, run: PlanRun, positive: str, n_repeats: int, model: str, left_out: list[str]) -> None:
     """Every training table scored on the holdout; each appears, and is kept, as soon as it is scored."""
 
-    scores = scores_key(dataset, run, positive, seeds, model, left_out)
+    scores = scores_key(dataset, run, positive, n_repeats, model, left_out)
 
     def key(name: str) -> tuple:
         return ("evaluation", *scores, name)
@@ -63,7 +64,7 @@ def train_and_score(dataset: Dataset, run: PlanRun, positive: str, seeds: int, m
             holdout=run.split.holdout,
             column=run.plan.column,
             positive=positive,
-            seeds=seeds,
+            n_repeats=n_repeats,
             schema=dataset.schema,
             done=done,
             scheduler=cluster_scheduler(),
@@ -81,9 +82,9 @@ def train_and_score(dataset: Dataset, run: PlanRun, positive: str, seeds: int, m
     st.session_state[EVALUATIONS] = (scores, evaluations)
 
 
-def scores_key(dataset: Dataset, run: PlanRun, positive: str, seeds: int, model: str, left_out: list[str]) -> tuple:
+def scores_key(dataset: Dataset, run: PlanRun, positive: str, n_repeats: int, model: str, left_out: list[str]) -> tuple:
     """What the shown scores depend on: a change of any of these hides them until scored again."""
-    return (*dataset.key, run.key, positive, seeds, model, tuple(left_out))
+    return (*dataset.key, run.key, positive, n_repeats, model, tuple(left_out))
 
 
 def choose_left_out(dataset: Dataset, run: PlanRun, positive: str) -> list[str]:

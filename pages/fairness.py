@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from synth.assess.fairness import DEFINITION, assess_fairness, fairness_frame, rates_side_by_side, selection_frame
 from synth.data.holdout import Split
 from synth.fairness.fair import FAIR_NAME, REAL_NAME, FairnessStudy, FairTable, make_fair
+from synth.fairness.measure import DEFINITION, assess_fairness, fairness_frame, outcome_rates_by_table, selection_frame
 from synth.figures import group_score_figure, selection_figure
 from synth.rebalancing.plan import candidate_columns, suggest_column
 from synth.report import build_report
@@ -103,7 +103,7 @@ def score(dataset: Dataset, split: Split, fair: FairTable, positive: str, others
                 column=fair.column,
                 positive=positive,
                 sensitive=fair.sensitive,
-                seeds=SEEDS,
+                n_repeats=SEEDS,
                 schema=dataset.schema,
                 progress=lambda f, m: step((i + f) / len(tables), m),
             )[name]
@@ -161,7 +161,7 @@ def render() -> None:
         fair = generate(dataset, split, column, sensitive)
         if fair is not None:
             results = score(dataset, split, fair, positive, others)
-            rates = rates_side_by_side(
+            rates = outcome_rates_by_table(
                 {n: t for n, t in [(REAL_NAME, split.train), (FAIR_NAME, fair.table), *others.items()]},
                 column,
                 fair.sensitive,

@@ -65,16 +65,16 @@ def choose_columns(dataset: Dataset, with_gaps: pd.DataFrame) -> tuple[list[str]
     return columns, seed
 
 
-def fill(dataset: Dataset, columns: list[str], seed: int) -> Imputation | None:
+def fill(dataset: Dataset, columns: list[str], random_state: int) -> Imputation | None:
     """The fill for these columns and seed, made once (with progress) and kept for this data."""
-    key = ("impute", *dataset.key, tuple(columns), seed)
+    key = ("impute", *dataset.key, tuple(columns), random_state)
     if cache.peek(key, table=True) is None and not st.button("Fill", type="primary", disabled=not columns):
         return None
     return with_status(
         "Filling gaps…",
         lambda progress: cache.cached(
             key,
-            lambda: impute(dataset.table, columns=columns, schema=dataset.schema, random_state=seed, progress=progress),
+            lambda: impute(dataset.table, columns=columns, schema=dataset.schema, random_state=random_state, progress=progress),
             table=True,
         ),
         failed="Could not fill",
@@ -95,7 +95,7 @@ def show_column(review: ColumnReview, tokens: dict[str, int]) -> None:
 
 
 def show_result(dataset: Dataset, result: Imputation) -> None:
-    for warning in result.warnings:
+    for warning in result.notes:
         st.warning(plain(warning))
     if not result.filled:
         return
@@ -109,11 +109,11 @@ def show_result(dataset: Dataset, result: Imputation) -> None:
         show_column(review, result.tokens.get(review.column, {}))
 
 
-def use_or_download(dataset: Dataset, result: Imputation, columns: list[str], seed: int) -> None:
+def use_or_download(dataset: Dataset, result: Imputation, columns: list[str], random_state: int) -> None:
     """Make the completed table the working data (keeping the holdout real), or download it."""
     st.divider()
     csv = cache.cached(
-        ("impute-csv", *dataset.key, tuple(columns), seed), lambda: result.table.to_csv(index=False).encode(), table=True
+        ("impute-csv", *dataset.key, tuple(columns), random_state), lambda: result.table.to_csv(index=False).encode(), table=True
     )
     st.download_button("Download the completed table (CSV)", csv, file_name="completed.csv", mime="text/csv")
     outcome = outcome_column(dataset)
@@ -123,19 +123,23 @@ def use_or_download(dataset: Dataset, result: Imputation, columns: list[str], se
             "values, gaps included; the other rows are filled from each other only, so no holdout value reaches training."
         )
     if st.button("Use the completed table for the next steps", type="primary"):
-        set_dataset(completed_dataset(dataset, result, columns, seed, outcome))
+        set_dataset(completed_dataset(dataset, result, columns, random_state, outcome))
         st.session_state[IMPUTE_NOTICE] = "The completed table is now the working data for the next steps."
         st.rerun()
 
 
-def completed_dataset(dataset: Dataset, result: Imputation, columns: list[str], seed: int, outcome: str | None) -> Dataset:
+def completed_dataset(
+    dataset: Dataset, result: Imputation, columns: list[str], random_state: int, outcome: str | None
+) -> Dataset:
     """The working data after filling; a split-off holdout is fixed first, so its rows stay real."""
     name = f"{dataset.name} (gaps filled)"
     if dataset.holdout_file is not None or outcome is None:
         return replace(dataset, name=name, table=result.table, fingerprint=fingerprint(result.table))
     split = split_holdout(dataset.table, column=outcome, share=dataset.holdout_share)  # the split the Plan step makes
     with st.spinner("Filling the training rows from each other only…"):
-        train = impute(split.train, columns=columns, schema=dataset.schema, random_state=seed).table.reset_index(drop=True)
+        train = impute(split.train, columns=columns, schema=dataset.schema, random_state=random_state).table.reset_index(
+            drop=True
+        )
     label = (
         f"{len(split.holdout):,} real rows set aside before filling gaps ({dataset.holdout_share:.0%}, stratified by {outcome!r})"
     )

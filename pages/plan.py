@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from synth.data.holdout import Split, keep_rare_rows
+from synth.engine import rebalance_all
 from synth.errors import MethodRefused, SynthError
 from synth.figures import plan_figure
 from synth.rebalancing.plan import (
@@ -16,7 +17,7 @@ from synth.rebalancing.plan import (
     rarity_advice,
     suggest_column,
 )
-from synth.rebalancing.run import Rebalanced, rebalance_all
+from synth.rebalancing.run import Rebalanced
 from synth.rebalancing.samplers import DEFAULT_METHODS, SAMPLERS
 from synth.table import rarest_value, value_counts
 from ui import assessments, cache
@@ -172,7 +173,7 @@ def show_outputs() -> None:
     run: PlanRun | None = st.session_state.get(PLAN)
     if run is None:
         return
-    for method, message in run.outputs.failures.items():
+    for method, message in run.outputs.notes.items():
         st.error(prose(f"{SAMPLERS[method].label} made no rows: {message}"))
     if run.outputs.results:
         st.success(

@@ -14,7 +14,7 @@ from synth.rebalancing.plan import add_up, candidate_columns
 from synth.report import build_report
 from synth.schema import ColumnKind
 from synth.whatif.kpis import Aggregate, Kpi, compare_kpis, default_kpis, kpi_display
-from synth.whatif.scenarios import MAX_NAME, SavedScenario, ScenarioSettings, ScenarioStore, open_store, saved_on, side_by_side
+from synth.whatif.scenarios import MAX_NAME, SavedScenario, ScenarioSettings, ScenarioStore, open_store, saved_on, scenarios_frame
 from synth.whatif.simulation import Grouping, complete_rows, default_buckets, parse_buckets, simulate
 from ui import cache
 from ui.state import (
@@ -147,7 +147,7 @@ def choose_kpis(dataset: Dataset, categorical: list[str], numeric: list[str]) ->
 
 
 def run_scenario(
-    dataset: Dataset, grouping: Grouping, text: str, shares: dict[str, float], rows: int, seed: int, kpis: list[Kpi]
+    dataset: Dataset, grouping: Grouping, text: str, shares: dict[str, float], rows: int, random_state: int, kpis: list[Kpi]
 ) -> None:
     """A fully synthetic table under the new mix, once per settings, and its KPIs."""
     bar = st.progress(0.0)
@@ -156,14 +156,14 @@ def run_scenario(
         groups=text,
         shares=shares,
         rows=rows,
-        seed=seed,
+        random_state=random_state,
         kpis=tuple(kpis),
         fingerprint=dataset.fingerprint,
     )
-    key = ("whatif", *dataset.key, text, tuple(shares.items()), rows, seed, grouping.column)
+    key = ("whatif", *dataset.key, text, tuple(shares.items()), rows, random_state, grouping.column)
     try:
         mix = partial(simulate, dataset.table, schema=dataset.schema, grouping=grouping, progress=progress_callback(bar))
-        simulation = cache.cached(key, lambda: mix(shares=shares, rows=rows, seed=seed), table=True)
+        simulation = cache.cached(key, lambda: mix(shares=shares, rows=rows, random_state=random_state), table=True)
         kpi_table = compare_kpis(dataset.table, simulation.table, kpis)
     except SynthError as error:
         st.error(prose(error))
@@ -190,7 +190,7 @@ def current_run(dataset: Dataset, grouping: Grouping, chosen: tuple) -> WhatIfRu
     if run is None or (run.settings.column, run.settings.fingerprint) != (grouping.column, dataset.fingerprint):
         return None
     settings = run.settings
-    if (settings.groups, settings.shares, settings.rows, settings.seed) != chosen:
+    if (settings.groups, settings.shares, settings.rows, settings.random_state) != chosen:
         st.caption("The settings above changed since this run; run the scenario again to update it.")
     return run
 
@@ -242,7 +242,7 @@ def saved_scenarios(store: ScenarioStore, dataset: Dataset, run: WhatIfRun | Non
     chosen = st.multiselect("Compare", names, key=W_COMPARE_SCENARIOS)
     picked = [s for s in saved if s.name in chosen]
     if picked:
-        table_side = side_by_side(picked)
+        table_side = scenarios_frame(picked)
         st.dataframe(table_side, hide_index=True)
         st.plotly_chart(kpi_figure(table_side), key="saved_kpis")
         for scenario in picked:
@@ -322,14 +322,14 @@ def load_scenario(dataset: Dataset, scenario: SavedScenario) -> None:
             del st.session_state[key]
     st.session_state[scoped(W_WHATIF_COLUMN, dataset.fingerprint)] = settings.column
     st.session_state[scoped(W_WHATIF_ROWS, dataset.fingerprint)] = len(dataset.table) if settings.rows is None else settings.rows
-    st.session_state[W_WHATIF_SEED] = settings.seed
+    st.session_state[W_WHATIF_SEED] = settings.random_state
     st.session_state[LOADED_SCENARIO] = scenario
     st.session_state[LOADED_PENDING_RUN] = True
     st.session_state.pop(MIX_NORMALISED, None)
     st.session_state.pop(WHATIF, None)
 
 
-def seeded_generation(dataset: Dataset, seed: int) -> None:
+def seeded_generation(dataset: Dataset, random_state: int) -> None:
     st.subheader("Seeded generation (drift simulation)")
     st.write(
         "Upload a table that fixes some columns (for example, a new distribution of the target); every other column is generated for each of its rows."
@@ -341,8 +341,8 @@ def seeded_generation(dataset: Dataset, seed: int) -> None:
         seeds = parse_table(upload.getvalue(), upload.name, min_columns=1)
         with st.spinner(f"Generating the other columns for {len(seeds):,} rows…"):
             completed = cache.cached(
-                ("seeded", *dataset.key, upload.file_id, seed),
-                lambda: complete_rows(dataset.table, seeds, schema=dataset.schema, seed=seed),
+                ("seeded", *dataset.key, upload.file_id, random_state),
+                lambda: complete_rows(dataset.table, seeds, schema=dataset.schema, random_state=random_state),
                 table=True,
             )
     except SynthError as error:

@@ -1,4 +1,4 @@
-"""Command line: ``python -m synth rebalance|fair|evaluate|report|split|impute|demo ...`` (run with --help for details)."""
+"""Command line: ``synth rebalance|fair|evaluate|report|split|impute|demo ...`` (also ``python -m synth``; --help for details)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from synth.assess.evaluate import MAX_SEEDS, MODELS, Evaluation, evaluate
-from synth.assess.fairness import group_labels, judge
+from synth.assess.evaluate import MAX_REPEATS, MODELS, Evaluation
 from synth.data.demos import DEMOS, demo_holdout, make_demo
 from synth.data.holdout import keep_rare_rows, split_holdout
 from synth.data.io import (
@@ -24,11 +23,12 @@ from synth.data.io import (
     write_table,
 )
 from synth.data.kinds import detect_schema
+from synth.engine import evaluate, rebalance
 from synth.errors import ParameterError
 from synth.fairness.fair import check_sensitive, make_fair
+from synth.fairness.measure import group_labels, judge
 from synth.imputation import impute
 from synth.rebalancing.plan import MAX_OUTPUT_ROWS, Mode, match_value
-from synth.rebalancing.run import rebalance
 from synth.rebalancing.samplers import DEFAULT_METHODS, SAMPLERS
 from synth.report import build_report
 from synth.study import run_study
@@ -58,7 +58,13 @@ def _stderr_progress(fraction: float, message: str) -> None:
 
 
 # Library parameter names whose option is spelled differently.
-OPTION_NAMES = {"columns": "--column", "random_state": "--seed", "shares": "--share", "name": "demo name"}
+OPTION_NAMES = {
+    "columns": "--column",
+    "random_state": "--seed",
+    "n_repeats": "--repeats",
+    "shares": "--share",
+    "name": "demo name",
+}
 
 
 def option_name(parameter: str) -> str:
@@ -97,7 +103,7 @@ def _rebalance(args: argparse.Namespace) -> None:
         method=args.method,
         mode=args.mode,
         rows=args.rows,
-        seed=args.seed,
+        random_state=args.seed,
         progress=_stderr_progress,
     )
     write_table(result.table, args.output, source=args.input)
@@ -119,12 +125,12 @@ def _split(args: argparse.Namespace) -> None:
     table = read_table(args.input)
     if args.column not in table.columns:
         raise ParameterError("column", f"there is no column {args.column!r}; the table has {list(table.columns)}.")
-    split = split_holdout(table, column=args.column, share=args.holdout_share, seed=args.seed)
+    split = split_holdout(table, column=args.column, share=args.holdout_share, random_state=args.seed)
     if args.keep_rare is not None:
         rarest = match_value(args.rare, value_counts(split.train[args.column])) if args.rare else None
         rarest = rarest or min(value_counts(split.train[args.column]).items(), key=lambda item: item[1])[0]
         try:
-            split = keep_rare_rows(split, args.column, rarest, args.keep_rare, seed=args.seed)
+            split = keep_rare_rows(split, args.column, rarest, args.keep_rare, random_state=args.seed)
         except ParameterError as error:
             raise ParameterError("keep_rare", str(error)) from None
     write_table(split.train, args.train, source=args.input)
@@ -151,20 +157,22 @@ def _evaluate(args: argparse.Namespace) -> None:
             raise ParameterError("column", f"the {name} has no column {args.column!r}.")
     positive = match_value(args.positive, value_counts(train[args.column]))
     ignored = detect_schema(train).unmodelled()
-    result = evaluate(train, holdout, column=args.column, positive=positive, seeds=args.seeds, ignore=ignored, model=args.model)
+    result = evaluate(
+        train, holdout, column=args.column, positive=positive, n_repeats=args.repeats, exclude=ignored, model=args.model
+    )
     report: dict[str, object] = {**result.report()}
     header = {
         "train_rows": len(train),
         "holdout_rows": len(holdout),
-        "seeds": args.seeds,
+        "repeats": args.repeats,
         "model": args.model,
         "ignored_columns": ignored,
     }
     if args.sensitive:
         report.update(_parity(args, train, holdout, result))
-    if result.note:
-        header["warning"] = result.note
-        print(f"warning: {result.note}", file=sys.stderr)
+    for note in result.notes:
+        header.setdefault("warnings", []).append(note)
+        print(f"warning: {note}", file=sys.stderr)
     print(json.dumps({**header, **report}, indent=2))
 
 
@@ -220,7 +228,7 @@ def _report(args: argparse.Namespace) -> None:
         methods=args.methods,
         holdout=holdout,
         holdout_share=args.holdout_share,
-        seeds=args.seeds,
+        n_repeats=args.repeats,
         dataset=Path(args.input).name,
         progress=_stderr_progress,
     )
@@ -244,7 +252,7 @@ def _impute(args: argparse.Namespace) -> None:
     # A CSV goes back out as the text it was read from, so observed cells are written exactly as they came.
     write_table(result.apply_to(cells) if as_text else result.table, args.output, source=args.input)
     tokens = result.written_tokens(cells) if as_text else result.tokens
-    for warning in result.warnings:
+    for warning in result.notes:
         print(f"warning: {warning}", file=sys.stderr)
     for name, count in result.filled.items():
         written = ", ".join(f"{token!r} x{n:,}" for token, n in tokens.get(name, {}).items())
@@ -255,7 +263,7 @@ def _impute(args: argparse.Namespace) -> None:
 def _demo(args: argparse.Namespace) -> None:
     if args.holdout:
         check_output(args.holdout, args.output, suffixes=TABLE_SUFFIXES)
-    write_table(make_demo(args.name, seed=args.seed, rare_rows=args.rare_rows), args.output)
+    write_table(make_demo(args.name, random_state=args.seed, rare_rows=args.rare_rows), args.output)
     print(f"Wrote the {args.name!r} demo to {args.output}", file=sys.stderr)
     if args.holdout:
         holdout, label = demo_holdout(args.name)
@@ -271,7 +279,7 @@ def _cluster_options(command: argparse.ArgumentParser) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m synth", description="Rebalance imbalanced tables.")
+    parser = argparse.ArgumentParser(prog="synth", description="Rebalance imbalanced tables.")
     commands = parser.add_subparsers(dest="command", required=True)
 
     reb = commands.add_parser("rebalance", help="add or generate rows so a column reaches target shares")
@@ -306,7 +314,12 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--holdout", required=True, help="real rows split off before any rebalancing (a file, folder or glob)")
     ev.add_argument("--column", required=True)
     ev.add_argument("--positive", required=True, help="the value counted as the positive class")
-    ev.add_argument("--seeds", type=count(1, MAX_SEEDS), default=3, help=f"split seeds 1..N (default 3, at most {MAX_SEEDS})")
+    ev.add_argument(
+        "--repeats",
+        type=count(1, MAX_REPEATS),
+        default=3,
+        help=f"runs with split seeds 1..N (default 3, at most {MAX_REPEATS})",
+    )
     ev.add_argument(
         "--model", choices=list(MODELS), default="lightgbm", help="the classifier (default: lightgbm, the tutorial's)"
     )
@@ -324,7 +337,7 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--holdout", help="real holdout file (default: split off --holdout-share, stratified)")
     rep.add_argument("--holdout-share", type=float, default=0.2)
     rep.add_argument("--methods", nargs="+", choices=list(SAMPLERS), default=list(DEFAULT_METHODS))
-    rep.add_argument("--seeds", type=count(1, MAX_SEEDS), default=3)
+    rep.add_argument("--repeats", type=count(1, MAX_REPEATS), default=3)
     rep.add_argument("--scenarios", help="a scenario database to include what-if scenarios from")
     rep.add_argument(
         "--workspace", default=SHARED_WORKSPACE, help="whose scenarios: the 'workspace' in the app's link (default: shared)"

@@ -15,8 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from synth.assess.evaluate import Evaluation
-from synth.assess.fairness import FairnessEvaluation
 from synth.assess.privacy import PrivacyReport
+from synth.fairness.measure import FairnessEvaluation
 from synth.labels import HOLDOUT, ORIGINAL, SCENARIO, UNBALANCED
 from synth.rebalancing.plan import RebalancePlan
 from synth.rebalancing.samplers import SAMPLERS

@@ -14,15 +14,15 @@ import plotly.graph_objects as go
 
 from synth.assess.advice import advice, best_per_metric, executive_summary, verdicts
 from synth.assess.evaluate import MODELS, RECIPE_TEXT, metrics_frame, shared_bootstrap
-from synth.assess.fairness import DEFINITION, fairness_frame, selection_frame
 from synth.assess.fidelity import fidelity_frame
 from synth.assess.privacy import DCR_TEXT, privacy_frame
 from synth.errors import SynthError
 from synth.fairness.fair import FAIR_NAME, FairnessStudy
+from synth.fairness.measure import DEFINITION, fairness_frame, selection_frame
 from synth.figures import dcr_figure, group_score_figure, kpi_figure, plan_figure, pr_figure, roc_figure, selection_figure
 from synth.labels import UNBALANCED
 from synth.study import Study
-from synth.whatif.scenarios import SavedScenario, side_by_side
+from synth.whatif.scenarios import SavedScenario, scenarios_frame
 
 STYLE = """
 body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; color: #1f2933; max-width: 1100px;
@@ -101,10 +101,8 @@ def _study_sections(study: Study, figure: _Figures) -> list[str]:
         _table(_shares_as_percent(plan.to_frame())),
         figure(plan_figure(plan)),
     ]
-    if study.outputs.failures:
-        sections.append(
-            "<p class='note'>" + "<br>".join(f"{e(m)}: {e(msg)}" for m, msg in study.outputs.failures.items()) + "</p>"
-        )
+    if study.outputs.notes:
+        sections.append("<p class='note'>" + "<br>".join(f"{e(m)}: {e(msg)}" for m, msg in study.outputs.notes.items()) + "</p>")
     sections += [
         "<h2>Model quality on the real holdout</h2>",
         *(
@@ -144,7 +142,7 @@ def _scenario_sections(scenarios: Sequence[SavedScenario], figure: _Figures) -> 
     sections = ["<h2>What-if scenarios</h2>"]
     for scenario in scenarios:
         sections.append(f"<p><b>{e(scenario.name)}</b> on {e(scenario.dataset)}: {e(scenario.settings.describe())}.</p>")
-    table = side_by_side(list(scenarios))
+    table = scenarios_frame(list(scenarios))
     sections += [_table(table), figure(kpi_figure(table))]
     return sections
 

@@ -110,7 +110,7 @@ def run_study(
     methods: Sequence[str] = DEFAULT_METHODS,
     holdout: pd.DataFrame | None = None,
     holdout_share: float = 0.2,
-    seeds: int = 3,
+    n_repeats: int = 3,
     dataset: str = "",
     progress: Progress | None = None,
 ) -> Study:
@@ -131,7 +131,7 @@ def run_study(
         holdout=split.holdout,
         column=column,
         positive=positive,
-        seeds=seeds,
+        n_repeats=n_repeats,
         schema=schema,
         progress=stage(0.5, 0.9),
     )

@@ -20,7 +20,7 @@ needs_shared = pytest.mark.skipif(
 @pytest.fixture(scope="session")
 def patients() -> pd.DataFrame:
     """Mixed types: an ID, a date, integers, floats with gaps, categories; a rare binary class."""
-    return make_demo("patients", seed=1, rows=3000)
+    return make_demo("patients", random_state=1, rows=3000)
 
 
 @pytest.fixture(scope="session")

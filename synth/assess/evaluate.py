@@ -28,10 +28,10 @@ from synth.assess.uncertainty import holdout_bootstrap
 from synth.data.holdout import overlap
 from synth.data.kinds import detect_schema
 from synth.errors import EvaluationError, ParameterError, SynthError
+from synth.lightgbm_calls import FIT_THREADS, lightgbm_predict, lightgbm_train
+from synth.parallel import fit_workers, run_in_threads
 from synth.progress import Progress, silent
 from synth.schema import Schema
-from synth.table import is_dask
-from synth.threads import FIT_THREADS, fit_workers, lightgbm_predict, lightgbm_train, side_by_side
 
 RECIPE = {
     "objective": "binary",
@@ -52,7 +52,7 @@ RECIPE_TEXT = (
 class RunScores:
     """One seed's holdout scores plus what the curves need."""
 
-    seed: int
+    random_state: int  # the split and fit seed of this run
     auc_roc: float
     auc_pr: float
     f1_macro: float
@@ -66,7 +66,7 @@ class Evaluation:
     name: str
     runs: tuple[RunScores, ...]
     truth: np.ndarray = field(repr=False)
-    note: str = ""  # why the scores mean less than they seem (too few rows to learn from)
+    notes: tuple[str, ...] = ()  # why the scores mean less than they seem (too few rows to learn from)
 
     def summary(self) -> dict[str, float]:
         """Mean and standard deviation of each metric over the seeds."""
@@ -148,16 +148,19 @@ def lightgbm_names(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 # Each seed is one LightGBM fit per table; beyond this the spread no longer narrows visibly.
-MAX_SEEDS = 100
+MAX_REPEATS = 100
 
 
-def seed_range(seeds: int, first: int = 1) -> list[int]:
-    """Split seeds first..first+N-1 (1..N by default), the tutorial's convention for repeated runs."""
-    if isinstance(seeds, bool) or not isinstance(seeds, int | np.integer):
-        raise ParameterError("seeds", f"The number of seeds must be a whole number from 1 to {MAX_SEEDS}; got {seeds!r}.")
-    if not 1 <= seeds <= MAX_SEEDS:
-        raise ParameterError("seeds", f"The number of seeds must be from 1 to {MAX_SEEDS}; got {seeds:,}.")
-    return list(range(first, first + seeds))
+def split_seeds(n_repeats: int, random_state: int = 0) -> list[int]:
+    """Run k of ``n_repeats`` (k = 1..N) splits and fits with seed ``random_state + k``: seeds 1..N by default,
+    the tutorial's convention for repeated runs."""
+    if isinstance(n_repeats, bool) or not isinstance(n_repeats, int | np.integer):
+        raise ParameterError(
+            "n_repeats", f"The number of runs must be a whole number from 1 to {MAX_REPEATS}; got {n_repeats!r}."
+        )
+    if not 1 <= n_repeats <= MAX_REPEATS:
+        raise ParameterError("n_repeats", f"The number of runs must be from 1 to {MAX_REPEATS}; got {n_repeats:,}.")
+    return list(range(random_state + 1, random_state + 1 + n_repeats))
 
 
 def _binary_target(table: pd.DataFrame, column: str, positive: str, check: bool = True) -> np.ndarray:
@@ -176,10 +179,12 @@ def _binary_target(table: pd.DataFrame, column: str, positive: str, check: bool 
 MODELS = {"lightgbm": "LightGBM (the tutorial recipe)", "xgboost": "XGBoost", "forest": "random forest (100 trees)"}
 
 
-def _predict(model: str, x_fit: pd.DataFrame, y_fit: np.ndarray, x_val, y_val, x_hold: pd.DataFrame, seed: int) -> np.ndarray:
+def _predict(
+    model: str, x_fit: pd.DataFrame, y_fit: np.ndarray, x_val, y_val, x_hold: pd.DataFrame, random_state: int
+) -> np.ndarray:
     """Holdout probabilities of ``model`` trained on the fit part; boosters stop early on the validation part."""
     if model == "lightgbm":
-        params = {**RECIPE, "seed": seed, "deterministic": True}
+        params = {**RECIPE, "seed": random_state, "deterministic": True}
         booster = lightgbm_train(
             params,
             lgb.Dataset(x_fit, label=y_fit),
@@ -196,12 +201,12 @@ def _predict(model: str, x_fit: pd.DataFrame, y_fit: np.ndarray, x_val, y_val, x
             eval_metric="auc",
             enable_categorical=True,
             tree_method="hist",
-            random_state=seed,
+            random_state=random_state,
             n_jobs=FIT_THREADS,
         )
         classifier.fit(x_fit, y_fit, eval_set=[(x_val, y_val)], verbose=False)
         return classifier.predict_proba(x_hold)[:, 1]
-    forest = RandomForestClassifier(n_estimators=100, random_state=seed, n_jobs=FIT_THREADS)
+    forest = RandomForestClassifier(n_estimators=100, random_state=random_state, n_jobs=FIT_THREADS)
     forest.fit(_as_codes(pd.concat([x_fit, x_val])), np.r_[y_fit, y_val])
     return forest.predict_proba(_as_codes(x_hold))[:, 1]
 
@@ -212,15 +217,15 @@ def _as_codes(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def score_once(
-    features: pd.DataFrame, y: np.ndarray, x_hold: pd.DataFrame, truth: np.ndarray, seed: int, model: str = "lightgbm"
+    features: pd.DataFrame, y: np.ndarray, x_hold: pd.DataFrame, truth: np.ndarray, random_state: int, model: str = "lightgbm"
 ) -> RunScores:
     """Train ``model`` on model-ready ``features`` with one split seed and score the holdout."""
     stratify = y if np.bincount(y, minlength=2).min() >= 2 else None
     features, x_hold = lightgbm_names(features), lightgbm_names(x_hold)
-    x_fit, x_val, y_fit, y_val = train_test_split(features, y, test_size=0.2, random_state=seed, stratify=stratify)
-    proba = _predict(model, x_fit, y_fit, x_val, y_val, x_hold, seed)
+    x_fit, x_val, y_fit, y_val = train_test_split(features, y, test_size=0.2, random_state=random_state, stratify=stratify)
+    proba = _predict(model, x_fit, y_fit, x_val, y_val, x_hold, random_state)
     return RunScores(
-        seed=seed,
+        random_state=random_state,
         auc_roc=float(roc_auc_score(truth, proba)),
         auc_pr=float(average_precision_score(truth, proba)),
         f1_macro=float(f1_score(truth, (proba >= 0.5).astype(int), average="macro")),
@@ -234,43 +239,26 @@ def evaluate(
     *,
     column: str,
     positive: str,
-    seeds: int = 3,
+    n_repeats: int = 3,
+    random_state: int = 0,
     name: str = "",
-    progress: Progress | None = None,
-    ignore: Sequence[str] | None = None,
+    exclude: Sequence[str] | None = None,
     model: str = "lightgbm",
-    first_seed: int = 1,
+    progress: Progress | None = None,
 ) -> Evaluation:
-    """Score ``train`` on the real ``holdout`` with split seeds 1..``seeds`` (the tutorial varies by +-0.05).
+    """Score ``train`` on the real ``holdout`` in ``n_repeats`` runs (the tutorial varies by +-0.05).
 
-    ``first_seed`` starts the split seeds elsewhere (a benchmark's fold k uses seed k alone).
-
-    ``ignore`` names columns that are not features: ID-like columns (``Schema.unmodelled``) would
-    otherwise let the model tell generated rows, which get fresh IDs, from real ones. A Dask
-    training table is trained on the current cluster with ``lightgbm.dask`` (same result type).
+    Run k uses split seed ``random_state + k`` (seeds 1..N by default; a benchmark's fold k passes k - 1).
+    ``exclude`` names columns that are not features; by default the ID-like and constant ones
+    (``Schema.unmodelled``), which would otherwise let the model tell generated rows, which get fresh
+    IDs, from real ones.
     """
-    if model not in MODELS:
-        raise ParameterError("model", f"The model must be one of {list(MODELS)}; got {model!r}.")
-    if is_dask(train) and model != "lightgbm":
-        raise ParameterError("model", f"On a cluster models train with lightgbm.dask; choose 'lightgbm', not {model!r}.")
-    if is_dask(train):
-        from synth.distributed.evaluate import evaluate_frame
-
-        return evaluate_frame(
-            train, holdout, column=column, positive=positive, seeds=seeds, name=name, ignore=ignore, progress=progress
-        )
-    if ignore is None:
-        ignore = detect_schema(train).unmodelled()
-    seed_list = seed_range(seeds, first_seed)
-    if model not in MODELS:
-        raise ParameterError("model", f"The model must be one of {list(MODELS)}; got {model!r}.")
-    if len(holdout) == 0:
-        raise EvaluationError("The holdout is empty; split off at least a few real rows to score on.")
-    missing = [c for c in train.columns if c not in holdout.columns and c not in ignore]
-    if missing:
-        raise EvaluationError(
-            f"The holdout lacks the column(s) {missing[:10]} that the training table has; give both the same columns."
-        )
+    progress = progress or silent
+    check_model(model)
+    if exclude is None:
+        exclude = detect_schema(train).unmodelled()
+    seed_list = split_seeds(n_repeats, random_state)
+    check_holdout(train, holdout, column=column, exclude=exclude)
     try:
         repeated = overlap(train, holdout)
     except SynthError as error:
@@ -279,7 +267,7 @@ def evaluate(
     truth = _binary_target(holdout, column, positive, check=False)
     if truth.min() == truth.max():
         raise EvaluationError(f"The holdout has only one class of {column!r}; AUC needs both {positive!r} and other rows.")
-    dropped = [column, *[c for c in ignore if c in train.columns]]
+    dropped = [column, *[c for c in exclude if c in train.columns]]
     features, x_hold = aligned_frames(
         train.drop(columns=dropped), holdout.drop(columns=[c for c in dropped if c in holdout.columns])
     )
@@ -287,11 +275,30 @@ def evaluate(
         raise EvaluationError("No feature columns to learn from: every column but the class is ID-like or constant.")
     runs = []
     for i, seed in enumerate(seed_list):  # the model frames are made once; each seed only re-splits
-        if progress is not None:
-            progress(i / len(seed_list), f"{name}: training {MODELS[model].split(' (')[0]}, seed {seed}")
+        progress(i / len(seed_list), f"{name}: training {MODELS[model].split(' (')[0]}, seed {seed}")
         runs.append(score_once(features, labels, x_hold, truth, seed, model))
-    note = "; ".join(n for n in (_too_few_note(labels, positive), repeated) if n)
-    return Evaluation(name=name, runs=tuple(runs), truth=truth, note=note)
+    progress(1.0, f"{name}: scored")
+    notes = tuple(n for n in (_too_few_note(labels, positive), repeated) if n)
+    return Evaluation(name=name, runs=tuple(runs), truth=truth, notes=notes)
+
+
+def check_model(model: str) -> None:
+    """Refuse an unknown classifier by name, before any work."""
+    if model not in MODELS:
+        raise ParameterError("model", f"The model must be one of {list(MODELS)}; got {model!r}.")
+
+
+def check_holdout(train: pd.DataFrame, holdout: pd.DataFrame, *, column: str, exclude: Sequence[str]) -> None:
+    """The holdout must hold rows, the class column and every feature column training has (both engines)."""
+    if len(holdout) == 0:
+        raise EvaluationError("The holdout is empty; split off at least a few real rows to score on.")
+    if column not in holdout.columns:
+        raise EvaluationError(f"The holdout has no column {column!r}, the class to score; give both the same columns.")
+    missing = [c for c in train.columns if c not in holdout.columns and c not in exclude]
+    if missing:
+        raise EvaluationError(
+            f"The holdout lacks the column(s) {missing[:10]} that the training table has; give both the same columns."
+        )
 
 
 # Below this many training rows of a class, early stopping halts at once and the model scores chance.
@@ -320,52 +327,57 @@ def evaluate_all(
     holdout: pd.DataFrame,
     column: str,
     positive: str,
-    seeds: int = 3,
+    n_repeats: int = 3,
+    random_state: int = 0,
     schema: Schema | None = None,
+    exclude: Sequence[str] = (),
+    model: str = "lightgbm",
     done: Mapping[str, Evaluation] | None = None,
-    scheduler: str | None = None,
+    workers: int | None = None,
+    score: Callable[..., Evaluation] | None = None,
     progress: Progress | None = None,
     on_result: Callable[[str, Evaluation], None] | None = None,
-    model: str = "lightgbm",
-    exclude: Sequence[str] = (),
-    workers: int | None = None,
 ) -> dict[str, Evaluation]:
-    """Every named training table scored on the same real holdout with seeds 1..``seeds``.
+    """Every named training table scored on the same real holdout in ``n_repeats`` runs.
 
     ID-like and constant columns (``schema.unmodelled()``, detected when no schema is given) are never
-    features: generated rows get fresh IDs, which would tell them apart from real ones.
+    features: generated rows get fresh IDs, which would tell them apart from real ones. ``exclude``
+    names more columns to leave out (suspected leakage).
     ``done`` holds tables already scored (an interrupted run resumes); ``on_result`` hears of each
-    table as soon as it is scored. ``exclude`` names more columns to leave out (suspected leakage).
-    ``workers`` tables are scored side by side in threads (default ``fit_workers``: one per core);
-    the scores are the same for any number. Progress and ``on_result`` are called on the caller's thread.
-    ``scheduler`` (a Dask address) trains every model on that cluster (LightGBM only: ``lightgbm.dask``).
+    table as soon as it is scored. ``workers`` tables are scored side by side in threads (default
+    ``fit_workers``: one per core); the scores are the same for any number. ``score`` replaces
+    ``evaluate`` for one table (``synth.engine`` passes the cluster's). Progress and ``on_result``
+    are called on the caller's thread.
     """
     progress = progress or silent
-    seed_range(seeds)  # a bad count is refused before any table is scored
+    split_seeds(n_repeats)  # a bad count is refused before any table is scored
+    check_model(model)
     if not tables:
+        progress(1.0, "Nothing to score")
         return {}
-    ignore = [*(schema or detect_schema(next(iter(tables.values())))).unmodelled(), *exclude]
-    score: Callable[..., Evaluation] = partial(evaluate, model=model)
-    if scheduler:
-        from synth.distributed.local import evaluate_on_cluster
-
-        if model != "lightgbm":
-            raise ParameterError("model", f"On a cluster models train with lightgbm.dask; choose 'lightgbm', not {model!r}.")
-        score = partial(evaluate_on_cluster, scheduler=scheduler)
-        workers = 1  # the cluster spreads each fit itself
+    leave_out = [*(schema or detect_schema(next(iter(tables.values())))).unmodelled(), *exclude]
+    score = score or partial(evaluate, model=model)
     evaluations = {name: done[name] for name in tables if done and name in done}
     todo = [name for name in tables if name not in evaluations]
     scored = len(evaluations)
 
     def run(name: str, step: Progress) -> Evaluation:
         return score(
-            tables[name], holdout, column=column, positive=positive, seeds=seeds, name=name, progress=step, ignore=ignore
+            tables[name],
+            holdout,
+            column=column,
+            positive=positive,
+            n_repeats=n_repeats,
+            random_state=random_state,
+            name=name,
+            exclude=leave_out,
+            progress=step,
         )
 
     def share(count: float, message: str) -> None:
         progress((scored + count) / len(tables), message)
 
-    evaluations.update(side_by_side(run, todo, workers or fit_workers(len(todo) or 1), share, on_result))
+    evaluations.update(run_in_threads(run, todo, workers or fit_workers(len(todo) or 1), share, on_result))
     progress(1.0, "Done")
     return {name: evaluations[name] for name in tables}
 
@@ -414,6 +426,6 @@ def metrics_frame(
             if resampled is not None:
                 low, high = interval(evaluation, key, resampled)
                 row[label] += f" [{low:.3f}, {high:.3f}]"
-        rows.append({**row, "note": evaluation.note})
+        rows.append({**row, "note": "; ".join(evaluation.notes)})
     frame = pd.DataFrame(rows)
     return frame if frame["note"].astype(bool).any() else frame.drop(columns="note")

@@ -22,10 +22,10 @@ SUSPICIOUS_AUC = 0.8
 STANDS_OUT_BY = 0.1
 
 
-def single_column_auc(values: pd.Series, target: np.ndarray, kind, seed: int = 0) -> float:
+def single_column_auc(values: pd.Series, target: np.ndarray, kind, random_state: int = 0) -> float:
     """AUC-ROC of one column's out-of-half group rates against ``target`` (0.5: no signal)."""
     groups = Buckets(values, kind, top=50)(values.reset_index(drop=True)).to_numpy()
-    half = np.random.default_rng(seed).random(len(target)) < 0.5
+    half = np.random.default_rng(random_state).random(len(target)) < 0.5
     lift = np.zeros(len(target))
     for learn, score in ((half, ~half), (~half, half)):
         prior = target[learn].mean()

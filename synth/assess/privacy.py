@@ -77,29 +77,31 @@ class PrivacyReference:
     Rows are compared on the features, not on ``column``: a real record relabelled is still a copy.
     """
 
-    def __init__(self, training: pd.DataFrame, holdout: pd.DataFrame, schema: Schema, column: str, seed: int = 0) -> None:
+    def __init__(self, training: pd.DataFrame, holdout: pd.DataFrame, schema: Schema, column: str, random_state: int = 0) -> None:
         if len(holdout) == 0:
             raise SynthError("Privacy needs a non-empty holdout.")
         categorical, numeric = feature_kinds(schema, exclude=column)
         self.columns = categorical + numeric
-        self.seed = seed
+        self.random_state = random_state
         self.encoder = DistanceEncoder(categorical, numeric).fit(training)
         self.train_points = self.encoder.transform(training)
         self.train_keys = row_keys(training, self.columns)
         self.holdout_to_train = self._dcr(holdout)
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(random_state)
         same_size = rng.choice(len(training), size=min(len(training), len(holdout)), replace=False)
         self.train_sample_points = self.train_points[np.sort(same_size)]
         self.holdout_points = self.encoder.transform(holdout)
 
     def _dcr(self, rows: pd.DataFrame) -> np.ndarray:
         """Distance to the closest training row for at most ``DCR_SAMPLE`` of ``rows``."""
-        picked = np.random.default_rng(self.seed).choice(len(rows), size=min(DCR_SAMPLE, len(rows)), replace=False)
+        picked = np.random.default_rng(self.random_state).choice(len(rows), size=min(DCR_SAMPLE, len(rows)), replace=False)
         return neighbour_distances(self.train_points, self.encoder.transform(rows.iloc[picked]))
 
     def _nearer_training_share(self, generated: pd.DataFrame) -> float:
         """mostlyai-qa's DCR share: generated rows nearer to same-size training than to the holdout."""
-        picked = np.random.default_rng(self.seed).choice(len(generated), size=min(DCR_SAMPLE, len(generated)), replace=False)
+        picked = np.random.default_rng(self.random_state).choice(
+            len(generated), size=min(DCR_SAMPLE, len(generated)), replace=False
+        )
         points = self.encoder.transform(generated.iloc[picked])
         to_train = neighbour_distances(self.train_sample_points, points)
         to_holdout = neighbour_distances(self.holdout_points, points)
@@ -128,10 +130,10 @@ def privacy_report(
     *,
     schema: Schema,
     column: str,
-    seed: int = 0,
+    random_state: int = 0,
 ) -> PrivacyReport:
     """Privacy of one set of generated rows (see ``PrivacyReference`` for several)."""
-    return PrivacyReference(training, holdout, schema, column, seed).report(generated)
+    return PrivacyReference(training, holdout, schema, column, random_state).report(generated)
 
 
 def privacy_by_method(outputs: Outputs, split: Split, schema: Schema) -> dict[str, PrivacyReport]:

@@ -40,13 +40,13 @@ def _weighted_scores(truth: np.ndarray, scores: np.ndarray, weights: np.ndarray)
 
 
 def holdout_bootstrap(
-    truth: np.ndarray, probabilities: Mapping[str, np.ndarray], resamples: int = RESAMPLES, seed: int = 0
+    truth: np.ndarray, probabilities: Mapping[str, np.ndarray], resamples: int = RESAMPLES, random_state: int = 0
 ) -> dict[str, dict[str, np.ndarray]]:
     """Each table's metrics on ``resamples`` draws of the holdout rows, the same draws for every table.
 
     Rows are drawn within each class, so every draw keeps the holdout's class counts.
     """
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     truth = np.asarray(truth, dtype=int)
     scores = {name: np.asarray(p, dtype=float) for name, p in probabilities.items()}
     parts: dict[str, list[dict[str, np.ndarray]]] = {name: [] for name in scores}

@@ -154,7 +154,7 @@ DEMOS: dict[str, Demo] = {
 }
 
 
-def make_demo(name: str, seed: int = 0, rows: int | None = None, rare_rows: int | None = None) -> pd.DataFrame:
+def make_demo(name: str, random_state: int = 0, rows: int | None = None, rare_rows: int | None = None) -> pd.DataFrame:
     """The demo table called ``name``, the same for the same seed.
 
     ``rare_rows`` keeps only that many rows of the rare class (chosen with the same seed), for showing
@@ -163,7 +163,7 @@ def make_demo(name: str, seed: int = 0, rows: int | None = None, rare_rows: int 
     if name not in DEMOS:
         raise ParameterError("name", f"Unknown demo {name!r}; choose one of {', '.join(DEMOS)}.")
     demo = DEMOS[name]
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     table = demo.build(rng, rows or demo.rows)
     if rare_rows is None:
         return table
@@ -185,6 +185,6 @@ def demo_holdout(name: str) -> tuple[pd.DataFrame, str]:
     of them; a fresh draw scores the methods as the seed tutorial does, on many real rare rows.
     """
     demo = DEMOS[name]
-    holdout = make_demo(name, seed=DEMO_HOLDOUT_SEED, rows=demo.rows // 2)
+    holdout = make_demo(name, random_state=DEMO_HOLDOUT_SEED, rows=demo.rows // 2)
     rate = (holdout[demo.column] == demo.positive).mean()
     return holdout, f"an independent draw of {len(holdout):,} demo rows at the natural rate ({rate:.1%} {demo.positive!r})"

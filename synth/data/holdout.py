@@ -19,7 +19,7 @@ class Split:
     description: str
 
 
-def split_holdout(table: pd.DataFrame, *, column: str, share: float = 0.2, seed: int = 0) -> Split:
+def split_holdout(table: pd.DataFrame, *, column: str, share: float = 0.2, random_state: int = 0) -> Split:
     """A stratified ``share`` of rows as holdout; values with a single row stay in training.
 
     A value seen once cannot be both learned from and scored on; training needs it more.
@@ -32,9 +32,9 @@ def split_holdout(table: pd.DataFrame, *, column: str, share: float = 0.2, seed:
     rest = np.flatnonzero(~single)
     if len(rest) < 2:
         raise PlanError("Too few rows to split off a holdout; give a separate holdout table instead.")
-    train_idx, holdout_idx = train_test_split(rest, test_size=share, random_state=seed, stratify=labels.iloc[rest])
+    train_idx, holdout_idx = train_test_split(rest, test_size=share, random_state=random_state, stratify=labels.iloc[rest])
     train_idx = np.sort(np.r_[train_idx, np.flatnonzero(single)])
-    note = f"{len(holdout_idx):,} real rows ({share:.0%}, stratified by {column!r}, seed {seed}) split off before any rebalancing"
+    note = f"{len(holdout_idx):,} real rows ({share:.0%}, stratified by {column!r}, seed {random_state}) split off before any rebalancing"
     if single.any():
         note += f"; {int(single.sum())} row(s) of values seen only once stay in training"
     return Split(table.iloc[train_idx], table.iloc[np.sort(holdout_idx)], note)
@@ -86,7 +86,7 @@ def choose_holdout(
     return Split(table, holdout, f"{description} ({warning})" if warning else description)
 
 
-def keep_rare_rows(split: Split, column: str, value: str, rows: int, seed: int = 0) -> Split:
+def keep_rare_rows(split: Split, column: str, value: str, rows: int, random_state: int = 0) -> Split:
     """Training keeps only ``rows`` of its ``value`` rows (chosen at random); the holdout is untouched.
 
     This shows the methods at extreme imbalance on any table, scored at the natural rate.
@@ -96,7 +96,7 @@ def keep_rare_rows(split: Split, column: str, value: str, rows: int, seed: int =
         raise ParameterError("rows", f"Keep between 1 and {len(own):,} rows of {value!r}; got {rows:,}.")
     if rows == len(own):
         return split
-    dropped = np.random.default_rng(seed).choice(own, size=len(own) - rows, replace=False)
+    dropped = np.random.default_rng(random_state).choice(own, size=len(own) - rows, replace=False)
     train = split.train.drop(index=split.train.index[dropped])
     note = f"{split.description}; training keeps only {rows:,} of its {len(own):,} {value!r} rows"
     return Split(train, split.holdout, note)

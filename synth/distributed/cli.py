@@ -29,7 +29,7 @@ def rebalance_command(args: argparse.Namespace, shares: dict[str, float], params
             method=args.method,
             mode=args.mode,
             rows=args.rows,
-            seed=args.seed,
+            random_state=args.seed,
             params=params,
             files=source.files,
             progress=progress,
@@ -61,17 +61,17 @@ def evaluate_command(args: argparse.Namespace, progress: Progress) -> None:
             holdout.frame,
             column=args.column,
             positive=args.positive,
-            seeds=args.seeds,
+            n_repeats=args.repeats,
             profiles=profiles,
             progress=progress,
         )
     header = {
         "train_rows": profiles[0].rows,
         "holdout_rows": profiles[1].rows,
-        "seeds": args.seeds,
+        "repeats": args.repeats,
         "ignored_columns": profiles[0].schema.unmodelled(),
     }
-    if result.note:
-        header["warning"] = result.note
-        print(f"warning: {result.note}", file=sys.stderr)
+    for note in result.notes:
+        header.setdefault("warnings", []).append(note)
+        print(f"warning: {note}", file=sys.stderr)
     print(json.dumps({**header, **result.report()}, indent=2))

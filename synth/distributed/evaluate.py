@@ -24,13 +24,13 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
 
-from synth.assess.evaluate import RECIPE, Evaluation, RunScores, model_frame, seed_range, too_few_note
+from synth.assess.evaluate import RECIPE, Evaluation, RunScores, check_model, model_frame, split_seeds, too_few_note
 from synth.distributed.profile import TableProfile, profile_table
 from synth.distributed.rebalance import allocate, partition_seed
 from synth.errors import EvaluationError, ParameterError
+from synth.lightgbm_calls import lightgbm_predict
 from synth.progress import Progress, silent
 from synth.rebalancing.plan import match_value
-from synth.threads import lightgbm_predict
 
 # LightGBM's default number of boosting rounds, which the in-memory recipe's early stopping cuts short.
 ROUNDS = 100
@@ -65,12 +65,12 @@ def score_partition(part: pd.DataFrame, booster: lgb.Booster, *, rounds: int) ->
 
 
 def sample_model_partition(
-    part: pd.DataFrame, *, counts: Sequence[tuple[int, int]], seed: int, partition_info: dict | None = None
+    part: pd.DataFrame, *, counts: Sequence[tuple[int, int]], random_state: int, partition_info: dict | None = None
 ) -> pd.DataFrame:
     """Exactly ``counts[index]`` (positive, other) rows of a model partition, drawn with its own seed."""
     index = (partition_info or {}).get("number", 0)
     positives, others = counts[index] if index < len(counts) else (0, 0)
-    keys = np.random.default_rng(partition_seed(seed, index)).random(len(part))
+    keys = np.random.default_rng(partition_seed(random_state, index)).random(len(part))
     label = part[LABEL].to_numpy()
     keep = np.zeros(len(part), dtype=bool)
     for value, wanted in ((1, positives), (0, others)):
@@ -79,14 +79,16 @@ def sample_model_partition(
     return part[keep]
 
 
-def training_sample(model_train: dd.DataFrame, profile: TableProfile, *, positive: str, rows: int, seed: int) -> dd.DataFrame:
+def training_sample(
+    model_train: dd.DataFrame, profile: TableProfile, *, positive: str, rows: int, random_state: int
+) -> dd.DataFrame:
     """A stratified sample of exactly ``rows`` training rows (all of them if fewer), spread over partitions by size."""
     if rows >= profile.rows:
         return model_train
     cells = [(p.counts.get(positive, 0), p.rows - p.counts.get(positive, 0)) for p in profile.partitions]
     flat = allocate(rows, [n for pair in cells for n in pair])
     counts = list(zip(flat[0::2], flat[1::2], strict=True))
-    return model_train.map_partitions(sample_model_partition, counts=counts, seed=seed, meta=model_train._meta)
+    return model_train.map_partitions(sample_model_partition, counts=counts, random_state=random_state, meta=model_train._meta)
 
 
 def training_bound(features: int) -> tuple[int | None, str]:
@@ -126,9 +128,9 @@ def early_stopping_round(auc: Sequence[float], patience: int = PATIENCE) -> int:
 
 
 def _model_frames(
-    train: dd.DataFrame, holdout: dd.DataFrame, profile: TableProfile, column: str, positive: str, ignore: Sequence[str]
+    train: dd.DataFrame, holdout: dd.DataFrame, profile: TableProfile, column: str, positive: str, exclude: Sequence[str]
 ) -> tuple[dd.DataFrame, dd.DataFrame]:
-    features = [c for c in train.columns if c != column and c not in ignore]
+    features = [c for c in train.columns if c != column and c not in exclude]
     if not features:
         raise EvaluationError("No feature columns to learn from: every column but the class is ID-like or constant.")
     missing = [c for c in features if c not in holdout.columns]
@@ -150,15 +152,15 @@ def _model_frames(
     )
 
 
-def _score_seed(model_train: dd.DataFrame, model_holdout: dd.DataFrame, seed: int) -> tuple[RunScores, np.ndarray]:
+def _score_seed(model_train: dd.DataFrame, model_holdout: dd.DataFrame, random_state: int) -> tuple[RunScores, np.ndarray]:
     """Train on the cluster with one split seed, score the holdout partition by partition."""
     from distributed import get_client
     from lightgbm.dask import DaskLGBMClassifier
 
     quiet_lightgbm()
     get_client().run(quiet_lightgbm)
-    fit, valid = model_train.random_split([0.8, 0.2], random_state=seed)
-    model = DaskLGBMClassifier(n_estimators=ROUNDS, random_state=seed, deterministic=True, **RECIPE)
+    fit, valid = model_train.random_split([0.8, 0.2], random_state=random_state)
+    model = DaskLGBMClassifier(n_estimators=ROUNDS, random_state=random_state, deterministic=True, **RECIPE)
     model.fit(
         fit.drop(columns=LABEL),
         fit[LABEL],
@@ -173,7 +175,7 @@ def _score_seed(model_train: dd.DataFrame, model_holdout: dd.DataFrame, seed: in
     scores = model_holdout.map_partitions(score_partition, dask.delayed(booster), rounds=rounds, meta=meta).compute()
     truth, proba = scores["truth"].to_numpy(dtype=int), scores["proba"].to_numpy()
     scores_of_seed = RunScores(
-        seed=seed,
+        random_state=random_state,
         auc_roc=float(roc_auc_score(truth, proba)),
         auc_pr=float(average_precision_score(truth, proba)),
         f1_macro=float(f1_score(truth, (proba >= 0.5).astype(int), average="macro")),
@@ -182,20 +184,29 @@ def _score_seed(model_train: dd.DataFrame, model_holdout: dd.DataFrame, seed: in
     return scores_of_seed, truth
 
 
+def check_cluster_model(model: str) -> None:
+    """On a cluster models train with ``lightgbm.dask``; refuse any other classifier by name."""
+    check_model(model)
+    if model != "lightgbm":
+        raise ParameterError("model", f"On a cluster models train with lightgbm.dask; choose 'lightgbm', not {model!r}.")
+
+
 def evaluate_frame(
     train: dd.DataFrame,
     holdout: dd.DataFrame | pd.DataFrame,
     *,
     column: str,
     positive: str,
-    seeds: int = 3,
+    n_repeats: int = 3,
+    random_state: int = 0,
     name: str = "",
     profiles: tuple[TableProfile, TableProfile] | None = None,
-    ignore: Sequence[str] | None = None,
+    exclude: Sequence[str] | None = None,
     max_rows: int | None = None,
     progress: Progress | None = None,
 ) -> Evaluation:
-    """Score a Dask training table on a Dask (or pandas) holdout with split seeds 1..``seeds``, on the current cluster.
+    """Score a Dask training table on a Dask (or pandas) holdout in ``n_repeats`` runs on the current cluster
+    (run k with split seed ``random_state + k``, as ``synth.assess.evaluate.evaluate``).
 
     ``profiles`` (of the training table and the holdout, from ``profile_table``) spare a pass when known.
     Training uses at most ``max_rows`` rows (default: what the workers' memory holds, ``training_bound``),
@@ -204,7 +215,7 @@ def evaluate_frame(
     progress = progress or silent
     if isinstance(holdout, pd.DataFrame):
         holdout = dd.from_pandas(holdout, npartitions=1)
-    seed_list = seed_range(seeds)
+    seed_list = split_seeds(n_repeats, random_state)
     if column not in holdout.columns:
         raise ParameterError("column", f"the holdout has no column {column!r}.")
     if profiles is None:
@@ -219,8 +230,8 @@ def evaluate_frame(
     positive = match_value(positive, counts)
     if len(holdout_profile.counts()) < 2 or positive not in holdout_profile.counts():
         raise EvaluationError(f"The holdout has only one class of {column!r}; AUC needs both {positive!r} and other rows.")
-    ignore = profile.schema.unmodelled() if ignore is None else list(ignore)
-    model_train, model_holdout = _model_frames(train, holdout, profile, column, positive, ignore)
+    exclude = profile.schema.unmodelled() if exclude is None else list(exclude)
+    model_train, model_holdout = _model_frames(train, holdout, profile, column, positive, exclude)
     label = name or "training table"
     if max_rows is None:
         bound, why = training_bound(len(model_train.columns) - 1)
@@ -232,11 +243,12 @@ def evaluate_frame(
     runs = []
     for i, seed in enumerate(seed_list):
         progress(0.1 + 0.9 * i / len(seed_list), f"{label}: training LightGBM on {rows:,} rows on the cluster, seed {seed}")
-        sample = training_sample(model_train, profile, positive=positive, rows=rows, seed=seed)
+        sample = training_sample(model_train, profile, positive=positive, rows=rows, random_state=seed)
         run, truth = _score_seed(sample, model_holdout, seed)
         runs.append(run)
-    note = too_few_note(counts[positive], profile.rows - counts[positive], positive)
-    return Evaluation(name=name, runs=tuple(runs), truth=truth, note=note)
+    notes = tuple(n for n in [too_few_note(counts[positive], profile.rows - counts[positive], positive)] if n)
+    progress(1.0, f"{label}: scored")
+    return Evaluation(name=name, runs=tuple(runs), truth=truth, notes=notes)
 
 
 def _names(frame: dd.DataFrame, prefix: str) -> list[str]:

@@ -17,7 +17,7 @@ from distributed import Client
 
 from synth.assess.evaluate import Evaluation
 from synth.distributed.cluster import cluster_errors, connect
-from synth.distributed.evaluate import evaluate_frame
+from synth.distributed.evaluate import check_cluster_model, evaluate_frame
 from synth.distributed.rebalance import rebalance_frame
 from synth.progress import Progress
 from synth.rebalancing.plan import RebalancePlan
@@ -38,7 +38,7 @@ def apply_plan_on_cluster(
     method: str,
     schema: Schema,
     scheduler: str,
-    seed: int = 0,
+    random_state: int = 0,
     params: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
 ) -> Rebalanced:
@@ -51,7 +51,7 @@ def apply_plan_on_cluster(
             column=plan.column,
             shares={},
             method=method,
-            seed=seed,
+            random_state=random_state,
             schema=schema,
             params=params,
             plan=plan,
@@ -67,15 +67,26 @@ def evaluate_on_cluster(
     *,
     column: str,
     positive: str,
-    seeds: int = 3,
-    name: str = "",
-    progress: Progress | None = None,
-    ignore: Sequence[str] | None = None,
     scheduler: str,
+    n_repeats: int = 3,
+    random_state: int = 0,
+    name: str = "",
+    exclude: Sequence[str] | None = None,
+    model: str = "lightgbm",
+    progress: Progress | None = None,
 ) -> Evaluation:
-    """``evaluate`` with LightGBM trained on the cluster at ``scheduler``."""
+    """``evaluate`` with LightGBM trained on the cluster at ``scheduler`` (``lightgbm.dask``: LightGBM only)."""
+    check_cluster_model(model)
     with connect(scheduler) as client, cluster_errors():
         frame = _partitioned(train, client)
         return evaluate_frame(
-            frame, holdout, column=column, positive=positive, seeds=seeds, name=name, ignore=ignore, progress=progress
+            frame,
+            holdout,
+            column=column,
+            positive=positive,
+            n_repeats=n_repeats,
+            random_state=random_state,
+            name=name,
+            exclude=exclude,
+            progress=progress,
         )

@@ -27,12 +27,12 @@ import sklearn
 from synth.data.kinds import check_schema_fits
 from synth.distributed.profile import TableProfile, profile_table
 from synth.distributed.smote import NEIGHBOUR_MEMORY_MB, SmoteNeighbours, fit_neighbours, interpolates
-from synth.errors import MethodRefused, PlanError
+from synth.errors import PlanError
+from synth.generator.model import SyntheticGenerator
 from synth.progress import Progress, silent
-from synth.rebalancing.generator.model import SyntheticGenerator
 from synth.rebalancing.plan import Mode, RebalancePlan, match_value, plan_from_counts
-from synth.rebalancing.run import check_target
-from synth.rebalancing.samplers import SAMPLERS, make_sampler
+from synth.rebalancing.run import check_full_mode, check_target
+from synth.rebalancing.samplers import make_sampler
 from synth.rebalancing.samplers.smote import DEFAULT_NEIGHBOURS
 from synth.schema import ColumnKind, Schema
 from synth.table import conform, fresh_ids
@@ -63,9 +63,9 @@ class DistributedRebalanced:
     seconds: float  # planning, sampling and fitting; generation runs when the table is computed or written
 
 
-def partition_seed(seed: int, index: int) -> int:
+def partition_seed(random_state: int, index: int) -> int:
     """A partition's seed from the run's seed and its index, never from a worker or a global state."""
-    return int(np.random.SeedSequence([seed, index]).generate_state(1)[0])
+    return int(np.random.SeedSequence([random_state, index]).generate_state(1)[0])
 
 
 def allocate(total: int, weights: Sequence[int]) -> list[int]:
@@ -111,12 +111,12 @@ def sample_fractions(plan: RebalancePlan) -> dict[str, float]:
 
 
 def sample_partition(
-    part: pd.DataFrame, *, column: str, fractions: Mapping[str, float], seed: int, partition_info: dict | None = None
+    part: pd.DataFrame, *, column: str, fractions: Mapping[str, float], random_state: int, partition_info: dict | None = None
 ) -> pd.DataFrame:
     """A partition's rows of the fitting sample (every rare row, a seeded share of the rest)."""
     index = (partition_info or {}).get("number", 0)
     chance = part[column].astype("string").map(dict(fractions)).astype(float).fillna(0.0).to_numpy()
-    draws = np.random.default_rng(partition_seed(seed, index)).random(len(part))
+    draws = np.random.default_rng(partition_seed(random_state, index)).random(len(part))
     return part[draws < chance]
 
 
@@ -131,7 +131,7 @@ def generate_partition(
     offsets: Sequence[int],
     ids: pd.DataFrame,
     full: bool,
-    seed: int,
+    random_state: int,
     params: Mapping[str, Any],
     partition_info: dict | None = None,
 ) -> pd.DataFrame:
@@ -142,7 +142,7 @@ def generate_partition(
     """
     index = (partition_info or {}).get("number", 0)
     counts = dict(shares[index]) if index < len(shares) else {}
-    local_seed = partition_seed(seed, index)
+    local_seed = partition_seed(random_state, index)
     if not counts:
         new = part.iloc[:0]
     elif isinstance(source, SmoteNeighbours):
@@ -180,7 +180,7 @@ def _fit_source(
     plan: RebalancePlan,
     method: str,
     schema: Schema,
-    seed: int,
+    random_state: int,
     progress: Progress,
     params: Mapping[str, Any] | None = None,
 ) -> Any:
@@ -194,7 +194,9 @@ def _fit_source(
         share = min(1.0, SMOTE_PASSENGERS / max(sum(plan.current[v] for v in rest), 1))
         fractions.update(dict.fromkeys(rest, share))
     progress(0.3, f"Sampling: every row of {rare_classes(plan)} and a stratified share of the rest")
-    sample = frame.map_partitions(sample_partition, column=plan.column, fractions=fractions, seed=seed, meta=frame._meta)
+    sample = frame.map_partitions(
+        sample_partition, column=plan.column, fractions=fractions, random_state=random_state, meta=frame._meta
+    )
     sample = sample.compute().reset_index(drop=True)
     if neighbours_once:
         progress(0.5, f"Finding the nearest neighbours of {len(sample):,} gathered rows among their class, once")
@@ -204,7 +206,7 @@ def _fit_source(
     if method != "synthetic":
         return sample
     progress(0.5, f"Fitting the generator on {len(sample):,} sampled rows")
-    return SyntheticGenerator(random_state=seed, **(params or {})).fit(sample, schema, plan.column)
+    return SyntheticGenerator(random_state=random_state, **(params or {})).fit(sample, schema, plan.column)
 
 
 def _plan(profile: TableProfile, column: str, shares: Mapping[str, float], mode: Mode | str, rows: int | None) -> RebalancePlan:
@@ -225,7 +227,7 @@ def rebalance_frame(
     method: str = "synthetic",
     mode: Mode | str = Mode.HYBRID,
     rows: int | None = None,
-    seed: int = 0,
+    random_state: int = 0,
     schema: Schema | None = None,
     params: Mapping[str, Any] | None = None,
     files: Sequence[str] | None = None,
@@ -240,7 +242,7 @@ def rebalance_frame(
     """
     progress = progress or silent
     params = dict(params or {})
-    make_sampler(method, random_state=seed, **params)  # refuse unknown methods and parameters before any work
+    make_sampler(method, random_state=random_state, **params)  # refuse unknown methods and parameters before any work
     started = time.perf_counter()
     progress(0.0, f"Counting rows per value of {column!r} in {table.npartitions} partitions")
     names = tuple(files or (f"partition {i}" for i in range(table.npartitions)))
@@ -250,12 +252,11 @@ def rebalance_frame(
     check_schema_fits(table._meta, schema)
     if plan is None:
         plan = _plan(profile, column, shares, mode, rows)
-    if plan.mode is Mode.FULL and not SAMPLERS[method].supports_full:
-        raise MethodRefused(
-            method, f"{SAMPLERS[method].label} can only add rows to the real ones; a fully synthetic table needs a generator."
-        )
+    check_full_mode(method, plan)
     progress(0.2, f"Plan: {plan.additions} rows to generate")
-    source = _fit_source(table, plan, method, schema, seed, progress, params if method in ("synthetic", "smote") else None)
+    source = _fit_source(
+        table, plan, method, schema, random_state, progress, params if method in ("synthetic", "smote") else None
+    )
     per_partition = partition_shares(plan, profile, method)
     offsets = np.concatenate([[0], np.cumsum([sum(s.values()) for s in per_partition])[:-1]]).astype(int).tolist()
     options = {
@@ -265,14 +266,14 @@ def rebalance_frame(
         "shares": per_partition,
         "offsets": offsets,
         "ids": _id_reference(profile, schema, table._meta),
-        "seed": seed,
+        "random_state": random_state,
         "params": params,
         "meta": table._meta,
     }
     shared = _share_once(source)
     output = table.map_partitions(generate_partition, shared, full=plan.mode is Mode.FULL, **options)
     new_rows = table.map_partitions(generate_partition, shared, full=True, **options)
-    progress(0.9, "Ready to generate partition by partition")
+    progress(1.0, "Ready: the rows are generated partition by partition as the table is computed or written")
     generated = sum(plan.additions.values())
     rows = generated + (0 if plan.mode is Mode.FULL else profile.rows)
     return DistributedRebalanced(method, plan, output, new_rows, schema, generated, rows, time.perf_counter() - started)

@@ -1,7 +1,7 @@
 """Fair synthetic data: a fully synthetic table in which the outcome no longer depends on the
 sensitive groups (statistical parity), every other column as the generator learns it.
 
-1. The generator (``synth.rebalancing.generator``) writes the records without the outcome, each
+1. The generator (``synth.generator``) writes the records without the outcome, each
    sensitive group in its real share and from its own real rows, the sensitive columns first in
    its chain: the groups keep their real differences in every other column.
 2. A LightGBM model learned on the real rows scores each record's P(outcome | its values). Within
@@ -20,12 +20,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from synth.assess.fairness import FairnessEvaluation, group_labels, outcome_rates, tradeoff
 from synth.data.kinds import detect_schema
 from synth.errors import ParameterError, PlanError
+from synth.fairness.measure import FairnessEvaluation, group_labels, outcome_rates, tradeoff
 from synth.fairness.parity import STRATEGIES, assign, fair_scores, outcome_scores
+from synth.generator.model import SyntheticGenerator
 from synth.progress import Progress, silent
-from synth.rebalancing.generator.model import SyntheticGenerator
 from synth.rebalancing.plan import MAX_OUTPUT_ROWS, apportion
 from synth.schema import ColumnInfo, ColumnKind, Schema
 from synth.table import conform, value_counts
@@ -103,14 +103,14 @@ def _notes(table: pd.DataFrame, column: str, sensitive: Sequence[str], real: pd.
 
 
 def _features(
-    table: pd.DataFrame, schema: Schema, column: str, sensitive: Sequence[str], rows: int, seed: int, progress: Progress
+    table: pd.DataFrame, schema: Schema, column: str, sensitive: Sequence[str], rows: int, random_state: int, progress: Progress
 ) -> pd.DataFrame:
     """``rows`` generated records without the outcome, each group in its real share and drawn from its own
     rows (a group of fewer than ``OWN_ROWS`` borrows from rows like it); the sensitive columns lead the chain."""
     grouped = table.drop(columns=[column]).assign(**{GROUP: group_labels(table, sensitive).to_numpy(dtype=object)})
     info = ColumnInfo(GROUP, ColumnKind.CATEGORICAL, "the sensitive groups")
     features = replace(schema, columns=(*[c for c in schema.columns if c.name != column], info))
-    generator = SyntheticGenerator(first=tuple(sensitive), strict_min_rows=OWN_ROWS, random_state=seed)
+    generator = SyntheticGenerator(first=tuple(sensitive), strict_min_rows=OWN_ROWS, random_state=random_state)
     generator.fit(grouped, features, GROUP, lambda f, m: progress(0.6 * f, m))
     progress(0.3, f"Generating {rows:,} records, each sensitive group from its own rows")
     counts = value_counts(grouped[GROUP])

@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from synth.assess.evaluate import aligned_frames
+from synth.lightgbm_calls import lightgbm_predict, lightgbm_train
 from synth.rebalancing.plan import apportion
-from synth.threads import lightgbm_predict, lightgbm_train
 
 # How a group's scores are made to match the others'; the alternatives are kept for the benchmark's
 # design record (README, "Fair synthetic data").
@@ -31,11 +31,11 @@ STRATEGIES = ("quantile", "generated", "top", "shift")
 SMALL_REFERENCE = 50
 
 
-def _booster(features: pd.DataFrame, codes: np.ndarray, classes: int, seed: int) -> lgb.Booster:
+def _booster(features: pd.DataFrame, codes: np.ndarray, classes: int, random_state: int) -> lgb.Booster:
     params = {
         "objective": "binary" if classes == 2 else "multiclass",
         "verbose": -1,
-        "seed": seed,
+        "seed": random_state,
         "deterministic": True,
         "learning_rate": 0.05,
         "min_child_samples": 20,
@@ -49,19 +49,19 @@ def _as_matrix(scores: np.ndarray) -> np.ndarray:
 
 
 def outcome_scores(
-    real: pd.DataFrame, rows: pd.DataFrame, column: str, classes: list[str], seed: int, folds: int = 3
+    real: pd.DataFrame, rows: pd.DataFrame, column: str, classes: list[str], random_state: int, folds: int = 3
 ) -> tuple[np.ndarray, np.ndarray]:
     """P(each outcome value | the other columns) by LightGBM learned on ``real``: for ``rows``, and
     (``folds`` >= 2) for every real row out of fold, as a model scores rows it never saw; rows x classes."""
     features, target = aligned_frames(real.drop(columns=[column]), rows.drop(columns=[column], errors="ignore"))
     codes = pd.Categorical(real[column].astype("string"), categories=classes).codes
-    scores = _as_matrix(lightgbm_predict(_booster(features, codes, len(classes), seed), target))
+    scores = _as_matrix(lightgbm_predict(_booster(features, codes, len(classes), random_state), target))
     if folds < 2:
         return scores, scores[:0]
-    fold = np.random.default_rng(seed).integers(folds, size=len(real))
+    fold = np.random.default_rng(random_state).integers(folds, size=len(real))
     unseen = np.zeros((len(real), len(classes)))
     for k in range(folds):
-        model = _booster(features[fold != k], codes[fold != k], len(classes), seed)
+        model = _booster(features[fold != k], codes[fold != k], len(classes), random_state)
         unseen[fold == k] = _as_matrix(lightgbm_predict(model, features[fold == k]))
     return scores, unseen
 

@@ -20,9 +20,9 @@ import pandas as pd
 
 from synth.data.kinds import detect_schema
 from synth.errors import ParameterError
+from synth.generator.trees import draw_in_leaves, fit_column_tree, leaf_donors, tree_inputs
 from synth.imputation.gaps import Gaps, find_gaps
 from synth.progress import Progress, silent
-from synth.rebalancing.generator.trees import draw_in_leaves, fit_column_tree, leaf_donors, tree_inputs
 from synth.schema import ColumnKind, Schema
 
 # Rounds of chained equations; the README's design record shows what 1, 2 and 3 give.
@@ -51,7 +51,7 @@ class Imputation:
     gaps: pd.DataFrame = field(repr=False)
     donors: dict[str, np.ndarray] = field(repr=False)
     tokens: dict[str, dict[str, int]]
-    warnings: tuple[str, ...]
+    notes: tuple[str, ...]
     schema: Schema = field(repr=False)
 
     @property
@@ -199,7 +199,7 @@ def _result(
         gaps=gaps.mask[chosen].copy(),
         donors={c: donors[c] for c in chosen},
         tokens={c: gaps.tokens[c] for c in chosen if c in gaps.tokens},
-        warnings=tuple(warnings),
+        notes=tuple(warnings),
         schema=schema,
     )
     return replace(imputation, table=imputation.apply_to(table))

@@ -21,7 +21,7 @@ from sklearn.utils.validation import check_array, check_consistent_length, valid
 
 from synth.constraints import check_params
 from synth.data.kinds import detect_schema
-from synth.rebalancing.generator.model import CATEGORY_LEAF, NUMBER_LEAF
+from synth.generator.model import CATEGORY_LEAF, NUMBER_LEAF
 from synth.rebalancing.samplers.synthetic import LEAF_CONSTRAINTS, SyntheticSampler
 from synth.schema import ColumnKind
 from synth.table import as_labels

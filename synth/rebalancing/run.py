@@ -15,12 +15,11 @@ import pandas as pd
 
 from synth.data.kinds import check_schema_fits, detect_schema
 from synth.errors import MethodRefused, ParameterError, PlanError
+from synth.parallel import run_in_threads
 from synth.progress import Progress, silent
 from synth.rebalancing.plan import Mode, RebalancePlan, make_plan
 from synth.rebalancing.samplers import DEFAULT_METHODS, SAMPLERS, make_sampler
 from synth.schema import ColumnKind, Schema
-from synth.table import is_dask
-from synth.threads import side_by_side
 
 
 def flag_name(columns: pd.Index) -> str:
@@ -71,7 +70,7 @@ class Outputs:
 
     plan: RebalancePlan
     results: dict[str, Rebalanced] = field(repr=False)
-    failures: dict[str, str]
+    notes: dict[str, str]  # why each method that refused the table gave none
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Each output table by the method's label."""
@@ -119,25 +118,31 @@ def check_memory(table: pd.DataFrame, plan: RebalancePlan, methods: int) -> None
         )
 
 
+def check_full_mode(method: str, plan: RebalancePlan) -> None:
+    """A fully synthetic table needs a generator; the other methods only add rows to real ones."""
+    if plan.mode is Mode.FULL and not SAMPLERS[method].supports_full:
+        raise MethodRefused(
+            method, f"{SAMPLERS[method].label} can only add rows to the real ones; a fully synthetic table needs a generator."
+        )
+
+
 def apply_plan(
     table: pd.DataFrame,
     plan: RebalancePlan,
     *,
     method: str,
     schema: Schema,
-    seed: int = 0,
+    random_state: int = 0,
     params: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
 ) -> Rebalanced:
     """``method``'s output for ``plan``: the real rows plus new ones (hybrid), or only new ones (full)."""
     check_memory(table, plan, 1)
-    sampler = make_sampler(method, random_state=seed, **(params or {}))
-    if plan.mode is Mode.FULL and not sampler.supports_full:
-        raise MethodRefused(
-            method, f"{sampler.label} can only add rows to the real ones; a fully synthetic table needs a generator."
-        )
+    sampler = make_sampler(method, random_state=random_state, **(params or {}))
+    check_full_mode(method, plan)
     started = time.perf_counter()
     new = sampler.generate(table, schema, plan.column, plan.additions, progress)
+    (progress or silent)(1.0, f"{len(new):,} rows made")
     return Rebalanced.of(method, plan, table, new, time.perf_counter() - started)
 
 
@@ -147,19 +152,19 @@ def rebalance_all(
     plan: RebalancePlan,
     schema: Schema,
     methods: Sequence[str] = DEFAULT_METHODS,
-    seed: int = 0,
+    random_state: int = 0,
     params: Mapping[str, Mapping[str, Any]] | None = None,
     done: Mapping[str, Rebalanced] | None = None,
     workers: int = 1,
-    scheduler: str | None = None,
+    apply: Callable[..., Rebalanced] = apply_plan,
     progress: Progress | None = None,
     on_result: Callable[[str, Rebalanced | MethodRefused], None] | None = None,
 ) -> Outputs:
-    """Every method's output for one plan; a method that refuses the table is listed, not fatal.
+    """Every method's output for one plan; a method that refuses the table is listed in ``notes``, not fatal.
 
     ``params`` holds each method's own parameters by name; ``done`` holds outputs already made (a
     walk that was interrupted resumes); ``workers`` > 1 runs methods side by side in threads;
-    ``scheduler`` (a Dask address) runs each method on that cluster.
+    ``apply`` replaces ``apply_plan`` for one method (``synth.engine`` passes the cluster's).
     Progress and ``on_result`` are always called on the caller's thread, as each method ends.
     """
     progress = progress or silent
@@ -169,26 +174,31 @@ def rebalance_all(
     check_memory(table, plan, len(todo))
 
     def run(method: str, step: Progress) -> Rebalanced | MethodRefused:
-        labelled = lambda fraction, message: step(fraction, f"{SAMPLERS[method].label}: {message}")  # noqa: E731
-        options = {"method": method, "schema": schema, "seed": seed, "params": (params or {}).get(method), "progress": labelled}
-        try:
-            if scheduler:
-                from synth.distributed.local import apply_plan_on_cluster
+        def labelled(fraction: float, message: str) -> None:
+            step(fraction, f"{SAMPLERS[method].label}: {message}")
 
-                return apply_plan_on_cluster(table, plan, scheduler=scheduler, **options)
-            return apply_plan(table, plan, **options)
+        try:
+            return apply(
+                table,
+                plan,
+                method=method,
+                schema=schema,
+                random_state=random_state,
+                params=(params or {}).get(method),
+                progress=labelled,
+            )
         except MethodRefused as refusal:  # listed, not fatal
             return refusal
 
     def share(done_methods: float, message: str) -> None:
         progress(done_methods / max(len(todo), 1), message)
 
-    outcomes = side_by_side(run, todo, max(1, workers), share, on_result)
+    outcomes = run_in_threads(run, todo, max(1, workers), share, on_result)
     results.update({m: o for m, o in outcomes.items() if isinstance(o, Rebalanced)})
-    failures = {m: str(o) for m, o in outcomes.items() if isinstance(o, MethodRefused)}
+    refused = {m: str(o) for m, o in outcomes.items() if isinstance(o, MethodRefused)}
     progress(1.0, "Done")
     ordered = {m: results[m] for m in methods if m in results}
-    return Outputs(plan, ordered, {m: failures[m] for m in methods if m in failures})
+    return Outputs(plan, ordered, {m: refused[m] for m in methods if m in refused})
 
 
 def rebalance(
@@ -199,25 +209,17 @@ def rebalance(
     method: str = "synthetic",
     mode: Mode | str = Mode.HYBRID,
     rows: int | None = None,
-    seed: int = 0,
+    random_state: int = 0,
     schema: Schema | None = None,
     params: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
-) -> Rebalanced | Any:
-    """Rebalance ``column`` of ``table`` to ``shares`` with ``method`` (plan and run in one call).
-
-    A Dask table is rebalanced on the current cluster and comes back as a lazy Dask table
-    (``synth.distributed.rebalance.DistributedRebalanced``).
+) -> Rebalanced:
+    """Rebalance ``column`` of an in-memory ``table`` to ``shares`` with ``method`` (plan and run in one call).
 
     >>> out = rebalance(adult, column="income", shares={">50K": 0.5}, method="synthetic")  # doctest: +SKIP
     """
-    if is_dask(table):
-        from synth.distributed.rebalance import rebalance_frame
-
-        options = {"method": method, "mode": mode, "rows": rows, "seed": seed, "schema": schema, "params": params}
-        return rebalance_frame(table, column=column, shares=shares, progress=progress, **options)
     schema = schema or detect_schema(table)
     check_schema_fits(table, schema)
     check_target(table, schema, column)
     plan = make_plan(table[column], shares, mode, rows)
-    return apply_plan(table, plan, method=method, schema=schema, seed=seed, params=params, progress=progress)
+    return apply_plan(table, plan, method=method, schema=schema, random_state=random_state, params=params, progress=progress)

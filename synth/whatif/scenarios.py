@@ -69,7 +69,7 @@ class ScenarioSettings:
     groups: str = ""  # the numeric ranges as typed ("" for a categorical column)
     shares: dict[str, float] = field(default_factory=dict)  # the new share of every group
     rows: int | None = None  # rows generated (None: as many as the table, when the saver did not say)
-    seed: int = 0
+    random_state: int = 0
     kpis: tuple[Kpi, ...] = ()
     fingerprint: str | None = None  # the data's content when saved (None: older saves, matched by name)
 
@@ -80,7 +80,7 @@ class ScenarioSettings:
             "groups": self.groups,
             "shares": self.shares,
             "rows": self.rows,
-            "seed": self.seed,
+            "seed": self.random_state,
             "kpis": [k.to_dict() for k in self.kpis],
             "fingerprint": self.fingerprint,
         }
@@ -101,7 +101,7 @@ class ScenarioSettings:
             groups=str(values.get("groups") or ""),
             shares={str(g): float(v) for g, v in shares.items()},
             rows=int(rows) if isinstance(rows, int | float) else None,
-            seed=int(values.get("seed", 0)),
+            random_state=int(values.get("seed", 0)),
             kpis=tuple(Kpi.from_dict(k) for k in values.get("kpis") or ()),
             fingerprint=None if fingerprint is None else str(fingerprint),
         )
@@ -110,7 +110,7 @@ class ScenarioSettings:
         """The settings in words: 'age → 18-29 40%, 30-44 30%; 12,000 rows, seed 0'."""
         mix = ", ".join(f"{group} {share:.0%}" for group, share in self.shares.items())
         size = f"; {self.rows:,} rows" if self.rows is not None else ""
-        return f"{'?' if self.column is None else self.column} → {mix}{size}, seed {self.seed}"
+        return f"{'?' if self.column is None else self.column} → {mix}{size}, seed {self.random_state}"
 
 
 @dataclass(frozen=True)
@@ -320,7 +320,7 @@ def saved_on(scenario: SavedScenario, dataset: str, fingerprint: str) -> bool:
     return recorded == fingerprint if recorded else scenario.dataset == dataset
 
 
-def side_by_side(scenarios: list[SavedScenario]) -> pd.DataFrame:
+def scenarios_frame(scenarios: list[SavedScenario]) -> pd.DataFrame:
     """KPI values (rows: KPI and group) of several scenarios (columns), with the original first."""
     if not scenarios:
         return pd.DataFrame()

@@ -19,8 +19,8 @@ import pandas as pd
 
 from synth.encoding import feature_kinds
 from synth.errors import SynthError
+from synth.generator.model import SyntheticGenerator
 from synth.progress import Progress
-from synth.rebalancing.generator.model import SyntheticGenerator
 from synth.rebalancing.plan import Mode, make_plan
 from synth.schema import ColumnInfo, ColumnKind, Schema
 from synth.table import as_numbers, conform, value_counts
@@ -169,13 +169,13 @@ def simulate(
     grouping: Grouping,
     shares: Mapping[str, float],
     rows: int | None = None,
-    seed: int = 0,
+    random_state: int = 0,
     progress: Progress | None = None,
 ) -> Simulation:
     """``rows`` generated records (default: as many as the table) whose groups follow ``shares``."""
     grouped, grouped_schema, column = _grouped(table, schema, grouping)
     plan = make_plan(grouped[column], shares, Mode.FULL, rows or len(table))
-    generator = SyntheticGenerator(strict_min_rows=STRICT_GROUP_ROWS, random_state=seed)
+    generator = SyntheticGenerator(strict_min_rows=STRICT_GROUP_ROWS, random_state=random_state)
     generator.fit(grouped, grouped_schema, column, progress)
     generated = generator.sample(plan.target, progress)
     generated = conform(generated, table, schema)
@@ -187,7 +187,7 @@ def simulate(
     )
 
 
-def complete_rows(table: pd.DataFrame, fixed: pd.DataFrame, *, schema: Schema, seed: int = 0) -> pd.DataFrame:
+def complete_rows(table: pd.DataFrame, fixed: pd.DataFrame, *, schema: Schema, random_state: int = 0) -> pd.DataFrame:
     """One generated record per row of ``fixed``: its columns as given, the others learned.
 
     The same generator as everywhere else, with the fixed columns first in its chain, so every
@@ -204,7 +204,7 @@ def complete_rows(table: pd.DataFrame, fixed: pd.DataFrame, *, schema: Schema, s
         raise SynthError("The seed table has no rows.")
     whole = table.assign(**{SEED_COLUMN: "all"})
     info = ColumnInfo(SEED_COLUMN, ColumnKind.CATEGORICAL, "one class: seeded generation")
-    generator = SyntheticGenerator(first=given, random_state=seed)
+    generator = SyntheticGenerator(first=given, random_state=random_state)
     generator.fit(whole, replace(schema, columns=(*schema.columns, info)), SEED_COLUMN)
     rows = generator.complete(fixed[given])
     for name in fixed.columns:

@@ -49,7 +49,7 @@ def uploaded_holdout(at: AppTest, holdout: pd.DataFrame, name: str) -> AppTest:
 
 def test_an_uploaded_holdout_is_what_every_model_is_scored_on():
     at = start()
-    holdout = make_demo("patients", seed=7, rows=900)
+    holdout = make_demo("patients", random_state=7, rows=900)
     uploaded_holdout(at, holdout, "last month.csv")
     dataset = at.session_state[DATASET]
     pd.testing.assert_frame_equal(dataset.holdout_file.reset_index(drop=True), holdout[dataset.table.columns])
@@ -68,7 +68,7 @@ def test_an_uploaded_holdout_is_what_every_model_is_scored_on():
 
 
 def test_a_holdout_without_the_datas_columns_is_named_and_not_used():
-    at = uploaded_holdout(start(), make_demo("patients", seed=7, rows=50).drop(columns=["bmi"]), "short.csv")
+    at = uploaded_holdout(start(), make_demo("patients", random_state=7, rows=50).drop(columns=["bmi"]), "short.csv")
     assert at.session_state[DATASET].holdout_file is None
     assert texts(at, "error") == [
         "short.csv: The holdout file lacks the column(s) ['bmi']; it must have the same columns as the data."

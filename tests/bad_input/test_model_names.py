@@ -15,8 +15,8 @@ from ui.state import EVALUATIONS, make_dataset
 NAMES = ["price [EUR]", "region, code", 'say "hi"', "{json}: key"]
 
 
-def awkward(n: int = 900, seed: int = 0) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
+def awkward(n: int = 900, random_state: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(random_state)
     outcome = np.where(rng.random(n) < 0.15, "yes", "no")
     return pd.DataFrame(
         {
@@ -31,7 +31,7 @@ def awkward(n: int = 900, seed: int = 0) -> pd.DataFrame:
 
 def test_library_scores_tables_with_any_column_names():
     table = awkward()
-    scores = evaluate(table.iloc[:700], table.iloc[700:], column="outcome", positive="yes", seeds=2).summary()
+    scores = evaluate(table.iloc[:700], table.iloc[700:], column="outcome", positive="yes", n_repeats=2).summary()
     assert scores["auc_roc_mean"] > 0.75
 
 
@@ -40,7 +40,7 @@ def test_cli_evaluate_and_report(tmp_path, capsys):
     table.iloc[:700].to_csv(tmp_path / "train.csv", index=False)
     table.iloc[700:].to_csv(tmp_path / "hold.csv", index=False)
     argv = ["evaluate", str(tmp_path / "train.csv"), "--holdout", str(tmp_path / "hold.csv"), "--column", "outcome"]
-    assert main([*argv, "--positive", "yes", "--seeds", "1"]) == 0
+    assert main([*argv, "--positive", "yes", "--repeats", "1"]) == 0
     assert json.loads(capsys.readouterr().out)["auc_roc"]["mean"] > 0.75
     report = ["report", str(tmp_path / "train.csv"), "--column", "outcome", "--share", "yes=0.5"]
     assert main([*report, "--output", str(tmp_path / "r.html")]) == 0, capsys.readouterr().err
@@ -51,7 +51,7 @@ def test_a_text_holdout_column_is_named_not_a_key_error():
     table = awkward()
     holdout = table.iloc[700:].assign(**{NAMES[0]: lambda t: t[NAMES[0]].map(lambda v: f"{v} yrs")})
     with pytest.raises(EvaluationError, match=r"column 'price \[EUR\]' holds text such as '.* yrs'"):
-        evaluate(table.iloc[:700], holdout, column="outcome", positive="yes", seeds=1)
+        evaluate(table.iloc[:700], holdout, column="outcome", positive="yes", n_repeats=1)
 
 
 def test_evaluate_page_scores_them():

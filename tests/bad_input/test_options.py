@@ -68,7 +68,7 @@ def test_report_refuses_a_file_that_is_not_a_scenario_database(table_csv, tmp_pa
     notes = tmp_path / "notes.txt"
     notes.write_text("my notes\n")
     code, err = run(
-        capsys, "report", table_csv, "--column", "variant", "--share", "Variant X=0.5", "--seeds", "1",
+        capsys, "report", table_csv, "--column", "variant", "--share", "Variant X=0.5", "--repeats", "1",
         "--methods", "naive", "--scenarios", notes, "--output", tmp_path / "r.html",
     )  # fmt: skip
     assert code == 2 and "not a Rebalance Studio scenario database" in err[-1]
@@ -79,7 +79,7 @@ def test_evaluate_with_a_holdout_lacking_a_column(table_csv, tmp_path, patients,
     holdout = tmp_path / "holdout.csv"
     patients.drop(columns=["age"]).to_csv(holdout, index=False)
     code, err = run(
-        capsys, "evaluate", table_csv, "--holdout", holdout, "--column", "variant", "--positive", "Variant X", "--seeds", "1"
+        capsys, "evaluate", table_csv, "--holdout", holdout, "--column", "variant", "--positive", "Variant X", "--repeats", "1"
     )
     assert code == 2 and "The holdout lacks the column(s) ['age']" in err[0]
 
@@ -88,9 +88,9 @@ def test_evaluate_on_one_minority_row_warns(tmp_path, patients, capsys):
     one = pd.concat([patients[patients["variant"] == "Other"], patients[patients["variant"] == "Variant X"].head(1)])
     train, holdout = tmp_path / "train.csv", tmp_path / "holdout.csv"
     one.to_csv(train, index=False)
-    make_demo("patients", seed=2, rows=1500).to_csv(holdout, index=False)
+    make_demo("patients", random_state=2, rows=1500).to_csv(holdout, index=False)
     code, err = run(
-        capsys, "evaluate", train, "--holdout", holdout, "--column", "variant", "--positive", "Variant X", "--seeds", "1"
+        capsys, "evaluate", train, "--holdout", holdout, "--column", "variant", "--positive", "Variant X", "--repeats", "1"
     )
     assert code == 0 and any("trained on only 1 row(s) of 'Variant X'" in line for line in err)
 
@@ -133,11 +133,11 @@ def test_a_kill_during_a_write_leaves_the_previous_file_intact(tmp_path):
     assert target.read_text() == "previous,content\n1,2\n"
 
 
-def test_seeds_are_bounded_before_any_work(table_csv, capsys):
+def test_repeats_are_bounded_before_any_work(table_csv, capsys):
     argv = ["evaluate", table_csv, "--holdout", table_csv, "--column", "variant", "--positive", "Variant X"]
     with pytest.raises(SystemExit):
-        run(capsys, *argv, "--seeds", "1000000000")
-    assert "argument --seeds: must be at most 100, got 1,000,000,000" in capsys.readouterr().err
+        run(capsys, *argv, "--repeats", "1000000000")
+    assert "argument --repeats: must be at most 100, got 1,000,000,000" in capsys.readouterr().err
 
 
 def test_an_output_folder_is_named_as_a_folder(table_csv, tmp_path, capsys):

@@ -18,7 +18,7 @@ from ui.text import plain
 
 
 def evaluation(
-    name: str, separation: float, positives: int = 200, seeds: int = 3, offset: float = 0.0, errors: int = 0
+    name: str, separation: float, positives: int = 200, n_repeats: int = 3, offset: float = 0.0, errors: int = 0
 ) -> Evaluation:
     """Scores of a model that separates the classes by ``separation`` on a holdout of 1,000 rows.
 
@@ -27,7 +27,7 @@ def evaluation(
     truth = np.r_[np.ones(positives, dtype=int), np.zeros(1000 - positives, dtype=int)]
     noise = np.random.default_rng(errors).normal(size=len(truth))
     runs = []
-    for seed in range(seeds):
+    for seed in range(n_repeats):
         jitter = np.random.default_rng(100 + seed).normal(scale=0.02, size=len(truth))
         p = 1 / (1 + np.exp(-(separation * truth + noise + jitter + offset - separation / 2)))
         scores = score_probabilities(truth, p)
@@ -143,7 +143,7 @@ def test_rarity_advice_only_when_the_class_is_not_rare():
 
 def test_keeping_few_rare_rows_leaves_the_holdout_at_its_natural_rate(patients):
     split = split_holdout(patients, column="variant")
-    small = keep_rare_rows(split, "variant", "Variant X", 7, seed=1)
+    small = keep_rare_rows(split, "variant", "Variant X", 7, random_state=1)
     assert (small.train["variant"] == "Variant X").sum() == 7
     assert (small.train["variant"] == "Other").sum() == (split.train["variant"] == "Other").sum()
     assert small.holdout is split.holdout and "keeps only 7" in small.description

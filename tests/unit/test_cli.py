@@ -62,14 +62,14 @@ def test_evaluate_prints_json(tmp_path, patients, capsys):
             "variant",
             "--positive",
             "Variant X",
-            "--seeds",
+            "--repeats",
             "2",
         ]
     )
     assert code == 0
     report = json.loads(capsys.readouterr().out)
     assert set(report) >= {"auc_roc", "auc_pr", "f1_macro"}
-    assert 0.5 < report["auc_roc"]["mean"] <= 1 and report["seeds"] == 2
+    assert 0.5 < report["auc_roc"]["mean"] <= 1 and report["repeats"] == 2
 
 
 @pytest.mark.parametrize(
@@ -122,11 +122,11 @@ def test_demos_are_deterministic_and_can_be_made_extreme():
     from synth.data.demos import DEMOS, make_demo
 
     for name, demo in DEMOS.items():
-        first, again = make_demo(name, seed=3, rows=2000), make_demo(name, seed=3, rows=2000)
+        first, again = make_demo(name, random_state=3, rows=2000), make_demo(name, random_state=3, rows=2000)
         pd.testing.assert_frame_equal(first, again)
         share = (first[demo.column] == demo.positive).mean()
         assert 0.005 < share < 0.06, (name, share)
-        extreme = make_demo(name, seed=3, rows=2000, rare_rows=5)
+        extreme = make_demo(name, random_state=3, rows=2000, rare_rows=5)
         assert (extreme[demo.column] == demo.positive).sum() == 5
         assert len(extreme) == 2000 - (first[demo.column] == demo.positive).sum() + 5
 
@@ -160,7 +160,7 @@ def test_evaluate_with_another_classifier(tmp_path, patients, capsys):
     split.train.to_csv(tmp_path / "train.csv", index=False)
     split.holdout.to_csv(tmp_path / "hold.csv", index=False)
     argv = ["evaluate", str(tmp_path / "train.csv"), "--holdout", str(tmp_path / "hold.csv"), "--column", "variant"]
-    assert main([*argv, "--positive", "Variant X", "--seeds", "1", "--model", "forest"]) == 0
+    assert main([*argv, "--positive", "Variant X", "--repeats", "1", "--model", "forest"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["model"] == "forest" and out["auc_roc"]["mean"] > 0.6
 
@@ -248,7 +248,7 @@ def test_evaluate_with_sensitive_adds_parity_and_selection_rates(tmp_path, patie
     patients.iloc[:2000].to_csv(train, index=False)
     patients.iloc[2000:].to_csv(holdout, index=False)
     args = ["evaluate", str(train), "--holdout", str(holdout), "--column", "hospitalised", "--positive", "yes"]
-    code = main([*args, "--seeds", "2", "--sensitive", "sex"])
+    code = main([*args, "--repeats", "2", "--sensitive", "sex"])
     report = json.loads(capsys.readouterr().out)
     assert code == 0
     assert set(report["selection_rate"]) == set(patients["sex"].dropna().unique())

@@ -43,7 +43,7 @@ def _write_parts(table: pd.DataFrame, folder: Path, parts: int = FILES) -> Path:
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory) -> Path:
-    return _write_parts(make_demo("patients", seed=1, rows=2400), tmp_path_factory.mktemp("patients") / "in")
+    return _write_parts(make_demo("patients", random_state=1, rows=2400), tmp_path_factory.mktemp("patients") / "in")
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +98,9 @@ def test_same_output_on_one_and_two_workers(folder, method):
             LocalCluster(n_workers=workers, threads_per_worker=1, processes=False, dashboard_address=":0") as local,
             Client(local),
         ):
-            result = rebalance(open_table(folder).frame, column="variant", shares={"Variant X": 0.4}, method=method, seed=7)
+            result = rebalance(
+                open_table(folder).frame, column="variant", shares={"Variant X": 0.4}, method=method, random_state=7
+            )
             assert isinstance(result.table, dd.DataFrame)
             outputs.append(result.table.compute())
     pd.testing.assert_frame_equal(outputs[0], outputs[1])
@@ -110,7 +112,7 @@ def test_a_partition_can_be_generated_without_a_cluster(whole):
     ids = whole.iloc[:0].copy()
     out = generate_partition(
         whole, None, method="naive", column="variant", schema=schema, shares=[{"Variant X": 5}], offsets=[0],
-        ids=ids, full=False, seed=0, params={}, partition_info={"number": 0},
+        ids=ids, full=False, random_state=0, params={}, partition_info={"number": 0},
     )  # fmt: skip
     assert len(out) == len(whole) + 5 and (out["variant"].iloc[-5:] == "Variant X").all()
 
@@ -167,7 +169,7 @@ def test_a_silent_scheduler_is_refused(folder, capsys, tmp_path, monkeypatch):
 
 
 def test_cli_writes_a_folder_and_evaluates_it(folder, cluster, capsys, tmp_path):
-    holdout = _write_parts(make_demo("patients", seed=2, rows=1200), tmp_path / "holdout", parts=2)
+    holdout = _write_parts(make_demo("patients", random_state=2, rows=1200), tmp_path / "holdout", parts=2)
     out = tmp_path / "out"
     code = main(["rebalance", str(folder), "--column", "variant", "--share", "Variant X=0.3", "--method", "smote",
                  "--output", str(out), "--scheduler", cluster.scheduler_address])  # fmt: skip
@@ -175,7 +177,7 @@ def test_cli_writes_a_folder_and_evaluates_it(folder, cluster, capsys, tmp_path)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # nothing left aside
     capsys.readouterr()
     code = main(["evaluate", str(out), "--holdout", str(holdout), "--column", "variant", "--positive", "Variant X",
-                 "--seeds", "2", "--scheduler", cluster.scheduler_address])  # fmt: skip
+                 "--repeats", "2", "--scheduler", cluster.scheduler_address])  # fmt: skip
     report = json.loads(capsys.readouterr().out)
     assert code == 0 and report["train_rows"] == len(pd.read_parquet(out)) and report["holdout_rows"] == 1200
     assert report["ignored_columns"] == ["patient_id"]
@@ -183,11 +185,11 @@ def test_cli_writes_a_folder_and_evaluates_it(folder, cluster, capsys, tmp_path)
 
 
 def test_evaluation_matches_the_in_memory_recipe_in_kind(tmp_path, cluster):
-    train, holdout = make_demo("fraud", seed=1, rows=12_000), make_demo("fraud", seed=2, rows=4000)
+    train, holdout = make_demo("fraud", random_state=1, rows=12_000), make_demo("fraud", random_state=2, rows=4000)
     source = open_table(_write_parts(train, tmp_path / "train"))
     with Client(cluster):
-        ours = evaluate_frame(source.frame, holdout, column="fraud", positive="fraud", seeds=1).summary()
-    theirs = evaluate(train, holdout, column="fraud", positive="fraud", seeds=1).summary()
+        ours = evaluate_frame(source.frame, holdout, column="fraud", positive="fraud", n_repeats=1).summary()
+    theirs = evaluate(train, holdout, column="fraud", positive="fraud", n_repeats=1).summary()
     assert abs(ours["auc_roc_mean"] - theirs["auc_roc_mean"]) < 0.05
 
 
@@ -202,15 +204,15 @@ def _pause(part: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_a_worker_killed_mid_run_is_retried_and_the_output_is_unchanged(tmp_path):
-    table = make_demo("patients", seed=3, rows=3200)
+    table = make_demo("patients", random_state=3, rows=3200)
     source = open_table(_write_parts(table, tmp_path / "in", parts=6))
     slow = source.frame.map_partitions(_pause, meta=source.frame._meta)
     with (
         LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as local,
         Client(local) as client,
     ):
-        expected = rebalance_frame(slow, column="variant", shares={"Variant X": 0.3}, seed=1).table.compute()
-        result = rebalance_frame(slow, column="variant", shares={"Variant X": 0.3}, seed=1)  # the generator is shared
+        expected = rebalance_frame(slow, column="variant", shares={"Variant X": 0.3}, random_state=1).table.compute()
+        result = rebalance_frame(slow, column="variant", shares={"Variant X": 0.3}, random_state=1)  # the generator is shared
         future = client.compute(result.table)
         while not any(client.processing().values()):
             time.sleep(0.05)
@@ -288,18 +290,18 @@ def test_smote_takes_the_neighbours_most_frequent_category_and_interpolates_betw
 def test_evaluation_trains_on_a_bounded_stratified_sample(tmp_path, cluster):
     from synth.distributed.evaluate import _model_frames, training_sample
 
-    train, holdout = make_demo("fraud", seed=1, rows=12_000), make_demo("fraud", seed=2, rows=4000)
+    train, holdout = make_demo("fraud", random_state=1, rows=12_000), make_demo("fraud", random_state=2, rows=4000)
     source = open_table(_write_parts(train, tmp_path / "train"))
     profile = profile_table(source.frame, source.files, "fraud")
     model_train, _ = _model_frames(source.frame, source.frame, profile, "fraud", "fraud", ["transaction_id"])
     with dask.config.set(scheduler="synchronous"):
-        sample = training_sample(model_train, profile, positive="fraud", rows=3000, seed=1).compute()
+        sample = training_sample(model_train, profile, positive="fraud", rows=3000, random_state=1).compute()
     rate = (train["fraud"] == "fraud").mean()
     assert len(sample) == 3000 and abs(sample["__label__"].mean() - rate) < 2 / 3000  # the table's class balance
     lines = []
     with Client(cluster):
         result = evaluate_frame(
-            source.frame, holdout, column="fraud", positive="fraud", seeds=2, max_rows=3000,
+            source.frame, holdout, column="fraud", positive="fraud", n_repeats=2, max_rows=3000,
             progress=lambda _, line: lines.append(line),
         )  # fmt: skip
     assert "training table: training on a stratified sample of 3,000 of 12,000 rows: at most 3,000 rows asked" in lines

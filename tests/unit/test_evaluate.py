@@ -7,22 +7,22 @@ from synth.data.holdout import split_holdout
 
 @pytest.fixture(scope="module")
 def split(patients):
-    return split_holdout(patients, column="variant", share=0.3, seed=0)
+    return split_holdout(patients, column="variant", share=0.3, random_state=0)
 
 
 def test_scores_are_valid_and_seeded(split):
-    result = evaluate(split.train, split.holdout, column="variant", positive="Variant X", seeds=2, name="real")
+    result = evaluate(split.train, split.holdout, column="variant", positive="Variant X", n_repeats=2, name="real")
     summary = result.summary()
     assert len(result.runs) == 2
     assert 0.5 < summary["auc_roc_mean"] <= 1.0
     assert 0.0 < summary["auc_pr_mean"] <= 1.0
     assert len(result.mean_probabilities()) == len(split.holdout)
-    again = evaluate(split.train, split.holdout, column="variant", positive="Variant X", seeds=2)
+    again = evaluate(split.train, split.holdout, column="variant", positive="Variant X", n_repeats=2)
     assert again.summary() == summary
 
 
 def test_curves_span_zero_to_one(split):
-    result = evaluate(split.train, split.holdout, column="variant", positive="Variant X", seeds=1)
+    result = evaluate(split.train, split.holdout, column="variant", positive="Variant X", n_repeats=1)
     fpr, tpr = result.roc_curve()
     assert fpr[0] == 0 and tpr[-1] == 1
 
@@ -41,14 +41,14 @@ def test_errors_name_the_problem(split):
         evaluate(split.train, split.holdout, column="variant", positive="Variant Z")
     with pytest.raises(ValueError, match="only one class"):
         evaluate(split.train, split.holdout[split.holdout["variant"] == "Other"], column="variant", positive="Variant X")
-    with pytest.raises(ValueError, match="number of seeds must be from 1 to"):
-        evaluate(split.train, split.holdout, column="variant", positive="Variant X", seeds=0)
+    with pytest.raises(ValueError, match="number of runs must be from 1 to"):
+        evaluate(split.train, split.holdout, column="variant", positive="Variant X", n_repeats=0)
 
 
 def test_split_is_stratified_and_keeps_single_rows_in_training(patients):
     table = patients.copy()
     table.loc[table.index[0], "variant"] = "Singleton"
-    split = split_holdout(table, column="variant", share=0.2, seed=0)
+    split = split_holdout(table, column="variant", share=0.2, random_state=0)
     assert "Singleton" in set(split.train["variant"]) and "Singleton" not in set(split.holdout["variant"])
     assert len(split.train) + len(split.holdout) == len(table)
     rare_share = lambda t: np.mean(t["variant"] == "Variant X")  # noqa: E731
@@ -61,15 +61,17 @@ def test_id_columns_are_not_features(patients):
     from synth.data.kinds import detect_schema
     from synth.rebalancing.run import rebalance
 
-    split = split_holdout(patients, column="variant", share=0.3, seed=0)
+    split = split_holdout(patients, column="variant", share=0.3, random_state=0)
     output = rebalance(split.train, column="variant", shares={"Variant X": 0.5}, method="naive").table
     ignore = detect_schema(patients).unmodelled()
     assert ignore == ["patient_id"]
-    fair = evaluate(output, split.holdout, column="variant", positive="Variant X", seeds=1, ignore=ignore).summary()[
+    fair = evaluate(output, split.holdout, column="variant", positive="Variant X", n_repeats=1, exclude=ignore).summary()[
         "auc_roc_mean"
     ]
-    leaky = evaluate(output, split.holdout, column="variant", positive="Variant X", seeds=1, ignore=[]).summary()["auc_roc_mean"]
-    by_default = evaluate(output, split.holdout, column="variant", positive="Variant X", seeds=1).summary()["auc_roc_mean"]
+    leaky = evaluate(output, split.holdout, column="variant", positive="Variant X", n_repeats=1, exclude=[]).summary()[
+        "auc_roc_mean"
+    ]
+    by_default = evaluate(output, split.holdout, column="variant", positive="Variant X", n_repeats=1).summary()["auc_roc_mean"]
     assert fair > 0.7 and fair > leaky + 0.05 and by_default == fair
 
 
@@ -93,7 +95,7 @@ def test_every_classifier_scores_the_holdout(patients):
 
     split = split_holdout(patients, column="variant")
     for model in MODELS:
-        scores = evaluate(split.train, split.holdout, column="variant", positive="Variant X", seeds=1, model=model).summary()
+        scores = evaluate(split.train, split.holdout, column="variant", positive="Variant X", n_repeats=1, model=model).summary()
         assert 0.6 < scores["auc_roc_mean"] <= 1.0, model
 
 
@@ -111,7 +113,7 @@ def test_fits_side_by_side_score_exactly_as_one_after_another(split, model):
         heard.append(name)
         threads.add(threading.current_thread())
 
-    options = {"holdout": split.holdout, "column": "variant", "positive": "Variant X", "seeds": 2, "model": model}
+    options = {"holdout": split.holdout, "column": "variant", "positive": "Variant X", "n_repeats": 2, "model": model}
     one = evaluate_all(tables, workers=1, **options)
     side = evaluate_all(
         tables, workers=3, on_result=on_result, progress=lambda *_: threads.add(threading.current_thread()), **options
@@ -119,9 +121,9 @@ def test_fits_side_by_side_score_exactly_as_one_after_another(split, model):
     assert list(side) == list(tables) and sorted(heard) == sorted(tables)
     assert threads == {threading.current_thread()}
     for name in tables:
-        assert side[name].summary() == one[name].summary() and side[name].note == one[name].note
+        assert side[name].summary() == one[name].summary() and side[name].notes == one[name].notes
         for a, b in zip(side[name].runs, one[name].runs, strict=True):
-            assert a.seed == b.seed and np.array_equal(a.probabilities, b.probabilities)
+            assert a.random_state == b.random_state and np.array_equal(a.probabilities, b.probabilities)
 
 
 def test_metrics_frame_intervals_equal_each_tables_own_bootstrap(split):
@@ -129,7 +131,7 @@ def test_metrics_frame_intervals_equal_each_tables_own_bootstrap(split):
     from synth.assess.evaluate import interval, metrics_frame
 
     evaluations = {
-        name: evaluate(table, split.holdout, column="variant", positive="Variant X", seeds=1, name=name)
+        name: evaluate(table, split.holdout, column="variant", positive="Variant X", n_repeats=1, name=name)
         for name, table in {"all": split.train, "half": split.train.iloc[::2]}.items()
     }
     frame = metrics_frame(evaluations).set_index("training data")

@@ -5,17 +5,17 @@ import pandas as pd
 import pytest
 
 from synth.assess.evaluate import Evaluation, RunScores
-from synth.assess.fairness import MISSING_GROUP, assess_fairness, group_labels, judge, outcome_rates, reliable_groups
 from synth.assess.privacy import exact_copy_share
 from synth.data.kinds import detect_schema
 from synth.errors import ParameterError
 from synth.fairness.fair import make_fair
+from synth.fairness.measure import MISSING_GROUP, assess_fairness, group_labels, judge, outcome_rates, reliable_groups
 from synth.fairness.parity import group_counts, systematic
 
 
-def biased(n: int = 1600, seed: int = 0, gap: float = 1.4) -> pd.DataFrame:
+def biased(n: int = 1600, random_state: int = 0, gap: float = 1.4) -> pd.DataFrame:
     """Men earn 'yes' about four times as often as women, through and beyond their other values."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     sex = rng.choice(["F", "M"], n, p=[0.4, 0.6])
     region = rng.choice(["north", "south", "east"], n)
     hours = np.round(rng.normal(38 + 6 * (sex == "M"), 6, n))
@@ -68,11 +68,11 @@ def test_shape_kept_no_copies_and_the_same_seed_gives_the_same_table(table, fair
 
 
 def test_a_model_trained_on_the_fair_table_decides_alike_for_both_groups():
-    table = biased(4000, seed=1, gap=2.5)
+    table = biased(4000, random_state=1, gap=2.5)
     train, holdout = table.iloc[:3000], table.iloc[3000:]
     fair_train = make_fair(train, column="outcome", sensitive=["sex"], random_state=0).table
     results = assess_fairness(
-        {"real": train, "fair": fair_train}, holdout=holdout, column="outcome", positive="yes", sensitive=["sex"], seeds=1
+        {"real": train, "fair": fair_train}, holdout=holdout, column="outcome", positive="yes", sensitive=["sex"], n_repeats=1
     )
     real, made_fair = results["real"].summary(), results["fair"].summary()
     assert real["parity_difference_mean"] > 0.3
@@ -83,7 +83,7 @@ def test_a_model_trained_on_the_fair_table_decides_alike_for_both_groups():
 
 def test_two_sensitive_columns_and_a_multi_class_outcome():
     rng = np.random.default_rng(3)
-    table = biased(1800, seed=3)
+    table = biased(1800, random_state=3)
     table["grade"] = np.where(table["outcome"] == "yes", rng.choice(["A", "B"], len(table)), rng.choice(["B", "C"], len(table)))
     table = table.drop(columns="outcome")
     result = make_fair(table, column="grade", sensitive=["sex", "region"], random_state=0)
@@ -167,16 +167,16 @@ def test_the_alternatives_also_give_every_group_the_overall_rate(table, strategy
 
 
 def test_the_report_gains_a_fairness_section_with_group_names_escaped():
-    from synth.assess.fairness import rates_side_by_side
     from synth.fairness.fair import FAIR_NAME, REAL_NAME, FairnessStudy
+    from synth.fairness.measure import outcome_rates_by_table
     from synth.report import build_report
 
-    table = biased(1200, seed=2, gap=2.0).replace({"sex": {"F": "<b>F</b>"}})
+    table = biased(1200, random_state=2, gap=2.0).replace({"sex": {"F": "<b>F</b>"}})
     train, holdout = table.iloc[:900], table.iloc[900:]
     fair = make_fair(train, column="outcome", sensitive=["sex"], random_state=0)
     tables = {REAL_NAME: train, FAIR_NAME: fair.table}
-    results = assess_fairness(tables, holdout=holdout, column="outcome", positive="yes", sensitive=["sex"], seeds=1)
-    study = FairnessStudy("biased.csv", "yes", fair, results, rates_side_by_side(tables, "outcome", ["sex"], "yes"))
+    results = assess_fairness(tables, holdout=holdout, column="outcome", positive="yes", sensitive=["sex"], n_repeats=1)
+    study = FairnessStudy("biased.csv", "yes", fair, results, outcome_rates_by_table(tables, "outcome", ["sex"], "yes"))
     document = build_report(None, fairness=study)
     assert "<h2>Fairness</h2>" in document and "demographic parity difference" in document.lower()
     assert "<b>F</b>" not in document and "&lt;b&gt;F&lt;/b&gt;" in document

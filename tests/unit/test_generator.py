@@ -8,7 +8,7 @@ from sklearn.exceptions import NotFittedError
 from synth.assess.privacy import exact_copy_share
 from synth.data.kinds import detect_schema
 from synth.errors import ParameterError
-from synth.rebalancing.generator.model import SyntheticGenerator
+from synth.generator.model import SyntheticGenerator
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ from synth.imputation.gaps import READ_AS_MISSING, find_gaps
 from synth.imputation.review import FILLED, MEAN_MODE, OBSERVED, gap_summary, review_columns
 
 
-def related_table(n: int = 2000, seed: int = 0) -> pd.DataFrame:
+def related_table(n: int = 2000, random_state: int = 0) -> pd.DataFrame:
     """B is a function of A (a category) and y follows x; gaps in B and y, completely at random."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     a = rng.choice(["north", "south", "east", "west"], n)
     b = pd.Series(a).map({"north": "cold", "south": "hot", "east": "dry", "west": "wet"}).astype(object)
     x = rng.normal(50, 15, n).round(1)
@@ -106,11 +106,11 @@ def test_edge_cases_get_one_line_messages_or_results():
         impute(empty_but_one, columns=["c"])
     assert "\n" not in str(error.value)
     result = impute(empty_but_one)  # by default the empty column is skipped with a warning
-    assert any("entirely empty" in w for w in result.warnings)
+    assert any("entirely empty" in w for w in result.notes)
     assert result.table["a"].notna().all() and result.table["b"].notna().all()  # rows with one value still filled
     complete = pd.DataFrame({"a": ["x", "y"] * 20, "b": range(40)})
     nothing = impute(complete)
-    assert nothing.filled == {} and any("nothing to fill" in w for w in nothing.warnings)
+    assert nothing.filled == {} and any("nothing to fill" in w for w in nothing.notes)
     assert nothing.table.equals(complete)
     with pytest.raises(ParameterError, match="no column 'zzz'"):
         impute(complete, columns=["zzz"])
@@ -123,7 +123,7 @@ def test_mostly_empty_column_is_filled_with_a_warning():
     table = pd.DataFrame({"a": ["p", "q"] * (n // 2), "b": [1.0] * 20 + [np.nan] * (n - 20)})
     table.loc[:19, "b"] = np.arange(20, dtype=float)
     result = impute(table)
-    assert any("95% gaps" in w for w in result.warnings)
+    assert any("95% gaps" in w for w in result.notes)
     assert result.table["b"].notna().all()
 
 
@@ -133,7 +133,7 @@ def test_id_like_columns_are_refused_by_name_and_skipped_by_default():
     table.loc[::10, "key"] = None
     with pytest.raises(ParameterError, match="ID-like"):
         impute(table, columns=["key"])
-    assert any("ID-like" in w for w in impute(table).warnings)
+    assert any("ID-like" in w for w in impute(table).notes)
 
 
 def test_public_api_and_review(table, result):

@@ -7,8 +7,8 @@ from synth.assess.leakage import column_power
 from synth.data.kinds import detect_schema
 
 
-def bank_like(n: int = 4000, seed: int = 0) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
+def bank_like(n: int = 4000, random_state: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(random_state)
     y = rng.random(n) < 0.12
     return pd.DataFrame(
         {

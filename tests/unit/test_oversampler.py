@@ -89,7 +89,7 @@ def test_the_app_and_the_over_sampler_share_one_implementation(mixed):
     """Same table, same seed: the Pipeline door and the app's synthetic method make the same rows."""
     X, y = mixed.drop(columns="variant"), mixed["variant"]
     X_res, _ = SyntheticOverSampler(random_state=3).fit_resample(X, y)
-    app = rebalance(mixed, column="variant", shares={"Variant X": 0.5}, method="synthetic", seed=3)
+    app = rebalance(mixed, column="variant", shares={"Variant X": 0.5}, method="synthetic", random_state=3)
     pd.testing.assert_frame_equal(
         X_res.iloc[len(X) :].reset_index(drop=True), app.new_rows.drop(columns="variant").reset_index(drop=True)
     )

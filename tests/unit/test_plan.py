@@ -97,7 +97,7 @@ def test_the_generated_flag_leads_and_never_replaces_a_users_column(patients):
     from synth.rebalancing.run import rebalance
 
     table = patients.assign(generated="user value")
-    result = rebalance(table, column="variant", shares={"Variant X": 0.3}, method="naive", seed=0)
+    result = rebalance(table, column="variant", shares={"Variant X": 0.3}, method="naive", random_state=0)
     marked = result.marked()
     assert list(marked.columns[:2]) == ["generated_1", *table.columns[:1]]
     assert (marked["generated"] == "user value").all() and marked["generated_1"].sum() == result.generated.sum()
@@ -137,6 +137,8 @@ def test_a_coarse_table_whose_rows_repeat_by_nature_keeps_its_own_split():
     n = 3000
     table = pd.DataFrame({"a": rng.choice(list("xyz"), n), "b": rng.choice(list("pq"), n), "y": rng.choice(list("uvwst"), n)})
     split = split_holdout(table, column="y")
-    assert evaluate(split.train, split.holdout, column="y", positive="u", seeds=1).note.endswith(
-        "also appear in the training table"
+    assert (
+        evaluate(split.train, split.holdout, column="y", positive="u", n_repeats=1)
+        .notes[-1]
+        .endswith("also appear in the training table")
     )

@@ -14,7 +14,7 @@ from synth.table import rows_of_value
 
 @pytest.fixture(scope="module")
 def setting(patients):
-    split = split_holdout(patients, column="variant", share=0.25, seed=0)
+    split = split_holdout(patients, column="variant", share=0.25, random_state=0)
     outputs = {
         m: rebalance(split.train, column="variant", shares={"Variant X": 0.3}, method=m) for m in ("naive", "smote", "synthetic")
     }

@@ -15,7 +15,7 @@ from synth.whatif.scenarios import SavedScenario, ScenarioSettings, ScenarioStor
 
 @pytest.fixture(scope="module")
 def study(patients):
-    return run_study(patients, column="variant", shares={"Variant X": 0.5}, seeds=1, dataset="patients demo")
+    return run_study(patients, column="variant", shares={"Variant X": 0.5}, n_repeats=1, dataset="patients demo")
 
 
 def external_references(text: str) -> list[str]:
@@ -76,7 +76,7 @@ def test_cli_report_with_scenarios(tmp_path, patients):
         "variant",
         "--share",
         "Variant X=0.5",
-        "--seeds",
+        "--repeats",
         "1",
         "--methods",
         "naive",
@@ -89,7 +89,7 @@ def test_cli_report_with_scenarios(tmp_path, patients):
 
 def test_study_refuses_a_numeric_column_up_front(patients):
     with pytest.raises(ValueError, match="only a categorical column"):
-        run_study(patients, column="age", shares={"30": 0.5}, seeds=1)
+        run_study(patients, column="age", shares={"30": 0.5}, n_repeats=1)
 
 
 def test_report_tables_read_as_counts_flags_and_measures():

@@ -13,7 +13,14 @@ from synth.data.demos import make_demo
 from synth.data.kinds import detect_schema
 from synth.errors import ScenarioStoreError
 from synth.whatif.kpis import ALL, Aggregate, Kpi, compare_kpis, kpi_values
-from synth.whatif.scenarios import APPLICATION_ID, SavedScenario, ScenarioSettings, ScenarioStore, _application_id, side_by_side
+from synth.whatif.scenarios import (
+    APPLICATION_ID,
+    SavedScenario,
+    ScenarioSettings,
+    ScenarioStore,
+    _application_id,
+    scenarios_frame,
+)
 from synth.whatif.simulation import Grouping, complete_rows, default_buckets, parse_buckets, simulate
 
 LEGACY_SCHEMA = "CREATE TABLE scenarios (name TEXT PRIMARY KEY, dataset TEXT NOT NULL, created REAL NOT NULL, settings TEXT NOT NULL, kpis TEXT NOT NULL)"
@@ -21,7 +28,7 @@ LEGACY_SCHEMA = "CREATE TABLE scenarios (name TEXT PRIMARY KEY, dataset TEXT NOT
 
 @pytest.fixture(scope="module")
 def insurance():
-    return make_demo("insurance", seed=0, rows=4000)
+    return make_demo("insurance", random_state=0, rows=4000)
 
 
 def test_parse_buckets_and_assign(insurance):
@@ -51,7 +58,7 @@ def test_younger_customers_bring_their_premiums_and_claims(insurance):
     schema = detect_schema(insurance)
     grouping = parse_buckets("age", "18-24, 25-44, 45-64, 65+")
     shares = {"18-24": 0.5, "25-44": 0.2, "45-64": 0.2, "65+": 0.1}
-    result = simulate(insurance, schema=schema, grouping=grouping, shares=shares, rows=3000, seed=1)
+    result = simulate(insurance, schema=schema, grouping=grouping, shares=shares, rows=3000, random_state=1)
     table = result.table
     assert len(table) == 3000 and list(table.columns) == list(insurance.columns)
     assert table.dtypes.to_dict() == insurance.dtypes.to_dict()
@@ -75,7 +82,7 @@ def test_categorical_mix(insurance):
 def test_seeded_generation_keeps_fixed_columns_and_learns_the_rest(insurance):
     schema = detect_schema(insurance)
     seeds = pd.DataFrame({"age": [20, 20, 70, 70], "vehicle": ["sports", "sports", "sedan", "sedan"]})
-    rows = complete_rows(insurance, seeds, schema=schema, seed=0)
+    rows = complete_rows(insurance, seeds, schema=schema, random_state=0)
     assert rows[["age", "vehicle"]].equals(seeds.astype(insurance[["age", "vehicle"]].dtypes.to_dict()))
     assert rows.loc[:1, "annual_premium"].mean() > rows.loc[2:, "annual_premium"].mean()
     with pytest.raises(ValueError, match="columns the data lacks"):
@@ -120,7 +127,7 @@ def test_store_survives_a_restart_and_deletes(tmp_path):
     reopened = ScenarioStore(path)
     assert [s.name for s in reopened.scenarios()] == ["younger", "older"]
     assert reopened.scenarios()[0].settings.shares == {"18-29": 0.5}
-    table = side_by_side(reopened.scenarios())
+    table = scenarios_frame(reopened.scenarios())
     assert list(table.columns) == ["kpi", "group", "original", "younger", "older"]
     reopened.delete("younger")
     assert [s.name for s in ScenarioStore(path).scenarios()] == ["older"]
@@ -218,7 +225,7 @@ def test_settings_keep_the_stored_json_shape_older_versions_wrote():
         groups="18-29, 30-44",
         shares={"18-29": 0.25, "30-44": 0.75},
         rows=2000,
-        seed=7,
+        random_state=7,
         kpis=tuple(kpis),
         fingerprint="abc",
     )
@@ -235,7 +242,7 @@ def test_settings_keep_the_stored_json_shape_older_versions_wrote():
     assert ScenarioSettings.from_json(settings.to_json()) == settings
     assert settings.describe() == "age → 18-29 25%, 30-44 75%; 2,000 rows, seed 7"
     oldest = ScenarioSettings.from_json('{"shares": {"a": 0.5}}')
-    assert (oldest.column, oldest.rows, oldest.seed, oldest.fingerprint) == (None, None, 0, None)
+    assert (oldest.column, oldest.rows, oldest.random_state, oldest.fingerprint) == (None, None, 0, None)
     assert oldest.describe() == "? → a 50%, seed 0"
     with pytest.raises(ValueError, match="a mix of numbers"):
         ScenarioSettings.from_json('{"shares": {"a": "half"}}')

@@ -10,7 +10,7 @@ from typing import ClassVar
 
 import pandas as pd
 
-from synth.rebalancing.generator.model import CATEGORY_LEAF, NUMBER_LEAF, SyntheticGenerator
+from synth.generator.model import CATEGORY_LEAF, NUMBER_LEAF, SyntheticGenerator
 from synth.rebalancing.samplers.base import RANDOM_STATE, Request, Sampler
 
 # The generator's leaf sizes are the method's own parameters, declared once (on the generator).

@@ -122,7 +122,7 @@ def assess_fairness(
     column: str,
     positive: str,
     sensitive: Sequence[str],
-    seeds: int = 3,
+    n_repeats: int = 3,
     schema: Schema | None = None,
     min_group_rows: int = RELIABLE_GROUP_ROWS,
     progress: Progress | None = None,
@@ -138,7 +138,14 @@ def assess_fairness(
             on_result(name, results[name])
 
     evaluate_all(
-        tables, holdout=holdout, column=column, positive=positive, seeds=seeds, schema=schema, progress=progress, on_result=judged
+        tables,
+        holdout=holdout,
+        column=column,
+        positive=positive,
+        n_repeats=n_repeats,
+        schema=schema,
+        progress=progress,
+        on_result=judged,
     )
     return {name: results[name] for name in tables}
 
@@ -186,7 +193,7 @@ def tradeoff(before: FairnessEvaluation, after: FairnessEvaluation) -> str:
     return f"{gap}, {cost} ({a['auc_roc_mean']:.3f} -> {b['auc_roc_mean']:.3f})."
 
 
-def rates_side_by_side(tables: Mapping[str, pd.DataFrame], column: str, sensitive: Sequence[str], value: str) -> pd.DataFrame:
+def outcome_rates_by_table(tables: Mapping[str, pd.DataFrame], column: str, sensitive: Sequence[str], value: str) -> pd.DataFrame:
     """The share of ``value`` of the outcome per group (rows) in each named table (columns)."""
     first = next(iter(tables.values()))
     frame = pd.DataFrame({"rows": outcome_rates(first, column, sensitive)["rows"]})

@@ -12,7 +12,7 @@ from synth.assess.evaluate import evaluate_all
 from synth.data.holdout import split_holdout
 from synth.distributed.evaluate import LABEL, score_partition
 from synth.fairness.fair import make_fair
-from synth.threads import FIT_THREADS, lightgbm_threads, lightgbm_train
+from synth.lightgbm_calls import FIT_THREADS, lightgbm_threads, lightgbm_train
 
 
 @pytest.fixture
@@ -30,9 +30,9 @@ def thread_counts(monkeypatch) -> list[object]:
 
 
 def test_fits_side_by_side_and_their_predictions_pass_the_thread_count(patients, thread_counts):
-    split = split_holdout(patients, column="variant", share=0.3, seed=0)
+    split = split_holdout(patients, column="variant", share=0.3, random_state=0)
     tables = {"a": split.train, "b": split.train.sample(frac=1.0, random_state=1)}
-    evaluate_all(tables, holdout=split.holdout, column="variant", positive="Variant X", seeds=2, workers=2)
+    evaluate_all(tables, holdout=split.holdout, column="variant", positive="Variant X", n_repeats=2, workers=2)
     assert len(thread_counts) >= 4 * 4  # 2 tables x 2 seeds: two Datasets, a booster and a prediction each
     assert set(thread_counts) == {FIT_THREADS}
 

@@ -23,9 +23,9 @@ from sklearn.utils.validation import check_is_fitted
 from synth.constraints import check_params
 from synth.encoding import feature_kinds, linear_features
 from synth.errors import ParameterError, PlanError
+from synth.generator.class_model import PRIOR_WEIGHT, fit_class_model, sharpen
+from synth.generator.trees import ColumnTrees, tree_inputs
 from synth.progress import Progress, silent
-from synth.rebalancing.generator.class_model import PRIOR_WEIGHT, fit_class_model, sharpen
-from synth.rebalancing.generator.trees import ColumnTrees, tree_inputs
 from synth.schema import Schema
 from synth.table import as_labels, row_keys
 

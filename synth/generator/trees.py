@@ -58,11 +58,11 @@ class LeafDonors:
 
 
 def fit_column_tree(
-    inputs: np.ndarray, values: np.ndarray, categorical: bool, min_leaf: int, seed: int
+    inputs: np.ndarray, values: np.ndarray, categorical: bool, min_leaf: int, random_state: int
 ) -> DecisionTreeClassifier | DecisionTreeRegressor:
     """A tree grouping rows by what matters for one column (codes, or ranks of numbers), NaN inputs allowed."""
     tree_type = DecisionTreeClassifier if categorical else DecisionTreeRegressor
-    return tree_type(min_samples_leaf=min_leaf, random_state=seed).fit(inputs, _target(values, categorical))
+    return tree_type(min_samples_leaf=min_leaf, random_state=random_state).fit(inputs, _target(values, categorical))
 
 
 def leaf_donors(tree: DecisionTreeClassifier | DecisionTreeRegressor | None, inputs: np.ndarray) -> LeafDonors:
