@@ -24,7 +24,7 @@ from synth.data.io import (
 )
 from synth.data.kinds import detect_schema
 from synth.engine import evaluate, rebalance
-from synth.errors import ParameterError
+from synth.errors import ParameterError, UnknownColumn
 from synth.fairness.fair import check_sensitive, make_fair
 from synth.fairness.measure import group_labels, judge
 from synth.imputation import impute
@@ -124,7 +124,7 @@ def _split(args: argparse.Namespace) -> None:
     check_output(args.holdout, args.input, args.train, suffixes=TABLE_SUFFIXES)
     table = read_table(args.input)
     if args.column not in table.columns:
-        raise ParameterError("column", f"there is no column {args.column!r}; the table has {list(table.columns)}.")
+        raise UnknownColumn("column", args.column, table.columns)
     split = split_holdout(table, column=args.column, share=args.holdout_share, random_state=args.seed)
     if args.keep_rare is not None:
         rarest = match_value(args.rare, value_counts(split.train[args.column])) if args.rare else None
@@ -154,7 +154,7 @@ def _evaluate(args: argparse.Namespace) -> None:
     holdout = read_table(args.holdout)
     for name, frame in (("training table", train), ("holdout", holdout)):
         if args.column not in frame.columns:
-            raise ParameterError("column", f"the {name} has no column {args.column!r}.")
+            raise UnknownColumn("column", args.column, frame.columns, where=f"the {name}")
     positive = match_value(args.positive, value_counts(train[args.column]))
     ignored = detect_schema(train).unmodelled()
     result = evaluate(
@@ -181,7 +181,7 @@ def _parity(args: argparse.Namespace, train: pd.DataFrame, holdout: pd.DataFrame
     sensitive = check_sensitive(train, detect_schema(train), args.column, args.sensitive)
     missing = [c for c in sensitive if c not in holdout.columns]
     if missing:
-        raise ParameterError("sensitive", f"the holdout has no column(s) {missing}.")
+        raise UnknownColumn("sensitive", missing[0], holdout.columns, where="the holdout")
     fairness = judge(result, group_labels(holdout, sensitive).to_numpy(dtype=object))
     summary = fairness.summary()
     return {
@@ -217,7 +217,7 @@ def _report(args: argparse.Namespace) -> None:
     table = read_table(args.input)
     holdout = read_table(args.holdout) if args.holdout else None
     if args.column not in table.columns:
-        raise ParameterError("column", f"there is no column {args.column!r}; the table has {list(table.columns)}.")
+        raise UnknownColumn("column", args.column, table.columns)
     counts = value_counts(table[args.column])
     positive = match_value(args.positive, counts) if args.positive else None
     study = run_study(

@@ -9,11 +9,17 @@ range [1, inf). Got 0 instead.") as our ``ParameterError``, which names the para
 from __future__ import annotations
 
 from collections.abc import Mapping
+from numbers import Integral
 from typing import Any
 
-from sklearn.utils._param_validation import InvalidParameterError, validate_parameter_constraints
+from sklearn.utils._param_validation import Interval, InvalidParameterError, validate_parameter_constraints
 
 from synth.errors import ParameterError
+
+# The one seed parameter, ``random_state``: a whole number from 0 (functions and samplers alike).
+RANDOM_STATE = [Interval(Integral, 0, None, closed="left")]
+# Counts of at least one (rounds, leaves, rows).
+AT_LEAST_ONE = [Interval(Integral, 1, None, closed="left")]
 
 
 def check_params(owner: str, constraints: Mapping[str, list], values: Mapping[str, Any]) -> None:

@@ -51,3 +51,17 @@ class ClusterError(SynthError):
 
 class ScenarioStoreError(SynthError):
     """The scenario database cannot be opened or written."""
+
+
+class UnknownColumn(ParameterError):
+    """A named column is not in the table: one wording for every step, naming what there is instead."""
+
+    def __init__(self, parameter: str, column: object, columns: object = (), where: str = "the table") -> None:
+        names = [str(c) for c in columns]  # type: ignore[attr-defined]
+        shown = ", ".join(repr(n) for n in names[:20]) + (f" and {len(names) - 20} more" if len(names) > 20 else "")
+        have = f"; it has {shown}" if names else ""
+        super().__init__(parameter, f"There is no column {column!r} in {where}{have}.")
+        self.column, self.columns, self.where = column, tuple(names), where
+
+    def __reduce__(self) -> tuple:
+        return type(self), (self.parameter, self.column, self.columns, self.where)

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 import pandas as pd
 
-from synth.errors import SynthError
+from synth.errors import UnknownColumn
 
 
 class ColumnKind(StrEnum):
@@ -66,7 +66,7 @@ class Schema:
         by_name = self._by_name()
         for name in overrides:
             if name not in by_name:
-                raise SynthError(f"Cannot set the kind of {name!r}: the table has no such column.")
+                raise UnknownColumn("kinds", name)
         return Schema(
             tuple(
                 ColumnInfo(c.name, ColumnKind(overrides[c.name]), "set by you") if c.name in overrides else c

@@ -27,7 +27,7 @@ from sklearn.model_selection import train_test_split
 from synth.assess.uncertainty import holdout_bootstrap
 from synth.data.holdout import overlap
 from synth.data.kinds import detect_schema
-from synth.errors import EvaluationError, ParameterError, SynthError
+from synth.errors import EvaluationError, ParameterError, SynthError, UnknownColumn
 from synth.lightgbm_calls import FIT_THREADS, lightgbm_predict, lightgbm_train
 from synth.parallel import fit_workers, run_in_threads
 from synth.progress import Progress, silent
@@ -293,7 +293,7 @@ def check_holdout(train: pd.DataFrame, holdout: pd.DataFrame, *, column: str, ex
     if len(holdout) == 0:
         raise EvaluationError("The holdout is empty; split off at least a few real rows to score on.")
     if column not in holdout.columns:
-        raise EvaluationError(f"The holdout has no column {column!r}, the class to score; give both the same columns.")
+        raise UnknownColumn("column", column, holdout.columns, where="the holdout")
     missing = [c for c in train.columns if c not in holdout.columns and c not in exclude]
     if missing:
         raise EvaluationError(

@@ -12,7 +12,7 @@ from synth.distributed.evaluate import evaluate_frame
 from synth.distributed.profile import profile_table
 from synth.distributed.rebalance import rebalance_frame
 from synth.distributed.source import check_output_folder, open_table, write_folder
-from synth.errors import ParameterError
+from synth.errors import UnknownColumn
 from synth.progress import Progress
 
 
@@ -51,7 +51,7 @@ def evaluate_command(args: argparse.Namespace, progress: Progress) -> None:
     with connect(args.scheduler, dashboard_port=args.dashboard_port, progress=progress), cluster_errors():
         progress(0.05, f"Profiling {len(train.files)} training and {len(holdout.files)} holdout files")
         if args.column not in holdout.frame.columns:
-            raise ParameterError("column", f"the holdout has no column {args.column!r}.")
+            raise UnknownColumn("column", args.column, holdout.frame.columns, where="the holdout")
         profiles = (
             profile_table(train.frame, train.files, args.column),
             profile_table(holdout.frame, holdout.files, args.column),

@@ -27,7 +27,7 @@ from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
 from synth.assess.evaluate import RECIPE, Evaluation, RunScores, check_model, model_frame, split_seeds, too_few_note
 from synth.distributed.profile import TableProfile, profile_table
 from synth.distributed.rebalance import allocate, partition_seed
-from synth.errors import EvaluationError, ParameterError
+from synth.errors import EvaluationError, ParameterError, UnknownColumn
 from synth.lightgbm_calls import lightgbm_predict
 from synth.progress import Progress, silent
 from synth.rebalancing.plan import match_value
@@ -217,7 +217,7 @@ def evaluate_frame(
         holdout = dd.from_pandas(holdout, npartitions=1)
     seed_list = split_seeds(n_repeats, random_state)
     if column not in holdout.columns:
-        raise ParameterError("column", f"the holdout has no column {column!r}.")
+        raise UnknownColumn("column", column, holdout.columns, where="the holdout")
     if profiles is None:
         progress(0.0, f"Profiling the training table ({train.npartitions} partitions) and the holdout")
         profiles = (

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from synth.data.kinds import MAX_CATEGORIES, MAX_INTEGER_CODES, detect_schema
-from synth.errors import ParameterError, PlanError, TableReadError
+from synth.errors import PlanError, TableReadError, UnknownColumn
 from synth.schema import ColumnInfo, ColumnKind, Schema
 from synth.table import value_counts
 
@@ -106,7 +106,7 @@ def _reconcile(name: str, kinds: Sequence[ColumnKind], distinct: set[str], dtype
 def profile_table(frame: dd.DataFrame, files: Sequence[str], column: str | None = None) -> TableProfile:
     """Profile every partition (in parallel on the cluster) and reconcile the schema."""
     if column is not None and column not in frame.columns:
-        raise ParameterError("column", f"There is no column {column!r}; the table has {list(frame.columns)}.")
+        raise UnknownColumn("column", column, frame.columns)
     tasks = [dask.delayed(profile_partition)(part, column) for part in frame.to_delayed()]
     partitions = tuple(dask.compute(*tasks))
     for file, part in zip(files, partitions, strict=True):

@@ -16,12 +16,15 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from numbers import Integral
 
 import numpy as np
 import pandas as pd
+from sklearn.utils._param_validation import Interval, StrOptions
 
+from synth.constraints import RANDOM_STATE, check_params
 from synth.data.kinds import detect_schema
-from synth.errors import ParameterError, PlanError
+from synth.errors import ParameterError, PlanError, UnknownColumn
 from synth.fairness.measure import FairnessEvaluation, group_labels, outcome_rates, tradeoff
 from synth.fairness.parity import STRATEGIES, assign, fair_scores, outcome_scores
 from synth.generator.model import SyntheticGenerator
@@ -55,7 +58,7 @@ class FairTable:
 def check_sensitive(table: pd.DataFrame, schema: Schema, column: str, sensitive: Sequence[str]) -> tuple[str, ...]:
     """The sensitive columns, refused with a reason when they cannot define groups."""
     if column not in table.columns:
-        raise ParameterError("column", f"there is no column {column!r}; the table has {list(table.columns)}.")
+        raise UnknownColumn("column", column, table.columns)
     if schema.kind(column) is not ColumnKind.CATEGORICAL or len(value_counts(table[column])) < 2:
         raise ParameterError("column", f"the outcome {column!r} must be a categorical column with at least two values.")
     names = tuple(dict.fromkeys(sensitive))
@@ -65,7 +68,7 @@ def check_sensitive(table: pd.DataFrame, schema: Schema, column: str, sensitive:
         if name == column:
             raise ParameterError("sensitive", f"{name!r} is the outcome; a sensitive column must be another column.")
         if name not in table.columns:
-            raise ParameterError("sensitive", f"there is no column {name!r}; the table has {list(table.columns)}.")
+            raise UnknownColumn("sensitive", name, table.columns)
         kind = schema.kind(name)
         if kind is ColumnKind.NUMERIC or kind is ColumnKind.DATETIME:
             raise ParameterError(
@@ -118,6 +121,14 @@ def _features(
     return generator.sample(plan).drop(columns=[GROUP])
 
 
+# Declared as scikit-learn declares an estimator's, checked before any work (``synth.constraints``).
+MAKE_FAIR_CONSTRAINTS = {
+    "rows": [Interval(Integral, 1, MAX_OUTPUT_ROWS, closed="both")],
+    "random_state": RANDOM_STATE,
+    "strategy": [StrOptions(set(STRATEGIES))],
+}
+
+
 def make_fair(
     table: pd.DataFrame,
     *,
@@ -140,12 +151,7 @@ def make_fair(
     schema = schema or detect_schema(table)
     sensitive = check_sensitive(table, schema, column, sensitive)
     rows = len(table) if rows is None else rows
-    if not 1 <= rows <= MAX_OUTPUT_ROWS:
-        raise ParameterError("rows", f"rows must be between 1 and {MAX_OUTPUT_ROWS:,}; got {rows:,}.")
-    if random_state < 0:
-        raise ParameterError("random_state", f"the seed must be 0 or more; got {random_state}.")
-    if strategy not in STRATEGIES:
-        raise ParameterError("strategy", f"strategy must be one of {list(STRATEGIES)}; got {strategy!r}.")
+    check_params("make_fair", MAKE_FAIR_CONSTRAINTS, {"rows": rows, "random_state": random_state, "strategy": strategy})
     known = table.loc[table[column].notna()]
     counts = value_counts(known[column])
     if len(known) < 10:

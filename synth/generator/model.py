@@ -11,7 +11,7 @@ real rows instead of disguising one.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from numbers import Integral, Real
+from numbers import Real
 from typing import ClassVar
 
 import numpy as np
@@ -20,9 +20,9 @@ from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted
 
-from synth.constraints import check_params
+from synth.constraints import AT_LEAST_ONE, RANDOM_STATE, check_params
 from synth.encoding import feature_kinds, linear_features
-from synth.errors import ParameterError, PlanError
+from synth.errors import ParameterError, PlanError, UnknownColumn
 from synth.generator.class_model import PRIOR_WEIGHT, fit_class_model, sharpen
 from synth.generator.trees import ColumnTrees, tree_inputs
 from synth.progress import Progress, silent
@@ -46,9 +46,6 @@ NUMBER_LEAF = 25
 # cost on 100k+ row tables.
 FIT_ROWS = 30_000
 COPY_RETRIES = 5
-# A leaf or a row count of at least one; a seed as numpy's Generator takes it.
-AT_LEAST_ONE = Interval(Integral, 1, None, closed="left")
-SEED = [Interval(Integral, 0, None, closed="left"), None]
 
 
 class SyntheticGenerator(BaseEstimator):
@@ -63,15 +60,15 @@ class SyntheticGenerator(BaseEstimator):
     """
 
     _parameter_constraints: ClassVar[dict[str, list]] = {
-        "category_leaf": [AT_LEAST_ONE],
-        "number_leaf": [AT_LEAST_ONE],
+        "category_leaf": AT_LEAST_ONE,
+        "number_leaf": AT_LEAST_ONE,
         "prior_weight": [Interval(Real, 0, None, closed="neither")],  # the class model's C: no prior at all is not one
         "real_anchor_rows": [Interval(Real, 0, None, closed="left")],
         "truncate_top": [Interval(Real, 0, 1, closed="left")],  # a share of the weights
-        "strict_min_rows": [AT_LEAST_ONE, None],
+        "strict_min_rows": [*AT_LEAST_ONE, None],
         "first": ["array-like"],
-        "fit_rows": [AT_LEAST_ONE],
-        "random_state": SEED,
+        "fit_rows": AT_LEAST_ONE,
+        "random_state": [*RANDOM_STATE, None],
     }
 
     def __init__(
@@ -100,7 +97,7 @@ class SyntheticGenerator(BaseEstimator):
         progress = progress or silent
         self._validate_params()
         if column not in table.columns:
-            raise ParameterError("column", f"column {column!r} is not in the table; got columns {list(table.columns)}.")
+            raise UnknownColumn("column", column, table.columns)
         known = table[column].notna().to_numpy()
         if not known.any():
             raise PlanError(f"column {column!r} has no values to learn from.")

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from synth.constraints import AT_LEAST_ONE, RANDOM_STATE, check_params
 from synth.data.kinds import detect_schema
-from synth.errors import ParameterError
+from synth.errors import ParameterError, UnknownColumn
 from synth.generator.trees import draw_in_leaves, fit_column_tree, leaf_donors, tree_inputs
 from synth.imputation.gaps import Gaps, find_gaps
 from synth.progress import Progress, silent
@@ -135,6 +136,15 @@ def _fill_column(
     return draw_in_leaves(donors, others[gap], observed.astype(float), rng)
 
 
+# Declared as scikit-learn declares an estimator's, checked before any work (``synth.constraints``).
+IMPUTE_CONSTRAINTS = {
+    "random_state": RANDOM_STATE,
+    "rounds": AT_LEAST_ONE,
+    "category_leaf": AT_LEAST_ONE,
+    "number_leaf": AT_LEAST_ONE,
+}
+
+
 def impute(
     table: pd.DataFrame,
     *,
@@ -151,18 +161,11 @@ def impute(
     >>> synth.impute(table, columns=["age"], random_state=0).table  # doctest: +SKIP
     """
     progress = progress or silent
-    checked = (
-        ("random_state", random_state, 0),
-        ("rounds", rounds, 1),
-        ("category_leaf", category_leaf, 1),
-        ("number_leaf", number_leaf, 1),
-    )
-    for name, value, low in checked:
-        if not isinstance(value, int | np.integer) or value < low:
-            raise ParameterError(name, f"{name} must be a whole number of at least {low}; got {value!r}.")
+    values = {"random_state": random_state, "rounds": rounds, "category_leaf": category_leaf, "number_leaf": number_leaf}
+    check_params("impute", IMPUTE_CONSTRAINTS, values)
     unknown = [c for c in columns or () if c not in table.columns]
     if unknown:
-        raise ParameterError("columns", f"no column {unknown[0]!r} in the table; it has {list(table.columns)}.")
+        raise UnknownColumn("columns", unknown[0], table.columns)
     progress(0.0, "Finding the gaps")
     gaps = find_gaps(table)
     schema = kinds_of(gaps.view, schema)

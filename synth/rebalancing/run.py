@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from synth.data.kinds import check_schema_fits, detect_schema
-from synth.errors import MethodRefused, ParameterError, PlanError
+from synth.errors import MethodRefused, PlanError, UnknownColumn
 from synth.parallel import run_in_threads
 from synth.progress import Progress, silent
 from synth.rebalancing.plan import Mode, RebalancePlan, make_plan
@@ -80,7 +80,7 @@ class Outputs:
 def check_target(table: pd.DataFrame, schema: Schema, column: str) -> None:
     """The column to rebalance must exist and hold categories."""
     if column not in table.columns:
-        raise ParameterError("column", f"There is no column {column!r}; the table has {list(table.columns)}.")
+        raise UnknownColumn("column", column, table.columns)
     kind = schema.kind(column)
     if kind is not ColumnKind.CATEGORICAL:
         raise PlanError(

@@ -10,7 +10,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from synth.errors import SynthError
+from synth.errors import SynthError, UnknownColumn
 from synth.labels import ORIGINAL, SCENARIO
 from synth.table import as_numbers
 
@@ -38,9 +38,9 @@ class Kpi:
     def check(self, table: pd.DataFrame) -> None:
         needs_column = self.aggregate is not Aggregate.COUNT
         if needs_column and self.column not in table.columns:
-            raise SynthError(f"KPI {self.name!r}: choose a column for {self.aggregate}; {self.column!r} is not one.")
+            raise UnknownColumn("column", self.column, table.columns, where=f"the table for KPI {self.name!r} ({self.aggregate})")
         if self.by and self.by not in table.columns:
-            raise SynthError(f"KPI {self.name!r}: there is no column {self.by!r} to group by.")
+            raise UnknownColumn("by", self.by, where=f"the table for KPI {self.name!r}")
         if self.aggregate is Aggregate.SHARE and not self.category:
             raise SynthError(f"KPI {self.name!r}: a share needs the category to count, e.g. 'yes'.")
         numeric = self.aggregate in (Aggregate.SUM, Aggregate.MEAN, Aggregate.MEDIAN)

@@ -204,7 +204,11 @@ def test_impute_refuses_bad_columns_in_one_line(tmp_path, capsys):
     source = tmp_path / "t.csv"
     source.write_text("a,b,empty\n" + "\n".join(f"x{i % 3},{i}," for i in range(60)) + "\n")
     assert main(["impute", str(source), "--column", "nope", "--output", str(tmp_path / "o.csv")]) == 2
-    assert capsys.readouterr().err.strip().startswith("error: --column: no column 'nope'")
+    assert (
+        capsys.readouterr()
+        .err.strip()
+        .startswith("error: --column: There is no column 'nope' in the table; it has 'a', 'b', 'empty'.")
+    )
     assert main(["impute", str(source), "--column", "empty", "--output", str(tmp_path / "o.csv")]) == 2
     assert "entirely empty" in capsys.readouterr().err
     assert main(["impute", str(source), "--output", str(source)]) == 2

@@ -99,7 +99,7 @@ def test_two_sensitive_columns_and_a_multi_class_outcome():
         (["hours"], "numeric"),
         (["outcome"], "is the outcome"),
         (["person"], "id-like"),
-        (["nowhere"], "there is no column"),
+        (["nowhere"], "There is no column .nowhere. in the table"),
         ([], "at least one"),
     ],
 )

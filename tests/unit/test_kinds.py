@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 from synth.data.kinds import check_schema_fits, detect_column, detect_schema
+from synth.errors import UnknownColumn
 from synth.schema import ColumnKind
 
 
@@ -39,7 +40,7 @@ def test_every_kind_says_why(patients):
 def test_overrides_replace_detection_and_are_checked(patients):
     schema = detect_schema(patients).with_overrides({"age": "categorical"})
     assert schema.kind("age") is ColumnKind.CATEGORICAL
-    with pytest.raises(ValueError, match="no such column"):
+    with pytest.raises(UnknownColumn, match=r"There is no column .nope."):
         detect_schema(patients).with_overrides({"nope": "numeric"})
     bad = detect_schema(patients).with_overrides({"sex": "numeric"})
     with pytest.raises(ValueError, match="'sex' cannot be numeric"):

@@ -11,21 +11,18 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
-from numbers import Integral
 from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
-from sklearn.utils._param_validation import Interval
 
-from synth.constraints import check_params
-from synth.errors import MethodRefused, ParameterError
+from synth.constraints import RANDOM_STATE, check_params
+from synth.errors import MethodRefused, ParameterError, UnknownColumn
 from synth.progress import Progress, silent
 from synth.schema import Schema
 from synth.table import conform, rows_of
 
 # Every sampler takes a seed; numpy's Generator takes any whole number from 0.
-RANDOM_STATE = [Interval(Integral, 0, None, closed="left")]
 
 
 @dataclass(frozen=True)
@@ -80,7 +77,7 @@ class Sampler(ABC):
         self.validate_params()
         progress = progress or silent
         if column not in table.columns:
-            raise ParameterError("column", f"column {column!r} is not in the table.")
+            raise UnknownColumn("column", column, table.columns)
         features = schema.features(column)
         if not features:
             raise MethodRefused(

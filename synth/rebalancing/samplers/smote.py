@@ -19,9 +19,10 @@ from scipy import sparse
 from sklearn.preprocessing import OneHotEncoder
 from sklearn.utils._param_validation import Interval
 
+from synth.constraints import RANDOM_STATE
 from synth.encoding import feature_kinds, median_filled
 from synth.errors import MethodRefused
-from synth.rebalancing.samplers.base import RANDOM_STATE, Request, Sampler
+from synth.rebalancing.samplers.base import Request, Sampler
 from synth.table import MISSING, as_labels, as_numbers, restore_dtype, rows_of
 
 DEFAULT_NEIGHBOURS = 5

@@ -10,8 +10,9 @@ from typing import ClassVar
 
 import pandas as pd
 
+from synth.constraints import RANDOM_STATE
 from synth.generator.model import CATEGORY_LEAF, NUMBER_LEAF, SyntheticGenerator
-from synth.rebalancing.samplers.base import RANDOM_STATE, Request, Sampler
+from synth.rebalancing.samplers.base import Request, Sampler
 
 # The generator's leaf sizes are the method's own parameters, declared once (on the generator).
 LEAF_CONSTRAINTS = {name: SyntheticGenerator._parameter_constraints[name] for name in ("category_leaf", "number_leaf")}
