@@ -5,9 +5,8 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from synth.data.holdout import split_holdout
 from synth.figures import association_figure, distribution_figure
-from synth.imputation import Imputation, impute
+from synth.imputation import Imputation, impute, impute_training_rows
 from synth.imputation.review import ColumnReview, gap_summary, review_columns
 from synth.rebalancing.plan import suggest_column
 from synth.table import fingerprint
@@ -135,22 +134,18 @@ def completed_dataset(
     name = f"{dataset.name} (gaps filled)"
     if dataset.holdout_file is not None or outcome is None:
         return replace(dataset, name=name, table=result.table, fingerprint=fingerprint(result.table))
-    split = split_holdout(dataset.table, column=outcome, share=dataset.holdout_share)  # the split the Plan step makes
     with st.spinner("Filling the training rows from each other only…"):
-        train = impute(split.train, columns=columns, schema=dataset.schema, random_state=random_state).table.reset_index(
-            drop=True
+        filled = impute_training_rows(
+            dataset.table,
+            column=outcome,
+            share=dataset.holdout_share,
+            columns=columns,
+            schema=dataset.schema,
+            random_state=random_state,
         )
-    label = (
-        f"{len(split.holdout):,} real rows set aside before filling gaps ({dataset.holdout_share:.0%}, stratified by {outcome!r})"
-    )
-    return replace(
-        dataset,
-        name=name,
-        table=train,
-        fingerprint=fingerprint(train),
-        holdout_file=split.holdout.reset_index(drop=True),
-        holdout_label=label,
-    )
+    train, holdout = filled.split.train, filled.split.holdout
+    label = f"{len(holdout):,} real rows set aside before filling gaps ({dataset.holdout_share:.0%}, stratified by {outcome!r})"
+    return replace(dataset, name=name, table=train, fingerprint=fingerprint(train), holdout_file=holdout, holdout_label=label)
 
 
 def render() -> None:

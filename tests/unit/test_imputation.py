@@ -165,3 +165,21 @@ def test_words_that_are_real_categories_are_not_gaps():
     result = impute(table)
     assert (result.table["debtors"][10:] == table["debtors"][10:]).all() and (result.table["region"] == table["region"]).all()
     assert result.tokens["debtors"] == {"?": 10} and "region" not in result.tokens
+
+
+def test_training_rows_are_filled_from_each_other_and_the_holdout_stays_real():
+    from synth.imputation import impute_training_rows
+
+    rng = np.random.default_rng(0)
+    n = 600
+    table = pd.DataFrame({"a": rng.choice(list("xyz"), n), "b": rng.normal(size=n), "y": rng.choice(["p", "q"], n, p=[0.2, 0.8])})
+    table.loc[rng.choice(n, 120, replace=False), "a"] = np.nan
+    filled = impute_training_rows(table, column="y", columns=["a"], random_state=1)
+    train, holdout = filled.split.train, filled.split.holdout
+    assert len(train) + len(holdout) == n and train["a"].notna().all()
+    assert holdout["a"].isna().any()  # the holdout keeps its gaps: nothing was filled there
+    real = {tuple(r) for r in table.astype(str).itertuples(index=False)}
+    assert {tuple(r) for r in holdout.astype(str).itertuples(index=False)} <= real
+    # every gap of the training rows was filled, from a training row (donors index the training rows)
+    assert filled.imputation.cells == int(table["a"].isna().sum()) - int(holdout["a"].isna().sum())
+    assert filled.imputation.donors["a"].max() < len(train)

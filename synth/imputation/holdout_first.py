@@ -1,0 +1,53 @@
+"""Fill gaps without leaking the holdout: split off the real holdout first, then fill training rows from each other.
+
+A holdout value used as a donor would reach training, and a model scored on that holdout would be
+judged on rows it has, in part, already seen. The holdout keeps its real values, gaps included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from synth.data.holdout import Split, split_holdout
+from synth.imputation.chained import Imputation, impute
+from synth.progress import Progress
+from synth.schema import Schema
+
+
+@dataclass(frozen=True)
+class FilledSplit:
+    """The training rows, filled from each other only, and the real holdout split off before filling."""
+
+    split: Split = field(repr=False)
+    imputation: Imputation = field(repr=False)  # the fill of the training rows
+
+    @property
+    def description(self) -> str:
+        return f"{self.split.description}; {self.imputation.cells:,} cells of the {len(self.split.train):,} training rows filled"
+
+
+def impute_training_rows(
+    table: pd.DataFrame,
+    *,
+    column: str,
+    share: float = 0.2,
+    columns: Sequence[str] | None = None,
+    schema: Schema | None = None,
+    random_state: int = 0,
+    progress: Progress | None = None,
+) -> FilledSplit:
+    """Split off a stratified ``share`` of real rows by ``column`` (the split the Plan step makes), then fill the
+    gaps of ``columns`` in the other rows from each other only.
+
+    >>> filled = impute_training_rows(adult, column="income", columns=["workclass"])  # doctest: +SKIP
+    >>> filled.split.train, filled.split.holdout  # filled training rows, untouched real holdout  # doctest: +SKIP
+    """
+    split = split_holdout(table, column=column, share=share)
+    imputation = impute(
+        split.train.reset_index(drop=True), columns=columns, schema=schema, random_state=random_state, progress=progress
+    )
+    train, holdout = imputation.table, split.holdout.reset_index(drop=True)
+    return FilledSplit(Split(train, holdout, split.description), imputation)
