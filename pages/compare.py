@@ -17,8 +17,8 @@ from synth.schema import ColumnKind, Schema
 from synth.study import labelled_tables
 from synth.table import as_numbers, rows_of, value_counts
 from ui import assessments, cache
+from ui.settings import ClassView
 from ui.state import (
-    PLAN,
     W_DRILL_COLUMN,
     W_DRILL_RANGE,
     W_DRILL_VALUES,
@@ -28,10 +28,11 @@ from ui.state import (
     Dataset,
     PlanRun,
     current_dataset,
-    require,
+    kept,
+    plan_run,
     scoped,
 )
-from ui.text import date_columns, plain, prose
+from ui.text import date_columns, file_name, plain, prose
 
 
 def sample_rows(dataset: Dataset, run: PlanRun, focus: str) -> None:
@@ -42,18 +43,21 @@ def sample_rows(dataset: Dataset, run: PlanRun, focus: str) -> None:
     for tab, (method, result) in zip(st.tabs([r.label for r in results.values()]), results.items(), strict=True):
         with tab:
             sample = cache.cached(
-                ("sample", *dataset.key, run.key, method, focus), lambda r=result: class_sample(r, column, focus)
+                "sample",
+                lambda r=result: class_sample(r, column, focus),
+                data=dataset,
+                settings=ClassView(run.settings, focus, method),
             )
             st.caption(
                 f"{int(result.generated.sum()):,} generated rows in {result.seconds:.1f} s; "
                 f"a sample of {plain(focus)} rows, generated ones ticked"
             )
             st.dataframe(sample, hide_index=True, height=240, column_config=date_columns(sample))
-            with_flag = st.checkbox("Add a 'generated' column to the download", key=scoped(W_FLAG, method))
+            with_flag = st.checkbox("Add a 'generated' column to the download", key=kept(scoped(W_FLAG, method), False))
             st.download_button(
                 f"Download {result.label} CSV",
                 lambda r=result, flag=with_flag: (r.marked() if flag else r.table).to_csv(index=False).encode(),
-                file_name=f"rebalanced-{method}.csv",
+                file_name=file_name(f"rebalanced-{method}", dataset.name, ".csv"),
                 mime="text/csv",
                 key=f"download_{method}",
                 on_click="ignore",
@@ -73,23 +77,25 @@ def drill_conditions(run: PlanRun, features: list[str], schema: Schema) -> list[
     conditions = []
     for i in range(2):
         left, right = st.columns([1, 2])
-        name = left.selectbox(f"Condition {i + 1}", ["(none)", *features], key=scoped(W_DRILL_COLUMN, i))
+        names = ["(none)", *features]
+        name = left.selectbox(f"Condition {i + 1}", names, key=kept(scoped(W_DRILL_COLUMN, i), "(none)", options=names))
         if name == "(none)":
             continue
         if schema.kind(name) is ColumnKind.CATEGORICAL:
             options = sorted(run.split.train[name].dropna().astype(str).unique())
-            chosen = right.multiselect("is one of", options, default=options[:1], key=scoped(W_DRILL_VALUES, i))
+            key = kept(scoped(W_DRILL_VALUES, i, name), options[:1], options=options)
+            chosen = right.multiselect("is one of", options, key=key)
             conditions.append(Condition(name, values=tuple(chosen)))
         elif schema.kind(name) is ColumnKind.DATETIME:
             dates = run.split.train[name].dropna()
             low, high = dates.min().to_pydatetime(), dates.max().to_pydatetime()
-            picked = right.slider("between", low, high, (low, high), key=scoped(W_DRILL_RANGE, i))
+            picked = right.slider("between", low, high, key=kept(scoped(W_DRILL_RANGE, i, name), (low, high), bounds=(low, high)))
             days = as_numbers(pd.Series(pd.to_datetime(list(picked))))
             conditions.append(Condition(name, low=float(days[0]), high=float(days[1]), dates=True))
         else:
             numbers = run.split.train[name].dropna()
             low, high = float(numbers.min()), float(numbers.max())
-            picked = right.slider("between", low, high, (low, high), key=scoped(W_DRILL_RANGE, i))
+            picked = right.slider("between", low, high, key=kept(scoped(W_DRILL_RANGE, i, name), (low, high), bounds=(low, high)))
             conditions.append(Condition(name, low=picked[0], high=picked[1]))
     return conditions
 
@@ -105,7 +111,7 @@ def column_distribution(
 ) -> None:
     """One column's distribution per table; picking another column redraws only this chart."""
     st.subheader(f"Distribution of each column among {plain(focus)} rows")
-    feature = st.selectbox("Column", features, key=W_FEATURE)
+    feature = st.selectbox("Column", features, key=kept(W_FEATURE, features[0], options=features))
     shares = distribution(focused(tables, positions, [feature]), feature, schema, reference=HOLDOUT)
     st.plotly_chart(distribution_figure(shares, feature))
 
@@ -138,8 +144,10 @@ def drill_down_and_diversity(
     )
     with st.spinner("Measuring how varied each column is…"):
         diversity = cache.cached(
-            ("diversity", *dataset.key, run.key, focus, tuple(conditions)),
+            "diversity",
             lambda: class_diversity(tables, schema, column, focus, conditions),
+            data=dataset,
+            settings=ClassView(run.settings, focus, conditions=tuple(conditions)),
         )
     st.dataframe(diversity.style.format("{:.2f}"))
 
@@ -178,7 +186,7 @@ def show_privacy(dataset: Dataset, run: PlanRun) -> None:
 
 def render() -> None:
     st.title("3 · Compare")
-    run: PlanRun = require(PLAN, "Generate the rebalanced tables on the Plan step first.", "pages/plan.py")
+    run = plan_run()
     if not run.outputs.results:
         st.warning("No method produced rows; see the messages on the Plan step.")
         st.stop()
@@ -186,12 +194,15 @@ def render() -> None:
     schema, column = dataset.schema, run.plan.column
     tables = labelled_tables(run.outputs, run.split)
     st.subheader("Rows per value")
-    st.dataframe(cache.cached(("counts", *dataset.key, run.key), lambda: class_counts(tables, column)))
+    st.dataframe(cache.cached("counts", lambda: class_counts(tables, column), data=dataset, settings=run.settings))
 
     values = list(value_counts(run.split.train[column]))
-    focus = st.selectbox("Class to inspect", values, index=len(values) - 1, key=W_FOCUS)
+    focus = st.selectbox("Class to inspect", values, key=kept(scoped(W_FOCUS, column), values[-1], options=values))
     positions = cache.cached(
-        ("focus-rows", *dataset.key, run.key, focus), lambda: {name: rows_of(t, column, focus) for name, t in tables.items()}
+        "focus-rows",
+        lambda: {name: rows_of(t, column, focus) for name, t in tables.items()},
+        data=dataset,
+        settings=ClassView(run.settings, focus),
     )
     sample_rows(dataset, run, focus)
 

@@ -1,11 +1,13 @@
 """Step 4: a classifier (LightGBM by default) on each output and on the untouched data, scored on the real holdout."""
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
 from synth.assess.advice import MIN_HOLDOUT_ROWS, MetricVerdict, advice, best_per_metric, executive_summary, verdicts
 from synth.assess.decisions import decision_frame
-from synth.assess.evaluate import MODELS, RECIPE_TEXT, Evaluation, metrics_frame, shared_bootstrap
+from synth.assess.evaluate import MAX_REPEATS, MODELS, RECIPE_TEXT, Evaluation, metrics_frame, shared_bootstrap
 from synth.assess.leakage import column_power
 from synth.engine import evaluate_all
 from synth.errors import SynthError
@@ -16,10 +18,10 @@ from synth.study import make_study, training_tables
 from synth.table import value_counts
 from synth.whatif.scenarios import open_store, saved_on
 from ui import assessments, cache
+from ui.settings import EvaluateSettings, PositiveClass, ReportInputs, Scoring
 from ui.state import (
     EVALUATIONS,
     FAIRNESS,
-    PLAN,
     REPORT,
     W_LEFT_OUT,
     W_MODEL,
@@ -29,32 +31,29 @@ from ui.state import (
     W_TOP_SHARE,
     Dataset,
     PlanRun,
+    Scored,
     cluster_scheduler,
     current_dataset,
+    kept,
+    plan_run,
     progress_callback,
-    require,
     scoped,
     workspace,
 )
 from ui.text import file_name, prose
 
 
-def train_and_score(dataset: Dataset, run: PlanRun, positive: str, n_repeats: int, model: str, left_out: list[str]) -> None:
+def train_and_score(dataset: Dataset, run: PlanRun, settings: EvaluateSettings) -> None:
     """Every training table scored on the holdout; each appears, and is kept, as soon as it is scored."""
-
-    scores = scores_key(dataset, run, positive, n_repeats, model, left_out)
-
-    def key(name: str) -> tuple:
-        return ("evaluation", *scores, name)
-
+    scoring = Scoring(run.settings, settings)
     tables = training_tables(run.outputs, run.split)
-    done = {n: e for n in tables if (e := cache.peek(key(n))) is not None}
+    done = {n: e for n in tables if (e := cache.peek("evaluation", data=dataset, settings=replace(scoring, table=n)))}
     bar = st.progress(0.0)
     live = st.empty()
     shown: dict[str, Evaluation] = dict(done)
 
     def heard(name: str, evaluation: Evaluation) -> None:
-        cache.cached(key(name), lambda: evaluation)
+        cache.cached("evaluation", lambda: evaluation, data=dataset, settings=replace(scoring, table=name))
         shown[name] = evaluation
         live.dataframe(metrics_frame(shown, intervals=False), hide_index=True)
 
@@ -63,15 +62,15 @@ def train_and_score(dataset: Dataset, run: PlanRun, positive: str, n_repeats: in
             tables,
             holdout=run.split.holdout,
             column=run.plan.column,
-            positive=positive,
-            n_repeats=n_repeats,
+            positive=settings.positive,
+            n_repeats=settings.n_repeats,
             schema=dataset.schema,
             done=done,
             scheduler=cluster_scheduler(),
             progress=progress_callback(bar),
             on_result=heard,
-            model=model,
-            exclude=left_out,
+            model=settings.model,
+            exclude=settings.exclude,
         )
     except SynthError as error:
         st.error(prose(error))
@@ -79,20 +78,17 @@ def train_and_score(dataset: Dataset, run: PlanRun, positive: str, n_repeats: in
     finally:
         bar.empty()
         live.empty()
-    st.session_state[EVALUATIONS] = (scores, evaluations)
-
-
-def scores_key(dataset: Dataset, run: PlanRun, positive: str, n_repeats: int, model: str, left_out: list[str]) -> tuple:
-    """What the shown scores depend on: a change of any of these hides them until scored again."""
-    return (*dataset.key, run.key, positive, n_repeats, model, tuple(left_out))
+    st.session_state[EVALUATIONS] = Scored(scoring, evaluations)
 
 
 def choose_left_out(dataset: Dataset, run: PlanRun, positive: str) -> list[str]:
     """Each column's power on its own, flags on the ones that stand out, and the columns the models leave out."""
     with st.spinner("Measuring each column's power on its own…"):
         power = cache.cached(
-            ("power", *dataset.key, run.key, positive),
+            "power",
             lambda: column_power(run.split.train, column=run.plan.column, positive=positive, schema=dataset.schema),
+            data=dataset,
+            settings=PositiveClass(run.settings, positive),
         )
     flagged = power.loc[power["flag"] != "", "column"].tolist()
     with st.expander("Leakage check: each column's power on its own", expanded=bool(flagged)):
@@ -103,8 +99,10 @@ def choose_left_out(dataset: Dataset, run: PlanRun, positive: str) -> list[str]:
         )
         st.dataframe(power.style.format({"AUC alone": "{:.3f}"}), hide_index=True)
         if flagged and st.button("Leave out the flagged columns"):
-            st.session_state[scoped(W_LEFT_OUT, positive)] = flagged
-        return st.multiselect("Leave out of the models", power["column"].tolist(), key=scoped(W_LEFT_OUT, positive))
+            st.session_state[scoped(W_LEFT_OUT, run.plan.column, positive)] = flagged
+        columns = power["column"].tolist()
+        key = kept(scoped(W_LEFT_OUT, run.plan.column, positive), [], options=columns)
+        return st.multiselect("Leave out of the models", columns, key=key)
 
 
 def show_advice(evaluations: dict[str, Evaluation], found: list[MetricVerdict]) -> None:
@@ -156,9 +154,14 @@ def show_decisions(evaluations: dict[str, Evaluation]) -> None:
     st.subheader("Acting on the scores")
     left, right = st.columns(2)
     threshold = left.slider(
-        "Decision threshold", 0.01, 0.99, 0.5, 0.01, key=W_THRESHOLD, help="0.5 is the default, the one F1 above uses."
+        "Decision threshold",
+        0.01,
+        0.99,
+        step=0.01,
+        key=kept(W_THRESHOLD, 0.5, bounds=(0.01, 0.99)),
+        help="0.5 is the default, the one F1 above uses.",
     )
-    top = right.slider("Act on the top share of scores (%)", 1, 50, 5, 1, key=W_TOP_SHARE)
+    top = right.slider("Act on the top share of scores (%)", 1, 50, step=1, key=kept(W_TOP_SHARE, 5, bounds=(1, 50)))
     frame = decision_frame(evaluations, threshold, top / 100)
     st.dataframe(
         frame.style.format(
@@ -180,45 +183,47 @@ def show_decisions(evaluations: dict[str, Evaluation]) -> None:
     )
 
 
-def prepare_report(
-    dataset: Dataset,
-    run: PlanRun,
-    evaluations: dict[str, Evaluation],
-    positive: str,
-    key: tuple,
-    model: str,
-    left_out: list[str],
-) -> None:
-    """The stakeholder report, reusing the Compare page's privacy and fidelity results; ``key`` is its scores'."""
+def prepare_report(dataset: Dataset, run: PlanRun, scored: Scored) -> None:
+    """The stakeholder report, reusing the Compare page's privacy and fidelity results; it holds exactly what the page
+    shows when it is built, and is withdrawn when any of that changes (scores, fairness results, saved scenarios)."""
     st.subheader("Stakeholder report")
     st.write(
-        "One self-contained HTML file (opens offline): data, plan, metrics and curves, privacy, fidelity, diversity "
+        "One self-contained HTML file (opens offline): data, plan, metrics and curves, privacy, fidelity, diversity, "
         "the fairness results when the Fairness step was run, and the what-if scenarios saved on this dataset."
     )
+    try:
+        scenarios = [s for s in open_store(workspace()).scenarios() if saved_on(s, dataset.name, dataset.fingerprint)]
+    except SynthError as error:
+        st.warning(prose(f"The report leaves out saved scenarios: {error}"))
+        scenarios = []
+    fairness = st.session_state.get(FAIRNESS)
+    inputs = ReportInputs(
+        scored.settings,
+        None if fairness is None else fairness.settings,
+        tuple((s.name, s.created) for s in scenarios),
+    )
+    settings = scored.settings.evaluate
     if st.button("Prepare the report"):
         with st.spinner("Assessing privacy, fidelity and diversity…"):
             study = make_study(
                 dataset=dataset.name,
                 schema=dataset.schema,
-                positive=positive,
+                positive=settings.positive,
                 split=run.split,
                 outputs=run.outputs,
-                evaluations=evaluations,
+                evaluations=scored.evaluations,
                 privacy=assessments.privacy(dataset, run),
-                fidelity=assessments.fidelity(dataset, run, positive),
-                model=model,
-                left_out=left_out,
+                fidelity=assessments.fidelity(dataset, run, settings.positive),
+                model=settings.model,
+                left_out=list(settings.exclude),
             )
-            try:
-                scenarios = [s for s in open_store(workspace()).scenarios() if saved_on(s, dataset.name, dataset.fingerprint)]
-            except SynthError as error:
-                st.warning(prose(f"The report leaves out saved scenarios: {error}"))
-                scenarios = []
-            fairness = st.session_state.get(FAIRNESS)  # made on this dataset: a new dataset clears it
-            st.session_state[REPORT] = (key, build_report(study, scenarios, fairness=fairness[1] if fairness else None))
+            html = build_report(study, scenarios, fairness=None if fairness is None else fairness.study)
+            st.session_state[REPORT] = (inputs, html)
     stored = st.session_state.get(REPORT)
-    if stored and stored[0] == key:
+    if stored and stored[0] == inputs:
         st.download_button("Download report (HTML)", stored[1].encode(), file_name("rebalance-report", dataset.name), "text/html")
+    elif stored:
+        st.caption("The report prepared before no longer matches the scores, fairness results or scenarios: prepare it again.")
 
 
 def choose_positive(run: PlanRun) -> str:
@@ -227,8 +232,9 @@ def choose_positive(run: PlanRun) -> str:
     in_holdout = value_counts(run.split.holdout[run.plan.column])
     values = sorted(counts, key=counts.__getitem__)
     judged = [v for v in values if in_holdout.get(v, 0) >= MIN_HOLDOUT_ROWS]
-    default = values.index(judged[0]) if judged else 0
-    positive = st.selectbox("Positive class (scored one against the rest)", values, index=default, key=W_POSITIVE)
+    default = judged[0] if judged else values[0]
+    key = kept(scoped(W_POSITIVE, run.plan.column), default, options=values)
+    positive = st.selectbox("Positive class (scored one against the rest)", values, key=key)
     held = in_holdout.get(positive, 0)
     if held < MIN_HOLDOUT_ROWS:
         st.warning(
@@ -238,41 +244,61 @@ def choose_positive(run: PlanRun) -> str:
     return positive
 
 
-def render() -> None:
-    st.title("4 · Evaluate")
-    run: PlanRun = require(PLAN, "Generate the rebalanced tables on the Plan step first.", "pages/plan.py")
-    dataset = current_dataset()
+def choose_settings(dataset: Dataset, run: PlanRun) -> EvaluateSettings:
     positive = choose_positive(run)
-    seeds = int(
+    n_repeats = int(
         st.number_input(
-            "Seeds",
-            1,
-            10,
-            3,
-            key=W_SEEDS,
-            help="Each seed re-splits the training table for early stopping. The ± column shows how much runs vary: "
-            "up to ±0.05 AUC on small tables, almost nothing on large ones.",
+            "Runs (seeds)",
+            min_value=1,
+            max_value=MAX_REPEATS,
+            step=1,
+            key=kept(W_SEEDS, 3, bounds=(1, MAX_REPEATS)),
+            help="Each run re-splits the training table for early stopping with its own seed. The ± column shows how much "
+            "runs vary: up to ±0.05 AUC on small tables, almost nothing on large ones. Every run is one more fit per table.",
         )
     )
-    model = st.selectbox("Classifier", list(MODELS), format_func=MODELS.__getitem__, key=W_MODEL)
+    models = list(MODELS)
+    model = st.selectbox("Classifier", models, format_func=MODELS.__getitem__, key=kept(W_MODEL, "lightgbm", options=models))
     left_out = choose_left_out(dataset, run, positive)
+    return EvaluateSettings(positive, n_repeats, model, tuple(left_out))
+
+
+def current_scores(dataset: Dataset, settings: Scoring) -> Scored | None:
+    """The last scores, if they were made for these choices; otherwise one line says for which they were."""
+    scored: Scored | None = st.session_state.get(EVALUATIONS)
+    if scored is None or scored.settings == settings:
+        return scored
+    if scored.settings.plan != settings.plan:
+        st.caption(prose("The scores kept from before were for other outputs of the Plan step: train and score again."))
+    else:
+        st.caption(
+            f"The scores kept from before were for {scored.settings.evaluate.describe()}; the choices above differ: "
+            "train and score again to see them."
+        )
+    return None
+
+
+def render() -> None:
+    st.title("4 · Evaluate")
+    run = plan_run()
+    dataset = current_dataset()
+    settings = choose_settings(dataset, run)
     with st.expander("Training recipe"):
         st.write(RECIPE_TEXT)
     if st.button("Train and score", type="primary"):
-        train_and_score(dataset, run, positive, seeds, model, left_out)
-    key = scores_key(dataset, run, positive, seeds, model, left_out)
-    stored = st.session_state.get(EVALUATIONS)
-    evaluations = stored[1] if stored and stored[0] == key else None
-    if stored and evaluations is None:
-        st.caption("The scores shown before were for another class, classifier or number of seeds: train and score again.")
-    if evaluations:
+        train_and_score(dataset, run, settings)
+    scored = current_scores(dataset, Scoring(run.settings, settings))
+    if scored:
+        evaluations = scored.evaluations
         with st.spinner("Weighing each lead against the noise of runs and holdout rows…"):
-            resampled = cache.cached(("bootstrap", *key), lambda: shared_bootstrap(evaluations))
-            found = cache.cached(("verdicts", *key), lambda: verdicts(evaluations, resampled))
-            frame = cache.cached(("metrics", *key), lambda: metrics_frame(evaluations, resampled=resampled))
+            resampled = cache.cached("bootstrap", lambda: shared_bootstrap(evaluations), data=dataset, settings=scored.settings)
+            found = cache.cached("verdicts", lambda: verdicts(evaluations, resampled), data=dataset, settings=scored.settings)
+            frame = cache.cached(
+                "metrics", lambda: metrics_frame(evaluations, resampled=resampled), data=dataset, settings=scored.settings
+            )
         show_advice(evaluations, found)
-        show_scores(run, evaluations, positive, found, frame)
-        prepare_report(dataset, run, evaluations, positive, key, model, left_out)
+        show_scores(run, evaluations, settings.positive, found, frame)
+        prepare_report(dataset, run, scored)
 
 
 render()

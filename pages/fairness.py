@@ -1,5 +1,7 @@
 """Step 5: fair synthetic data: a training table whose outcome no longer depends on a sensitive group."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from synth.data.holdout import Split
@@ -11,6 +13,7 @@ from synth.report import build_report
 from synth.schema import ColumnKind
 from synth.table import value_counts
 from ui import cache
+from ui.settings import FairnessScoring, FairnessSettings, PlanSettings
 from ui.state import (
     FAIRNESS,
     PLAN,
@@ -19,8 +22,10 @@ from ui.state import (
     W_FAIR_POSITIVE,
     W_SENSITIVE,
     Dataset,
+    FairnessRun,
     PlanRun,
     current_dataset,
+    kept,
     progress_callback,
     scoped,
 )
@@ -33,19 +38,18 @@ SEEDS = 3
 
 def choose_outcome(dataset: Dataset) -> tuple[str, str]:
     """The outcome (preselected as on the Plan step) and the value a model's decision selects."""
-    candidates = cache.cached(("candidates", *dataset.key), lambda: candidate_columns(dataset.table, dataset.schema))
+    candidates = cache.cached("candidates", lambda: candidate_columns(dataset.table, dataset.schema), data=dataset)
     if not candidates:
         st.error("No categorical column with at least two values to use as the outcome. Mark one categorical on the Data step.")
         st.stop()
-    default = cache.cached(
-        ("suggestion", *dataset.key), lambda: suggest_column(dataset.table, dataset.schema, dataset.column_hint)
+    default = cache.cached("suggestion", lambda: suggest_column(dataset.table, dataset.schema, dataset.column_hint), data=dataset)
+    column = st.selectbox(
+        "Outcome", candidates, key=kept(scoped(W_FAIR_COLUMN, dataset.fingerprint), default, options=candidates)
     )
-    column = st.selectbox("Outcome", candidates, index=candidates.index(default), key=scoped(W_FAIR_COLUMN, dataset.fingerprint))
     counts = value_counts(dataset.table[column])
     values = sorted(counts, key=counts.__getitem__)
-    positive = st.selectbox(
-        "Value a decision selects (scored one against the rest)", values, key=scoped(W_FAIR_POSITIVE, dataset.fingerprint, column)
-    )
+    key = kept(scoped(W_FAIR_POSITIVE, dataset.fingerprint, column), values[0], options=values)
+    positive = st.selectbox("Value a decision selects (scored one against the rest)", values, key=key)
     return column, positive
 
 
@@ -53,7 +57,8 @@ def choose_sensitive(dataset: Dataset, column: str) -> list[str]:
     """Categorical columns other than the outcome; numeric and ID-like ones are named, not offered."""
     offered = [c for c in dataset.schema.names(ColumnKind.CATEGORICAL) if c != column]
     hinted = [c for hint in SENSITIVE_HINTS for c in offered if c.lower() == hint][:1]
-    chosen = st.multiselect("Sensitive columns", offered, default=hinted, key=scoped(W_SENSITIVE, dataset.fingerprint, column))
+    key = kept(scoped(W_SENSITIVE, dataset.fingerprint, column), hinted, options=offered)
+    chosen = st.multiselect("Sensitive columns", offered, key=key)
     others = [c for c in dataset.schema.modelled() if c not in offered and c != column]
     if others:
         st.caption(
@@ -63,20 +68,21 @@ def choose_sensitive(dataset: Dataset, column: str) -> list[str]:
     return chosen
 
 
-def rebalanced_tables(column: str) -> dict:
-    """Each rebalanced output of this session on the same column, if the user wants them compared."""
+def rebalanced_tables(column: str) -> tuple[dict, PlanSettings | None]:
+    """Each rebalanced output of this session on the same column, if the user wants them compared, and their plan."""
     run: PlanRun | None = st.session_state.get(PLAN)
     if run is None or run.plan.column != column or not run.outputs.results:
-        return {}
-    if not st.checkbox("Also compare each rebalanced output from the Plan step", key=W_FAIR_OUTPUTS):
-        return {}
-    return run.outputs.tables()
+        return {}, None
+    if not st.checkbox("Also compare each rebalanced output from the Plan step", key=kept(W_FAIR_OUTPUTS, False)):
+        return {}, None
+    return run.outputs.tables(), run.settings
 
 
-def generate(dataset: Dataset, split: Split, column: str, sensitive: list[str]) -> FairTable | None:
+def generate(dataset: Dataset, split: Split, settings: FairnessSettings) -> FairTable | None:
     """The fair table, made once per data, holdout, outcome and sensitive columns."""
-    key = ("fair", *dataset.key, split.description, column, tuple(sensitive))
-    if (fair := cache.peek(key, table=True)) is not None:
+    column, sensitive = settings.column, list(settings.sensitive)
+    made_of = FairnessScoring(replace(settings, positive="", compare_outputs=False))  # the table needs no decision value
+    if (fair := cache.peek("fair", data=dataset, settings=made_of, table=True)) is not None:
         return fair
     fair = with_status(
         "Generating the fair table…",
@@ -84,16 +90,17 @@ def generate(dataset: Dataset, split: Split, column: str, sensitive: list[str]) 
         failed="No fair table",
         done=lambda fair: f"Generated {len(fair.table):,} fair rows in {fair.seconds:.1f} s",
     )
-    return None if fair is None else cache.cached(key, lambda: fair, table=True)
+    return None if fair is None else cache.cached("fair", lambda: fair, data=dataset, settings=made_of, table=True)
 
 
-def score(dataset: Dataset, split: Split, fair: FairTable, positive: str, others: dict) -> dict:
+def score(dataset: Dataset, split: Split, fair: FairTable, scoring: FairnessScoring, others: dict) -> dict:
     """Every training table's model on the real holdout, judged per group; each table cached on its own."""
     tables = {REAL_NAME: split.train, FAIR_NAME: fair.table, **others}
     results = {}
+    positive = scoring.fairness.positive
     bar = st.progress(0.0, text="Training LightGBM on each table")
     for i, (name, table) in enumerate(tables.items()):
-        key = ("fair-score", *dataset.key, split.description, fair.column, fair.sensitive, positive, name, len(table))
+        made_of = replace(scoring, plan=scoring.plan if name in others else None, table=name)
 
         def one(name: str = name, table=table, i: int = i) -> object:
             step = progress_callback(bar)
@@ -108,7 +115,7 @@ def score(dataset: Dataset, split: Split, fair: FairTable, positive: str, others
                 progress=lambda f, m: step((i + f) / len(tables), m),
             )[name]
 
-        results[name] = cache.cached(key, one)
+        results[name] = cache.cached("fair-score", one, data=dataset, settings=made_of)
     bar.empty()
     return results
 
@@ -155,25 +162,28 @@ def render() -> None:
     column, positive = choose_outcome(dataset)
     sensitive = choose_sensitive(dataset, column)
     split = holdout_split(dataset, column)
-    others = rebalanced_tables(column)
-    key = (*dataset.key, split.description, column, tuple(sensitive), positive, tuple(others))
+    others, plan = rebalanced_tables(column)
+    scoring = FairnessScoring(FairnessSettings(column, positive, tuple(sensitive), plan is not None), plan)
     if st.button("Generate", type="primary", disabled=not sensitive):
-        fair = generate(dataset, split, column, sensitive)
+        fair = generate(dataset, split, scoring.fairness)
         if fair is not None:
-            results = score(dataset, split, fair, positive, others)
+            results = score(dataset, split, fair, scoring, others)
             rates = outcome_rates_by_table(
                 {n: t for n, t in [(REAL_NAME, split.train), (FAIR_NAME, fair.table), *others.items()]},
                 column,
                 fair.sensitive,
                 positive,
             )
-            st.session_state[FAIRNESS] = (key, FairnessStudy(dataset.name, positive, fair, results, rates))
-    stored = st.session_state.get(FAIRNESS)
-    if stored and stored[0] == key:
-        show(stored[1])
-        downloads(stored[1])
+            st.session_state[FAIRNESS] = FairnessRun(scoring, FairnessStudy(dataset.name, positive, fair, results, rates))
+    stored: FairnessRun | None = st.session_state.get(FAIRNESS)
+    if stored and stored.settings == scoring:
+        show(stored.study)
+        downloads(stored.study)
     elif stored:
-        st.caption("The results shown before were for other choices: generate again.")
+        st.caption(
+            f"The results kept from before were for {stored.settings.fairness.describe()}; the choices above differ: "
+            "generate again to see them."
+        )
 
 
 render()

@@ -11,12 +11,14 @@ from synth.imputation.review import ColumnReview, gap_summary, review_columns
 from synth.rebalancing.plan import suggest_column
 from synth.table import fingerprint
 from ui import cache
+from ui.settings import ImputeSettings
 from ui.state import (
     IMPUTE_NOTICE,
     W_IMPUTE_COLUMNS,
     W_IMPUTE_SEED,
     Dataset,
     current_dataset,
+    kept,
     scoped,
     set_dataset,
 )
@@ -26,7 +28,7 @@ from ui.widgets import with_status
 
 def show_gaps(dataset: Dataset) -> pd.DataFrame:
     """Each column's missing share; gap tokens such as '?' count as missing."""
-    summary = cache.cached(("gap-summary", *dataset.key), lambda: gap_summary(dataset.table, dataset.schema))
+    summary = cache.cached("gap-summary", lambda: gap_summary(dataset.table, dataset.schema), data=dataset)
     with_gaps = summary[summary["gaps"] > 0]
     if with_gaps.empty:
         st.success("This table has no gaps: nothing to fill.")
@@ -42,10 +44,10 @@ def show_gaps(dataset: Dataset) -> pd.DataFrame:
 
 def outcome_column(dataset: Dataset) -> str | None:
     """The column the Plan step preselects as the outcome (computed once per data)."""
-    return cache.cached(("suggestion", *dataset.key), lambda: suggest_column(dataset.table, dataset.schema, dataset.column_hint))
+    return cache.cached("suggestion", lambda: suggest_column(dataset.table, dataset.schema, dataset.column_hint), data=dataset)
 
 
-def choose_columns(dataset: Dataset, with_gaps: pd.DataFrame) -> tuple[list[str], int]:
+def choose_settings(dataset: Dataset, with_gaps: pd.DataFrame) -> ImputeSettings:
     """The columns to fill: every column with gaps except the outcome the Plan step would preselect."""
     outcome = outcome_column(dataset)
     options = with_gaps["column"].tolist()
@@ -55,25 +57,28 @@ def choose_columns(dataset: Dataset, with_gaps: pd.DataFrame) -> tuple[list[str]
         for c, kind in zip(with_gaps["column"], with_gaps["kind"], strict=True)
         if c in fillable and c != outcome and kind != "id-like"
     ]
-    columns = st.multiselect(
-        "Columns to fill", options, default=default, key=scoped(W_IMPUTE_COLUMNS, dataset.fingerprint), format_func=str
-    )
+    key = kept(scoped(W_IMPUTE_COLUMNS, dataset.fingerprint), default, options=options)
+    columns = st.multiselect("Columns to fill", options, key=key, format_func=str)
     if outcome in options and outcome not in columns:
         st.caption(f"{plain(outcome)} looks like the outcome later steps predict, so it is not filled unless you add it.")
-    seed = int(st.number_input("Seed", 0, 2**31 - 1, 0, key=W_IMPUTE_SEED, help="The same seed gives the same fill."))
-    return columns, seed
+    key = kept(W_IMPUTE_SEED, 0, bounds=(0, 2**31 - 1))
+    seed = int(st.number_input("Seed", min_value=0, max_value=2**31 - 1, key=key, help="The same seed gives the same fill."))
+    return ImputeSettings(tuple(columns), seed)
 
 
-def fill(dataset: Dataset, columns: list[str], random_state: int) -> Imputation | None:
+def fill(dataset: Dataset, settings: ImputeSettings) -> Imputation | None:
     """The fill for these columns and seed, made once (with progress) and kept for this data."""
-    key = ("impute", *dataset.key, tuple(columns), random_state)
-    if cache.peek(key, table=True) is None and not st.button("Fill", type="primary", disabled=not columns):
+    found = cache.peek("impute", data=dataset, settings=settings, table=True)
+    if found is None and not st.button("Fill", type="primary", disabled=not settings.columns):
         return None
+    columns, random_state = list(settings.columns), settings.random_state
     return with_status(
         "Filling gaps…",
         lambda progress: cache.cached(
-            key,
+            "impute",
             lambda: impute(dataset.table, columns=columns, schema=dataset.schema, random_state=random_state, progress=progress),
+            data=dataset,
+            settings=settings,
             table=True,
         ),
         failed="Could not fill",
@@ -93,7 +98,7 @@ def show_column(review: ColumnReview, tokens: dict[str, int]) -> None:
         right.plotly_chart(association_figure(review.association, review.column, review.related), key=f"assoc-{review.column}")
 
 
-def show_result(dataset: Dataset, result: Imputation) -> None:
+def show_result(dataset: Dataset, result: Imputation, settings: ImputeSettings) -> None:
     for warning in result.notes:
         st.warning(plain(warning))
     if not result.filled:
@@ -101,18 +106,17 @@ def show_result(dataset: Dataset, result: Imputation) -> None:
     st.success(
         "Cells filled: " + ", ".join(f"{plain(c)} {n:,}" for c, n in result.filled.items()) + ". Nothing observed changed."
     )
-    key = ("impute-review", *dataset.key, tuple(result.filled), int(result.table.shape[0]), fingerprint(result.table))
     with st.spinner("Comparing each filled column with its observed values…"):
-        reviews = cache.cached(key, lambda: review_columns(dataset.table, result))
+        reviews = cache.cached("impute-review", lambda: review_columns(dataset.table, result), data=dataset, settings=settings)
     for review in reviews:
         show_column(review, result.tokens.get(review.column, {}))
 
 
-def use_or_download(dataset: Dataset, result: Imputation, columns: list[str], random_state: int) -> None:
+def use_or_download(dataset: Dataset, result: Imputation, settings: ImputeSettings) -> None:
     """Make the completed table the working data (keeping the holdout real), or download it."""
     st.divider()
     csv = cache.cached(
-        ("impute-csv", *dataset.key, tuple(columns), random_state), lambda: result.table.to_csv(index=False).encode(), table=True
+        "impute-csv", lambda: result.table.to_csv(index=False).encode(), data=dataset, settings=settings, table=True
     )
     st.download_button("Download the completed table (CSV)", csv, file_name="completed.csv", mime="text/csv")
     outcome = outcome_column(dataset)
@@ -122,14 +126,12 @@ def use_or_download(dataset: Dataset, result: Imputation, columns: list[str], ra
             "values, gaps included; the other rows are filled from each other only, so no holdout value reaches training."
         )
     if st.button("Use the completed table for the next steps", type="primary"):
-        set_dataset(completed_dataset(dataset, result, columns, random_state, outcome))
+        set_dataset(completed_dataset(dataset, result, settings, outcome))
         st.session_state[IMPUTE_NOTICE] = "The completed table is now the working data for the next steps."
         st.rerun()
 
 
-def completed_dataset(
-    dataset: Dataset, result: Imputation, columns: list[str], random_state: int, outcome: str | None
-) -> Dataset:
+def completed_dataset(dataset: Dataset, result: Imputation, settings: ImputeSettings, outcome: str | None) -> Dataset:
     """The working data after filling; a split-off holdout is fixed first, so its rows stay real."""
     name = f"{dataset.name} (gaps filled)"
     if dataset.holdout_file is not None or outcome is None:
@@ -139,9 +141,9 @@ def completed_dataset(
             dataset.table,
             column=outcome,
             share=dataset.holdout_share,
-            columns=columns,
+            columns=list(settings.columns),
             schema=dataset.schema,
-            random_state=random_state,
+            random_state=settings.random_state,
         )
     train, holdout = filled.split.train, filled.split.holdout
     label = f"{len(holdout):,} real rows set aside before filling gaps ({dataset.holdout_share:.0%}, stratified by {outcome!r})"
@@ -159,13 +161,13 @@ def render() -> None:
         st.success(notice)
     dataset = current_dataset()
     with_gaps = show_gaps(dataset)
-    columns, seed = choose_columns(dataset, with_gaps)
-    result = fill(dataset, columns, seed)
+    settings = choose_settings(dataset, with_gaps)
+    result = fill(dataset, settings)
     if result is None:
         return
-    show_result(dataset, result)
+    show_result(dataset, result, settings)
     if result.filled:
-        use_or_download(dataset, result, columns, seed)
+        use_or_download(dataset, result, settings)
 
 
 render()

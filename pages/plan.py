@@ -21,8 +21,10 @@ from synth.rebalancing.run import Rebalanced
 from synth.rebalancing.samplers import DEFAULT_METHODS, SAMPLERS
 from synth.table import rarest_value, value_counts
 from ui import assessments, cache
+from ui.settings import MethodOutput, PlanSettings
 from ui.state import (
     PLAN,
+    PLAN_CHOICE,
     W_COLUMN,
     W_KEEP_ROWS,
     W_METHODS,
@@ -35,7 +37,11 @@ from ui.state import (
     cluster_scheduler,
     current_dataset,
     forget_results,
+    keep_rows,
+    kept,
+    kept_rows,
     scoped,
+    set_plan_run,
 )
 from ui.text import plain, prose
 from ui.widgets import holdout_split, share_editor, with_status
@@ -47,17 +53,14 @@ MODE_TEXT = {
 
 
 def choose_column(dataset: Dataset) -> str:
-    candidates = cache.cached(("candidates", *dataset.key), lambda: candidate_columns(dataset.table, dataset.schema))
+    candidates = cache.cached("candidates", lambda: candidate_columns(dataset.table, dataset.schema), data=dataset)
     if not candidates:
         st.error("No categorical column with at least two values. Mark the column to rebalance as categorical on the Data step.")
         st.page_link("pages/data.py", label="Back to Data", icon=":material/arrow_back:")
         st.stop()
-    default = cache.cached(
-        ("suggestion", *dataset.key), lambda: suggest_column(dataset.table, dataset.schema, dataset.column_hint)
-    )
-    return st.selectbox(
-        "Column to rebalance", candidates, index=candidates.index(default), key=scoped(W_COLUMN, dataset.fingerprint)
-    )
+    default = cache.cached("suggestion", lambda: suggest_column(dataset.table, dataset.schema, dataset.column_hint), data=dataset)
+    key = kept(scoped(W_COLUMN, dataset.fingerprint), default, options=candidates)
+    return st.selectbox("Column to rebalance", candidates, key=key)
 
 
 def describe_split(split: Split) -> None:
@@ -68,24 +71,23 @@ def describe_split(split: Split) -> None:
     )
 
 
-def keep_fewer(split: Split, column: str) -> Split:
+def keep_fewer(split: Split, column: str) -> tuple[Split, int]:
     """Optionally keep only N rows of the rarest value in training, to see the methods at extreme imbalance."""
     counts = value_counts(split.train[column])
     rarest = rarest_value(counts)
     rows = int(
         st.number_input(
             f"Keep only this many {plain(rarest)} training rows (0 keeps all {counts[rarest]:,})",
-            0,
-            counts[rarest],
-            0,
+            min_value=0,
+            max_value=counts[rarest],
             step=5,
-            key=scoped(W_KEEP_ROWS, column),
+            key=kept(scoped(W_KEEP_ROWS, column), 0, bounds=(0, counts[rarest])),
             help="Extreme imbalance (say 25 rows) is where the methods differ most. The holdout keeps its natural rate.",
         )
     )
     if rows == 0:
-        return split
-    return keep_rare_rows(split, column, rarest, rows)
+        return split, 0
+    return keep_rare_rows(split, column, rarest, rows), rows
 
 
 def choose_shares(train: pd.DataFrame, column: str) -> dict[str, float]:
@@ -97,10 +99,13 @@ def choose_shares(train: pd.DataFrame, column: str) -> dict[str, float]:
     if len(counts) == 2:
         rarest = rarest_value(counts)
         label = f"Share of {plain(rarest)} after rebalancing (%)"
-        return {rarest: st.slider(label, 1, 99, 50, 1, format="%d%%", key=scoped(W_SHARE, column)) / 100}
+        key = kept(scoped(W_SHARE, column), 50, bounds=(1, 99))
+        return {rarest: st.slider(label, 1, 99, step=1, format="%d%%", key=key) / 100}
     st.write("Target share of every value, in % (they must add up to 100):")
     equal = [100 * v for v in equal_shares(counts).values()]
-    edited = share_editor(counts, equal, label="value", share="target share (%)", key=scoped(W_SHARES, column))
+    key = scoped(W_SHARES, column)
+    edited = share_editor(counts, kept_rows(key, equal), label="value", share="target share (%)", key=key)
+    keep_rows(key, edited["target share (%)"].tolist())
     return dict(zip(edited["value"], edited["target share (%)"].astype(float) / 100, strict=True))
 
 
@@ -112,7 +117,7 @@ def choose_methods(mode: Mode) -> list[str]:
     methods = [
         name
         for column, name in zip(columns, available, strict=True)
-        if column.checkbox(SAMPLERS[name].label, value=name in DEFAULT_METHODS, key=scoped(W_METHODS, mode, name))
+        if column.checkbox(SAMPLERS[name].label, key=kept(scoped(W_METHODS, mode, name), name in DEFAULT_METHODS))
     ]
     with st.expander("What each method does"):
         for name in available:
@@ -133,19 +138,16 @@ def show_plan(train: pd.DataFrame, column: str, shares: dict[str, float], mode: 
     return plan
 
 
-def generate(dataset: Dataset, split: Split, plan: RebalancePlan, methods: list[str]) -> None:
+def generate(dataset: Dataset, split: Split, plan: RebalancePlan, settings: PlanSettings) -> None:
     """Every method's output, each cached as soon as it is made: leaving the page mid-way loses nothing."""
-
-    def key(method: str) -> tuple:
-        return ("output", *dataset.key, split.description, plan.column, plan.mode, tuple(plan.target.items()), method)
-
-    done = {m: r for m in methods if (r := cache.peek(key(m), table=True)) is not None}
+    methods = list(settings.methods)
+    done = {m: r for m in methods if (r := cache.peek("output", data=dataset, settings=MethodOutput(settings, m), table=True))}
 
     def heard(method: str, outcome: Rebalanced | MethodRefused) -> None:
         if isinstance(outcome, MethodRefused):
             st.error(prose(f"{SAMPLERS[method].label}: {outcome}"))
             return
-        cache.cached(key(method), lambda: outcome, table=True)
+        cache.cached("output", lambda: outcome, data=dataset, settings=MethodOutput(settings, method), table=True)
         st.write(f"{outcome.label}: {int(outcome.generated.sum()):,} rows in {outcome.seconds:.1f} s")
 
     outputs = with_status(
@@ -165,13 +167,21 @@ def generate(dataset: Dataset, split: Split, plan: RebalancePlan, methods: list[
     )
     if outputs is None:
         return
-    st.session_state[PLAN] = PlanRun(split, outputs, tuple(methods))
+    set_plan_run(PlanRun(split, outputs, settings, dataset.fingerprint))
     assessments.start_privacy(dataset, st.session_state[PLAN])
 
 
-def show_outputs() -> None:
+def show_outputs(settings: PlanSettings) -> None:
+    """The outputs of the last Generate, as current only when they were made for the choices above."""
     run: PlanRun | None = st.session_state.get(PLAN)
     if run is None:
+        return
+    if run.settings != settings:
+        st.warning(
+            f"The outputs kept from the last Generate are for {run.settings.describe()}. They are not shown as current: "
+            f"{settings.differences(run.settings)} changed since. Generate again for these choices.",
+            icon=":material/history:",
+        )
         return
     for method, message in run.outputs.notes.items():
         st.error(prose(f"{SAMPLERS[method].label} made no rows: {message}"))
@@ -186,21 +196,26 @@ def render() -> None:
     st.title("2 · Rebalance plan")
     dataset = current_dataset()
     column = choose_column(dataset)
-    split = keep_fewer(holdout_split(dataset, column), column)
+    split, keep_rows_count = keep_fewer(holdout_split(dataset, column), column)
     describe_split(split)
     shares = choose_shares(split.train, column)
-    mode = Mode(st.radio("Mode", [m.value for m in Mode], horizontal=True, format_func=MODE_TEXT.__getitem__, key=W_MODE))
+    modes = [m.value for m in Mode]
+    mode = Mode(
+        st.radio("Mode", modes, horizontal=True, format_func=MODE_TEXT.__getitem__, key=kept(W_MODE, "hybrid", options=modes))
+    )
     rows = None
     if mode is Mode.FULL:
-        rows = int(
-            st.number_input("Rows to generate", 1, MAX_OUTPUT_ROWS, min(len(split.train), MAX_OUTPUT_ROWS), step=1000, key=W_ROWS)
-        )
+        most = min(len(split.train), MAX_OUTPUT_ROWS)
+        key = kept(W_ROWS, most, bounds=(1, MAX_OUTPUT_ROWS))
+        rows = int(st.number_input("Rows to generate", min_value=1, max_value=MAX_OUTPUT_ROWS, step=1000, key=key))
     methods = choose_methods(mode)
     plan = show_plan(split.train, column, shares, mode, rows)
+    settings = PlanSettings(column, keep_rows_count, tuple(shares.items()), mode.value, rows, tuple(methods))
+    st.session_state[PLAN_CHOICE] = settings
     if st.button("Generate", type="primary", disabled=not methods):
         forget_results()
-        generate(dataset, split, plan, methods)
-    show_outputs()
+        generate(dataset, split, plan, settings)
+    show_outputs(settings)
 
 
 render()

@@ -1,6 +1,5 @@
 """Step 6: what-if simulation: a new mix of one column, KPIs, saved scenarios, drift seeds."""
 
-import time
 from functools import partial
 
 import pandas as pd
@@ -10,29 +9,24 @@ from synth.data.io import UPLOAD_TYPES, parse_table
 from synth.errors import SynthError
 from synth.figures import kpi_figure, mix_figure
 from synth.labels import ORIGINAL, SCENARIO
-from synth.rebalancing.plan import add_up, candidate_columns
-from synth.report import build_report
+from synth.rebalancing.plan import add_up, candidate_columns, normalise_rest
 from synth.schema import ColumnKind
 from synth.whatif.kpis import Aggregate, Kpi, compare_kpis, default_kpis, kpi_display
-from synth.whatif.scenarios import MAX_NAME, SavedScenario, ScenarioSettings, ScenarioStore, open_store, saved_on, scenarios_frame
+from synth.whatif.scenarios import ScenarioSettings
 from synth.whatif.simulation import Grouping, complete_rows, default_buckets, parse_buckets, simulate
-from ui import cache
+from ui import cache, scenario_store
+from ui.settings import SeededRows, Simulation
 from ui.state import (
-    CONFIRM_DELETE,
-    CONFIRM_REPLACE,
+    CONFIRM_DEMO,
     LOADED_PENDING_RUN,
     LOADED_SCENARIO,
     MIX_CHOSEN,
     MIX_NORMALISED,
     MIX_READY,
     MIX_VERSION,
-    STORE_NOTICES,
-    W_COMPARE_SCENARIOS,
-    W_DELETE_SCENARIO,
     W_GROUPS,
     W_KPIS,
     W_MIX,
-    W_SCENARIO_NAME,
     W_SEED_UPLOAD,
     W_WHATIF_COLUMN,
     W_WHATIF_ROWS,
@@ -42,16 +36,48 @@ from ui.state import (
     WhatIfRun,
     current_dataset,
     demo_dataset,
+    keep_rows,
+    kept,
+    kept_rows,
     progress_callback,
     scoped,
     set_dataset,
-    workspace,
 )
 from ui.text import date_columns, file_name, plain, prose
 from ui.widgets import share_editor
 
 # A what-if table is generated in memory; beyond this many rows it would crowd out other sessions.
 MAX_WHATIF_ROWS = 2_000_000
+
+
+def offer_demo() -> None:
+    """The insurance demo in one click; replacing an upload and its results asks first."""
+    dataset = current_dataset()
+    if not st.button("Use the insurance demo"):
+        if st.session_state.get(CONFIRM_DEMO):
+            st.warning(
+                f"This replaces {plain(dataset.name)} ({len(dataset.table):,} rows) and every result made from it. Continue?"
+            )
+            yes, no = st.columns(2)
+            if yes.button("Yes, use the insurance demo"):
+                st.session_state.pop(CONFIRM_DEMO, None)
+                set_dataset(demo_dataset("insurance"))
+                st.rerun()
+            if no.button("Keep my data"):
+                st.session_state.pop(CONFIRM_DEMO, None)
+                st.rerun()
+        return
+    if dataset.uploaded:
+        st.session_state[CONFIRM_DEMO] = True
+        st.rerun()
+    set_dataset(demo_dataset("insurance"))
+    st.rerun()
+
+
+def loaded_id() -> str:
+    """Which saved scenario was put back last ('' for none): editors start afresh from its values."""
+    loaded = st.session_state.get(LOADED_SCENARIO)
+    return "" if loaded is None else f"{loaded.name}@{loaded.created}"
 
 
 def loaded_settings() -> ScenarioSettings:
@@ -63,13 +89,15 @@ def loaded_settings() -> ScenarioSettings:
 def choose_grouping(dataset: Dataset, categorical: list[str], numeric: list[str]) -> tuple[str, Grouping]:
     """The column whose mix changes: its categories, or numeric groups the user edits."""
     loaded = loaded_settings()
-    column = st.selectbox("Column whose mix changes", categorical + numeric, key=scoped(W_WHATIF_COLUMN, dataset.fingerprint))
+    options = categorical + numeric
+    key = kept(scoped(W_WHATIF_COLUMN, dataset.fingerprint), options[0], options=options)
+    column = st.selectbox("Column whose mix changes", options, key=key)
     if column not in numeric:
         return "", Grouping(column)
     default = default_buckets(dataset.table[column])
     if loaded.column == column and loaded.groups:
         default = loaded.groups
-    text = st.text_input("Groups (ranges, ascending)", default, key=scoped(W_GROUPS, dataset.fingerprint, column))
+    text = st.text_input("Groups (ranges, ascending)", key=kept(scoped(W_GROUPS, dataset.fingerprint, column), default))
     try:
         grouping = parse_buckets(column, text)
     except SynthError as error:
@@ -97,8 +125,9 @@ def mix_editor(dataset: Dataset, grouping: Grouping, text: str) -> None:
     version = st.session_state.get(MIX_VERSION, 0)
     if st.session_state.get(MIX_NORMALISED, {}).get("key") == (grouping.column, text):
         first = [100 * st.session_state[MIX_NORMALISED]["shares"][g] for g in counts]
-    key = scoped(W_MIX, dataset.fingerprint, grouping.column, text, version)
-    mix = share_editor(counts, first, label="group", share="new share (%)", key=key)
+    key = scoped(W_MIX, dataset.fingerprint, grouping.column, text, version, loaded_id())
+    mix = share_editor(counts, kept_rows(key, first), label="group", share="new share (%)", key=key)
+    keep_rows(key, mix["new share (%)"].tolist())
     shares = dict(zip(mix["group"], mix["new share (%)"].fillna(0.0).astype(float) / 100, strict=True))
     st.session_state[MIX_CHOSEN] = shares
     added = sum(shares.values())
@@ -127,7 +156,8 @@ def choose_kpis(dataset: Dataset, categorical: list[str], numeric: list[str]) ->
     )
     table = dataset.table
     loaded = loaded_settings().kpis
-    start = [k.to_dict() for k in loaded or default_kpis(table, numeric, categorical)]
+    key = scoped(W_KPIS, dataset.fingerprint, loaded_id())  # a loaded scenario's KPIs start a fresh editor
+    start = kept_rows(key, [k.to_dict() for k in loaded or default_kpis(table, numeric, categorical)], same_length=False)
     kpi_rows = st.data_editor(
         pd.DataFrame(start),
         num_rows="dynamic",
@@ -137,8 +167,9 @@ def choose_kpis(dataset: Dataset, categorical: list[str], numeric: list[str]) ->
             "column": st.column_config.SelectboxColumn("column", options=["", *table.columns]),
             "by": st.column_config.SelectboxColumn("per group of", options=["", *categorical]),
         },
-        key=scoped(W_KPIS, dataset.fingerprint),
+        key=key,
     )
+    keep_rows(key, kpi_rows.to_dict("records"))
     return [
         Kpi.from_dict({k: "" if pd.isna(v) else str(v) for k, v in row.items()})
         for row in kpi_rows.to_dict("records")
@@ -160,10 +191,12 @@ def run_scenario(
         kpis=tuple(kpis),
         fingerprint=dataset.fingerprint,
     )
-    key = ("whatif", *dataset.key, text, tuple(shares.items()), rows, random_state, grouping.column)
+    made_of = Simulation(grouping.column, text, tuple(shares.items()), rows, random_state)
     try:
         mix = partial(simulate, dataset.table, schema=dataset.schema, grouping=grouping, progress=progress_callback(bar))
-        simulation = cache.cached(key, lambda: mix(shares=shares, rows=rows, random_state=random_state), table=True)
+        simulation = cache.cached(
+            "whatif", lambda: mix(shares=shares, rows=rows, random_state=random_state), data=dataset, settings=made_of, table=True
+        )
         kpi_table = compare_kpis(dataset.table, simulation.table, kpis)
     except SynthError as error:
         st.error(prose(error))
@@ -171,17 +204,6 @@ def run_scenario(
     finally:
         bar.empty()
     st.session_state[WHATIF] = WhatIfRun(settings, simulation, kpi_table, dataset.name)
-
-
-def normalise_rest(shares: dict[str, float], changed: set[str]) -> dict[str, float]:
-    """The changed shares as set; the others scaled to fill what is left (all scaled if nothing else is left)."""
-    fixed = sum(shares[g] for g in changed)
-    rest = {g: v for g, v in shares.items() if g not in changed}
-    room, weight = 1.0 - fixed, sum(rest.values())
-    if not changed or room < 0 or weight <= 0:
-        total = sum(shares.values())
-        return {g: v / total for g, v in shares.items()} if total > 0 else shares
-    return {g: (v * room / weight if g in rest else v) for g, v in shares.items()}
 
 
 def current_run(dataset: Dataset, grouping: Grouping, chosen: tuple) -> WhatIfRun | None:
@@ -208,125 +230,10 @@ def show_result(run: WhatIfRun) -> None:
         st.download_button(
             "Download the scenario table (CSV)",
             lambda: run.simulation.table.to_csv(index=False).encode(),
-            "scenario.csv",
+            file_name("scenario", run.dataset, ".csv"),
             "text/csv",
             on_click="ignore",
         )
-
-
-def saved_scenarios(store: ScenarioStore, dataset: Dataset, run: WhatIfRun | None) -> None:
-    """Save the current run; compare, reload, report or delete saved ones."""
-    st.subheader("Saved scenarios")
-    st.caption(
-        f"Scenarios saved here belong to this page's workspace ({store.workspace}, the 'workspace' part of the link). "
-        "Only people with this link can see, load or delete them; keep the link to find them again after a restart."
-    )
-    if run is not None:
-        save_scenario(store, run)
-    every = store.scenarios()
-    saved = [s for s in every if saved_on(s, dataset.name, dataset.fingerprint)]
-    if len(saved) < len(every):
-        st.caption(
-            f"{len(every) - len(saved)} scenario(s) of this workspace were saved on other data; they are compared "
-            "on their own data only (load that data to see them)."
-        )
-    if not saved:
-        st.caption("No saved scenarios on this data yet.")
-        if every:
-            delete_with_confirmation(store, [s.name for s in every])
-        return
-    names = [s.name for s in saved]
-    if W_COMPARE_SCENARIOS not in st.session_state:  # a default beside a session value makes Streamlit warn
-        st.session_state[W_COMPARE_SCENARIOS] = names[-2:]
-    st.session_state[W_COMPARE_SCENARIOS] = [n for n in st.session_state[W_COMPARE_SCENARIOS] if n in names]
-    chosen = st.multiselect("Compare", names, key=W_COMPARE_SCENARIOS)
-    picked = [s for s in saved if s.name in chosen]
-    if picked:
-        table_side = scenarios_frame(picked)
-        st.dataframe(table_side, hide_index=True)
-        st.plotly_chart(kpi_figure(table_side), key="saved_kpis")
-        for scenario in picked:
-            left, right = st.columns([4, 1])
-            left.text(f"{scenario.name} (on {scenario.dataset}): {scenario.settings.describe()}")
-            right.button("Load", key=f"load_{scenario.name}", on_click=load_scenario, args=(dataset, scenario))
-        st.download_button(
-            "Download these scenarios as a report (HTML)",
-            lambda: build_report(None, picked, title=f"What-if scenarios on {dataset.name}").encode(),
-            file_name("what-if-report", dataset.name),
-            "text/html",
-            on_click="ignore",
-        )
-    delete_with_confirmation(store, [s.name for s in every])
-
-
-def save_scenario(store: ScenarioStore, run: WhatIfRun) -> None:
-    """Save under a new name; an existing name is replaced only after a second, explicit click."""
-    left, right = st.columns([3, 1])
-    name = left.text_input("Scenario name", key=W_SCENARIO_NAME, max_chars=MAX_NAME).strip()
-    if right.button("Save scenario"):
-        if name and name in store.names():
-            st.session_state[CONFIRM_REPLACE] = name
-        else:
-            store_scenario(store, run, name, replace=False)
-    if not name or st.session_state.get(CONFIRM_REPLACE) != name:
-        return
-    st.warning(f"A scenario named {plain(name)} exists already in this workspace. Replace it?")
-    yes, no = st.columns(2)
-    if yes.button("Replace it"):
-        st.session_state.pop(CONFIRM_REPLACE, None)
-        store_scenario(store, run, name, replace=True)
-    elif no.button("Keep the saved one"):
-        st.session_state.pop(CONFIRM_REPLACE, None)
-        st.rerun()
-
-
-def store_scenario(store: ScenarioStore, run: WhatIfRun, name: str, replace: bool) -> None:
-    try:
-        store.save(SavedScenario(name, run.dataset, run.settings, run.kpis, time.time()), replace=replace)
-    except SynthError as error:
-        st.error(prose(error))
-        return
-    st.success(f"Saved {plain(name)}.")
-    shown = st.session_state.get(W_COMPARE_SCENARIOS)
-    if shown is not None and name not in shown:
-        st.session_state[W_COMPARE_SCENARIOS] = [*shown, name]
-
-
-def delete_with_confirmation(store: ScenarioStore, names: list[str]) -> None:
-    """Deleting cannot be undone, so it takes a second, explicit click."""
-    doomed = st.selectbox("Delete a scenario", ["", *names], key=W_DELETE_SCENARIO)
-    if doomed and st.button("Delete the chosen scenario"):
-        st.session_state[CONFIRM_DELETE] = doomed
-    if not doomed or st.session_state.get(CONFIRM_DELETE) != doomed:
-        return
-    st.warning(f"Delete the scenario {plain(doomed)} for good? This cannot be undone.")
-    yes, no = st.columns(2)
-    if yes.button("Yes, delete it"):
-        store.delete(doomed)
-        st.session_state.pop(CONFIRM_DELETE, None)
-        st.toast(prose(f"Deleted {doomed}."))
-        st.rerun()
-    if no.button("Keep it"):
-        st.session_state.pop(CONFIRM_DELETE, None)
-        st.rerun()
-
-
-def load_scenario(dataset: Dataset, scenario: SavedScenario) -> None:
-    """Put a saved scenario's settings and KPIs back in place and rerun it (a button callback).
-
-    Widget values may only be set before their widgets are drawn, which is when callbacks run.
-    """
-    settings = scenario.settings
-    for key in list(st.session_state):
-        if key.startswith((W_WHATIF_COLUMN, W_GROUPS, W_MIX, W_KPIS)):
-            del st.session_state[key]
-    st.session_state[scoped(W_WHATIF_COLUMN, dataset.fingerprint)] = settings.column
-    st.session_state[scoped(W_WHATIF_ROWS, dataset.fingerprint)] = len(dataset.table) if settings.rows is None else settings.rows
-    st.session_state[W_WHATIF_SEED] = settings.random_state
-    st.session_state[LOADED_SCENARIO] = scenario
-    st.session_state[LOADED_PENDING_RUN] = True
-    st.session_state.pop(MIX_NORMALISED, None)
-    st.session_state.pop(WHATIF, None)
 
 
 def seeded_generation(dataset: Dataset, random_state: int) -> None:
@@ -341,8 +248,10 @@ def seeded_generation(dataset: Dataset, random_state: int) -> None:
         seeds = parse_table(upload.getvalue(), upload.name, min_columns=1)
         with st.spinner(f"Generating the other columns for {len(seeds):,} rows…"):
             completed = cache.cached(
-                ("seeded", *dataset.key, upload.file_id, random_state),
+                "seeded",
                 lambda: complete_rows(dataset.table, seeds, schema=dataset.schema, random_state=random_state),
+                data=dataset,
+                settings=SeededRows(upload.file_id, random_state),
                 table=True,
             )
     except SynthError as error:
@@ -352,25 +261,10 @@ def seeded_generation(dataset: Dataset, random_state: int) -> None:
     st.download_button(
         "Download the completed rows (CSV)",
         lambda: completed.to_csv(index=False).encode(),
-        "seeded.csv",
+        file_name("seeded", dataset.name, ".csv"),
         "text/csv",
         on_click="ignore",
     )
-
-
-def open_scenarios() -> ScenarioStore | None:
-    """The configured store; its notices stay for the whole session."""
-    try:
-        store = open_store(workspace())
-    except SynthError as error:
-        st.error(prose(error))
-        return None
-    notices = st.session_state.setdefault(STORE_NOTICES, [])
-    if store.notice and store.notice not in notices:
-        notices.append(store.notice)
-    for notice in notices:
-        st.warning(prose(notice))
-    return store
 
 
 def render() -> None:
@@ -379,9 +273,7 @@ def render() -> None:
         "Change the mix of one column (for example, towards younger customers) and generate a fully synthetic table "
         "in which every other column follows what the generator learned from the data."
     )
-    if st.button("Use the insurance demo"):
-        set_dataset(demo_dataset("insurance"))
-        st.rerun()
+    offer_demo()
     dataset = current_dataset()
     schema, table = dataset.schema, dataset.table
     categorical = candidate_columns(table, schema)
@@ -392,17 +284,10 @@ def render() -> None:
     text, grouping = choose_grouping(dataset, categorical, numeric)
     shares = choose_mix(dataset, grouping, text)
     left, right = st.columns(2)
-    rows = int(
-        left.number_input(
-            "Rows to generate",
-            10,
-            MAX_WHATIF_ROWS,
-            min(max(len(table), 10), MAX_WHATIF_ROWS),
-            step=1000,
-            key=scoped(W_WHATIF_ROWS, dataset.fingerprint),
-        )
-    )
-    seed = int(right.number_input("Seed", 0, 1_000_000, 0, key=W_WHATIF_SEED))
+    most = min(max(len(table), 10), MAX_WHATIF_ROWS)
+    key = kept(scoped(W_WHATIF_ROWS, dataset.fingerprint), most, bounds=(10, MAX_WHATIF_ROWS))
+    rows = int(left.number_input("Rows to generate", min_value=10, max_value=MAX_WHATIF_ROWS, step=1000, key=key))
+    seed = int(right.number_input("Seed", min_value=0, max_value=1_000_000, key=kept(W_WHATIF_SEED, 0, bounds=(0, 1_000_000))))
     kpis = choose_kpis(dataset, categorical, numeric)
     loaded = st.session_state.get(LOADED_SCENARIO)
     if loaded:
@@ -414,9 +299,9 @@ def render() -> None:
     run = current_run(dataset, grouping, (text, shares, rows, seed))
     if run is not None:
         show_result(run)
-    store = open_scenarios()
+    store = scenario_store.open_scenarios()
     if store is not None:
-        saved_scenarios(store, dataset, run)
+        scenario_store.saved_scenarios(store, dataset, run)
     seeded_generation(dataset, seed)
 
 

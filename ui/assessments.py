@@ -15,6 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from synth.assess.fidelity import FidelityReport, fidelity_by_method
 from synth.assess.privacy import PrivacyReport, privacy_by_method
 from ui import cache
+from ui.settings import PositiveClass
 from ui.state import Dataset, PlanRun
 
 # Niceness of the background worker (and the OpenMP threads it starts): when the cores are busy, a
@@ -35,7 +36,10 @@ BACKGROUND = ThreadPoolExecutor(max_workers=1, thread_name_prefix="assess", init
 
 def _privacy_job(dataset: Dataset, run: PlanRun) -> Future[dict[str, PrivacyReport]]:
     return cache.cached(
-        ("privacy", *dataset.key, run.key), lambda: BACKGROUND.submit(privacy_by_method, run.outputs, run.split, dataset.schema)
+        "privacy",
+        lambda: BACKGROUND.submit(privacy_by_method, run.outputs, run.split, dataset.schema),
+        data=dataset,
+        settings=run.settings,
     )
 
 
@@ -53,5 +57,8 @@ def privacy(dataset: Dataset, run: PlanRun) -> dict[str, PrivacyReport]:
 def fidelity(dataset: Dataset, run: PlanRun, value: str) -> dict[str, FidelityReport]:
     """Generated ``value`` rows of each method against the real holdout's."""
     return cache.cached(
-        ("fidelity", *dataset.key, run.key, value), lambda: fidelity_by_method(run.outputs, run.split, dataset.schema, value)
+        "fidelity",
+        lambda: fidelity_by_method(run.outputs, run.split, dataset.schema, value),
+        data=dataset,
+        settings=PositiveClass(run.settings, value),
     )

@@ -12,6 +12,7 @@ the page, not to a cached function Streamlit would try to replay.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from dataclasses import is_dataclass
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -41,6 +42,17 @@ def _table_entry(key: Hashable, _boxed: Callable[[], tuple[Any]]) -> tuple[Any]:
     return _boxed()
 
 
+def key_of(step: str, data: Any, settings: Any) -> tuple:
+    """A result's cache key, derived from its inputs: the step, the data's identity and a frozen settings object.
+
+    ``data`` is a ``ui.state.Dataset`` (its ``key``: content, column kinds, holdout choice) or None; ``settings``
+    is a frozen dataclass (every field counts) or None. Nothing else may stand in, so no call site spells a key.
+    """
+    if settings is not None and not (is_dataclass(settings) and settings.__dataclass_params__.frozen):  # type: ignore[attr-defined]
+        raise TypeError(f"cache settings must be a frozen dataclass, not {type(settings).__name__}")
+    return (step, None if data is None else data.key, settings)
+
+
 def _lookup(key: Hashable, table: bool) -> tuple[Any] | None:
     try:
         return (_table_entry if table else _entry)(key, _absent)
@@ -48,14 +60,15 @@ def _lookup(key: Hashable, table: bool) -> tuple[Any] | None:
         return None
 
 
-def peek(key: Hashable, *, table: bool = False) -> Any | None:
-    """The cached value for ``key``, or None, without computing anything."""
-    found = _lookup(key, table)
+def peek(step: str, *, data: Any, settings: Any = None, table: bool = False) -> Any | None:
+    """The cached result of ``step`` for these inputs, or None, without computing anything."""
+    found = _lookup(key_of(step, data, settings), table)
     return None if found is None else found[0]
 
 
-def cached(key: Hashable, compute: Callable[[], T], *, table: bool = False) -> T:
-    """``compute()`` once per ``key`` in this session (``table=True`` for whole tables)."""
+def cached(step: str, compute: Callable[[], T], *, data: Any, settings: Any = None, table: bool = False) -> T:
+    """``compute()`` once per input of ``step`` in this session (``table=True`` for whole tables)."""
+    key = key_of(step, data, settings)
     found = _lookup(key, table)
     if found is not None:
         return found[0]

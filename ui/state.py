@@ -9,36 +9,41 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from synth.assess.evaluate import Evaluation
 from synth.data.demos import DEMOS, demo_holdout, make_demo
 from synth.data.holdout import Split
 from synth.data.kinds import detect_schema
+from synth.fairness.fair import FairnessStudy
 from synth.rebalancing.plan import RebalancePlan
 from synth.rebalancing.run import Outputs
 from synth.schema import Schema
 from synth.table import fingerprint
 from synth.whatif.scenarios import ScenarioSettings
 from ui import cache
+from ui.settings import FairnessScoring, PlanSettings, Scoring
 from ui.text import prose
 
 # Results each step hands on.
 DATASET = "dataset"  # Dataset below
 PLAN = "plan"  # PlanRun below
-EVALUATIONS = "evaluations"  # (scores key, {name: Evaluation})
+EVALUATIONS = "evaluations"  # Scored below
 WHATIF = "whatif"  # WhatIfRun below
-FAIRNESS = "fairness"  # (key, synth.fairness.fair.FairnessStudy) of the last Fairness run
-REPORT = "report_html"  # the last prepared stakeholder report
+FAIRNESS = "fairness"  # FairnessRun below
+REPORT = "report_html"  # (ReportInputs, html) of the last prepared stakeholder report
 LOADED_UPLOAD = "loaded_upload"  # file id of the upload that made the dataset
 LOADED_SCENARIO = "loaded_scenario"  # the SavedScenario whose settings are put back on the What-if page
 LOADED_PENDING_RUN = "loaded_pending_run"  # the loaded scenario is yet to run (once, as the page is drawn)
 STORE_NOTICES = "store_notices"  # scenario-store messages shown for the whole session
+STORE_DONE = "store_done"  # what the last scenario-store action did, shown once after its rerun
 CONFIRM_DELETE = "confirm_delete"  # the saved scenario whose deletion awaits a second click
+CONFIRM_DEMO = "confirm_demo"  # "Use the insurance demo" awaits a second click (it would replace an upload)
 CONFIRM_REPLACE = "confirm_replace"  # the saved scenario a new save would replace, awaiting a second click
 MIX_CHOSEN = "mix_chosen"  # the What-if shares as last edited (the editor reruns on its own)
 MIX_NORMALISED = "mix_normalised"  # shares after "normalise the rest", put back into a fresh editor
@@ -54,6 +59,55 @@ SCHEDULER_ENV = "REBALANCE_STUDIO_SCHEDULER"
 def cluster_scheduler() -> str | None:
     """The team's Dask cluster, if the server was started with one (README: cluster set-up)."""
     return os.environ.get(SCHEDULER_ENV) or None
+
+
+KEPT = "kept"  # {widget key: the user's last choice}: choices outlive the pages that draw them
+PLAN_CHOICE = "plan_choice"  # PlanSettings as the Plan page last showed them (results compare against it)
+FAIRNESS_CHOICE = "fairness_choice"  # FairnessSettings as the Fairness page last showed them
+
+
+def kept(key: str, default: Any, *, options: Sequence[Any] | None = None, bounds: tuple[Any, Any] | None = None) -> str:
+    """The key for a widget drawn without value=, index= or default=: it shows the user's last choice, else ``default``.
+
+    Streamlit forgets a widget's state when its page is not drawn; the choice lives on in ``KEPT`` and is put
+    back before the widget is drawn again. A kept value the widget can no longer show (a column of other data,
+    a number out of range) gives way to ``default``.
+    """
+    store = st.session_state.setdefault(KEPT, {})
+    if key not in st.session_state:
+        st.session_state[key] = _fitting(store.get(key, default), default, options, bounds)
+    store[key] = st.session_state[key]
+    return key
+
+
+def _fitting(value: Any, default: Any, options: Sequence[Any] | None, bounds: tuple[Any, Any] | None) -> Any:
+    if options is not None:
+        if isinstance(value, list):
+            return [v for v in value if v in options]
+        return value if value in options else default
+    if bounds is not None:
+        low, high = bounds
+        clamp = lambda v: min(max(v, low), high)  # noqa: E731
+        try:
+            return tuple(map(clamp, value)) if isinstance(value, tuple | list) else clamp(value)
+        except TypeError:
+            return default
+    return value
+
+
+def kept_rows(key: str, default: list[Any], *, same_length: bool = True) -> list[Any]:
+    """The starting values of an editable table (``st.data_editor`` cannot be set through session state): the
+    values the user last left there, fixed while the editor is on screen so its own edits stay in place."""
+    store = st.session_state.setdefault(KEPT, {})
+    if key not in st.session_state or f"{key}:start" not in store:
+        store[f"{key}:start"] = store.get(f"{key}:value", default)
+    start = store[f"{key}:start"]
+    return start if len(start) == len(default) or not same_length else default
+
+
+def keep_rows(key: str, values: list[Any]) -> None:
+    """Remember an editable table's values as edited (``kept_rows`` starts from them next time)."""
+    st.session_state.setdefault(KEPT, {})[f"{key}:value"] = list(values)
 
 
 # Widget keys (some carry a scope suffix, e.g. the dataset's fingerprint).
@@ -143,21 +197,36 @@ class Dataset:
 
 @dataclass(frozen=True)
 class PlanRun:
-    """What the Plan step hands on: the split, the one plan, and every method's output."""
+    """What the Plan step hands on: the split, the one plan, every method's output, and what made them."""
 
     split: Split = field(repr=False)
     outputs: Outputs = field(repr=False)
-    methods: tuple[str, ...]
+    settings: PlanSettings
+    data: str  # the fingerprint of the data they were made from
 
     @property
     def plan(self) -> RebalancePlan:
         return self.outputs.plan
 
     @property
-    def key(self) -> tuple:
-        """What identifies the generated outputs, for caching work derived from them."""
-        plan = self.plan
-        return (plan.column, plan.mode, tuple(plan.target.items()), self.methods, len(self.split.train))
+    def methods(self) -> tuple[str, ...]:
+        return self.settings.methods
+
+
+@dataclass(frozen=True)
+class Scored:
+    """The Evaluate step's scores and the settings that made them."""
+
+    settings: Scoring
+    evaluations: dict[str, Evaluation] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class FairnessRun:
+    """The Fairness step's results and the settings that made them."""
+
+    settings: FairnessScoring
+    study: FairnessStudy = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -186,6 +255,21 @@ def require(key: str, message: str, page: str) -> Any:
         st.page_link(page, label="Go there", icon=":material/arrow_back:")
         st.stop()
     return st.session_state[key]
+
+
+def plan_run() -> PlanRun:
+    """The last Generate's outputs, or a pointer back to the Plan step; when the Plan page has asked for other
+    choices since, one line says whose outputs these are, so none is taken for the current plan's."""
+    run: PlanRun = require(PLAN, "Generate the rebalanced tables on the Plan step first.", "pages/plan.py")
+    choice = st.session_state.get(PLAN_CHOICE)
+    if choice is not None and choice != run.settings:
+        st.warning(
+            f"These are the outputs generated for {run.settings.describe()}. The Plan page now asks for "
+            f"{choice.describe()} ({choice.differences(run.settings)} changed): generate again there for those.",
+            icon=":material/history:",
+        )
+        st.page_link("pages/plan.py", label="Back to the plan", icon=":material/arrow_back:")
+    return run
 
 
 def make_dataset(name: str, table: pd.DataFrame, column_hint: str | None = None, uploaded: bool = False) -> Dataset:
@@ -220,6 +304,12 @@ def set_dataset(dataset: Dataset) -> None:
     st.session_state.pop(FAIRNESS, None)
     cache.clear()
     st.session_state[DATASET] = dataset
+
+
+def set_plan_run(run: PlanRun) -> None:
+    """The outputs of a Generate: every result made from the previous ones goes."""
+    forget_results()
+    st.session_state[PLAN] = run
 
 
 def forget_results() -> None:

@@ -12,6 +12,7 @@ from synth.data.holdout import Split, choose_holdout
 from synth.errors import SynthError
 from synth.progress import Progress
 from ui import cache
+from ui.settings import ColumnChoice
 from ui.state import Dataset, progress_callback
 from ui.text import prose
 
@@ -59,8 +60,10 @@ def holdout_split(dataset: Dataset, column: str) -> Split:
     """The real holdout for this outcome column, split once per data and column (Plan and Fairness share it)."""
     try:
         return cache.cached(
-            ("split", *dataset.key, column),
+            "split",
             lambda: choose_holdout(dataset.table, column, dataset.holdout_file, dataset.holdout_share, dataset.holdout_label),
+            data=dataset,
+            settings=ColumnChoice(column),
             table=True,
         )
     except SynthError as error:

@@ -85,6 +85,17 @@ def add_up(shares: Mapping[str, float]) -> bool:
     return abs(sum(shares.values()) - 1.0) <= TYPED_SHARE_TOLERANCE
 
 
+def normalise_rest(shares: Mapping[str, float], changed: set[str]) -> dict[str, float]:
+    """The changed shares as set; the others scaled to fill what is left (all scaled if nothing else is left)."""
+    fixed = sum(shares[g] for g in changed)
+    rest = {g: v for g, v in shares.items() if g not in changed}
+    room, weight = 1.0 - fixed, sum(rest.values())
+    if not changed or room < 0 or weight <= 0:
+        total = sum(shares.values())
+        return {g: v / total for g, v in shares.items()} if total > 0 else dict(shares)
+    return {g: (v * room / weight if g in rest else v) for g, v in shares.items()}
+
+
 def _check_shares(shares: Mapping[str, float], current: Mapping[str, int]) -> None:
     if not shares:
         raise PlanError("Name at least one value and its target share, e.g. '>50K=0.5'.")

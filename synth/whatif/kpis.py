@@ -117,17 +117,33 @@ def default_kpis(table: pd.DataFrame, numeric: Sequence[str], categorical: Seque
     return kpis
 
 
+def kpi_number(value: float, whole: bool, sign: str = "") -> str:
+    """A KPI value as the page writes it: whole numbers (counts) without decimals, others with three."""
+    if not np.isfinite(value):
+        return ""
+    return f"{value:{sign},.0f}" if whole else f"{value:{sign},.3f}"
+
+
+def _whole(frame: pd.DataFrame, columns: Sequence[str]) -> list[bool]:
+    values = frame[list(columns)].to_numpy(dtype=float)
+    return [bool(np.all(np.mod(row[np.isfinite(row)], 1) == 0)) for row in values]
+
+
 def kpi_display(frame: pd.DataFrame) -> pd.DataFrame:
     """A KPI comparison as text: whole numbers (counts) without decimals, others with three."""
-
-    def number(value: float, whole: bool, sign: str = "") -> str:
-        if not np.isfinite(value):
-            return ""
-        return f"{value:{sign},.0f}" if whole else f"{value:{sign},.3f}"
-
     out = frame[["kpi", "group"]].copy()
-    whole = [bool(np.all(np.mod([a, b], 1) == 0)) for a, b in zip(frame[ORIGINAL], frame[SCENARIO], strict=True)]
+    whole = _whole(frame, [ORIGINAL, SCENARIO])
     for name, sign in ((ORIGINAL, ""), (SCENARIO, ""), ("delta", "+")):
-        out[name] = [number(v, w, sign) for v, w in zip(frame[name], whole, strict=True)]
+        out[name] = [kpi_number(v, w, sign) for v, w in zip(frame[name], whole, strict=True)]
     out["delta %"] = [f"{v:+.1%}" if np.isfinite(v) else "" for v in frame["delta %"]]
+    return out
+
+
+def scenarios_display(frame: pd.DataFrame) -> pd.DataFrame:
+    """Several scenarios' KPIs (``scenarios_frame``) as text, formatted as ``kpi_display`` formats one."""
+    values = [c for c in frame.columns if c not in ("kpi", "group")]
+    out = frame[["kpi", "group"]].copy()
+    whole = _whole(frame, values)
+    for name in values:
+        out[name] = [kpi_number(v, w) for v, w in zip(frame[name].astype(float), whole, strict=True)]
     return out

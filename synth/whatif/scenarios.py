@@ -325,7 +325,10 @@ def scenarios_frame(scenarios: list[SavedScenario]) -> pd.DataFrame:
     if not scenarios:
         return pd.DataFrame()
     index = ["kpi", "group"]
-    frame = scenarios[0].kpis.set_index(index)[[ORIGINAL]]
+    original = scenarios[0].kpis.set_index(index)[ORIGINAL]
+    for scenario in scenarios[1:]:  # a KPI only later scenarios have still shows its original value
+        original = original.combine_first(scenario.kpis.set_index(index)[ORIGINAL])
+    frame = original.to_frame()
     for scenario in scenarios:
         frame = frame.join(scenario.kpis.set_index(index)[SCENARIO].rename(scenario.name), how="outer")
     return frame.reset_index()

@@ -62,7 +62,7 @@ def test_an_uploaded_holdout_is_what_every_model_is_scored_on():
     assert len(split.train) == 12_000  # all of the data trains
     visit(at, "evaluate")
     click(at, "Train and score")
-    _, evaluations = at.session_state["evaluations"]
+    evaluations = at.session_state["evaluations"].evaluations
     truth = (holdout["variant"] == "Variant X").astype(int).to_numpy()
     assert all((e.truth == truth).all() for e in evaluations.values())  # every model is scored on the upload
 

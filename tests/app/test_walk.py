@@ -90,10 +90,10 @@ def test_drill_down_counts_within_the_rare_class(walked):
     visit(walked, "compare")
     walked.selectbox(key="drill_column_0").select("known_exposure").run()
     assert not walked.exception
-    chosen = walked.multiselect(key="drill_values_0").value
+    chosen = walked.multiselect(key="drill_values_0_known_exposure").value
     frame = frame_with(walked, "matching rows").set_index("table")
     train = walked.session_state[PLAN].split.train
-    focus = walked.selectbox(key="compare_focus").value
+    focus = walked.selectbox(key="compare_focus_variant").value
     rare = train[train["variant"] == focus]
     assert frame.loc["original", "matching rows"] == rare["known_exposure"].astype(str).isin(chosen).sum() > 0
     naive = walked.session_state[PLAN].outputs.results["naive"].table
@@ -108,7 +108,7 @@ def test_evaluate_scores_every_output_on_the_holdout(walked):
     table = frame_with(walked, "AUC-ROC")
     assert list(table["training data"]) == ["unbalanced (real rows only)", "Naive oversampling", "SMOTE-NC", "Synthetic"]
     assert table["AUC-ROC"].str.fullmatch(r"0\.\d{3} ± 0\.\d{3} \[0\.\d{3}, [01]\.\d{3}\]").all()
-    _, evaluations = walked.session_state["evaluations"]
+    evaluations = walked.session_state["evaluations"].evaluations
     assert texts(walked, "info")[0] == advice(evaluations, UNBALANCED)[0]
     lines = [c for c in texts(walked, "caption") if c.split(":")[0] in METRICS.values()]
     assert lines == advice(evaluations, UNBALANCED)[1:]
@@ -220,9 +220,10 @@ def test_scores_never_outlive_their_class_or_seeds(walked):
     if not any(s == "Holdout metrics" for s in texts(walked, "subheader")):
         click(walked, "Train and score")
     assert "Holdout metrics" in texts(walked, "subheader")
-    walked.selectbox(key="positive").select("Other").run()
+    positive = next(s for s in walked.selectbox if s.label.startswith("Positive class"))
+    positive.select("Other").run()
     assert "Holdout metrics" not in texts(walked, "subheader")
-    assert any("for another class, classifier or number of seeds" in c for c in texts(walked, "caption"))
+    assert any("The scores kept from before were for positive class" in c for c in texts(walked, "caption"))
 
 
 def test_drill_down_on_a_date_column(walked):
@@ -243,8 +244,8 @@ def test_evaluate_defaults_to_a_class_the_holdout_can_judge():
     assert next(s for s in at.selectbox if s.label == "Column to rebalance").value == "label"
     click(at, "Generate")
     visit(at, "evaluate")
-    assert at.selectbox(key="positive").value == "middle"
-    at.selectbox(key="positive").select("rare").run()
+    assert at.selectbox(key="positive_label").value == "middle"
+    at.selectbox(key="positive_label").select("rare").run()
     assert any("no verdict is given" in w for w in texts(at, "warning"))
 
 
@@ -279,8 +280,9 @@ def test_evaluate_with_a_random_forest_and_act_on_the_top_scores(walked):
     walked.selectbox(key="model").select("forest").run()
     walked.number_input(key="seeds").set_value(1).run()
     click(walked, "Train and score")
-    key, evaluations = walked.session_state["evaluations"]
-    assert key[-2:] == ("forest", ()) and len(evaluations) == 4
+    scored = walked.session_state["evaluations"]
+    evaluations = scored.evaluations
+    assert (scored.settings.evaluate.model, scored.settings.evaluate.exclude) == ("forest", ()) and len(evaluations) == 4
     decisions = frame_with(walked, "lift")
     assert list(decisions["training data"]) == list(evaluations)
     walked.slider(key="top_share").set_value(10).run()
@@ -302,6 +304,7 @@ def test_a_leaking_column_is_flagged_and_left_out_in_one_click():
     assert next(m for m in at.multiselect if m.label == "Leave out of the models").value == ["duration"]
     at.number_input(key="seeds").set_value(1).run()
     click(at, "Train and score")
-    key, evaluations = at.session_state["evaluations"]
-    assert key[-1] == ("duration",)
+    scored = at.session_state["evaluations"]
+    evaluations = scored.evaluations
+    assert scored.settings.evaluate.exclude == ("duration",)
     assert max(e.summary()["auc_roc_mean"] for e in evaluations.values()) < 0.8  # the leak no longer flatters
