@@ -18,6 +18,7 @@ from synth.study import labelled_tables
 from synth.table import as_numbers, rows_of, value_counts
 from ui import assessments, cache
 from ui.settings import ClassView
+from ui.shell import run_page
 from ui.state import (
     W_DRILL_COLUMN,
     W_DRILL_RANGE,
@@ -29,9 +30,9 @@ from ui.state import (
     PlanRun,
     current_dataset,
     kept,
-    plan_run,
     scoped,
 )
+from ui.steps import plan_run
 from ui.text import date_columns, file_name, plain, prose
 
 
@@ -214,4 +215,4 @@ def render() -> None:
     st.page_link("pages/evaluate.py", label="Next: train a classifier on each output", icon=":material/arrow_forward:")
 
 
-render()
+run_page(render)

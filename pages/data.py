@@ -12,6 +12,7 @@ from synth.errors import SynthError
 from synth.imputation.review import gap_summary
 from synth.schema import ColumnKind
 from ui import cache
+from ui.shell import run_page
 from ui.state import (
     LOADED_UPLOAD,
     W_DEMO,
@@ -161,4 +162,4 @@ def render() -> None:
     st.page_link("pages/plan.py", label="Next: choose the column and target shares", icon=":material/arrow_forward:")
 
 
-render()
+run_page(render)

@@ -18,7 +18,9 @@ from synth.study import make_study, training_tables
 from synth.table import value_counts
 from synth.whatif.scenarios import open_store, saved_on
 from ui import assessments, cache
+from ui.session import finished, note_started, restoring
 from ui.settings import EvaluateSettings, PositiveClass, ReportInputs, Scoring
+from ui.shell import run_page
 from ui.state import (
     EVALUATIONS,
     FAIRNESS,
@@ -35,17 +37,18 @@ from ui.state import (
     cluster_scheduler,
     current_dataset,
     kept,
-    plan_run,
     progress_callback,
     scoped,
     workspace,
 )
+from ui.steps import plan_run
 from ui.text import file_name, prose
 
 
 def train_and_score(dataset: Dataset, run: PlanRun, settings: EvaluateSettings) -> None:
     """Every training table scored on the holdout; each appears, and is kept, as soon as it is scored."""
     scoring = Scoring(run.settings, settings)
+    note_started("evaluate", settings)
     tables = training_tables(run.outputs, run.split)
     done = {n: e for n in tables if (e := cache.peek("evaluation", data=dataset, settings=replace(scoring, table=n)))}
     bar = st.progress(0.0)
@@ -78,6 +81,7 @@ def train_and_score(dataset: Dataset, run: PlanRun, settings: EvaluateSettings) 
     finally:
         bar.empty()
         live.empty()
+        finished("evaluate")
     st.session_state[EVALUATIONS] = Scored(scoring, evaluations)
 
 
@@ -285,7 +289,7 @@ def render() -> None:
     settings = choose_settings(dataset, run)
     with st.expander("Training recipe"):
         st.write(RECIPE_TEXT)
-    if st.button("Train and score", type="primary"):
+    if st.button("Train and score", type="primary") or restoring("evaluate", settings):
         train_and_score(dataset, run, settings)
     scored = current_scores(dataset, Scoring(run.settings, settings))
     if scored:
@@ -301,4 +305,4 @@ def render() -> None:
         prepare_report(dataset, run, scored)
 
 
-render()
+run_page(render)

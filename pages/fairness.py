@@ -13,7 +13,9 @@ from synth.report import build_report
 from synth.schema import ColumnKind
 from synth.table import value_counts
 from ui import cache
+from ui.session import restoring
 from ui.settings import FairnessScoring, FairnessSettings, PlanSettings
+from ui.shell import run_page
 from ui.state import (
     FAIRNESS,
     PLAN,
@@ -164,7 +166,7 @@ def render() -> None:
     split = holdout_split(dataset, column)
     others, plan = rebalanced_tables(column)
     scoring = FairnessScoring(FairnessSettings(column, positive, tuple(sensitive), plan is not None), plan)
-    if st.button("Generate", type="primary", disabled=not sensitive):
+    if st.button("Generate", type="primary", disabled=not sensitive) or (sensitive and restoring("fairness", scoring.fairness)):
         fair = generate(dataset, split, scoring.fairness)
         if fair is not None:
             results = score(dataset, split, fair, scoring, others)
@@ -186,4 +188,4 @@ def render() -> None:
         )
 
 
-render()
+run_page(render)

@@ -11,9 +11,12 @@ from synth.imputation.review import ColumnReview, gap_summary, review_columns
 from synth.rebalancing.plan import suggest_column
 from synth.table import fingerprint
 from ui import cache
+from ui.session import restoring
 from ui.settings import ImputeSettings
+from ui.shell import run_page
 from ui.state import (
     IMPUTE_NOTICE,
+    IMPUTED,
     W_IMPUTE_COLUMNS,
     W_IMPUTE_SEED,
     Dataset,
@@ -69,7 +72,7 @@ def choose_settings(dataset: Dataset, with_gaps: pd.DataFrame) -> ImputeSettings
 def fill(dataset: Dataset, settings: ImputeSettings) -> Imputation | None:
     """The fill for these columns and seed, made once (with progress) and kept for this data."""
     found = cache.peek("impute", data=dataset, settings=settings, table=True)
-    if found is None and not st.button("Fill", type="primary", disabled=not settings.columns):
+    if found is None and not (st.button("Fill", type="primary", disabled=not settings.columns) or restoring("impute", settings)):
         return None
     columns, random_state = list(settings.columns), settings.random_state
     return with_status(
@@ -165,9 +168,10 @@ def render() -> None:
     result = fill(dataset, settings)
     if result is None:
         return
+    st.session_state[IMPUTED] = settings
     show_result(dataset, result, settings)
     if result.filled:
         use_or_download(dataset, result, settings)
 
 
-render()
+run_page(render)

@@ -3,9 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from synth.data.holdout import Split, keep_rare_rows
-from synth.engine import rebalance_all
-from synth.errors import MethodRefused, SynthError
+from synth.data.holdout import Split
+from synth.errors import SynthError
 from synth.figures import plan_figure
 from synth.rebalancing.plan import (
     MAX_OUTPUT_ROWS,
@@ -17,11 +16,12 @@ from synth.rebalancing.plan import (
     rarity_advice,
     suggest_column,
 )
-from synth.rebalancing.run import Rebalanced
 from synth.rebalancing.samplers import DEFAULT_METHODS, SAMPLERS
 from synth.table import rarest_value, value_counts
-from ui import assessments, cache
-from ui.settings import MethodOutput, PlanSettings
+from ui import cache
+from ui.session import restoring
+from ui.settings import PlanSettings
+from ui.shell import run_page
 from ui.state import (
     PLAN,
     PLAN_CHOICE,
@@ -34,17 +34,16 @@ from ui.state import (
     W_SHARES,
     Dataset,
     PlanRun,
-    cluster_scheduler,
     current_dataset,
     forget_results,
     keep_rows,
     kept,
     kept_rows,
     scoped,
-    set_plan_run,
 )
+from ui.steps import generate, kept_rare_rows
 from ui.text import plain, prose
-from ui.widgets import holdout_split, share_editor, with_status
+from ui.widgets import holdout_split, share_editor
 
 MODE_TEXT = {
     "hybrid": "Hybrid: keep every real row, add the fewest rows that meet the shares",
@@ -85,9 +84,7 @@ def keep_fewer(split: Split, column: str) -> tuple[Split, int]:
             help="Extreme imbalance (say 25 rows) is where the methods differ most. The holdout keeps its natural rate.",
         )
     )
-    if rows == 0:
-        return split, 0
-    return keep_rare_rows(split, column, rarest, rows), rows
+    return kept_rare_rows(split, column, rows), rows
 
 
 def choose_shares(train: pd.DataFrame, column: str) -> dict[str, float]:
@@ -138,39 +135,6 @@ def show_plan(train: pd.DataFrame, column: str, shares: dict[str, float], mode: 
     return plan
 
 
-def generate(dataset: Dataset, split: Split, plan: RebalancePlan, settings: PlanSettings) -> None:
-    """Every method's output, each cached as soon as it is made: leaving the page mid-way loses nothing."""
-    methods = list(settings.methods)
-    done = {m: r for m in methods if (r := cache.peek("output", data=dataset, settings=MethodOutput(settings, m), table=True))}
-
-    def heard(method: str, outcome: Rebalanced | MethodRefused) -> None:
-        if isinstance(outcome, MethodRefused):
-            st.error(prose(f"{SAMPLERS[method].label}: {outcome}"))
-            return
-        cache.cached("output", lambda: outcome, data=dataset, settings=MethodOutput(settings, method), table=True)
-        st.write(f"{outcome.label}: {int(outcome.generated.sum()):,} rows in {outcome.seconds:.1f} s")
-
-    outputs = with_status(
-        f"Generating with {len(methods)} method(s)…",
-        lambda progress: rebalance_all(
-            split.train,
-            plan=plan,
-            schema=dataset.schema,
-            methods=methods,
-            done=done,
-            scheduler=cluster_scheduler(),
-            progress=progress,
-            on_result=heard,
-        ),
-        failed="Nothing generated",
-        done=lambda outputs: f"Generated with {len(outputs.results)} of {len(methods)} methods",
-    )
-    if outputs is None:
-        return
-    set_plan_run(PlanRun(split, outputs, settings, dataset.fingerprint))
-    assessments.start_privacy(dataset, st.session_state[PLAN])
-
-
 def show_outputs(settings: PlanSettings) -> None:
     """The outputs of the last Generate, as current only when they were made for the choices above."""
     run: PlanRun | None = st.session_state.get(PLAN)
@@ -212,10 +176,10 @@ def render() -> None:
     plan = show_plan(split.train, column, shares, mode, rows)
     settings = PlanSettings(column, keep_rows_count, tuple(shares.items()), mode.value, rows, tuple(methods))
     st.session_state[PLAN_CHOICE] = settings
-    if st.button("Generate", type="primary", disabled=not methods):
+    if st.button("Generate", type="primary", disabled=not methods) or (methods and restoring("plan", settings)):
         forget_results()
         generate(dataset, split, plan, settings)
     show_outputs(settings)
 
 
-render()
+run_page(render)

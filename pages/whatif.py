@@ -15,7 +15,9 @@ from synth.whatif.kpis import Aggregate, Kpi, compare_kpis, default_kpis, kpi_di
 from synth.whatif.scenarios import ScenarioSettings
 from synth.whatif.simulation import Grouping, complete_rows, default_buckets, parse_buckets, simulate
 from ui import cache, scenario_store
+from ui.session import restoring
 from ui.settings import SeededRows, Simulation
+from ui.shell import run_page
 from ui.state import (
     CONFIRM_DEMO,
     LOADED_PENDING_RUN,
@@ -294,7 +296,8 @@ def render() -> None:
         st.info(f"Settings and KPIs of the saved scenario {plain(loaded.name)} are loaded.")
     ready = add_up(shares)
     clicked = st.button("Run scenario", type="primary", disabled=not ready)
-    if ready and (clicked or (loaded and st.session_state.pop(LOADED_PENDING_RUN, False))):
+    made_again = restoring("whatif", Simulation(grouping.column, text, tuple(shares.items()), rows, seed))
+    if ready and (clicked or made_again or (loaded and st.session_state.pop(LOADED_PENDING_RUN, False))):
         run_scenario(dataset, grouping, text, shares, rows, seed, kpis)
     run = current_run(dataset, grouping, (text, shares, rows, seed))
     if run is not None:
@@ -305,4 +308,4 @@ def render() -> None:
     seeded_generation(dataset, seed)
 
 
-render()
+run_page(render)

@@ -43,7 +43,8 @@ def three_classes() -> pd.DataFrame:
 
 @pytest.fixture(autouse=True)
 def scenario_store(tmp_path, monkeypatch):
-    """No test reads or writes the user's real scenario database."""
+    """No test reads or writes the user's real scenario database or workspaces."""
     path = tmp_path / "scenarios.sqlite"
     monkeypatch.setenv("REBALANCE_STUDIO_DB", str(path))
+    monkeypatch.setenv("REBALANCE_STUDIO_WORKSPACES", str(tmp_path / "workspaces"))
     return path

@@ -7,10 +7,13 @@ choices" in one comparison, and every cache key is derived from the data and the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
+from typing import TypeVar
 
 from synth.rebalancing.samplers import SAMPLERS
 from ui.text import plain
+
+T = TypeVar("T")
 
 
 def _names(values: tuple[str, ...]) -> str:
@@ -156,3 +159,22 @@ class ReportInputs:
     scoring: Scoring
     fairness: FairnessScoring | None
     scenarios: tuple[tuple[str, float], ...]  # name and time saved of each scenario in it
+
+
+def to_json(settings: object) -> dict:
+    """A settings object as JSON keeps it (``from_json`` reads it back)."""
+    return asdict(settings)  # type: ignore[call-overload]
+
+
+def from_json(cls: type[T], data: object) -> T | None:
+    """Settings of ``cls`` from ``to_json``'s form, or None when the stored form does not fit (an older version's)."""
+
+    def tuples(value: object) -> object:
+        return tuple(tuples(v) for v in value) if isinstance(value, list) else value
+
+    if not isinstance(data, dict):
+        return None
+    try:
+        return cls(**{f.name: tuples(data[f.name]) for f in fields(cls)})  # type: ignore[call-arg]
+    except (KeyError, TypeError, ValueError):
+        return None

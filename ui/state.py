@@ -7,7 +7,6 @@ one of these keys; widgets use the ``W_`` keys below, so no page spells a raw ke
 from __future__ import annotations
 
 import os
-import re
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -25,10 +24,11 @@ from synth.rebalancing.plan import RebalancePlan
 from synth.rebalancing.run import Outputs
 from synth.schema import Schema
 from synth.table import fingerprint
-from synth.whatif.scenarios import ScenarioSettings
+from synth.whatif.scenarios import SHARED_WORKSPACE, ScenarioSettings
 from ui import cache
 from ui.settings import FairnessScoring, PlanSettings, Scoring
 from ui.text import prose
+from ui.workspace import WORKSPACE_ID
 
 # Results each step hands on.
 DATASET = "dataset"  # Dataset below
@@ -62,6 +62,15 @@ def cluster_scheduler() -> str | None:
 
 
 KEPT = "kept"  # {widget key: the user's last choice}: choices outlive the pages that draw them
+# The workspace kept on the server (ui.session): what to restore, what was kept, what is under way.
+RESTORE = "restore"  # {step: settings}: results to make again, once each, as their pages are drawn
+LOOKED = "workspace_looked"  # this session has looked for its workspace's data (once per session)
+DATA_CHOSEN = "data_chosen"  # the user chose this data (the default demo is not kept)
+DATA_KEPT = "data_kept"  # the fingerprint of the data last kept
+CHOICES_KEPT = "choices_kept"  # the choices and results last kept, to write only what changed
+IMPUTED = "imputed"  # ImputeSettings of the last fill on this data
+NOTICE = "workspace_notice"  # one line about the workspace, shown once
+STARTED = "started"  # {step: settings} of long work under way (a reload picks it up again)
 PLAN_CHOICE = "plan_choice"  # PlanSettings as the Plan page last showed them (results compare against it)
 FAIRNESS_CHOICE = "fairness_choice"  # FairnessSettings as the Fairness page last showed them
 
@@ -153,17 +162,26 @@ W_FAIR_COLUMN = "fair_column"
 W_SENSITIVE = "sensitive"
 W_FAIR_POSITIVE = "fair_positive"
 W_FAIR_OUTPUTS = "fair_outputs"
+W_FORGET = "forget_workspace"
 
 
 def workspace() -> str:
-    """This visitor's scenario workspace: the link's ``?workspace=``, else a new random one put in the link.
+    """This visitor's workspace: the link's ``?workspace=``, else a new random one put in the link.
 
-    Scenarios are kept per workspace, so a visitor sees only their own, or those of whoever shared
-    the link with them; keeping the link finds them again after a restart.
+    Data, choices and scenarios are kept per workspace, so a visitor sees only their own, or those of
+    whoever shared the link with them; keeping the link finds them again after a restart. A link id must
+    be random enough not to be guessed (``ui.workspace.WORKSPACE_ID``), or be the old ``shared`` one; any
+    other is not honoured, and the page says so once.
     """
-    token = st.session_state.get(WORKSPACE) or st.query_params.get(WORKSPACE, "")
-    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", token):
-        token = secrets.token_urlsafe(12)
+    token = st.session_state.get(WORKSPACE)
+    if token is None:
+        asked = st.query_params.get(WORKSPACE, "")
+        token = asked if asked == SHARED_WORKSPACE or WORKSPACE_ID.fullmatch(asked) else secrets.token_urlsafe(12)
+        if asked and token != asked:
+            st.session_state[NOTICE] = (
+                "The workspace named in the link is not a workspace id (ids are 16 or more random letters, digits, - or _), "
+                "so a new, empty workspace was started."
+            )
     st.session_state[WORKSPACE] = token
     if st.query_params.get(WORKSPACE) != token:
         st.query_params[WORKSPACE] = token
@@ -257,21 +275,6 @@ def require(key: str, message: str, page: str) -> Any:
     return st.session_state[key]
 
 
-def plan_run() -> PlanRun:
-    """The last Generate's outputs, or a pointer back to the Plan step; when the Plan page has asked for other
-    choices since, one line says whose outputs these are, so none is taken for the current plan's."""
-    run: PlanRun = require(PLAN, "Generate the rebalanced tables on the Plan step first.", "pages/plan.py")
-    choice = st.session_state.get(PLAN_CHOICE)
-    if choice is not None and choice != run.settings:
-        st.warning(
-            f"These are the outputs generated for {run.settings.describe()}. The Plan page now asks for "
-            f"{choice.describe()} ({choice.differences(run.settings)} changed): generate again there for those.",
-            icon=":material/history:",
-        )
-        st.page_link("pages/plan.py", label="Back to the plan", icon=":material/arrow_back:")
-    return run
-
-
 def make_dataset(name: str, table: pd.DataFrame, column_hint: str | None = None, uploaded: bool = False) -> Dataset:
     """A Dataset with detected column kinds and the default 20% holdout split."""
     return Dataset(name, table, detect_schema(table), None, 0.2, fingerprint(table), column_hint, uploaded=uploaded)
@@ -299,11 +302,24 @@ def current_dataset() -> Dataset:
 
 
 def set_dataset(dataset: Dataset) -> None:
-    """Replace the data; every result and cached computation made from the old data goes."""
+    """Replace the data; every result and cached computation made from the old data goes. The workspace keeps the
+    new data (``ui.session.keep``)."""
     forget_results()
-    st.session_state.pop(FAIRNESS, None)
+    for key in (FAIRNESS, RESTORE, STARTED, IMPUTED):
+        st.session_state.pop(key, None)
     cache.clear()
     st.session_state[DATASET] = dataset
+    st.session_state[DATA_CHOSEN] = True
+
+
+def forget_session() -> None:
+    """Start afresh in a new workspace: nothing of this one stays in the session."""
+    for key in list(st.session_state):
+        del st.session_state[key]
+    cache.clear()
+    st.session_state[LOOKED] = True  # the new workspace has nothing to restore
+    st.session_state[WORKSPACE] = secrets.token_urlsafe(12)
+    st.query_params[WORKSPACE] = st.session_state[WORKSPACE]
 
 
 def set_plan_run(run: PlanRun) -> None:

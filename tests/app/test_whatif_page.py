@@ -18,7 +18,7 @@ def db(scenario_store):
     return scenario_store
 
 
-WORKSPACE = "team-a"
+WORKSPACE = "team-a-Xq93kPz0Lm2v"  # a link id: 16 or more random characters
 
 
 def open_whatif(workspace: str = WORKSPACE) -> AppTest:
@@ -128,7 +128,7 @@ def test_delete_asks_for_a_second_click(db):
 def test_another_workspace_sees_none_of_these_scenarios_and_a_name_is_replaced_only_on_request(db):
     at = open_whatif()
     run_and_save(at, "mine")
-    stranger = open_whatif("someone-else")
+    stranger = open_whatif("someone-else-7Hb2Qw9Zr1")
     assert not any(m.label == "Compare" for m in stranger.multiselect)
     assert any("Only people with this link" in c for c in texts(stranger, "caption"))
     at.text_input(key="scenario_name").set_value("mine").run()

@@ -1,0 +1,195 @@
+"""A session that survives a reload: the workspace's data, choices and results come back, and can be forgotten.
+
+``restore`` runs once per browser session, before any page: it brings back the workspace's table, every
+choice the user made (``ui.state.KEPT``) and which results they had. Those results are made again as
+their pages are drawn (``restoring``), with progress, from the same data and seeded choices. ``keep``
+runs after every page run and writes what changed; a step that starts long work (Generate, Train and
+score) is noted at once (``note_started``), so a reload in the middle of it picks it up again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from synth.data.kinds import detect_schema
+from synth.errors import SynthError
+from synth.table import fingerprint
+from synth.whatif.scenarios import open_store
+from ui import workspace as store
+from ui.settings import EvaluateSettings, FairnessSettings, ImputeSettings, PlanSettings, Simulation, from_json, to_json
+from ui.state import (
+    CHOICES_KEPT,
+    DATA_CHOSEN,
+    DATA_KEPT,
+    DATASET,
+    EVALUATIONS,
+    FAIRNESS,
+    IMPUTED,
+    KEPT,
+    LOOKED,
+    NOTICE,
+    PLAN,
+    RESTORE,
+    STARTED,
+    W_FORGET,
+    WHATIF,
+    Dataset,
+    forget_session,
+    workspace,
+)
+
+STEPS: dict[str, type] = {
+    "plan": PlanSettings,
+    "evaluate": EvaluateSettings,
+    "fairness": FairnessSettings,
+    "impute": ImputeSettings,
+    "whatif": Simulation,
+}
+
+
+def keeps_data(token: str) -> bool:
+    """Whether this workspace keeps data on the server: a random link id does; the old 'shared' one never."""
+    return bool(store.WORKSPACE_ID.fullmatch(token))
+
+
+def restore() -> None:
+    """Once per session: the workspace's data, choices and results to make again (when there are any)."""
+    if st.session_state.get(LOOKED):
+        return
+    st.session_state[LOOKED] = True
+    store.sweep()
+    token = workspace()
+    if DATASET in st.session_state or not keeps_data(token):
+        return
+    kept = store.load(token)
+    if kept is None:
+        return
+    try:
+        dataset = _dataset(kept)
+    except (SynthError, KeyError, TypeError, ValueError):
+        return
+    st.session_state[DATASET] = dataset
+    st.session_state[DATA_CHOSEN] = True
+    st.session_state[DATA_KEPT] = dataset.fingerprint
+    st.session_state[KEPT] = dict(kept.choices)
+    pending = {step: settings for step, cls in STEPS.items() if (settings := from_json(cls, kept.results.get(step)))}
+    st.session_state[RESTORE] = pending
+    made_again = " Results are made again, with progress, as you open their pages." if pending else ""
+    st.session_state[NOTICE] = f"Restored {dataset.name} and your choices from this workspace.{made_again}"
+
+
+def _dataset(kept: store.Kept) -> Dataset:
+    meta, table = kept.meta, kept.table
+    schema = detect_schema(table)
+    overrides = {str(k): str(v) for k, v in dict(meta.get("kinds", {})).items() if k in table.columns}
+    return Dataset(
+        name=str(meta["name"]),
+        table=table,
+        schema=schema.with_overrides(overrides) if overrides else schema,
+        holdout_file=kept.holdout,
+        holdout_share=float(meta["holdout_share"]),
+        fingerprint=fingerprint(table),
+        column_hint=meta.get("column_hint"),
+        holdout_label=str(meta.get("holdout_label", "")),
+        uploaded=bool(meta.get("uploaded", False)),
+    )
+
+
+def restoring(step: str, settings: Any) -> bool:
+    """True once, when ``step``'s result is to be made again for exactly these settings (after a reload)."""
+    pending = st.session_state.get(RESTORE, {})
+    if pending.get(step) != settings:
+        return False
+    del pending[step]
+    return True
+
+
+def restoring_plan() -> PlanSettings | None:
+    """The plan whose outputs are to be made again, when they are (any page may need them first)."""
+    return st.session_state.get(RESTORE, {}).get("plan")
+
+
+def note_started(step: str, settings: Any) -> None:
+    """Long work begins: keep it now, so a reload while it runs starts it again."""
+    st.session_state.setdefault(STARTED, {})[step] = settings
+    keep()
+
+
+def finished(step: str) -> None:
+    """Long work ended (done or failed): a reload no longer starts it again."""
+    st.session_state.get(STARTED, {}).pop(step, None)
+
+
+def _results() -> dict[str, Any]:
+    """The results this session has (or is making, or has yet to make again), as settings."""
+    results: dict[str, Any] = {**st.session_state.get(RESTORE, {}), **st.session_state.get(STARTED, {})}
+    run = st.session_state.get(PLAN)
+    if run is not None:
+        results["plan"] = run.settings
+        scored = st.session_state.get(EVALUATIONS)
+        if scored is not None and scored.settings.plan == run.settings:
+            results["evaluate"] = scored.settings.evaluate
+    fairness = st.session_state.get(FAIRNESS)
+    if fairness is not None:
+        results["fairness"] = fairness.settings.fairness
+    if (imputed := st.session_state.get(IMPUTED)) is not None:
+        results["impute"] = imputed
+    whatif = st.session_state.get(WHATIF)
+    if whatif is not None:
+        s = whatif.settings
+        results["whatif"] = Simulation(str(s.column), s.groups, tuple(s.shares.items()), int(s.rows or 0), s.random_state)
+    return {step: to_json(settings) for step, settings in results.items()}
+
+
+def keep() -> None:
+    """Write what changed since the last run: the data (when the user chose new data), the choices and results."""
+    token = workspace()
+    if not keeps_data(token):
+        return
+    dataset: Dataset | None = st.session_state.get(DATASET)
+    if dataset is not None and st.session_state.get(DATA_CHOSEN) and st.session_state.get(DATA_KEPT) != dataset.fingerprint:
+        detected = detect_schema(dataset.table)
+        meta = {
+            "name": dataset.name,
+            "holdout_share": dataset.holdout_share,
+            "holdout_label": dataset.holdout_label,
+            "column_hint": dataset.column_hint,
+            "uploaded": dataset.uploaded,
+            "kinds": store.schema_overrides(dataset.schema, detected),
+        }
+        why_not = store.save_data(token, meta, dataset.table, dataset.holdout_file)
+        st.session_state[DATA_KEPT] = dataset.fingerprint
+        if why_not:
+            st.session_state[NOTICE] = why_not
+    choices = (st.session_state.get(KEPT, {}), _results())
+    if st.session_state.get(CHOICES_KEPT) != choices:
+        store.save_choices(token, *choices)
+        st.session_state[CHOICES_KEPT] = (dict(choices[0]), choices[1])
+
+
+def sidebar_line() -> None:
+    """What is kept, where and for how long; and the button that deletes it now."""
+    notice = st.session_state.pop(NOTICE, None)
+    if notice:
+        st.info(notice, icon=":material/restore:")
+    if not keeps_data(workspace()):
+        st.caption(
+            "This is the shared workspace: it keeps no data between visits, and everyone with its link sees its scenarios."
+        )
+        return
+    st.caption(store.kept_line())
+    if st.button(
+        "Forget this workspace's data", key=W_FORGET, help="Deletes the table, choices and saved scenarios of this workspace now."
+    ):
+        token = workspace()
+        store.forget(token)
+        try:
+            scenarios = open_store(token)
+            for scenario in scenarios.scenarios():
+                scenarios.delete(scenario.name)
+        except SynthError as error:
+            st.session_state[NOTICE] = f"The saved scenarios could not be deleted: {error}"
+        forget_session()
+        st.rerun()
