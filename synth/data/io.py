@@ -12,6 +12,7 @@ import gzip
 import io
 import os
 import tempfile
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -69,13 +70,34 @@ def _text_and_delimiter(raw: bytes) -> tuple[str, str]:
     return text, _delimiter(text)
 
 
+TOO_MANY_FIELDS = (
+    "Some rows hold more values than the header names columns (a value after the last delimiter). "
+    "Give every value a column name in the header, or remove the extra values, and try again."
+)
+
+
+def read_csv_text(text: str, delimiter: str, *, checked: bool = False, **options) -> pd.DataFrame:
+    """``pd.read_csv`` that never takes the first column as the index when data rows end with a delimiter.
+
+    An empty field after the last delimiter (``ann,1,Paris,``) is read as nothing; a value there
+    has no column to go to, so the file is refused rather than shifted or cut. ``checked``: the
+    text was read once already (pandas would warn of the dropped empty fields as text cells).
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore" if checked else "error", pd.errors.ParserWarning)
+        try:
+            return pd.read_csv(io.StringIO(text), sep=delimiter, index_col=False, **options)
+        except pd.errors.ParserWarning:
+            raise TableReadError(TOO_MANY_FIELDS) from None
+
+
 def parse_csv(raw: bytes) -> pd.DataFrame:
     """A CSV table from its bytes, sniffing encoding and delimiter; dates and decimal commas recovered."""
     text, delimiter = _text_and_delimiter(raw)
     try:
         header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
         _check_header([h.strip() for h in header])
-        table = pd.read_csv(io.StringIO(text), sep=delimiter, skipinitialspace=True)
+        table = read_csv_text(text, delimiter, skipinitialspace=True)
     except TableReadError:
         raise
     except (pd.errors.ParserError, ValueError, csv.Error) as error:
@@ -135,7 +157,7 @@ def read_cells(path: str | Path) -> pd.DataFrame | None:
     if path.name.lower().removesuffix(".gz").endswith((".parquet", ".pq")) or raw[:4] == PARQUET_MAGIC:
         return None
     text, delimiter = _text_and_delimiter(raw)
-    cells = pd.read_csv(io.StringIO(text), sep=delimiter, skipinitialspace=True, dtype=str, keep_default_na=False)
+    cells = read_csv_text(text, delimiter, checked=True, skipinitialspace=True, dtype=str, keep_default_na=False)
     cells.columns = [str(c).strip() for c in cells.columns]
     return cells
 

@@ -108,6 +108,13 @@ def _chosen(gaps: Gaps, schema: Schema, columns: Sequence[str] | None) -> tuple[
             warnings.append(f"column {name!r} is {share:.0%} gaps: its fill mostly reflects the other rows.")
         if share > 0:
             chosen.append(name)
+    if not chosen:
+        skipped = len(warnings) > 0
+        warnings.append(
+            "nothing filled: every column with gaps was skipped (see above)."
+            if skipped
+            else "nothing to fill: the chosen columns have no gaps."
+        )
     return chosen, warnings
 
 
@@ -116,7 +123,7 @@ def _inputs(gaps: Gaps, schema: Schema) -> tuple[np.ndarray, list[str], np.ndarr
     features = [n for n in schema.names(*MODELLED) if n in gaps.view.columns]
     categorical = [n for n in features if schema.kind(n) is ColumnKind.CATEGORICAL]
     inputs = tree_inputs(gaps.view, categorical, features)
-    inputs[gaps.mask[features].to_numpy()] = np.nan
+    inputs[gaps.mask[features].to_numpy(dtype=bool)] = np.nan
     return inputs, features, np.array([n in categorical for n in features], dtype=bool)
 
 
@@ -167,8 +174,6 @@ def impute(
     gaps = find_gaps(table)
     schema = kinds_of(gaps.view, schema)
     chosen, warnings = _chosen(gaps, schema, columns)
-    if not chosen:
-        warnings.append("nothing to fill: the chosen columns have no gaps.")
     inputs, features, categorical = _inputs(gaps, schema)
     rng = np.random.default_rng(random_state)
     order = sorted(chosen, key=lambda c: (int(gaps.mask[c].sum()), list(table.columns).index(c)))  # fewest gaps first

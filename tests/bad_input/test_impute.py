@@ -1,0 +1,65 @@
+"""Hostile tables through impute (library, CLI): every observed value kept, gaps filled or one clear line."""
+
+import pandas as pd
+import pytest
+
+import synth
+from synth.__main__ import main
+
+
+def run(capsys, *args) -> tuple[int, list[str], str]:
+    code = main([str(a) for a in args])
+    captured = capsys.readouterr()
+    return code, captured.err.strip().splitlines(), captured.out
+
+
+def test_rows_ending_with_a_delimiter_are_filled_in_their_own_column(tmp_path, capsys):
+    source = tmp_path / "t.csv"
+    source.write_text("name,price,city\nann,1,Paris,\nbob,2,Rome,\ncid,,Oslo,\n")
+    code, err, out = run(capsys, "impute", source, "--output", tmp_path / "o.csv")
+    assert code == 0, err
+    assert (tmp_path / "o.csv").read_text().splitlines() in (
+        ["name,price,city", "ann,1,Paris", "bob,2,Rome", f"cid,{price},Oslo"] for price in (1, 2)
+    )
+    assert "price: 1 cells filled" in out
+
+
+NOTHING_MODELLED = {
+    "an empty DataFrame": (pd.DataFrame(), pd.DataFrame()),
+    "no rows": (pd.DataFrame({"a": [], "b": []}), pd.DataFrame({"a": [], "b": []})),
+    "all empty": (pd.DataFrame({"a": [None, None], "b": [None, None]}), pd.DataFrame({"a": [None, None], "b": [None, None]})),
+    "one row": (pd.DataFrame({"a": [1], "b": [None]}), pd.DataFrame({"a": [1], "b": [None]})),
+    "a gap in each column of two rows": (
+        pd.DataFrame({"a": [1.0, None], "b": [None, 2.0]}),
+        pd.DataFrame({"a": [1.0, 1.0], "b": [2.0, 2.0]}),
+    ),
+    "an ID and a constant with gaps": (
+        pd.DataFrame({"id": [1, 2, 3, 4, 5], "c": ["x", None, "x", "x", None]}),
+        pd.DataFrame({"id": [1, 2, 3, 4, 5], "c": ["x"] * 5}),
+    ),
+}
+
+
+@pytest.mark.parametrize(("table", "expected"), NOTHING_MODELLED.values(), ids=NOTHING_MODELLED)
+def test_tables_without_a_column_to_model_are_filled_or_left_with_a_note(table, expected):
+    result = synth.impute(table, random_state=0)
+    pd.testing.assert_frame_equal(result.table, expected, check_dtype=False)
+    assert result.cells == int(table.isna().sum().sum() - expected.isna().sum().sum())
+    assert result.cells or any(n.startswith("nothing") for n in result.notes)
+
+
+def test_one_row_through_the_cli_is_written_back_with_a_note(tmp_path, capsys):
+    source = tmp_path / "one.csv"
+    source.write_text("a,b\n1,\n")
+    code, err, _ = run(capsys, "impute", source, "--output", tmp_path / "o.csv")
+    assert code == 0, err
+    assert (tmp_path / "o.csv").read_text() == "a,b\n1,\n"
+    assert "warning: column 'b' is entirely empty: there is no value to draw from; its gaps are left as they are." in err
+    assert "warning: nothing filled: every column with gaps was skipped (see above)." in err
+
+
+def test_gaps_only_in_skipped_id_columns_are_not_called_nothing_to_fill(capsys):
+    table = pd.DataFrame({"id": [f"k{i}" for i in range(59)] + [None], "v": ["a", "b"] * 30})
+    notes = synth.impute(table).notes
+    assert notes[-1] == "nothing filled: every column with gaps was skipped (see above)."
+    assert not any("nothing to fill" in n for n in notes)
