@@ -10,6 +10,7 @@ from synth.data.io import UPLOAD_TYPES, parse_table
 from synth.data.kinds import check_schema_fits
 from synth.errors import SynthError
 from synth.schema import ColumnKind
+from ui import cache
 from ui.state import (
     LOADED_UPLOAD,
     W_DEMO,
@@ -62,7 +63,9 @@ def upload_table() -> None:
         except SynthError as error:
             st.error(prose(f"{upload.name}: {error}"))
             return
-    set_dataset(make_dataset(upload.name, table, uploaded=True))
+    dataset = make_dataset(upload.name, table, uploaded=True)
+    set_dataset(dataset)
+    cache.keep_upload(dataset.fingerprint, upload.getvalue(), upload.name)
     st.session_state[LOADED_UPLOAD] = upload.file_id
     st.rerun()
 

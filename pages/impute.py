@@ -5,6 +5,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from synth.data.cells import parse_cells
 from synth.data.holdout import split_holdout
 from synth.figures import association_figure, distribution_figure
 from synth.imputation import Imputation, impute
@@ -109,11 +110,19 @@ def show_result(dataset: Dataset, result: Imputation) -> None:
         show_column(review, result.tokens.get(review.column, {}))
 
 
+def completed_csv(dataset: Dataset, result: Imputation) -> bytes:
+    """The completed table as CSV; an uploaded CSV keeps its own text in every observed cell, as the CLI writes it."""
+    upload = cache.upload(dataset.fingerprint)
+    source = parse_cells(*upload) if upload is not None else None
+    written = result.as_written(source)
+    return (result.table.to_csv(index=False) if written is None else source.text(written)).encode()
+
+
 def use_or_download(dataset: Dataset, result: Imputation, columns: list[str], random_state: int) -> None:
     """Make the completed table the working data (keeping the holdout real), or download it."""
     st.divider()
     csv = cache.cached(
-        ("impute-csv", *dataset.key, tuple(columns), random_state), lambda: result.table.to_csv(index=False).encode(), table=True
+        ("impute-csv", *dataset.key, tuple(columns), random_state), lambda: completed_csv(dataset, result), table=True
     )
     st.download_button("Download the completed table (CSV)", csv, file_name="completed.csv", mime="text/csv")
     outcome = outcome_column(dataset)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from synth.data.cells import CsvCells
 from synth.data.kinds import detect_schema
 from synth.errors import ParameterError
 from synth.generator.trees import draw_in_leaves, fit_column_tree, leaf_donors, tree_inputs
@@ -67,6 +68,12 @@ class Imputation:
             column.iloc[rows] = other[name].iloc[donors].to_numpy()
             out[name] = column
         return out
+
+    def as_written(self, source: CsvCells | None) -> pd.DataFrame | None:
+        """The fill applied to the input file's own text cells, so observed cells keep their text (None: no such cells)."""
+        if source is None or list(source.cells.columns) != [str(c) for c in self.table.columns]:
+            return None
+        return self.apply_to(source.cells) if source.cells.shape == self.table.shape else None
 
     def written_tokens(self, other: pd.DataFrame) -> dict[str, dict[str, int]]:
         """How each filled column's gaps read in ``other`` (the file's text cells): ``{'age': {'NA': 3}}``."""

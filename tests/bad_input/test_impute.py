@@ -63,3 +63,19 @@ def test_gaps_only_in_skipped_id_columns_are_not_called_nothing_to_fill(capsys):
     notes = synth.impute(table).notes
     assert notes[-1] == "nothing filled: every column with gaps was skipped (see above)."
     assert not any("nothing to fill" in n for n in notes)
+
+
+def test_leading_spaces_quotes_delimiter_and_line_ends_survive_two_passes(tmp_path, capsys):
+    rows = [f"{'  x' if i % 2 else chr(34) + '  w' + chr(34)};{i % 5};{'' if i % 6 == 0 else f' {i % 3}'}" for i in range(60)]
+    source = tmp_path / "t.csv"
+    source.write_bytes(("name;n;v\r\n" + "\r\n".join(rows) + "\r\n").encode())
+    first, second = tmp_path / "o1.csv", tmp_path / "o2.csv"
+    assert run(capsys, "impute", source, "--column", "v", "--output", first)[0] == 0
+    assert run(capsys, "impute", first, "--output", second)[0] == 0
+    assert second.read_bytes() == first.read_bytes()
+    written = first.read_bytes().decode().split("\r\n")
+    assert written[0] == "name;n;v" and written[-1] == ""
+    for before, after in zip(rows, written[1:], strict=False):
+        name, n, v = after.split(";")
+        assert (name, n) == tuple(before.replace(chr(34), "").split(";")[:2])
+        assert v == before.split(";")[2] if not before.endswith(";") else v in {" 0", " 1", " 2"}
