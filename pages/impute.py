@@ -9,6 +9,7 @@ from synth.data.cells import parse_cells
 from synth.data.holdout import split_holdout
 from synth.figures import association_figure, distribution_figure
 from synth.imputation import Imputation, impute
+from synth.imputation.gaps import find_gaps
 from synth.imputation.review import ColumnReview, gap_summary, review_columns
 from synth.rebalancing.plan import suggest_column
 from synth.table import fingerprint
@@ -132,27 +133,30 @@ def use_or_download(dataset: Dataset, result: Imputation, columns: list[str], ra
             "values, gaps included; the other rows are filled from each other only, so no holdout value reaches training."
         )
     if st.button("Use the completed table for the next steps", type="primary"):
-        set_dataset(completed_dataset(dataset, result, columns, random_state, outcome))
-        st.session_state[IMPUTE_NOTICE] = "The completed table is now the working data for the next steps."
+        completed, notes = completed_dataset(dataset, result, columns, random_state, outcome)
+        set_dataset(completed)
+        st.session_state[IMPUTE_NOTICE] = " ".join(["The completed table is now the working data for the next steps.", *notes])
         st.rerun()
 
 
 def completed_dataset(
     dataset: Dataset, result: Imputation, columns: list[str], random_state: int, outcome: str | None
-) -> Dataset:
-    """The working data after filling; a split-off holdout is fixed first, so its rows stay real."""
+) -> tuple[Dataset, list[str]]:
+    """The working data after filling, and what could not be filled; a split-off holdout is fixed first, so its rows stay real."""
     name = f"{dataset.name} (gaps filled)"
     if dataset.holdout_file is not None or outcome is None:
-        return replace(dataset, name=name, table=result.table, fingerprint=fingerprint(result.table))
+        return replace(dataset, name=name, table=result.table, fingerprint=fingerprint(result.table)), []
     split = split_holdout(dataset.table, column=outcome, share=dataset.holdout_share)  # the split the Plan step makes
+    empty = [c for c in columns if find_gaps(split.train[[c]]).mask[c].all()]
     with st.spinner("Filling the training rows from each other only…"):
-        train = impute(split.train, columns=columns, schema=dataset.schema, random_state=random_state).table.reset_index(
-            drop=True
-        )
+        train = impute(
+            split.train, columns=[c for c in columns if c not in empty], schema=dataset.schema, random_state=random_state
+        ).table.reset_index(drop=True)
     label = (
         f"{len(split.holdout):,} real rows set aside before filling gaps ({dataset.holdout_share:.0%}, stratified by {outcome!r})"
     )
-    return replace(
+    notes = [f"Column {c!r} has values only in the holdout rows, so its gaps in training are left as they are." for c in empty]
+    completed = replace(
         dataset,
         name=name,
         table=train,
@@ -160,6 +164,7 @@ def completed_dataset(
         holdout_file=split.holdout.reset_index(drop=True),
         holdout_label=label,
     )
+    return completed, notes
 
 
 def render() -> None:
@@ -170,7 +175,7 @@ def render() -> None:
     )
     notice = st.session_state.pop(IMPUTE_NOTICE, None)
     if notice:
-        st.success(notice)
+        st.success(plain(notice))
     dataset = current_dataset()
     with_gaps = show_gaps(dataset)
     columns, seed = choose_columns(dataset, with_gaps)
