@@ -3,6 +3,7 @@
 import streamlit as st
 
 from synth.data.holdout import Split
+from synth.errors import SynthError
 from synth.fairness.fair import FAIR_NAME, REAL_NAME, FairnessStudy, FairTable, make_fair
 from synth.fairness.measure import DEFINITION, assess_fairness, fairness_frame, outcome_rates_by_table, selection_frame
 from synth.figures import group_score_figure, selection_figure
@@ -24,7 +25,7 @@ from ui.state import (
     progress_callback,
     scoped,
 )
-from ui.text import plain
+from ui.text import plain, prose
 from ui.widgets import holdout_split, with_status
 
 SENSITIVE_HINTS = ("sex", "gender", "race", "ethnicity")
@@ -43,8 +44,12 @@ def choose_outcome(dataset: Dataset) -> tuple[str, str]:
     column = st.selectbox("Outcome", candidates, index=candidates.index(default), key=scoped(W_FAIR_COLUMN, dataset.fingerprint))
     counts = value_counts(dataset.table[column])
     values = sorted(counts, key=counts.__getitem__)
+    scorable = [v for v in values if counts[v] >= 2]  # a value of one row stays in training: the holdout has none to score
     positive = st.selectbox(
-        "Value a decision selects (scored one against the rest)", values, key=scoped(W_FAIR_POSITIVE, dataset.fingerprint, column)
+        "Value a decision selects (scored one against the rest)",
+        values,
+        index=values.index(scorable[0]) if scorable else 0,
+        key=scoped(W_FAIR_POSITIVE, dataset.fingerprint, column),
     )
     return column, positive
 
@@ -87,8 +92,8 @@ def generate(dataset: Dataset, split: Split, column: str, sensitive: list[str]) 
     return None if fair is None else cache.cached(key, lambda: fair, table=True)
 
 
-def score(dataset: Dataset, split: Split, fair: FairTable, positive: str, others: dict) -> dict:
-    """Every training table's model on the real holdout, judged per group; each table cached on its own."""
+def score(dataset: Dataset, split: Split, fair: FairTable, positive: str, others: dict) -> dict | None:
+    """Every training table's model on the real holdout, judged per group; each table cached on its own (None: refused)."""
     tables = {REAL_NAME: split.train, FAIR_NAME: fair.table, **others}
     results = {}
     bar = st.progress(0.0, text="Training LightGBM on each table")
@@ -108,7 +113,12 @@ def score(dataset: Dataset, split: Split, fair: FairTable, positive: str, others
                 progress=lambda f, m: step((i + f) / len(tables), m),
             )[name]
 
-        results[name] = cache.cached(key, one)
+        try:
+            results[name] = cache.cached(key, one)
+        except SynthError as error:
+            bar.empty()
+            st.error(prose(error))
+            return None
     bar.empty()
     return results
 
@@ -159,8 +169,8 @@ def render() -> None:
     key = (*dataset.key, split.description, column, tuple(sensitive), positive, tuple(others))
     if st.button("Generate", type="primary", disabled=not sensitive):
         fair = generate(dataset, split, column, sensitive)
-        if fair is not None:
-            results = score(dataset, split, fair, positive, others)
+        results = None if fair is None else score(dataset, split, fair, positive, others)
+        if results is not None:
             rates = outcome_rates_by_table(
                 {n: t for n, t in [(REAL_NAME, split.train), (FAIR_NAME, fair.table), *others.items()]},
                 column,
