@@ -265,11 +265,11 @@ def _remove_abandoned(path: Path) -> None:
     """Temporary files that a killed writer of ``path`` left behind (its process is gone)."""
     for partial in path.parent.glob(f".{glob.escape(path.name)}.*.partial"):
         writer = partial.name[len(path.name) + 2 :].split(".", 1)[0]
-        if writer.isdigit() and not _alive(int(writer)):
+        if writer.isdigit() and not process_alive(int(writer)):
             partial.unlink(missing_ok=True)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
