@@ -103,7 +103,10 @@ def model_frame(table: pd.DataFrame, categories: dict[str, pd.Index] | None = No
     out = pd.DataFrame(index=table.index)
     for name in table.columns:
         column = table[name]
-        if isinstance(column.dtype, pd.CategoricalDtype) or not pd.api.types.is_numeric_dtype(column):
+        text = isinstance(column.dtype, pd.CategoricalDtype) or not pd.api.types.is_numeric_dtype(column)
+        if categories is not None:
+            text = name in categories  # as in training: numbers written as text are still numbers
+        if text:
             values = column.astype("string").astype(object)
             known = categories[name] if categories is not None else None
             if known is not None:
@@ -120,25 +123,33 @@ def aligned_frames(train: pd.DataFrame, holdout: pd.DataFrame) -> tuple[pd.DataF
     """Model frames of a training table and a holdout, the holdout's categories coded as in training."""
     features = model_frame(train)
     categories = {n: features[n].cat.categories for n in features if isinstance(features[n].dtype, pd.CategoricalDtype)}
-    _check_holdout_kinds(features, holdout, categories)
+    check_holdout_kinds(text_where_numbers(holdout, features.columns, categories))
     return features, model_frame(holdout, categories)[features.columns]
 
 
-def _check_holdout_kinds(features: pd.DataFrame, holdout: pd.DataFrame, categories: dict[str, pd.Index]) -> None:
-    """A holdout column holding text where training holds numbers cannot be scored; say which."""
-    for name in features.columns:
+def text_where_numbers(holdout: pd.DataFrame, features: Sequence[str], categories: dict[str, pd.Index]) -> pd.DataFrame:
+    """The first value of each holdout column holding text where training holds numbers (columns ``column``, ``value``)."""
+    found = []
+    for name in features:
         if name in categories or name not in holdout.columns:
             continue
         column = holdout[name]
         if pd.api.types.is_numeric_dtype(column) and not isinstance(column.dtype, pd.CategoricalDtype):
             continue
-        numbers = pd.to_numeric(column, errors="coerce")
-        text = column[numbers.isna() & column.notna()]
+        text = column[pd.to_numeric(column, errors="coerce").isna() & column.notna()]
         if len(text):
-            raise EvaluationError(
-                f"The holdout's column {name!r} holds text such as {str(text.iloc[0])!r} where the training table "
-                "holds numbers; give both tables the same kind of values."
-            )
+            found.append((str(name), str(text.iloc[0])))
+    return pd.DataFrame(found, columns=["column", "value"], dtype=object)
+
+
+def check_holdout_kinds(found: pd.DataFrame) -> None:
+    """A holdout column holding text where training holds numbers cannot be scored; say which."""
+    if len(found):
+        name, value = found.iloc[0]
+        raise EvaluationError(
+            f"The holdout's column {name!r} holds text such as {value!r} where the training table "
+            "holds numbers; give both tables the same kind of values."
+        )
 
 
 def lightgbm_names(frame: pd.DataFrame) -> pd.DataFrame:

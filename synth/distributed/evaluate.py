@@ -24,7 +24,17 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
 
-from synth.assess.evaluate import RECIPE, Evaluation, RunScores, check_model, model_frame, split_seeds, too_few_note
+from synth.assess.evaluate import (
+    RECIPE,
+    Evaluation,
+    RunScores,
+    check_holdout_kinds,
+    check_model,
+    model_frame,
+    split_seeds,
+    text_where_numbers,
+    too_few_note,
+)
 from synth.distributed.profile import TableProfile, profile_table
 from synth.distributed.rebalance import allocate, partition_seed
 from synth.errors import EvaluationError, ParameterError
@@ -144,6 +154,10 @@ def _model_frames(
         if isinstance(train.dtypes[c], pd.CategoricalDtype) or not pd.api.types.is_numeric_dtype(train.dtypes[c])
     ]
     categories = {c: pd.Index(profile.categories(c), dtype=object) for c in text}
+    if any(not pd.api.types.is_numeric_dtype(holdout.dtypes[c]) for c in features if c not in categories):
+        # a holdout column stored as text where training holds numbers: find a value that is not a number, if any
+        meta = text_where_numbers(holdout._meta, [], {})
+        check_holdout_kinds(holdout.map_partitions(text_where_numbers, features, categories, meta=meta).compute())
     options = {"features": features, "categories": categories, "column": column, "positive": positive}
     meta = model_partition(train._meta, **options)
     return (

@@ -337,3 +337,17 @@ def test_an_output_folder_is_replaced_only_when_our_manifest_lists_its_files(tmp
         write_folder(frame.head(5, compute=False), ours)
     assert not abandoned.exists()  # a killed run's half-written folder is cleaned up by the next
     assert len(pd.read_parquet(ours)) == 5 and json.loads((ours / MANIFEST).read_text())["files"] == ["part-00000.parquet"]
+
+
+def test_a_holdout_column_of_text_where_training_holds_numbers_is_named(folder, cluster, capsys, tmp_path):
+    holdout = make_demo("patients", random_state=2, rows=600)
+    worded = _write_parts(holdout.assign(age=holdout["age"].astype(str) + " yrs"), tmp_path / "worded", parts=2)
+    argv = ["evaluate", str(folder), "--column", "variant", "--positive", "Variant X", "--repeats", "1"]
+    code, line = _cli(capsys, *argv, "--holdout", str(worded), "--scheduler", cluster.scheduler_address)
+    assert code == 2 and line == (
+        "error: The holdout's column 'age' holds text such as '52 yrs' where the training table holds numbers; "
+        "give both tables the same kind of values."
+    )
+    spelled = _write_parts(holdout.assign(age=holdout["age"].astype(str)), tmp_path / "spelled", parts=2)
+    assert main([*argv, "--holdout", str(spelled), "--scheduler", cluster.scheduler_address]) == 0
+    assert json.loads(capsys.readouterr().out)["holdout_rows"] == 600
