@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from synth.data.cells import CsvCells
-from synth.data.kinds import detect_schema
+from synth.data.kinds import check_category_width, detect_schema
 from synth.errors import ParameterError
 from synth.generator.trees import draw_in_leaves, fit_column_tree, leaf_donors, tree_inputs
 from synth.imputation.gaps import Gaps, find_gaps
@@ -180,6 +180,7 @@ def impute(
     progress(0.0, "Finding the gaps")
     gaps = find_gaps(table)
     schema = kinds_of(gaps.view, schema)
+    check_category_width(gaps.view, schema)
     chosen, warnings = _chosen(gaps, schema, columns)
     inputs, features, categorical = _inputs(gaps, schema)
     rng = np.random.default_rng(random_state)
