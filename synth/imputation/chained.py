@@ -149,10 +149,28 @@ def _fill_column(
     return draw_in_leaves(donors, others[gap], observed.astype(float), rng)
 
 
+def _check_table(table: pd.DataFrame) -> None:
+    """Refuse, by name, tables whose columns cannot be told apart or whose values cannot be drawn and compared."""
+    if not isinstance(table, pd.DataFrame):
+        raise ParameterError("table", f"table must be a pandas DataFrame; got {type(table).__name__}.")
+    for name in table.columns:
+        if not isinstance(name, str):
+            raise ParameterError(
+                "table", f"column names must be text; got {name!r} ({type(name).__name__}). Rename the columns first."
+            )
+    duplicated = table.columns[table.columns.duplicated()]
+    if len(duplicated):
+        raise ParameterError("table", f"the column name {duplicated[0]!r} appears more than once; rename one of them.")
+    for name in table.columns:
+        column = table[name]
+        if pd.api.types.is_complex_dtype(column) or pd.api.types.infer_dtype(column, skipna=True) == "complex":
+            raise ParameterError("table", f"column {name!r} holds complex numbers; store them as two real columns.")
+
+
 def impute(
     table: pd.DataFrame,
     *,
-    columns: Sequence[str] | None = None,
+    columns: Sequence[str] | str | None = None,
     schema: Schema | None = None,
     random_state: int = 0,
     progress: Progress | None = None,
@@ -174,6 +192,8 @@ def impute(
     for name, value, low in checked:
         if not isinstance(value, int | np.integer) or value < low:
             raise ParameterError(name, f"{name} must be a whole number of at least {low}; got {value!r}.")
+    _check_table(table)
+    columns = [columns] if isinstance(columns, str) else columns  # one name, not its characters
     unknown = [c for c in columns or () if c not in table.columns]
     if unknown:
         raise ParameterError("columns", f"no column {unknown[0]!r} in the table; it has {list(table.columns)}.")

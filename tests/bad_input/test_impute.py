@@ -5,6 +5,7 @@ import pytest
 
 import synth
 from synth.__main__ import main
+from synth.errors import ParameterError
 
 
 def run(capsys, *args) -> tuple[int, list[str], str]:
@@ -79,3 +80,26 @@ def test_leading_spaces_quotes_delimiter_and_line_ends_survive_two_passes(tmp_pa
         name, n, v = after.split(";")
         assert (name, n) == tuple(before.replace(chr(34), "").split(";")[:2])
         assert v == before.split(";")[2] if not before.endswith(";") else v in {" 0", " 1", " 2"}
+
+
+UNUSABLE = {
+    "integer column names": (pd.DataFrame({0: [1, 2, None] * 20, 1: ["a", "b", "c"] * 20}), "column names must be text; got 0"),
+    "duplicate column names": (
+        pd.DataFrame([[1, "a", None]] * 30, columns=["a", "a", "b"]),
+        "the column name 'a' appears more than once",
+    ),
+    "complex numbers": (pd.DataFrame({"z": [1 + 2j, None, 3j] * 20, "b": ["x", "y", "z"] * 20}), "column 'z' holds complex"),
+}
+
+
+@pytest.mark.parametrize(("table", "message"), UNUSABLE.values(), ids=UNUSABLE)
+def test_tables_the_api_cannot_fill_are_refused_by_name(table, message):
+    with pytest.raises(ParameterError, match=message) as refused:
+        synth.impute(table)
+    assert refused.value.parameter == "table"
+
+
+def test_one_column_name_is_a_column_not_its_characters():
+    table = pd.DataFrame({"txt": ["a", None] * 30, "b": [1, 2] * 30})
+    result = synth.impute(table, columns="txt")
+    assert result.filled == {"txt": 30} and (result.table["txt"] == "a").all()
