@@ -115,6 +115,17 @@ def open_table(path: str | Path) -> PartitionedTable:
     return PartitionedTable(frame, tuple(files))
 
 
+def check_apart(train: PartitionedTable, holdout: PartitionedTable) -> None:
+    """Refuse a holdout that shares files with the training table: it would score memory, not learning."""
+    trained = {Path(f).resolve() for f in train.files}
+    shared = [f for f in holdout.files if Path(f).resolve() in trained]
+    if shared:
+        raise TableReadError(
+            f"{shared[0]}: is both a training file and a holdout file ({len(shared)} of the holdout's {len(holdout.files)} "
+            "files are); a holdout must be real rows kept apart from training."
+        )
+
+
 def check_output_folder(output: str | Path, *inputs: str | Path) -> Path:
     """Refuse, before any work, an output folder that is, holds or lies inside an input."""
     out = Path(output).resolve()

@@ -351,3 +351,12 @@ def test_a_holdout_column_of_text_where_training_holds_numbers_is_named(folder, 
     spelled = _write_parts(holdout.assign(age=holdout["age"].astype(str)), tmp_path / "spelled", parts=2)
     assert main([*argv, "--holdout", str(spelled), "--scheduler", cluster.scheduler_address]) == 0
     assert json.loads(capsys.readouterr().out)["holdout_rows"] == 600
+
+
+def test_the_training_folder_is_refused_as_its_own_holdout(folder, capsys):
+    argv = ["evaluate", str(folder), "--column", "variant", "--positive", "Variant X", "--repeats", "1"]
+    code, line = _cli(capsys, *argv, "--holdout", str(folder / "*.parquet"), "--scheduler", "tcp://127.0.0.1:1")
+    assert code == 2 and line == (
+        f"error: {folder / 'part-0.parquet'}: is both a training file and a holdout file (4 of the holdout's 4 files are); "
+        "a holdout must be real rows kept apart from training."
+    )
