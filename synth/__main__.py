@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from synth.assess.evaluate import MAX_REPEATS, MODELS, Evaluation
+from synth.assess.evaluate import MAX_REPEATS, MODELS, Evaluation, scorable
 from synth.data.cells import read_cells
 from synth.data.demos import DEMOS, demo_holdout, make_demo
 from synth.data.holdout import keep_rare_rows, split_holdout
@@ -182,7 +182,7 @@ def _parity(args: argparse.Namespace, train: pd.DataFrame, holdout: pd.DataFrame
     missing = [c for c in sensitive if c not in holdout.columns]
     if missing:
         raise ParameterError("sensitive", f"the holdout has no column(s) {missing}.")
-    fairness = judge(result, group_labels(holdout, sensitive).to_numpy(dtype=object))
+    fairness = judge(result, group_labels(scorable(holdout, args.column), sensitive).to_numpy(dtype=object))
     summary = fairness.summary()
     return {
         "parity_difference": {

@@ -32,6 +32,7 @@ from synth.lightgbm_calls import FIT_THREADS, lightgbm_predict, lightgbm_train
 from synth.parallel import fit_workers, run_in_threads
 from synth.progress import Progress, silent
 from synth.schema import Schema
+from synth.table import value_counts
 
 RECIPE = {
     "objective": "binary",
@@ -275,6 +276,10 @@ def evaluate(
     except SynthError as error:
         raise EvaluationError(str(error)) from None
     labels = _binary_target(train, column, positive)
+    check_holdout_outcome(column, value_counts(train[column]), value_counts(holdout[column]))
+    unlabelled = len(holdout)
+    holdout = scorable(holdout, column)  # rows with no outcome have nothing to be scored against: left out, and said so
+    unlabelled -= len(holdout)
     truth = _binary_target(holdout, column, positive, check=False)
     if truth.min() == truth.max():
         raise EvaluationError(f"The holdout has only one class of {column!r}; AUC needs both {positive!r} and other rows.")
@@ -289,8 +294,32 @@ def evaluate(
         progress(i / len(seed_list), f"{name}: training {MODELS[model].split(' (')[0]}, seed {seed}")
         runs.append(score_once(features, labels, x_hold, truth, seed, model))
     progress(1.0, f"{name}: scored")
-    notes = tuple(n for n in (_too_few_note(labels, positive), repeated) if n)
+    notes = tuple(n for n in (_too_few_note(labels, positive), repeated, left_out_note(unlabelled, column)) if n)
     return Evaluation(name=name, runs=tuple(runs), truth=truth, notes=notes)
+
+
+def scorable(holdout: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The holdout rows that have an outcome: the rows every score and figure per group is about."""
+    return holdout[holdout[column].notna().to_numpy()] if holdout[column].isna().any() else holdout
+
+
+def left_out_note(unlabelled: int, column: str) -> str:
+    """What the scores leave out: holdout rows with no outcome (empty when there are none)."""
+    return f"{unlabelled:,} holdout row(s) with no value of {column!r} are left out of the scores." if unlabelled else ""
+
+
+def check_holdout_outcome(column: str, trained: Mapping[str, int], held: Mapping[str, int]) -> None:
+    """Refuse holdout outcome values the training table never holds, naming them (a model would score them as negatives)."""
+    unseen = [v for v in held if v not in trained]
+    if not unseen:
+        return
+    by_case = {v.casefold(): v for v in trained}
+    alike = [by_case[v.casefold()] for v in unseen if v.casefold() in by_case]
+    hint = f" (spelled {alike[:10]} in training: the case differs)" if len(alike) == len(unseen) else ""
+    raise EvaluationError(
+        f"The holdout's column {column!r} holds value(s) {unseen[:10]} that the training table lacks{hint}; "
+        "a model would score them as negatives. Spell the values alike in both tables, or remove those rows."
+    )
 
 
 def check_model(model: str) -> None:

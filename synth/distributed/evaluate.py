@@ -29,7 +29,9 @@ from synth.assess.evaluate import (
     Evaluation,
     RunScores,
     check_holdout_kinds,
+    check_holdout_outcome,
     check_model,
+    left_out_note,
     model_frame,
     split_seeds,
     text_where_numbers,
@@ -242,6 +244,10 @@ def evaluate_frame(
     counts = profile.counts()
     profile.check_has(positive)
     positive = match_value(positive, counts)
+    check_holdout_outcome(column, counts, holdout_profile.counts())
+    unlabelled = holdout_profile.rows - sum(holdout_profile.counts().values())
+    if unlabelled:  # rows with no outcome have nothing to be scored against: left out, and said so
+        holdout = holdout[holdout[column].notnull()]
     if len(holdout_profile.counts()) < 2 or positive not in holdout_profile.counts():
         raise EvaluationError(f"The holdout has only one class of {column!r}; AUC needs both {positive!r} and other rows.")
     exclude = profile.schema.unmodelled() if exclude is None else list(exclude)
@@ -260,7 +266,8 @@ def evaluate_frame(
         sample = training_sample(model_train, profile, positive=positive, rows=rows, random_state=seed)
         run, truth = _score_seed(sample, model_holdout, seed)
         runs.append(run)
-    notes = tuple(n for n in [too_few_note(counts[positive], profile.rows - counts[positive], positive)] if n)
+    few = too_few_note(counts[positive], profile.rows - counts[positive], positive)
+    notes = tuple(n for n in [few, left_out_note(unlabelled, column)] if n)
     progress(1.0, f"{label}: scored")
     return Evaluation(name=name, runs=tuple(runs), truth=truth, notes=notes)
 

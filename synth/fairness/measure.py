@@ -16,7 +16,7 @@ import pandas as pd
 from fairlearn.metrics import MetricFrame, demographic_parity_difference, selection_rate
 from scipy.stats import ks_2samp
 
-from synth.assess.evaluate import Evaluation, evaluate_all
+from synth.assess.evaluate import Evaluation, evaluate_all, scorable
 from synth.progress import Progress
 from synth.schema import Schema
 
@@ -151,7 +151,7 @@ def assess_fairness(
     on_result: Callable[[str, FairnessEvaluation], None] | None = None,
 ) -> dict[str, FairnessEvaluation]:
     """Every named training table scored on the real holdout (``evaluate_all``), its decisions judged per group."""
-    groups = group_labels(holdout, sensitive).to_numpy(dtype=object)
+    groups = group_labels(scorable(holdout, column), sensitive).to_numpy(dtype=object)
     results: dict[str, FairnessEvaluation] = {}
 
     def judged(name: str, evaluation: Evaluation) -> None:

@@ -360,3 +360,17 @@ def test_the_training_folder_is_refused_as_its_own_holdout(folder, capsys):
         f"error: {folder / 'part-0.parquet'}: is both a training file and a holdout file (4 of the holdout's 4 files are); "
         "a holdout must be real rows kept apart from training."
     )
+
+
+def test_holdout_outcomes_unseen_in_training_are_named_and_missing_ones_left_out(folder, cluster, capsys, tmp_path):
+    holdout = make_demo("patients", random_state=2, rows=600)
+    argv = ["evaluate", str(folder), "--column", "variant", "--positive", "Variant X", "--repeats", "1"]
+    shouted = _write_parts(holdout.assign(variant=holdout["variant"].str.upper()), tmp_path / "shouted", parts=2)
+    code, line = _cli(capsys, *argv, "--holdout", str(shouted), "--scheduler", cluster.scheduler_address)
+    assert code == 2 and "holds value(s) ['OTHER', 'VARIANT X'] that the training table lacks (spelled" in line
+    gappy = holdout.astype({"variant": object})
+    gappy.loc[:9, "variant"] = None
+    unlabelled = _write_parts(gappy, tmp_path / "unlabelled", parts=2)
+    assert main([*argv, "--holdout", str(unlabelled), "--scheduler", cluster.scheduler_address]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["warnings"] == ["10 holdout row(s) with no value of 'variant' are left out of the scores."]
