@@ -118,11 +118,15 @@ def check_size(rows: int, columns: int) -> None:
         )
 
 
+def _header_columns(raw: bytes) -> int:
+    """Columns of a CSV guessed from its first line's delimiters (before the file is parsed)."""
+    first = raw[: raw.find(b"\n") if b"\n" in raw[:1_000_000] else 1_000_000]
+    return max(first.count(d.encode()) for d in DELIMITERS) + 1
+
+
 def _check_csv_size(raw: bytes) -> None:
     """Rows and columns of a CSV counted from its bytes (lines, and delimiters in the first line)."""
-    first = raw[: raw.find(b"\n") if b"\n" in raw[:1_000_000] else 1_000_000]
-    columns = max(first.count(d.encode()) for d in DELIMITERS) + 1
-    check_size(raw.count(b"\n"), columns)
+    check_size(raw.count(b"\n"), _header_columns(raw))
 
 
 def _first_line(error: Exception) -> str:
@@ -177,7 +181,7 @@ def gunzip(raw: bytes) -> bytes:
                 if size > MAX_UNZIPPED:
                     raise TableReadError(f"The gzip file expands to more than {MAX_UNZIPPED // 2**20} MiB; use a smaller table.")
                 if lines > MAX_ROWS:
-                    check_size(lines, 1)
+                    check_size(lines, _header_columns(chunks[0]))
     except (OSError, EOFError) as error:
         raise TableReadError(f"The gzip file is damaged ({error}). Compress it again, or use the plain CSV.") from None
     return b"".join(chunks)
