@@ -66,7 +66,9 @@ def upload_table() -> None:
         except SynthError as error:
             st.error(prose(f"{upload.name}: {error}"))
             return
-    set_dataset(make_dataset(upload.name, table, uploaded=True))
+    dataset = make_dataset(upload.name, table, uploaded=True)
+    set_dataset(dataset)
+    cache.keep_upload(dataset.fingerprint, upload.getvalue(), upload.name)
     st.session_state[LOADED_UPLOAD] = upload.file_id
     st.rerun()
 

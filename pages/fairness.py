@@ -5,6 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from synth.data.holdout import Split
+from synth.errors import SynthError
 from synth.fairness.fair import FAIR_NAME, REAL_NAME, FairnessStudy, FairTable, make_fair
 from synth.fairness.measure import DEFINITION, assess_fairness, fairness_frame, outcome_rates_by_table, selection_frame
 from synth.figures import group_score_figure, selection_figure
@@ -31,7 +32,7 @@ from ui.state import (
     progress_callback,
     scoped,
 )
-from ui.text import plain
+from ui.text import plain, prose
 from ui.widgets import holdout_split, with_status
 
 SENSITIVE_HINTS = ("sex", "gender", "race", "ethnicity")
@@ -50,7 +51,8 @@ def choose_outcome(dataset: Dataset) -> tuple[str, str]:
     )
     counts = value_counts(dataset.table[column])
     values = sorted(counts, key=counts.__getitem__)
-    key = kept(scoped(W_FAIR_POSITIVE, dataset.fingerprint, column), values[0], options=values)
+    scorable = [v for v in values if counts[v] >= 2]  # a value of one row stays in training: the holdout has none to score
+    key = kept(scoped(W_FAIR_POSITIVE, dataset.fingerprint, column), scorable[0] if scorable else values[0], options=values)
     positive = st.selectbox("Value a decision selects (scored one against the rest)", values, key=key)
     return column, positive
 
@@ -95,8 +97,8 @@ def generate(dataset: Dataset, split: Split, settings: FairnessSettings) -> Fair
     return None if fair is None else cache.cached("fair", lambda: fair, data=dataset, settings=made_of, table=True)
 
 
-def score(dataset: Dataset, split: Split, fair: FairTable, scoring: FairnessScoring, others: dict) -> dict:
-    """Every training table's model on the real holdout, judged per group; each table cached on its own."""
+def score(dataset: Dataset, split: Split, fair: FairTable, scoring: FairnessScoring, others: dict) -> dict | None:
+    """Every training table's model on the real holdout, judged per group; each table cached on its own (None: refused)."""
     tables = {REAL_NAME: split.train, FAIR_NAME: fair.table, **others}
     results = {}
     positive = scoring.fairness.positive
@@ -117,7 +119,12 @@ def score(dataset: Dataset, split: Split, fair: FairTable, scoring: FairnessScor
                 progress=lambda f, m: step((i + f) / len(tables), m),
             )[name]
 
-        results[name] = cache.cached("fair-score", one, data=dataset, settings=made_of)
+        try:
+            results[name] = cache.cached("fair-score", one, data=dataset, settings=made_of)
+        except SynthError as error:
+            bar.empty()
+            st.error(prose(error))
+            return None
     bar.empty()
     return results
 
@@ -168,8 +175,8 @@ def render() -> None:
     scoring = FairnessScoring(FairnessSettings(column, positive, tuple(sensitive), plan is not None), plan)
     if st.button("Generate", type="primary", disabled=not sensitive) or (sensitive and restoring("fairness", scoring.fairness)):
         fair = generate(dataset, split, scoring.fairness)
-        if fair is not None:
-            results = score(dataset, split, fair, scoring, others)
+        results = None if fair is None else score(dataset, split, fair, scoring, others)
+        if results is not None:
             rates = outcome_rates_by_table(
                 {n: t for n, t in [(REAL_NAME, split.train), (FAIR_NAME, fair.table), *others.items()]},
                 column,

@@ -5,6 +5,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from synth.data.cells import parse_cells
 from synth.figures import association_figure, distribution_figure
 from synth.imputation import Imputation, impute, impute_training_rows
 from synth.imputation.review import ColumnReview, gap_summary, review_columns
@@ -115,12 +116,18 @@ def show_result(dataset: Dataset, result: Imputation, settings: ImputeSettings) 
         show_column(review, result.tokens.get(review.column, {}))
 
 
+def completed_csv(dataset: Dataset, result: Imputation) -> bytes:
+    """The completed table as CSV; an uploaded CSV keeps its own text in every observed cell, as the CLI writes it."""
+    upload = cache.upload(dataset.fingerprint)
+    source = parse_cells(*upload) if upload is not None else None
+    written = result.as_written(source)
+    return (result.table.to_csv(index=False) if written is None else source.text(written)).encode()
+
+
 def use_or_download(dataset: Dataset, result: Imputation, settings: ImputeSettings) -> None:
     """Make the completed table the working data (keeping the holdout real), or download it."""
     st.divider()
-    csv = cache.cached(
-        "impute-csv", lambda: result.table.to_csv(index=False).encode(), data=dataset, settings=settings, table=True
-    )
+    csv = cache.cached("impute-csv", lambda: completed_csv(dataset, result), data=dataset, settings=settings, table=True)
     st.download_button("Download the completed table (CSV)", csv, file_name="completed.csv", mime="text/csv")
     outcome = outcome_column(dataset)
     if dataset.holdout_file is None and outcome is not None:
@@ -129,16 +136,19 @@ def use_or_download(dataset: Dataset, result: Imputation, settings: ImputeSettin
             "values, gaps included; the other rows are filled from each other only, so no holdout value reaches training."
         )
     if st.button("Use the completed table for the next steps", type="primary"):
-        set_dataset(completed_dataset(dataset, result, settings, outcome))
-        st.session_state[IMPUTE_NOTICE] = "The completed table is now the working data for the next steps."
+        completed, notes = completed_dataset(dataset, result, settings, outcome)
+        set_dataset(completed)
+        st.session_state[IMPUTE_NOTICE] = " ".join(["The completed table is now the working data for the next steps.", *notes])
         st.rerun()
 
 
-def completed_dataset(dataset: Dataset, result: Imputation, settings: ImputeSettings, outcome: str | None) -> Dataset:
-    """The working data after filling; a split-off holdout is fixed first, so its rows stay real."""
+def completed_dataset(
+    dataset: Dataset, result: Imputation, settings: ImputeSettings, outcome: str | None
+) -> tuple[Dataset, tuple[str, ...]]:
+    """The working data after filling, and what could not be filled; a split-off holdout is fixed first, so its rows stay real."""
     name = f"{dataset.name} (gaps filled)"
     if dataset.holdout_file is not None or outcome is None:
-        return replace(dataset, name=name, table=result.table, fingerprint=fingerprint(result.table))
+        return replace(dataset, name=name, table=result.table, fingerprint=fingerprint(result.table)), ()
     with st.spinner("Filling the training rows from each other only…"):
         filled = impute_training_rows(
             dataset.table,
@@ -150,7 +160,10 @@ def completed_dataset(dataset: Dataset, result: Imputation, settings: ImputeSett
         )
     train, holdout = filled.split.train, filled.split.holdout
     label = f"{len(holdout):,} real rows set aside before filling gaps ({dataset.holdout_share:.0%}, stratified by {outcome!r})"
-    return replace(dataset, name=name, table=train, fingerprint=fingerprint(train), holdout_file=holdout, holdout_label=label)
+    completed = replace(
+        dataset, name=name, table=train, fingerprint=fingerprint(train), holdout_file=holdout, holdout_label=label
+    )
+    return completed, filled.notes
 
 
 def render() -> None:
@@ -161,7 +174,7 @@ def render() -> None:
     )
     notice = st.session_state.pop(IMPUTE_NOTICE, None)
     if notice:
-        st.success(notice)
+        st.success(plain(notice))
     dataset = current_dataset()
     with_gaps = show_gaps(dataset)
     settings = choose_settings(dataset, with_gaps)

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from synth.assess.evaluate import MAX_REPEATS, MODELS, Evaluation
+from synth.assess.evaluate import MAX_REPEATS, MODELS, Evaluation, scorable
+from synth.data.cells import read_cells
 from synth.data.demos import DEMOS, demo_holdout, make_demo
 from synth.data.holdout import keep_rare_rows, split_holdout
 from synth.data.io import (
     TABLE_SUFFIXES,
     check_output,
     is_partitioned,
-    read_cells,
     read_table,
     write_atomically,
     write_table,
@@ -182,7 +182,7 @@ def _parity(args: argparse.Namespace, train: pd.DataFrame, holdout: pd.DataFrame
     missing = [c for c in sensitive if c not in holdout.columns]
     if missing:
         raise UnknownColumn("sensitive", missing[0], holdout.columns, where="the holdout")
-    fairness = judge(result, group_labels(holdout, sensitive).to_numpy(dtype=object))
+    fairness = judge(result, group_labels(scorable(holdout, args.column), sensitive).to_numpy(dtype=object))
     summary = fairness.summary()
     return {
         "parity_difference": {
@@ -247,16 +247,19 @@ def _impute(args: argparse.Namespace) -> None:
     check_output(args.output, args.input, suffixes=TABLE_SUFFIXES)
     table = read_table(args.input)
     result = impute(table, columns=args.column, random_state=args.seed, progress=_stderr_progress)
-    cells = read_cells(args.input)
-    as_text = cells is not None and cells.shape == table.shape and Path(args.output).suffix.lower() in (".csv", ".txt", "")
+    source = read_cells(args.input) if Path(args.output).suffix.lower() in (".csv", ".txt", "") else None
+    written = result.as_written(source)
     # A CSV goes back out as the text it was read from, so observed cells are written exactly as they came.
-    write_table(result.apply_to(cells) if as_text else result.table, args.output, source=args.input)
-    tokens = result.written_tokens(cells) if as_text else result.tokens
+    if written is None:
+        write_table(result.table, args.output, source=args.input)
+    else:
+        write_table(written, args.output, source=args.input, as_text=source.text)
+    tokens = result.tokens if written is None else result.written_tokens(source.cells)
     for warning in result.notes:
         print(f"warning: {warning}", file=sys.stderr)
     for name, count in result.filled.items():
-        written = ", ".join(f"{token!r} x{n:,}" for token, n in tokens.get(name, {}).items())
-        print(f"{name}: {count:,} cells filled (gaps written as {written})")
+        spelled = ", ".join(f"{token!r} x{n:,}" for token, n in tokens.get(name, {}).items())
+        print(f"{name}: {count:,} cells filled (gaps written as {spelled})")
     print(f"Wrote {len(result.table):,} rows with {result.cells:,} cells filled to {args.output}", file=sys.stderr)
 
 

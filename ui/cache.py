@@ -76,6 +76,25 @@ def cached(step: str, compute: Callable[[], T], *, data: Any, settings: Any = No
     return (_table_entry if table else _entry)(key, lambda: (value,))[0]
 
 
+@st.cache_resource(scope="session", max_entries=1, show_spinner=False)
+def _upload_entry(fingerprint: str, _boxed: Callable[[], tuple[Any]]) -> tuple[Any]:
+    """The bytes of the file that made the data (one entry, apart from results, so no result evicts it)."""
+    return _boxed()
+
+
+def keep_upload(fingerprint: str, raw: bytes, name: str) -> None:
+    """Keep an upload's bytes and name for the table read from it, to write its cells back as they were."""
+    _upload_entry(fingerprint, lambda: ((raw, name),))
+
+
+def upload(fingerprint: str) -> tuple[bytes, str] | None:
+    """The bytes and name of the upload the table with this fingerprint was read from, if it was."""
+    try:
+        return _upload_entry(fingerprint, _absent)[0]
+    except _Absent:
+        return None
+
+
 def clear() -> None:
     """Forget this session's results (the data changed)."""
     _entry.clear()

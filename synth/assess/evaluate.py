@@ -32,6 +32,7 @@ from synth.lightgbm_calls import FIT_THREADS, lightgbm_predict, lightgbm_train
 from synth.parallel import fit_workers, run_in_threads
 from synth.progress import Progress, silent
 from synth.schema import Schema
+from synth.table import value_counts
 
 RECIPE = {
     "objective": "binary",
@@ -103,7 +104,10 @@ def model_frame(table: pd.DataFrame, categories: dict[str, pd.Index] | None = No
     out = pd.DataFrame(index=table.index)
     for name in table.columns:
         column = table[name]
-        if isinstance(column.dtype, pd.CategoricalDtype) or not pd.api.types.is_numeric_dtype(column):
+        text = isinstance(column.dtype, pd.CategoricalDtype) or not pd.api.types.is_numeric_dtype(column)
+        if categories is not None:
+            text = name in categories  # as in training: numbers written as text are still numbers
+        if text:
             values = column.astype("string").astype(object)
             known = categories[name] if categories is not None else None
             if known is not None:
@@ -120,25 +124,33 @@ def aligned_frames(train: pd.DataFrame, holdout: pd.DataFrame) -> tuple[pd.DataF
     """Model frames of a training table and a holdout, the holdout's categories coded as in training."""
     features = model_frame(train)
     categories = {n: features[n].cat.categories for n in features if isinstance(features[n].dtype, pd.CategoricalDtype)}
-    _check_holdout_kinds(features, holdout, categories)
+    check_holdout_kinds(text_where_numbers(holdout, features.columns, categories))
     return features, model_frame(holdout, categories)[features.columns]
 
 
-def _check_holdout_kinds(features: pd.DataFrame, holdout: pd.DataFrame, categories: dict[str, pd.Index]) -> None:
-    """A holdout column holding text where training holds numbers cannot be scored; say which."""
-    for name in features.columns:
+def text_where_numbers(holdout: pd.DataFrame, features: Sequence[str], categories: dict[str, pd.Index]) -> pd.DataFrame:
+    """The first value of each holdout column holding text where training holds numbers (columns ``column``, ``value``)."""
+    found = []
+    for name in features:
         if name in categories or name not in holdout.columns:
             continue
         column = holdout[name]
         if pd.api.types.is_numeric_dtype(column) and not isinstance(column.dtype, pd.CategoricalDtype):
             continue
-        numbers = pd.to_numeric(column, errors="coerce")
-        text = column[numbers.isna() & column.notna()]
+        text = column[pd.to_numeric(column, errors="coerce").isna() & column.notna()]
         if len(text):
-            raise EvaluationError(
-                f"The holdout's column {name!r} holds text such as {str(text.iloc[0])!r} where the training table "
-                "holds numbers; give both tables the same kind of values."
-            )
+            found.append((str(name), str(text.iloc[0])))
+    return pd.DataFrame(found, columns=["column", "value"], dtype=object)
+
+
+def check_holdout_kinds(found: pd.DataFrame) -> None:
+    """A holdout column holding text where training holds numbers cannot be scored; say which."""
+    if len(found):
+        name, value = found.iloc[0]
+        raise EvaluationError(
+            f"The holdout's column {name!r} holds text such as {value!r} where the training table "
+            "holds numbers; give both tables the same kind of values."
+        )
 
 
 def lightgbm_names(frame: pd.DataFrame) -> pd.DataFrame:
@@ -264,6 +276,10 @@ def evaluate(
     except SynthError as error:
         raise EvaluationError(str(error)) from None
     labels = _binary_target(train, column, positive)
+    check_holdout_outcome(column, value_counts(train[column]), value_counts(holdout[column]))
+    unlabelled = len(holdout)
+    holdout = scorable(holdout, column)  # rows with no outcome have nothing to be scored against: left out, and said so
+    unlabelled -= len(holdout)
     truth = _binary_target(holdout, column, positive, check=False)
     if truth.min() == truth.max():
         raise EvaluationError(f"The holdout has only one class of {column!r}; AUC needs both {positive!r} and other rows.")
@@ -278,8 +294,32 @@ def evaluate(
         progress(i / len(seed_list), f"{name}: training {MODELS[model].split(' (')[0]}, seed {seed}")
         runs.append(score_once(features, labels, x_hold, truth, seed, model))
     progress(1.0, f"{name}: scored")
-    notes = tuple(n for n in (_too_few_note(labels, positive), repeated) if n)
+    notes = tuple(n for n in (_too_few_note(labels, positive), repeated, left_out_note(unlabelled, column)) if n)
     return Evaluation(name=name, runs=tuple(runs), truth=truth, notes=notes)
+
+
+def scorable(holdout: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The holdout rows that have an outcome: the rows every score and figure per group is about."""
+    return holdout[holdout[column].notna().to_numpy()] if holdout[column].isna().any() else holdout
+
+
+def left_out_note(unlabelled: int, column: str) -> str:
+    """What the scores leave out: holdout rows with no outcome (empty when there are none)."""
+    return f"{unlabelled:,} holdout row(s) with no value of {column!r} are left out of the scores." if unlabelled else ""
+
+
+def check_holdout_outcome(column: str, trained: Mapping[str, int], held: Mapping[str, int]) -> None:
+    """Refuse holdout outcome values the training table never holds, naming them (a model would score them as negatives)."""
+    unseen = [v for v in held if v not in trained]
+    if not unseen:
+        return
+    by_case = {v.casefold(): v for v in trained}
+    alike = [by_case[v.casefold()] for v in unseen if v.casefold() in by_case]
+    hint = f" (spelled {alike[:10]} in training: the case differs)" if len(alike) == len(unseen) else ""
+    raise EvaluationError(
+        f"The holdout's column {column!r} holds value(s) {unseen[:10]} that the training table lacks{hint}; "
+        "a model would score them as negatives. Spell the values alike in both tables, or remove those rows."
+    )
 
 
 def check_model(model: str) -> None:

@@ -12,6 +12,7 @@ import gzip
 import io
 import os
 import tempfile
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -57,7 +58,7 @@ def _check_header(columns: list[str]) -> None:
         raise TableReadError("A column has no name in the header row. Give every column a name and try again.")
 
 
-def _text_and_delimiter(raw: bytes) -> tuple[str, str]:
+def text_and_delimiter(raw: bytes) -> tuple[str, str]:
     """The decoded text of a CSV file and its delimiter; refuses what is not a table."""
     text = decode(raw)
     if "\r" in text and "\n" not in text:  # old Mac line endings: CR alone ends each line
@@ -69,13 +70,33 @@ def _text_and_delimiter(raw: bytes) -> tuple[str, str]:
     return text, _delimiter(text)
 
 
+TOO_MANY_FIELDS = (
+    "Some rows hold more values than the header names columns (a value after the last delimiter). "
+    "Give every value a column name in the header, or remove the extra values, and try again."
+)
+
+
+def read_csv_text(text: str, delimiter: str, **options) -> pd.DataFrame:
+    """``pd.read_csv`` that never takes the first column as the index when data rows end with a delimiter.
+
+    An empty field after the last delimiter (``ann,1,Paris,``) is read as nothing; a value there
+    has no column to go to, so the file is refused rather than shifted or cut.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.ParserWarning)
+        try:
+            return pd.read_csv(io.StringIO(text), sep=delimiter, index_col=False, **options)
+        except pd.errors.ParserWarning:
+            raise TableReadError(TOO_MANY_FIELDS) from None
+
+
 def parse_csv(raw: bytes) -> pd.DataFrame:
     """A CSV table from its bytes, sniffing encoding and delimiter; dates and decimal commas recovered."""
-    text, delimiter = _text_and_delimiter(raw)
+    text, delimiter = text_and_delimiter(raw)
     try:
         header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
         _check_header([h.strip() for h in header])
-        table = pd.read_csv(io.StringIO(text), sep=delimiter, skipinitialspace=True)
+        table = read_csv_text(text, delimiter, skipinitialspace=True)
     except TableReadError:
         raise
     except (pd.errors.ParserError, ValueError, csv.Error) as error:
@@ -97,11 +118,15 @@ def check_size(rows: int, columns: int) -> None:
         )
 
 
+def _header_columns(raw: bytes) -> int:
+    """Columns of a CSV guessed from its first line's delimiters (before the file is parsed)."""
+    first = raw[: raw.find(b"\n") if b"\n" in raw[:1_000_000] else 1_000_000]
+    return max(first.count(d.encode()) for d in DELIMITERS) + 1
+
+
 def _check_csv_size(raw: bytes) -> None:
     """Rows and columns of a CSV counted from its bytes (lines, and delimiters in the first line)."""
-    first = raw[: raw.find(b"\n") if b"\n" in raw[:1_000_000] else 1_000_000]
-    columns = max(first.count(d.encode()) for d in DELIMITERS) + 1
-    check_size(raw.count(b"\n"), columns)
+    check_size(raw.count(b"\n"), _header_columns(raw))
 
 
 def _first_line(error: Exception) -> str:
@@ -126,20 +151,6 @@ def _check_parquet_types(schema: pa.Schema) -> None:
             raise TableReadError(f"The column(s) {found} {problem} and try again.")
 
 
-def read_cells(path: str | Path) -> pd.DataFrame | None:
-    """Every cell of a CSV file as the text written there (None for Parquet), so it can be written back unchanged."""
-    path = Path(path)
-    raw = path.read_bytes()
-    if raw[:2] == GZIP_MAGIC:
-        raw = _gunzip(raw)
-    if path.name.lower().removesuffix(".gz").endswith((".parquet", ".pq")) or raw[:4] == PARQUET_MAGIC:
-        return None
-    text, delimiter = _text_and_delimiter(raw)
-    cells = pd.read_csv(io.StringIO(text), sep=delimiter, skipinitialspace=True, dtype=str, keep_default_na=False)
-    cells.columns = [str(c).strip() for c in cells.columns]
-    return cells
-
-
 def parse_parquet(raw: bytes) -> pd.DataFrame:
     try:
         parquet = pq.ParquetFile(io.BytesIO(raw))
@@ -154,7 +165,7 @@ def parse_parquet(raw: bytes) -> pd.DataFrame:
         raise TableReadError(f"Could not read the Parquet file ({_first_line(error)}).") from None
 
 
-def _gunzip(raw: bytes) -> bytes:
+def gunzip(raw: bytes) -> bytes:
     """The content of a gzipped file (a .csv.gz), expanded in chunks and refused as soon as it grows too large.
 
     Lines are counted while expanding, so a small file that would expand into millions of rows is
@@ -170,7 +181,7 @@ def _gunzip(raw: bytes) -> bytes:
                 if size > MAX_UNZIPPED:
                     raise TableReadError(f"The gzip file expands to more than {MAX_UNZIPPED // 2**20} MiB; use a smaller table.")
                 if lines > MAX_ROWS:
-                    check_size(lines, 1)
+                    check_size(lines, _header_columns(chunks[0]))
     except (OSError, EOFError) as error:
         raise TableReadError(f"The gzip file is damaged ({error}). Compress it again, or use the plain CSV.") from None
     return b"".join(chunks)
@@ -184,7 +195,7 @@ def parse_table(raw: bytes, name: str = "", min_columns: int = 2) -> pd.DataFram
     if len(raw) == 0:
         raise TableReadError("The file is empty. Use a CSV or Parquet file with a header row and data.")
     if raw[:2] == GZIP_MAGIC:
-        raw = _gunzip(raw)
+        raw = gunzip(raw)
         name = name.removesuffix(".gz")
     is_parquet = name.lower().endswith((".parquet", ".pq")) or raw[:4] == PARQUET_MAGIC
     if not is_parquet:
@@ -214,22 +225,29 @@ def read_table(path: str | Path) -> pd.DataFrame:
     return parse_table(path.read_bytes(), path.name)
 
 
-def write_table(table: pd.DataFrame, path: str | Path, *, source: str | Path | None = None) -> None:
+def write_table(
+    table: pd.DataFrame,
+    path: str | Path,
+    *,
+    source: str | Path | None = None,
+    as_text: Callable[[pd.DataFrame], str] | None = None,
+) -> None:
     """Write CSV or Parquet (by extension) atomically: a half-written file never replaces a good one.
 
     Values are written exactly as they are, including text that a spreadsheet would read as a formula
     (``=1+1``): our users are data people, and altering a value would be worse. ``source`` (the input)
-    may not be overwritten.
+    may not be overwritten. ``as_text`` writes a CSV in another dialect (the input's own).
     """
     path = Path(path)
     suffix = path.suffix.lower()
     check_output(path, *([source] if source is not None else []), suffixes=(*TABLE_SUFFIXES, ""))
-    write_atomically(
-        path,
-        lambda temporary: (
-            table.to_parquet(temporary, index=False) if suffix in (".parquet", ".pq") else table.to_csv(temporary, index=False)
-        ),
-    )
+    if suffix in (".parquet", ".pq"):
+        write_atomically(path, lambda temporary: table.to_parquet(temporary, index=False))
+    elif as_text is not None:
+        text = as_text(table)
+        write_atomically(path, lambda temporary: temporary.write_bytes(text.encode("utf-8")))
+    else:
+        write_atomically(path, lambda temporary: table.to_csv(temporary, index=False))
 
 
 def check_output(path: str | Path, *inputs: str | Path, suffixes: tuple[str, ...] = ()) -> None:
@@ -251,11 +269,11 @@ def _remove_abandoned(path: Path) -> None:
     """Temporary files that a killed writer of ``path`` left behind (its process is gone)."""
     for partial in path.parent.glob(f".{glob.escape(path.name)}.*.partial"):
         writer = partial.name[len(path.name) + 2 :].split(".", 1)[0]
-        if writer.isdigit() and not _alive(int(writer)):
+        if writer.isdigit() and not process_alive(int(writer)):
             partial.unlink(missing_ok=True)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -22,6 +22,9 @@ MAX_INTEGER_CODES = 12
 ID_UNIQUE_RATIO = 0.95
 # Text columns with more distinct values than this are free text or keys, not categories.
 MAX_CATEGORIES = 500
+# Methods give each value of a category a column of its own (one-hot: rows x values, 4-8 bytes each);
+# beyond this many cells a single column would take gigabytes before any other work.
+MAX_ONE_HOT_CELLS = 100_000_000
 
 
 class RejectColumn(ValueError):
@@ -102,8 +105,23 @@ def detect_schema(table: pd.DataFrame) -> Schema:
     return Schema(tuple(detect_column(table[name]) for name in table.columns))
 
 
+def check_category_width(table: pd.DataFrame, schema: Schema) -> None:
+    """Refuse, before any work, a categorical column whose one-hot encoding would not fit in memory."""
+    for name in schema.names(ColumnKind.CATEGORICAL):
+        if name not in table.columns:
+            continue
+        values = int(table[name].nunique(dropna=True))
+        if values * len(table) > MAX_ONE_HOT_CELLS:
+            raise SynthError(
+                f"Column {name!r} has {values:,} distinct values: as a category it becomes {values:,} model columns "
+                f"× {len(table):,} rows (about {values * len(table) * 8 / 2**30:,.1f} GB), over the limit of "
+                f"{MAX_ONE_HOT_CELLS:,} cells. Mark it ID-like, or group its rare values first."
+            )
+
+
 def check_schema_fits(table: pd.DataFrame, schema: Schema) -> None:
-    """Refuse a numeric or datetime override on a column whose values cannot be read as such."""
+    """Refuse a numeric or datetime override on a column whose values cannot be read as such, or a category too wide."""
+    check_category_width(table, schema)
     for info in schema.columns:
         column = table[info.name]
         if info.kind is ColumnKind.NUMERIC and not pd.api.types.is_numeric_dtype(column):

@@ -11,7 +11,7 @@ from synth.distributed.cluster import cluster_errors, connect
 from synth.distributed.evaluate import evaluate_frame
 from synth.distributed.profile import profile_table
 from synth.distributed.rebalance import rebalance_frame
-from synth.distributed.source import check_output_folder, open_table, write_folder
+from synth.distributed.source import check_apart, check_output_folder, open_table, write_folder
 from synth.errors import UnknownColumn
 from synth.progress import Progress
 
@@ -48,6 +48,7 @@ def rebalance_command(args: argparse.Namespace, shares: dict[str, float], params
 def evaluate_command(args: argparse.Namespace, progress: Progress) -> None:
     """``evaluate`` with a partitioned training table or holdout: train with lightgbm.dask, print the same JSON."""
     train, holdout = open_table(args.train), open_table(args.holdout)
+    check_apart(train, holdout)
     with connect(args.scheduler, dashboard_port=args.dashboard_port, progress=progress), cluster_errors():
         progress(0.05, f"Profiling {len(train.files)} training and {len(holdout.files)} holdout files")
         if args.column not in holdout.frame.columns:

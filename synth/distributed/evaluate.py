@@ -24,7 +24,19 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
 
-from synth.assess.evaluate import RECIPE, Evaluation, RunScores, check_model, model_frame, split_seeds, too_few_note
+from synth.assess.evaluate import (
+    RECIPE,
+    Evaluation,
+    RunScores,
+    check_holdout_kinds,
+    check_holdout_outcome,
+    check_model,
+    left_out_note,
+    model_frame,
+    split_seeds,
+    text_where_numbers,
+    too_few_note,
+)
 from synth.distributed.profile import TableProfile, profile_table
 from synth.distributed.rebalance import allocate, partition_seed
 from synth.errors import EvaluationError, ParameterError, UnknownColumn
@@ -144,6 +156,10 @@ def _model_frames(
         if isinstance(train.dtypes[c], pd.CategoricalDtype) or not pd.api.types.is_numeric_dtype(train.dtypes[c])
     ]
     categories = {c: pd.Index(profile.categories(c), dtype=object) for c in text}
+    if any(not pd.api.types.is_numeric_dtype(holdout.dtypes[c]) for c in features if c not in categories):
+        # a holdout column stored as text where training holds numbers: find a value that is not a number, if any
+        meta = text_where_numbers(holdout._meta, [], {})
+        check_holdout_kinds(holdout.map_partitions(text_where_numbers, features, categories, meta=meta).compute())
     options = {"features": features, "categories": categories, "column": column, "positive": positive}
     meta = model_partition(train._meta, **options)
     return (
@@ -228,6 +244,10 @@ def evaluate_frame(
     counts = profile.counts()
     profile.check_has(positive)
     positive = match_value(positive, counts)
+    check_holdout_outcome(column, counts, holdout_profile.counts())
+    unlabelled = holdout_profile.rows - sum(holdout_profile.counts().values())
+    if unlabelled:  # rows with no outcome have nothing to be scored against: left out, and said so
+        holdout = holdout[holdout[column].notnull()]
     if len(holdout_profile.counts()) < 2 or positive not in holdout_profile.counts():
         raise EvaluationError(f"The holdout has only one class of {column!r}; AUC needs both {positive!r} and other rows.")
     exclude = profile.schema.unmodelled() if exclude is None else list(exclude)
@@ -246,7 +266,8 @@ def evaluate_frame(
         sample = training_sample(model_train, profile, positive=positive, rows=rows, random_state=seed)
         run, truth = _score_seed(sample, model_holdout, seed)
         runs.append(run)
-    notes = tuple(n for n in [too_few_note(counts[positive], profile.rows - counts[positive], positive)] if n)
+    few = too_few_note(counts[positive], profile.rows - counts[positive], positive)
+    notes = tuple(n for n in [few, left_out_note(unlabelled, column)] if n)
     progress(1.0, f"{label}: scored")
     return Evaluation(name=name, runs=tuple(runs), truth=truth, notes=notes)
 

@@ -8,6 +8,7 @@ partition a stable index for seeds. Parquet footers are checked on the client be
 from __future__ import annotations
 
 import glob
+import json
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from synth.data.io import read_table
+from synth.data.io import process_alive, read_table
 from synth.errors import TableReadError
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -114,6 +115,17 @@ def open_table(path: str | Path) -> PartitionedTable:
     return PartitionedTable(frame, tuple(files))
 
 
+def check_apart(train: PartitionedTable, holdout: PartitionedTable) -> None:
+    """Refuse a holdout that shares files with the training table: it would score memory, not learning."""
+    trained = {Path(f).resolve() for f in train.files}
+    shared = [f for f in holdout.files if Path(f).resolve() in trained]
+    if shared:
+        raise TableReadError(
+            f"{shared[0]}: is both a training file and a holdout file ({len(shared)} of the holdout's {len(holdout.files)} "
+            "files are); a holdout must be real rows kept apart from training."
+        )
+
+
 def check_output_folder(output: str | Path, *inputs: str | Path) -> Path:
     """Refuse, before any work, an output folder that is, holds or lies inside an input."""
     out = Path(output).resolve()
@@ -130,22 +142,39 @@ def check_output_folder(output: str | Path, *inputs: str | Path) -> Path:
 
 
 OUTPUT_PART = "part-{:05d}.parquet"
+# Written last into every output folder: the files we wrote. Readers skip names starting with "_".
+MANIFEST = "_synth_output.json"
+
+
+def _ours(folder: Path) -> bool:
+    """Whether ``folder`` holds exactly the files our manifest lists (an empty folder is free to use too)."""
+    present = {p.name for p in folder.iterdir()}
+    if not present:
+        return True
+    try:
+        listed = json.loads((folder / MANIFEST).read_text())["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return isinstance(listed, list) and present == {MANIFEST, *map(str, listed)}
 
 
 def write_folder(frame: dd.DataFrame, output: str | Path) -> Path:
     """Write every partition beside ``output``, then rename the folder into place: a failed run leaves nothing.
 
-    An existing folder is replaced only if it holds nothing but our own part files.
+    An existing folder is replaced only if it is empty or holds exactly what our manifest says we wrote.
     """
     output = Path(output)
-    if output.is_dir():
-        foreign = [p.name for p in output.iterdir() if not (p.name.startswith("part-") and p.suffix == ".parquet")]
-        if foreign:
-            raise TableReadError(f"{output}: already holds other files ({foreign[0]}, ...); choose a new or empty folder.")
+    if output.is_dir() and not _ours(output):
+        raise TableReadError(
+            f"{output}: already holds files this program did not write (no {MANIFEST} lists them); choose a new or empty folder."
+        )
+    _remove_abandoned(output)
     temporary = output.parent / f".{output.name}.partial-{os.getpid()}"
     retired = output.parent / f".{output.name}.old-{os.getpid()}"
     try:
         frame.to_parquet(temporary, write_index=False, name_function=OUTPUT_PART.format)
+        parts = sorted(p.name for p in temporary.iterdir())
+        (temporary / MANIFEST).write_text(json.dumps({"written_by": "synth", "files": parts}, indent=1))
         if output.exists():
             os.replace(output, retired)
         os.replace(temporary, output)
@@ -153,6 +182,15 @@ def write_folder(frame: dd.DataFrame, output: str | Path) -> Path:
         shutil.rmtree(temporary, ignore_errors=True)
         shutil.rmtree(retired, ignore_errors=True)
     return output
+
+
+def _remove_abandoned(output: Path) -> None:
+    """Folders a killed run writing ``output`` left beside it (their process is gone)."""
+    for stage in ("partial", "old"):
+        for left in output.parent.glob(f".{glob.escape(output.name)}.{stage}-*"):
+            writer = left.name.rsplit("-", 1)[-1]
+            if writer.isdigit() and not process_alive(int(writer)):
+                shutil.rmtree(left, ignore_errors=True)
 
 
 def _glob_root(pattern: str) -> str:

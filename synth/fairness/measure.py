@@ -16,7 +16,7 @@ import pandas as pd
 from fairlearn.metrics import MetricFrame, demographic_parity_difference, selection_rate
 from scipy.stats import ks_2samp
 
-from synth.assess.evaluate import Evaluation, evaluate_all
+from synth.assess.evaluate import Evaluation, evaluate_all, scorable
 from synth.progress import Progress
 from synth.schema import Schema
 
@@ -31,13 +31,35 @@ DEFINITION = (
 )
 
 
+SEPARATOR = " · "
+
+
+def _shown(value: object) -> str:
+    """A group's value as people read it; quoted when it could be mistaken for a missing value or a join."""
+    if pd.isna(value):
+        return MISSING_GROUP
+    text = str(value)
+    ambiguous = text == MISSING_GROUP or SEPARATOR.strip() in text or text[:1] in ("'", '"')
+    return repr(text) if ambiguous else text
+
+
 def group_labels(table: pd.DataFrame, sensitive: Sequence[str]) -> pd.Series:
-    """Each row's group: its sensitive values joined by ' · ', a missing value read as '(missing)'."""
-    parts = [table[name].astype("string").fillna(MISSING_GROUP) for name in sensitive]
-    labels = parts[0]
-    for part in parts[1:]:
-        labels = labels + " · " + part
-    return labels.rename("group")
+    """Each row's group, one label per distinct tuple of its sensitive values (a missing value read as '(missing)').
+
+    Rows are grouped by their values, not by the label: a real '(missing)' value, or values that
+    contain the separator, get a quoted label of their own, and any two groups that would still read
+    alike are numbered, so two groups never merge.
+    """
+    keys = table[list(sensitive)].reset_index(drop=True)
+    group = keys.groupby(list(sensitive), dropna=False, sort=False).ngroup().to_numpy()
+    first = pd.Series(np.arange(len(keys))).groupby(group).first()
+    names = {g: SEPARATOR.join(_shown(v) for v in keys.iloc[row]) for g, row in first.items()}
+    seen: dict[str, int] = {}
+    for g, name in names.items():
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            names[g] = f"{name} [{seen[name]}]"
+    return pd.Series([names[g] for g in group], index=table.index, dtype="string", name="group")
 
 
 def outcome_rates(table: pd.DataFrame, column: str, sensitive: Sequence[str]) -> pd.DataFrame:
@@ -129,7 +151,7 @@ def assess_fairness(
     on_result: Callable[[str, FairnessEvaluation], None] | None = None,
 ) -> dict[str, FairnessEvaluation]:
     """Every named training table scored on the real holdout (``evaluate_all``), its decisions judged per group."""
-    groups = group_labels(holdout, sensitive).to_numpy(dtype=object)
+    groups = group_labels(scorable(holdout, column), sensitive).to_numpy(dtype=object)
     results: dict[str, FairnessEvaluation] = {}
 
     def judged(name: str, evaluation: Evaluation) -> None:

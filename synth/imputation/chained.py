@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from synth.constraints import AT_LEAST_ONE, RANDOM_STATE, check_params
-from synth.data.kinds import detect_schema
+from synth.data.cells import CsvCells
+from synth.data.kinds import check_category_width, detect_schema
 from synth.errors import ParameterError, UnknownColumn
 from synth.generator.trees import draw_in_leaves, fit_column_tree, leaf_donors, tree_inputs
 from synth.imputation.gaps import Gaps, find_gaps
@@ -69,6 +70,12 @@ class Imputation:
             out[name] = column
         return out
 
+    def as_written(self, source: CsvCells | None) -> pd.DataFrame | None:
+        """The fill applied to the input file's own text cells, so observed cells keep their text (None: no such cells)."""
+        if source is None or list(source.cells.columns) != [str(c) for c in self.table.columns]:
+            return None
+        return self.apply_to(source.cells) if source.cells.shape == self.table.shape else None
+
     def written_tokens(self, other: pd.DataFrame) -> dict[str, dict[str, int]]:
         """How each filled column's gaps read in ``other`` (the file's text cells): ``{'age': {'NA': 3}}``."""
         return {name: other[name][self.gaps[name].to_numpy()].value_counts().to_dict() for name in self.donors}
@@ -109,6 +116,13 @@ def _chosen(gaps: Gaps, schema: Schema, columns: Sequence[str] | None) -> tuple[
             warnings.append(f"column {name!r} is {share:.0%} gaps: its fill mostly reflects the other rows.")
         if share > 0:
             chosen.append(name)
+    if not chosen:
+        skipped = len(warnings) > 0
+        warnings.append(
+            "nothing filled: every column with gaps was skipped (see above)."
+            if skipped
+            else "nothing to fill: the chosen columns have no gaps."
+        )
     return chosen, warnings
 
 
@@ -117,7 +131,7 @@ def _inputs(gaps: Gaps, schema: Schema) -> tuple[np.ndarray, list[str], np.ndarr
     features = [n for n in schema.names(*MODELLED) if n in gaps.view.columns]
     categorical = [n for n in features if schema.kind(n) is ColumnKind.CATEGORICAL]
     inputs = tree_inputs(gaps.view, categorical, features)
-    inputs[gaps.mask[features].to_numpy()] = np.nan
+    inputs[gaps.mask[features].to_numpy(dtype=bool)] = np.nan
     return inputs, features, np.array([n in categorical for n in features], dtype=bool)
 
 
@@ -145,10 +159,28 @@ IMPUTE_CONSTRAINTS = {
 }
 
 
+def _check_table(table: pd.DataFrame) -> None:
+    """Refuse, by name, tables whose columns cannot be told apart or whose values cannot be drawn and compared."""
+    if not isinstance(table, pd.DataFrame):
+        raise ParameterError("table", f"table must be a pandas DataFrame; got {type(table).__name__}.")
+    for name in table.columns:
+        if not isinstance(name, str):
+            raise ParameterError(
+                "table", f"column names must be text; got {name!r} ({type(name).__name__}). Rename the columns first."
+            )
+    duplicated = table.columns[table.columns.duplicated()]
+    if len(duplicated):
+        raise ParameterError("table", f"the column name {duplicated[0]!r} appears more than once; rename one of them.")
+    for name in table.columns:
+        column = table[name]
+        if pd.api.types.is_complex_dtype(column) or pd.api.types.infer_dtype(column, skipna=True) == "complex":
+            raise ParameterError("table", f"column {name!r} holds complex numbers; store them as two real columns.")
+
+
 def impute(
     table: pd.DataFrame,
     *,
-    columns: Sequence[str] | None = None,
+    columns: Sequence[str] | str | None = None,
     schema: Schema | None = None,
     random_state: int = 0,
     progress: Progress | None = None,
@@ -163,15 +195,16 @@ def impute(
     progress = progress or silent
     values = {"random_state": random_state, "rounds": rounds, "category_leaf": category_leaf, "number_leaf": number_leaf}
     check_params("impute", IMPUTE_CONSTRAINTS, values)
+    _check_table(table)
+    columns = [columns] if isinstance(columns, str) else columns  # one name, not its characters
     unknown = [c for c in columns or () if c not in table.columns]
     if unknown:
         raise UnknownColumn("columns", unknown[0], table.columns)
     progress(0.0, "Finding the gaps")
     gaps = find_gaps(table)
     schema = kinds_of(gaps.view, schema)
+    check_category_width(gaps.view, schema)
     chosen, warnings = _chosen(gaps, schema, columns)
-    if not chosen:
-        warnings.append("nothing to fill: the chosen columns have no gaps.")
     inputs, features, categorical = _inputs(gaps, schema)
     rng = np.random.default_rng(random_state)
     order = sorted(chosen, key=lambda c: (int(gaps.mask[c].sum()), list(table.columns).index(c)))  # fewest gaps first

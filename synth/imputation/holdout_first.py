@@ -13,6 +13,7 @@ import pandas as pd
 
 from synth.data.holdout import Split, split_holdout
 from synth.imputation.chained import Imputation, impute
+from synth.imputation.gaps import find_gaps
 from synth.progress import Progress
 from synth.schema import Schema
 
@@ -23,6 +24,7 @@ class FilledSplit:
 
     split: Split = field(repr=False)
     imputation: Imputation = field(repr=False)  # the fill of the training rows
+    notes: tuple[str, ...] = ()  # chosen columns left unfilled, and why
 
     @property
     def description(self) -> str:
@@ -46,8 +48,12 @@ def impute_training_rows(
     >>> filled.split.train, filled.split.holdout  # filled training rows, untouched real holdout  # doctest: +SKIP
     """
     split = split_holdout(table, column=column, share=share)
-    imputation = impute(
-        split.train.reset_index(drop=True), columns=columns, schema=schema, random_state=random_state, progress=progress
+    train = split.train.reset_index(drop=True)
+    chosen = [columns] if isinstance(columns, str) else columns
+    empty = [c for c in chosen or () if c in train.columns and find_gaps(train[[c]]).mask[c].all()]
+    fill = None if chosen is None else [c for c in chosen if c not in empty]
+    imputation = impute(train, columns=fill, schema=schema, random_state=random_state, progress=progress)
+    notes = tuple(
+        f"Column {c!r} has values only in the holdout rows, so its gaps in training are left as they are." for c in empty
     )
-    train, holdout = imputation.table, split.holdout.reset_index(drop=True)
-    return FilledSplit(Split(train, holdout, split.description), imputation)
+    return FilledSplit(Split(imputation.table, split.holdout.reset_index(drop=True), split.description), imputation, notes)

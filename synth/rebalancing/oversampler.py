@@ -21,7 +21,9 @@ from sklearn.utils.validation import check_array, check_consistent_length, valid
 
 from synth.constraints import check_params
 from synth.data.kinds import detect_schema
+from synth.errors import ParameterError
 from synth.generator.model import CATEGORY_LEAF, NUMBER_LEAF
+from synth.rebalancing.plan import MAX_OUTPUT_ROWS
 from synth.rebalancing.samplers.synthetic import LEAF_CONSTRAINTS, SyntheticSampler
 from synth.schema import ColumnKind
 from synth.table import as_labels
@@ -42,6 +44,16 @@ def _dense(X: pd.DataFrame) -> pd.DataFrame:
     """Sparse pandas columns as ordinary ones (imbalanced-learn turns the output back)."""
     sparse = {name: dtype.subtype for name, dtype in X.dtypes.items() if isinstance(dtype, pd.SparseDtype)}
     return X.astype(sparse) if sparse else X
+
+
+def _check_rows(rows: int) -> None:
+    """Refuse a resampled X beyond the rows the CLI and the app make at most, before any is drawn."""
+    if rows > MAX_OUTPUT_ROWS:
+        raise ParameterError(
+            "sampling_strategy",
+            f"The 'sampling_strategy' parameter of SyntheticOverSampler asks for {rows:,} rows; at most "
+            f"{MAX_OUTPUT_ROWS:,} can be made (the limit of the CLI and the app).",
+        )
 
 
 class SyntheticOverSampler(BaseOverSampler):
@@ -74,8 +86,10 @@ class SyntheticOverSampler(BaseOverSampler):
         self.number_leaf = number_leaf
 
     def _validate_params(self) -> None:
-        """imbalanced-learn's check, raised as our ``ParameterError`` (a ``ValueError``)."""
+        """imbalanced-learn's check, raised as our ``ParameterError`` (a ``ValueError``), and the app's row limit."""
         check_params(type(self).__name__, self._parameter_constraints, self.get_params(deep=False))
+        if isinstance(self.sampling_strategy, dict):
+            _check_rows(sum(int(n) for n in self.sampling_strategy.values()))
 
     def _check_X_y(self, X: Any, y: Any, accept_sparse: Any = None) -> tuple[Any, np.ndarray, bool]:
         """Let text and categories through, as SMOTE-NC does; lists become arrays, sparse matrices are refused."""
@@ -94,6 +108,7 @@ class SyntheticOverSampler(BaseOverSampler):
 
     def _fit_resample(self, X: Any, y: np.ndarray) -> tuple[Any, np.ndarray]:
         """X's rows then ``sampling_strategy_`` new ones per class, made by the app's synthetic method."""
+        _check_rows(len(X) + sum(self.sampling_strategy_.values()))  # a callable strategy is known only now
         dense = _dense(X) if isinstance(X, pd.DataFrame) else X
         table = _as_table(dense, y)
         schema = detect_schema(table).with_overrides({TARGET: ColumnKind.CATEGORICAL})

@@ -168,6 +168,7 @@ def rebalance_all(
     Progress and ``on_result`` are always called on the caller's thread, as each method ends.
     """
     progress = progress or silent
+    check_schema_fits(table, schema)
     check_target(table, schema, plan.column)
     results = {m: r for m, r in (done or {}).items() if m in methods}
     todo = [m for m in methods if m not in results]

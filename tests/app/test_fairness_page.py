@@ -1,8 +1,11 @@
 """The Fairness page: outcome preselected, a sensitive column chosen, a fair table generated and judged."""
 
+import pandas as pd
+
+from synth.data.demos import make_demo
 from synth.fairness.fair import FAIR_NAME, REAL_NAME
 from tests.app.helpers import click, start, texts, visit
-from ui.state import FAIRNESS
+from ui.state import DATASET, FAIRNESS, make_dataset
 
 
 def test_fair_table_generated_and_its_parity_shown_on_the_demo():
@@ -27,3 +30,18 @@ def test_generate_waits_for_a_sensitive_column():
     next(m for m in at.multiselect if m.label == "Sensitive columns").set_value([]).run()
     assert next(b for b in at.button if b.label == "Generate").disabled
     assert not at.exception
+
+
+def test_an_outcome_value_of_one_row_is_not_preselected_and_is_refused_in_one_line():
+    at = start()
+    table = make_demo("patients")
+    table = pd.concat([table, table.head(1).assign(variant="Solo")], ignore_index=True)
+    at.session_state[DATASET] = make_dataset("solo.csv", table, "variant", uploaded=True)
+    visit(at, "fairness")
+    positive = next(s for s in at.selectbox if s.label.startswith("Value a decision selects"))
+    assert positive.value == "Variant X" and positive.options[0] == "Solo"
+    positive.set_value("Solo").run()
+    click(at, "Generate")
+    errors = texts(at, "error")
+    assert len(errors) == 1 and "The holdout has only one class of 'variant'" in errors[0]
+    assert FAIRNESS not in at.session_state

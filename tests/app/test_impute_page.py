@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 
+from synth.data.holdout import split_holdout
 from tests.app.helpers import click, start, texts, visit
 from ui.state import DATASET, make_dataset
 
@@ -43,3 +44,19 @@ def test_fill_review_and_use_keeps_a_real_holdout():
     assert (dataset.holdout_file["climate"] == "?").any()  # holdout rows stay real, gaps included
     assert "The completed table is now the working data for the next steps." in texts(at, "success")
     visit(at, "plan")
+
+
+def test_a_column_observed_only_in_holdout_rows_is_left_with_a_notice():
+    table = gappy_table().assign(note=None)
+    holdout = split_holdout(table, column="churned", share=0.2).holdout.index
+    table.loc[holdout[:4], "note"] = ["a", "b", "a", "b"]
+    at = start()
+    at.session_state[DATASET] = make_dataset("gaps.csv", table, "churned", uploaded=True)
+    visit(at, "impute")
+    at.multiselect[0].set_value(["climate", "note"]).run()
+    click(at, "Fill")
+    click(at, "Use the completed table for the next steps")
+    dataset = at.session_state[DATASET]
+    assert dataset.table["note"].isna().all() and (dataset.table["climate"] != "?").all()
+    assert dataset.holdout_file["note"].notna().sum() == 4
+    assert any("'note' has values only in the holdout rows" in t for t in texts(at, "success"))

@@ -71,6 +71,22 @@ def _kept(name: str, values: list[str]) -> Callable[[pd.DataFrame], bool]:
     return lambda t: t[name].tolist()[: len(values)] == values
 
 
+def _trailing_delimiter(extra: str = "") -> bytes:
+    """Data rows that end with a delimiter (the header does not): an empty last field, or a value there."""
+    frame = _rows().astype({"amount": object})
+    frame.loc[2, "amount"] = None
+    header, *lines = frame.to_csv(index=False).splitlines()
+    lines = [line + "," for line in lines]
+    lines[0] += extra
+    return "\n".join([header, *lines]).encode() + b"\n"
+
+
+def _read_unshifted(t: pd.DataFrame) -> bool:
+    expected = _rows()
+    expected.loc[2, "amount"] = np.nan
+    return list(t.columns) == ["amount", "kind", "label"] and t.equals(expected)
+
+
 MONTHS = ["2023-05", "2023-06", "2024-01-31"]
 COMPACT = ["20240101T1030", "2024/01/31", "2024-01-31"]
 VERSIONS = ["1.2.3", "1.10", "2.0", "1.5,2"]
@@ -150,6 +166,8 @@ CASES = [
     Case("header without rows", b"amount,kind,label\n", message="no rows of data"),
     Case("duplicate column names", b"a,a,label\n1,2,x\n", message="'a' appears more than once"),
     Case("CR-only line endings", _rows().to_csv(index=False, lineterminator="\r").encode(), check=lambda t: t.shape == (120, 3)),
+    Case("data rows end with a delimiter", _trailing_delimiter(), check=_read_unshifted),
+    Case("a value after the last delimiter", _trailing_delimiter("x"), message="Some rows hold more values than the header"),
     Case("one column (wrong delimiter)", b"a:b:label\n1:2:x\n3:4:y\n", message="Found only 1 column"),
     Case("damaged Parquet", b"PAR1 this is not parquet", "t.parquet", message="Could not read the Parquet file"),
     Case("damaged gzip", b"\x1f\x8b\x08\x00broken", "t.csv.gz", message="The gzip file is damaged"),

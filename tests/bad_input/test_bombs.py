@@ -55,4 +55,4 @@ def test_a_bomb_is_refused_in_one_line_under_a_memory_cap(make, tmp_path):
     done = run_capped("rebalance", str(source), "--column", "b", "--share", "2=0.5", "--output", str(tmp_path / "o.csv"))
     assert done.returncode == 2, done.stderr[-2000:]
     assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1 and "MemoryError" not in done.stderr
-    assert "rows" in done.stderr and "5,000,000" in done.stderr
+    assert "rows × 2 columns" in done.stderr and "5,000,000" in done.stderr

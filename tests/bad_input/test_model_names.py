@@ -62,5 +62,28 @@ def test_evaluate_page_scores_them():
     visit(at, "evaluate")
     click(at, "Train and score")
     assert not at.exception and not texts(at, "error")
-    _, evaluations = at.session_state[EVALUATIONS]
+    evaluations = at.session_state[EVALUATIONS].evaluations
     assert len(evaluations) == 4 and all(e.summary()["auc_roc_mean"] > 0.6 for e in evaluations.values())
+
+
+def test_holdout_outcome_values_unseen_in_training_are_named():
+    table = awkward()
+    shouted = table.iloc[700:].assign(outcome=lambda t: t["outcome"].str.upper())
+    with pytest.raises(EvaluationError, match=r"holds value\(s\) \['NO', 'YES'\] that the training table lacks \(spelled"):
+        evaluate(table.iloc[:700], shouted, column="outcome", positive="yes", n_repeats=1)
+
+
+def test_holdout_rows_without_an_outcome_are_left_out_with_a_note(tmp_path, capsys):
+    table = awkward()
+    holdout = table.iloc[700:].copy()
+    holdout.iloc[:20, holdout.columns.get_loc("outcome")] = None
+    result = evaluate(table.iloc[:700], holdout, column="outcome", positive="yes", n_repeats=1)
+    assert len(result.truth) == 180 and result.truth.sum() == (holdout["outcome"] == "yes").sum()
+    assert "20 holdout row(s) with no value of 'outcome' are left out of the scores." in result.notes
+    table.iloc[:700].to_csv(tmp_path / "train.csv", index=False)
+    holdout.to_csv(tmp_path / "hold.csv", index=False)
+    argv = ["evaluate", str(tmp_path / "train.csv"), "--holdout", str(tmp_path / "hold.csv"), "--column", "outcome"]
+    assert main([*argv, "--positive", "yes", "--repeats", "1", "--sensitive", NAMES[1]]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["holdout_rows"] == 200 and "20 holdout row(s)" in report["warnings"][-1]
+    assert set(report["selection_rate"]) == {"north", "south", "east"}

@@ -32,13 +32,14 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     port = _free_port()
-    scenarios = tmp_path_factory.mktemp("store") / "scenarios.sqlite"
+    store = tmp_path_factory.mktemp("store")
+    scenarios = store / "scenarios.sqlite"
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address", "127.0.0.1"],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "REBALANCE_STUDIO_DB": str(scenarios)},
+        env={**os.environ, "REBALANCE_STUDIO_DB": str(scenarios), "REBALANCE_STUDIO_WORKSPACES": str(store / "workspaces")},
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

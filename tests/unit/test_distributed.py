@@ -6,6 +6,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -26,8 +28,8 @@ from synth.distributed.cluster import cluster_errors, connect
 from synth.distributed.evaluate import early_stopping_round, evaluate_frame
 from synth.distributed.profile import profile_table
 from synth.distributed.rebalance import allocate, generate_partition, partition_seed, rebalance_frame
-from synth.distributed.source import open_table, write_folder
-from synth.errors import ClusterError
+from synth.distributed.source import MANIFEST, open_table, write_folder
+from synth.errors import ClusterError, TableReadError
 from synth.rebalancing.plan import make_plan
 
 FILES = 4
@@ -173,7 +175,7 @@ def test_cli_writes_a_folder_and_evaluates_it(folder, cluster, capsys, tmp_path)
     out = tmp_path / "out"
     code = main(["rebalance", str(folder), "--column", "variant", "--share", "Variant X=0.3", "--method", "smote",
                  "--output", str(out), "--scheduler", cluster.scheduler_address])  # fmt: skip
-    assert code == 0 and sorted(p.name for p in out.iterdir()) == [f"part-{i:05d}.parquet" for i in range(FILES)]
+    assert code == 0 and sorted(p.name for p in out.iterdir()) == [MANIFEST, *(f"part-{i:05d}.parquet" for i in range(FILES))]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # nothing left aside
     capsys.readouterr()
     code = main(["evaluate", str(out), "--holdout", str(holdout), "--column", "variant", "--positive", "Variant X",
@@ -308,3 +310,67 @@ def test_evaluation_trains_on_a_bounded_stratified_sample(tmp_path, cluster):
     report = result.report()
     assert set(report) == {"auc_roc", "auc_pr", "f1_macro"} and 0.6 < report["auc_roc"]["mean"] <= 1
     assert report["auc_roc"]["std"] > 0  # each seed draws its own sample
+
+
+def test_an_output_folder_is_replaced_only_when_our_manifest_lists_its_files(tmp_path, whole):
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+
+    frame = dd.from_pandas(whole, npartitions=2)
+    theirs = tmp_path / "theirs"
+    ds.write_dataset(pa.Table.from_pandas(whole.head(10)), theirs, format="parquet", basename_template="part-{i}.parquet")
+    before = sorted(p.name for p in theirs.iterdir())
+    with dask.config.set(scheduler="synchronous"), pytest.raises(TableReadError, match="did not write"):
+        write_folder(frame, theirs)
+    assert sorted(p.name for p in theirs.iterdir()) == before == ["part-0.parquet"]
+    ours = tmp_path / "ours"
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    abandoned = tmp_path / f".ours.partial-{dead.pid}"
+    abandoned.mkdir()
+    with dask.config.set(scheduler="synchronous"):
+        write_folder(frame, ours)
+        (ours / "notes.txt").write_text("mine")
+        with pytest.raises(TableReadError, match="did not write"):
+            write_folder(frame, ours)  # a file added since is not ours to delete
+        (ours / "notes.txt").unlink()
+        write_folder(frame.head(5, compute=False), ours)
+    assert not abandoned.exists()  # a killed run's half-written folder is cleaned up by the next
+    assert len(pd.read_parquet(ours)) == 5 and json.loads((ours / MANIFEST).read_text())["files"] == ["part-00000.parquet"]
+
+
+def test_a_holdout_column_of_text_where_training_holds_numbers_is_named(folder, cluster, capsys, tmp_path):
+    holdout = make_demo("patients", random_state=2, rows=600)
+    worded = _write_parts(holdout.assign(age=holdout["age"].astype(str) + " yrs"), tmp_path / "worded", parts=2)
+    argv = ["evaluate", str(folder), "--column", "variant", "--positive", "Variant X", "--repeats", "1"]
+    code, line = _cli(capsys, *argv, "--holdout", str(worded), "--scheduler", cluster.scheduler_address)
+    assert code == 2 and line == (
+        "error: The holdout's column 'age' holds text such as '52 yrs' where the training table holds numbers; "
+        "give both tables the same kind of values."
+    )
+    spelled = _write_parts(holdout.assign(age=holdout["age"].astype(str)), tmp_path / "spelled", parts=2)
+    assert main([*argv, "--holdout", str(spelled), "--scheduler", cluster.scheduler_address]) == 0
+    assert json.loads(capsys.readouterr().out)["holdout_rows"] == 600
+
+
+def test_the_training_folder_is_refused_as_its_own_holdout(folder, capsys):
+    argv = ["evaluate", str(folder), "--column", "variant", "--positive", "Variant X", "--repeats", "1"]
+    code, line = _cli(capsys, *argv, "--holdout", str(folder / "*.parquet"), "--scheduler", "tcp://127.0.0.1:1")
+    assert code == 2 and line == (
+        f"error: {folder / 'part-0.parquet'}: is both a training file and a holdout file (4 of the holdout's 4 files are); "
+        "a holdout must be real rows kept apart from training."
+    )
+
+
+def test_holdout_outcomes_unseen_in_training_are_named_and_missing_ones_left_out(folder, cluster, capsys, tmp_path):
+    holdout = make_demo("patients", random_state=2, rows=600)
+    argv = ["evaluate", str(folder), "--column", "variant", "--positive", "Variant X", "--repeats", "1"]
+    shouted = _write_parts(holdout.assign(variant=holdout["variant"].str.upper()), tmp_path / "shouted", parts=2)
+    code, line = _cli(capsys, *argv, "--holdout", str(shouted), "--scheduler", cluster.scheduler_address)
+    assert code == 2 and "holds value(s) ['OTHER', 'VARIANT X'] that the training table lacks (spelled" in line
+    gappy = holdout.astype({"variant": object})
+    gappy.loc[:9, "variant"] = None
+    unlabelled = _write_parts(gappy, tmp_path / "unlabelled", parts=2)
+    assert main([*argv, "--holdout", str(unlabelled), "--scheduler", cluster.scheduler_address]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["warnings"] == ["10 holdout row(s) with no value of 'variant' are left out of the scores."]
