@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib.metadata import PackageNotFoundError, version
 
 from distributed import Client, LocalCluster, WorkerPlugin
 from distributed.comm.core import CommClosedError
@@ -15,6 +16,7 @@ from synth.errors import ClusterError
 from synth.progress import Progress, silent
 
 CONNECT_SECONDS = 10
+DISTRIBUTION = "rebalance-studio"  # the package every node installs: client, scheduler and workers alike
 # Dask's own dashboard port; a busy port falls back to a free one.
 DASHBOARD_PORT = 8787
 
@@ -45,8 +47,9 @@ def connect(
             client = Client(scheduler, timeout=CONNECT_SECONDS)
         except (OSError, TimeoutError, ValueError) as error:
             raise ClusterError(f"{scheduler}: no Dask scheduler answers at this address ({type(error).__name__}).") from None
-        progress(0.0, f"Connected to {scheduler}: {len(client.scheduler_info()['workers'])} workers")
         with client:
+            check_versions(client, scheduler)
+            progress(0.0, f"Connected to {scheduler}: {len(client.scheduler_info()['workers'])} workers")
             yield client
         return
     options = {"n_workers": workers, "threads_per_worker": threads, "memory_limit": memory_limit}
@@ -55,6 +58,43 @@ def connect(
         client.register_plugin(OutputToStderr())
         progress(0.0, f"Started a local Dask cluster ({len(cluster.workers)} workers); dashboard: {client.dashboard_link}")
         yield client
+
+
+def local_version() -> str:
+    """This machine's version of the package ('not installed' when run from a source tree)."""
+    try:
+        return version(DISTRIBUTION)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def _installed(answer: object) -> str:
+    return answer if isinstance(answer, str) else "not installed"
+
+
+def check_versions(client: Client, address: str, expected: str | None = None) -> None:
+    """Before any work: the scheduler and every worker run the same version of the package as this client.
+
+    Recent Dask unpickles task graphs on the scheduler too, so a node without it fails with a long
+    deserialisation traceback; this asks each node with a standard-library call instead, which needs
+    nothing of ours there, and names in one line what to install where.
+    """
+    expected = expected or local_version()
+    try:
+        found = {"the scheduler": _installed(client.run_on_scheduler(version, DISTRIBUTION))}
+    except Exception:  # noqa: BLE001 - a node without the package answers with an error
+        found = {"the scheduler": "not installed"}
+    workers = client.run(version, DISTRIBUTION, on_error="return")
+    found.update({f"worker {name}": _installed(answer) for name, answer in sorted(workers.items())})
+    wrong = {node: got for node, got in found.items() if got != expected}
+    if wrong:
+        nodes = ", ".join(f"{node} has {got}" for node, got in list(wrong.items())[:3])
+        more = f" (and {len(wrong) - 3} more)" if len(wrong) > 3 else ""
+        raise ClusterError(
+            f"{address}: the cluster does not run this version of {DISTRIBUTION} ({expected}): {nodes}{more}. "
+            f"Install the same version on the scheduler and every worker (pip install '{DISTRIBUTION}[dask]=={expected}' "
+            "or the same source tree), then restart them."
+        )
 
 
 @contextmanager

@@ -374,3 +374,19 @@ def test_holdout_outcomes_unseen_in_training_are_named_and_missing_ones_left_out
     assert main([*argv, "--holdout", str(unlabelled), "--scheduler", cluster.scheduler_address]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["warnings"] == ["10 holdout row(s) with no value of 'variant' are left out of the scores."]
+
+
+def test_a_cluster_running_another_version_is_refused_in_one_line_before_any_work(cluster):
+    from distributed import Client
+
+    from synth.distributed.cluster import check_versions, local_version
+    from synth.errors import ClusterError
+
+    with Client(cluster.scheduler_address) as client:
+        check_versions(client, cluster.scheduler_address)  # this cluster runs this machine's version
+        with pytest.raises(ClusterError) as refused:
+            check_versions(client, cluster.scheduler_address, expected="0.0.1")
+    message = str(refused.value)
+    assert "\n" not in message and "0.0.1" in message
+    assert f"the scheduler has {local_version()}" in message and "worker " in message
+    assert "pip install 'rebalance-studio[dask]==0.0.1'" in message and "scheduler and every worker" in message
