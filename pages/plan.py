@@ -124,7 +124,7 @@ def choose_methods(mode: Mode) -> list[str]:
 
 def show_plan(train: pd.DataFrame, column: str, shares: dict[str, float], mode: Mode, rows: int | None) -> RebalancePlan:
     try:
-        plan = make_plan(train[column], shares, mode, rows)
+        plan = make_plan(train[column], shares, mode=mode, rows=rows)
     except SynthError as error:
         st.error(prose(error))
         st.stop()

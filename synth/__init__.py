@@ -1,10 +1,12 @@
 """Rebalance Studio's engine: read tables, plan shares, add rows by any method, evaluate on real holdouts.
 
-Data flows one way: ``data`` (file -> table + schema) -> ``rebalancing`` (plan -> outputs) ->
-``assess`` (scores, privacy, fidelity, diversity, fairness) -> ``report``; ``whatif`` simulates new mixes;
+Data flows one way: ``data`` (file -> table + schema) -> ``generator`` -> ``rebalancing`` (plan -> outputs)
+-> ``assess`` (scores, privacy, fidelity, diversity) -> ``report``; ``whatif`` simulates new mixes;
 ``imputation`` fills gaps with real values drawn given the rest of each row; ``fairness`` writes tables
-whose outcome rate is the same in every sensitive group.
+whose outcome rate is the same in every sensitive group and measures it; ``distributed`` runs on Dask,
+and ``engine`` chooses pandas or Dask above both (tests/unit/test_layers.py checks the direction).
 The app's pages and the CLI call these functions; nothing here knows about Streamlit.
+``__all__`` is the public API, as docs/guide.md lists it; everything else may change.
 """
 
 from importlib.metadata import PackageNotFoundError, version
@@ -12,12 +14,22 @@ from importlib.metadata import PackageNotFoundError, version
 from synth.assess.evaluate import Evaluation
 from synth.assess.privacy import PrivacyReport, privacy_report
 from synth.data.demos import DEMOS, make_demo
+from synth.data.holdout import Split, split_holdout
 from synth.data.io import parse_table, read_table, write_table
 from synth.data.kinds import detect_schema
 from synth.engine import evaluate, evaluate_all, rebalance, rebalance_all
-from synth.errors import MethodRefused, ParameterError, PlanError, SynthError, TableReadError
+from synth.errors import (
+    ClusterError,
+    EvaluationError,
+    MethodRefused,
+    ParameterError,
+    PlanError,
+    SynthError,
+    TableReadError,
+    UnknownColumn,
+)
 from synth.fairness.fair import FairTable, make_fair
-from synth.imputation import Imputation, impute
+from synth.imputation import FilledSplit, Imputation, impute, impute_training_rows
 from synth.rebalancing.oversampler import SyntheticOverSampler
 from synth.rebalancing.plan import Mode, RebalancePlan, make_plan
 from synth.rebalancing.run import Outputs, Rebalanced, apply_plan
@@ -33,9 +45,12 @@ __all__ = [
     "DEFAULT_METHODS",
     "DEMOS",
     "SAMPLERS",
+    "ClusterError",
     "ColumnKind",
     "Evaluation",
+    "EvaluationError",
     "FairTable",
+    "FilledSplit",
     "Imputation",
     "MethodRefused",
     "Mode",
@@ -46,14 +61,18 @@ __all__ = [
     "RebalancePlan",
     "Rebalanced",
     "Schema",
+    "Split",
     "SynthError",
     "SyntheticOverSampler",
     "TableReadError",
+    "UnknownColumn",
+    "__version__",
     "apply_plan",
     "detect_schema",
     "evaluate",
     "evaluate_all",
     "impute",
+    "impute_training_rows",
     "make_demo",
     "make_fair",
     "make_plan",
@@ -62,5 +81,6 @@ __all__ = [
     "read_table",
     "rebalance",
     "rebalance_all",
+    "split_holdout",
     "write_table",
 ]

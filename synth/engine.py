@@ -107,7 +107,10 @@ def rebalance_all(
     on_result: Callable[[str, Rebalanced | MethodRefused], None] | None = None,
 ) -> Outputs:
     """Every method's output for one plan (``synth.rebalancing.run.rebalance_all``); with ``scheduler`` (a Dask
-    address) each method runs on that cluster and its output comes back in memory."""
+    address) each method runs on that cluster and its output comes back in memory.
+
+    >>> synth.rebalance_all(table, plan=plan, schema=synth.detect_schema(table)).results  # doctest: +SKIP
+    """
     apply: Callable[..., Rebalanced] = apply_plan
     if scheduler:
         from synth.distributed.local import apply_plan_on_cluster
@@ -133,7 +136,10 @@ def evaluate(
     progress: Progress | None = None,
 ) -> Evaluation:
     """Score ``train`` on the real ``holdout`` (``synth.assess.evaluate.evaluate``); a Dask training table is
-    trained on the current cluster with ``lightgbm.dask`` and gives the same result type."""
+    trained on the current cluster with ``lightgbm.dask`` and gives the same result type.
+
+    >>> synth.evaluate(train, holdout, column="income", positive=">50K", n_repeats=3).summary()  # doctest: +SKIP
+    """
     options = {"n_repeats": n_repeats, "random_state": random_state, "name": name, "exclude": exclude, "progress": progress}
     if is_dask(train):
         from synth.distributed.evaluate import check_cluster_model, evaluate_frame
@@ -161,7 +167,10 @@ def evaluate_all(
     on_result: Callable[[str, Evaluation], None] | None = None,
 ) -> dict[str, Evaluation]:
     """Every named table scored on the same real holdout (``synth.assess.evaluate.evaluate_all``); with
-    ``scheduler`` (a Dask address) every model trains on that cluster, one table at a time."""
+    ``scheduler`` (a Dask address) every model trains on that cluster, one table at a time.
+
+    >>> synth.evaluate_all(outputs.tables(), holdout=holdout, column="income", positive=">50K")  # doctest: +SKIP
+    """
     score = None
     if scheduler:
         from synth.distributed.evaluate import check_cluster_model

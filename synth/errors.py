@@ -8,15 +8,26 @@ from __future__ import annotations
 
 
 class SynthError(ValueError):
-    """The data or a choice cannot be used; the message says why and what would work."""
+    """The data or a choice cannot be used; the message says why and what would work.
+
+    >>> try: synth.read_table("empty.csv")
+        ... except synth.SynthError as error: print(error)  # one line about the data  # doctest: +SKIP
+    """
 
 
 class TableReadError(SynthError):
-    """The input is not a table we can use."""
+    """The input is not a table we can use.
+
+    >>> synth.read_table("photo.png")  # raises TableReadError  # doctest: +SKIP
+    """
 
 
 class ParameterError(SynthError):
-    """A named parameter has a value outside what it accepts."""
+    """A named parameter has a value outside what it accepts.
+
+    >>> try: synth.make_fair(table, column="y", sensitive=["sex"], rows=0)
+        ... except synth.ParameterError as error: error.parameter  # "rows"  # doctest: +SKIP
+    """
 
     def __init__(self, parameter: str, message: str) -> None:
         super().__init__(message)
@@ -27,11 +38,17 @@ class ParameterError(SynthError):
 
 
 class PlanError(SynthError):
-    """The target shares cannot be met for this column."""
+    """The target shares cannot be met for this column.
+
+    >>> synth.make_plan(table["income"], {">50K": 1.5})  # raises PlanError  # doctest: +SKIP
+    """
 
 
 class MethodRefused(SynthError):
-    """A method cannot handle this table (a known limit, such as SMOTE with one minority row)."""
+    """A method cannot handle this table (a known limit, such as SMOTE with one minority row).
+
+    >>> synth.rebalance_all(table, plan=plan, schema=schema).notes  # {"smote": "SMOTE needs ..."}  # doctest: +SKIP
+    """
 
     def __init__(self, method: str, message: str) -> None:
         super().__init__(message)
@@ -42,11 +59,17 @@ class MethodRefused(SynthError):
 
 
 class EvaluationError(SynthError):
-    """A training table and holdout cannot be scored as asked."""
+    """A training table and holdout cannot be scored as asked.
+
+    >>> synth.evaluate(train, holdout.iloc[:0], column="y", positive="yes")  # The holdout is empty ...  # doctest: +SKIP
+    """
 
 
 class ClusterError(SynthError):
-    """The Dask cluster cannot be reached or lost the work."""
+    """The Dask cluster cannot be reached or lost the work.
+
+    >>> synth.rebalance_all(table, plan=plan, schema=schema, scheduler="tcp://nowhere:8786")  # doctest: +SKIP
+    """
 
 
 class ScenarioStoreError(SynthError):
@@ -54,7 +77,10 @@ class ScenarioStoreError(SynthError):
 
 
 class UnknownColumn(ParameterError):
-    """A named column is not in the table: one wording for every step, naming what there is instead."""
+    """A named column is not in the table: one wording for every step, naming what there is instead.
+
+    >>> synth.rebalance(table, column="incme", shares={">50K": 0.5})  # There is no column 'incme' ...  # doctest: +SKIP
+    """
 
     def __init__(self, parameter: str, column: object, columns: object = (), where: str = "the table") -> None:
         names = [str(c) for c in columns]  # type: ignore[attr-defined]

@@ -16,6 +16,11 @@ from synth.errors import UnknownColumn
 
 
 class ColumnKind(StrEnum):
+    """What a column holds, as detected or as the user set it: it decides how every method treats the column.
+
+    >>> synth.detect_schema(table).kind("age")  # ColumnKind.NUMERIC  # doctest: +SKIP
+    """
+
     CATEGORICAL = "categorical"
     NUMERIC = "numeric"
     DATETIME = "datetime"
@@ -37,7 +42,10 @@ class ColumnInfo:
 
 @dataclass(frozen=True)
 class Schema:
-    """The kind of every column of a table, in table order."""
+    """The kind of every column of a table, in table order.
+
+    >>> synth.detect_schema(table).with_overrides({"zip": "categorical"}).unmodelled()  # doctest: +SKIP
+    """
 
     columns: tuple[ColumnInfo, ...]
 

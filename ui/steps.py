@@ -69,7 +69,7 @@ def generate_again(dataset: Dataset, settings: PlanSettings) -> None:
     """The outputs of a kept plan, made again from the same data and choices (after a reload)."""
     try:
         split = kept_rare_rows(holdout_split(dataset, settings.column), settings.column, settings.keep_rows)
-        plan = make_plan(split.train[settings.column], dict(settings.shares), Mode(settings.mode), settings.rows)
+        plan = make_plan(split.train[settings.column], dict(settings.shares), mode=Mode(settings.mode), rows=settings.rows)
     except SynthError as error:
         st.error(prose(f"The workspace's outputs cannot be made again: {error}"))
         return

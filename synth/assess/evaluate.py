@@ -62,7 +62,10 @@ class RunScores:
 
 @dataclass(frozen=True)
 class Evaluation:
-    """Holdout scores of one training table over several seeds."""
+    """Holdout scores of one training table over several seeds.
+
+    >>> synth.evaluate(train, holdout, column="income", positive=">50K").summary()["auc_pr_mean"]  # doctest: +SKIP
+    """
 
     name: str
     runs: tuple[RunScores, ...]

@@ -45,6 +45,11 @@ DCR_TEXT = (
 
 @dataclass(frozen=True)
 class PrivacyReport:
+    """Are generated rows new: exact copies of training rows, and distances to the closest record (DCR).
+
+    >>> synth.privacy_report(out.new_rows, train, holdout, schema=schema, column="income").summary()  # doctest: +SKIP
+    """
+
     exact_copy_share: float
     dcr_generated_median: float
     dcr_holdout_median: float
@@ -132,7 +137,10 @@ def privacy_report(
     column: str,
     random_state: int = 0,
 ) -> PrivacyReport:
-    """Privacy of one set of generated rows (see ``PrivacyReference`` for several)."""
+    """Privacy of one set of generated rows (see ``PrivacyReference`` for several).
+
+    >>> synth.privacy_report(out.new_rows, train, holdout, schema=schema, column="income")  # doctest: +SKIP
+    """
     return PrivacyReference(training, holdout, schema, column, random_state).report(generated)
 
 

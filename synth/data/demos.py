@@ -154,11 +154,13 @@ DEMOS: dict[str, Demo] = {
 }
 
 
-def make_demo(name: str, random_state: int = 0, rows: int | None = None, rare_rows: int | None = None) -> pd.DataFrame:
+def make_demo(name: str, *, random_state: int = 0, rows: int | None = None, rare_rows: int | None = None) -> pd.DataFrame:
     """The demo table called ``name``, the same for the same seed.
 
     ``rare_rows`` keeps only that many rows of the rare class (chosen with the same seed), for showing
     the methods at the extreme imbalance where they differ most.
+
+    >>> synth.make_demo("patients", rare_rows=25).shape  # doctest: +SKIP
     """
     if name not in DEMOS:
         raise ParameterError("name", f"Unknown demo {name!r}; choose one of {', '.join(DEMOS)}.")

@@ -14,6 +14,11 @@ from synth.table import as_labels, row_keys, rows_of, value_counts
 
 @dataclass(frozen=True)
 class Split:
+    """The training rows and the real holdout split off before any rebalancing, and how it was made.
+
+    >>> split = synth.split_holdout(table, column="income")  # split.train, split.holdout, split.description  # doctest: +SKIP
+    """
+
     train: pd.DataFrame
     holdout: pd.DataFrame
     description: str
@@ -23,6 +28,8 @@ def split_holdout(table: pd.DataFrame, *, column: str, share: float = 0.2, rando
     """A stratified ``share`` of rows as holdout; values with a single row stay in training.
 
     A value seen once cannot be both learned from and scored on; training needs it more.
+
+    >>> split = synth.split_holdout(table, column="income", share=0.2)  # split.train, split.holdout  # doctest: +SKIP
     """
     if not 0.0 < share < 1.0:
         raise ParameterError("holdout_share", f"The holdout share must be between 0 and 1 (exclusive); got {share}.")

@@ -187,10 +187,12 @@ def gunzip(raw: bytes) -> bytes:
     return b"".join(chunks)
 
 
-def parse_table(raw: bytes, name: str = "", min_columns: int = 2) -> pd.DataFrame:
+def parse_table(raw: bytes, name: str = "", *, min_columns: int = 2) -> pd.DataFrame:
     """A table from uploaded bytes; Parquet by extension or content, CSV otherwise.
 
     ``min_columns`` is 2 for a table to rebalance (the column plus a feature); seed tables may have 1.
+
+    >>> synth.parse_table(uploaded_bytes, "sales.csv.gz")  # doctest: +SKIP
     """
     if len(raw) == 0:
         raise TableReadError("The file is empty. Use a CSV or Parquet file with a header row and data.")
@@ -218,7 +220,10 @@ def is_partitioned(path: str | Path) -> bool:
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
-    """A table from a CSV or Parquet file on disk."""
+    """A table from a CSV or Parquet file on disk.
+
+    >>> synth.read_table("census.csv")  # any delimiter or encoding, gzipped or Parquet  # doctest: +SKIP
+    """
     path = Path(path)
     if not path.is_file():
         raise TableReadError(f"No file at {path}. Check the path.")
@@ -237,6 +242,8 @@ def write_table(
     Values are written exactly as they are, including text that a spreadsheet would read as a formula
     (``=1+1``): our users are data people, and altering a value would be worse. ``source`` (the input)
     may not be overwritten. ``as_text`` writes a CSV in another dialect (the input's own).
+
+    >>> synth.write_table(out.table, "balanced.parquet")  # written atomically  # doctest: +SKIP
     """
     path = Path(path)
     suffix = path.suffix.lower()

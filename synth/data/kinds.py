@@ -101,7 +101,10 @@ def detect_column(column: pd.Series) -> ColumnInfo:
 
 
 def detect_schema(table: pd.DataFrame) -> Schema:
-    """Detect every column's kind; the user may override any of them afterwards."""
+    """Detect every column's kind; the user may override any of them afterwards.
+
+    >>> synth.detect_schema(table).names(synth.ColumnKind.CATEGORICAL)  # doctest: +SKIP
+    """
     return Schema(tuple(detect_column(table[name]) for name in table.columns))
 
 

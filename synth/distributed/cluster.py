@@ -82,7 +82,7 @@ def check_versions(client: Client, address: str, expected: str | None = None) ->
     expected = expected or local_version()
     try:
         found = {"the scheduler": _installed(client.run_on_scheduler(version, DISTRIBUTION))}
-    except Exception:  # noqa: BLE001 - a node without the package answers with an error
+    except Exception:  # a node without the package answers with an error
         found = {"the scheduler": "not installed"}
     workers = client.run(version, DISTRIBUTION, on_error="return")
     found.update({f"worker {name}": _installed(answer) for name, answer in sorted(workers.items())})

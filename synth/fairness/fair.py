@@ -44,7 +44,10 @@ OWN_ROWS = 30
 
 @dataclass(frozen=True)
 class FairTable:
-    """The fair table and what was done to make it: the rates enforced, each group, the warnings."""
+    """The fair table and what was done to make it: the rates enforced, each group, the warnings.
+
+    >>> synth.make_fair(table, column="income", sensitive=["sex"]).groups  # doctest: +SKIP
+    """
 
     table: pd.DataFrame = field(repr=False)
     column: str
@@ -145,6 +148,8 @@ def make_fair(
 
     ``strategy``: how each group's records get the outcome ("quantile", default: drawn with scores ranked among
     the group's real rows; the others are kept for the benchmark's design record: ``synth.fairness.parity``).
+
+    >>> synth.make_fair(table, column="income", sensitive=["sex", "race"], random_state=0).table  # doctest: +SKIP
     """
     progress = progress or silent
     started = time.perf_counter()

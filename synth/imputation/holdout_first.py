@@ -20,7 +20,10 @@ from synth.schema import Schema
 
 @dataclass(frozen=True)
 class FilledSplit:
-    """The training rows, filled from each other only, and the real holdout split off before filling."""
+    """The training rows, filled from each other only, and the real holdout split off before filling.
+
+    >>> synth.impute_training_rows(table, column="income").split.holdout  # real rows, gaps and all  # doctest: +SKIP
+    """
 
     split: Split = field(repr=False)
     imputation: Imputation = field(repr=False)  # the fill of the training rows

@@ -27,13 +27,21 @@ TYPED_SHARE_TOLERANCE = 2e-3
 
 
 class Mode(StrEnum):
+    """Hybrid keeps every real row and adds the fewest rows that meet the shares; full generates every row.
+
+    >>> synth.make_plan(table["income"], {">50K": 0.5}, mode=synth.Mode.FULL, rows=10_000)  # doctest: +SKIP
+    """
+
     HYBRID = "hybrid"
     FULL = "full"
 
 
 @dataclass(frozen=True)
 class RebalancePlan:
-    """Current and target row counts per value of the rebalanced column."""
+    """Current and target row counts per value of the rebalanced column.
+
+    >>> synth.make_plan(table["income"], {">50K": 0.5}).additions  # {">50K": 22_150}  # doctest: +SKIP
+    """
 
     column: str
     mode: Mode
@@ -132,10 +140,14 @@ def apportion(shares: Mapping[str, float], total: int) -> dict[str, int]:
 def make_plan(
     values: pd.Series,
     shares: Mapping[str, float],
+    *,
     mode: Mode | str = Mode.HYBRID,
     rows: int | None = None,
 ) -> RebalancePlan:
-    """Target counts for ``values`` (the column to rebalance) under ``shares``."""
+    """Target counts for ``values`` (the column to rebalance) under ``shares``.
+
+    >>> synth.make_plan(table["income"], {">50K": 0.5}, mode="hybrid").to_frame()  # doctest: +SKIP
+    """
     return plan_from_counts(str(values.name), value_counts(values), shares, mode, rows, table_rows=len(values))
 
 

@@ -30,7 +30,10 @@ def flag_name(columns: pd.Index) -> str:
 
 @dataclass(frozen=True)
 class Rebalanced:
-    """A method's output table, which of its rows are generated, and how long it took."""
+    """A method's output table, which of its rows are generated, and how long it took.
+
+    >>> synth.rebalance(table, column="income", shares={">50K": 0.5}).new_rows  # doctest: +SKIP
+    """
 
     method: str
     plan: RebalancePlan
@@ -66,7 +69,10 @@ class Rebalanced:
 
 @dataclass(frozen=True)
 class Outputs:
-    """Every method's output for one plan, and why the others refused."""
+    """Every method's output for one plan, and why the others refused.
+
+    >>> synth.rebalance_all(table, plan=plan, schema=schema).tables()  # {"Naive oversampling": ...}  # doctest: +SKIP
+    """
 
     plan: RebalancePlan
     results: dict[str, Rebalanced] = field(repr=False)
@@ -136,7 +142,10 @@ def apply_plan(
     params: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
 ) -> Rebalanced:
-    """``method``'s output for ``plan``: the real rows plus new ones (hybrid), or only new ones (full)."""
+    """``method``'s output for ``plan``: the real rows plus new ones (hybrid), or only new ones (full).
+
+    >>> synth.apply_plan(table, plan, method="naive", schema=schema).table  # doctest: +SKIP
+    """
     check_memory(table, plan, 1)
     sampler = make_sampler(method, random_state=random_state, **(params or {}))
     check_full_mode(method, plan)
@@ -222,5 +231,5 @@ def rebalance(
     schema = schema or detect_schema(table)
     check_schema_fits(table, schema)
     check_target(table, schema, column)
-    plan = make_plan(table[column], shares, mode, rows)
+    plan = make_plan(table[column], shares, mode=mode, rows=rows)
     return apply_plan(table, plan, method=method, schema=schema, random_state=random_state, params=params, progress=progress)

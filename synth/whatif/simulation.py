@@ -174,7 +174,7 @@ def simulate(
 ) -> Simulation:
     """``rows`` generated records (default: as many as the table) whose groups follow ``shares``."""
     grouped, grouped_schema, column = _grouped(table, schema, grouping)
-    plan = make_plan(grouped[column], shares, Mode.FULL, rows or len(table))
+    plan = make_plan(grouped[column], shares, mode=Mode.FULL, rows=rows or len(table))
     generator = SyntheticGenerator(strict_min_rows=STRICT_GROUP_ROWS, random_state=random_state)
     generator.fit(grouped, grouped_schema, column, progress)
     generated = generator.sample(plan.target, progress)
