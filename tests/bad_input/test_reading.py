@@ -46,6 +46,13 @@ def test_cli(case, tmp_path, capsys):
         assert not (tmp_path / "out.csv").exists()
     else:
         assert code == 0, err
+        written = pd.read_csv(tmp_path / "out.csv", keep_default_na=False, dtype=str)
+        read = parse_table(case.raw, case.filename)
+        assert list(written.columns) == [str(c) for c in read.columns]
+        assert len(written) >= len(read) and (written["label"] == "rare").sum() >= (read["label"].astype(str) == "rare").sum()
+        # the real rows come first, their values as read (compared as text: the CSV holds text)
+        real = read.astype("string").fillna("").astype(str).reset_index(drop=True)
+        pd.testing.assert_frame_equal(written.iloc[: len(read)].reset_index(drop=True), real, check_dtype=False)
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.message], ids=[c.name for c in CASES if c.message])

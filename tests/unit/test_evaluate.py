@@ -21,10 +21,21 @@ def test_scores_are_valid_and_seeded(split):
     assert again.summary() == summary
 
 
-def test_curves_span_zero_to_one(split):
-    result = evaluate(split.train, split.holdout, column="variant", positive="Variant X", n_repeats=1)
-    fpr, tpr = result.roc_curve()
-    assert fpr[0] == 0 and tpr[-1] == 1
+def test_each_figure_is_the_holdout_score_of_its_own_probabilities(split):
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    result = evaluate(split.train, split.holdout, column="variant", positive="Variant X", n_repeats=2)
+    truth = (split.holdout["variant"] == "Variant X").to_numpy().astype(int)
+    assert np.array_equal(result.truth, truth)
+    for run in result.runs:  # every run's figures are those of its own holdout probabilities
+        assert run.auc_roc == pytest.approx(roc_auc_score(truth, run.probabilities))
+        assert run.auc_pr == pytest.approx(average_precision_score(truth, run.probabilities))
+    fpr, tpr = result.roc_curve()  # the curve drawn is that of the mean probabilities, with the same area
+    assert np.all(np.diff(fpr) >= 0) and np.all(np.diff(tpr) >= 0)
+    assert np.trapezoid(tpr, fpr) == pytest.approx(roc_auc_score(truth, result.mean_probabilities()))
+    shuffled = split.train.assign(variant=split.train["variant"].sample(frac=1, random_state=0).to_numpy())
+    chance = evaluate(shuffled, split.holdout, column="variant", positive="Variant X", n_repeats=2)
+    assert chance.summary()["auc_roc_mean"] < result.summary()["auc_roc_mean"] - 0.1  # labels carry the signal
 
 
 def test_holdout_categories_follow_training(patients):

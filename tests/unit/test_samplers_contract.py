@@ -146,9 +146,12 @@ def test_unknown_method(patients):
 
 
 def test_schema_overrides_are_used(patients):
+    rare_ages = set(patients.loc[patients["variant"] == "Variant X", "age"])
     schema = detect_schema(patients).with_overrides({"age": "categorical"})
-    result = rebalance(patients, column="variant", shares={"Variant X": 0.3}, method="smote", schema=schema)
-    assert set(result.new_rows["age"]).issubset(set(patients["age"]))
+    voted = rebalance(patients, column="variant", shares={"Variant X": 0.3}, method="smote", schema=schema)
+    assert set(voted.new_rows["age"]) <= rare_ages  # a category is voted from the neighbours, never interpolated
+    interpolated = rebalance(patients, column="variant", shares={"Variant X": 0.3}, method="smote")
+    assert not set(interpolated.new_rows["age"]) <= rare_ages  # as a number it is: the override made the difference
 
 
 @pytest.mark.parametrize("method", each_method("missing and infinite"))
