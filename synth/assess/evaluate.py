@@ -59,6 +59,18 @@ class RunScores:
     f1_macro: float
     probabilities: np.ndarray = field(repr=False)
 
+    @classmethod
+    def of(cls, random_state: int, truth: np.ndarray, probabilities: np.ndarray) -> RunScores:
+        """The three holdout metrics of one run's probabilities (both engines): AUC-ROC, AUC-PR, macro F1 at 0.5."""
+        proba = np.asarray(probabilities)
+        return cls(
+            random_state=random_state,
+            auc_roc=float(roc_auc_score(truth, proba)),
+            auc_pr=float(average_precision_score(truth, proba)),
+            f1_macro=float(f1_score(truth, (proba >= 0.5).astype(int), average="macro")),
+            probabilities=proba,
+        )
+
 
 @dataclass(frozen=True)
 class Evaluation:
@@ -239,13 +251,7 @@ def score_once(
     features, x_hold = lightgbm_names(features), lightgbm_names(x_hold)
     x_fit, x_val, y_fit, y_val = train_test_split(features, y, test_size=0.2, random_state=random_state, stratify=stratify)
     proba = _predict(model, x_fit, y_fit, x_val, y_val, x_hold, random_state)
-    return RunScores(
-        random_state=random_state,
-        auc_roc=float(roc_auc_score(truth, proba)),
-        auc_pr=float(average_precision_score(truth, proba)),
-        f1_macro=float(f1_score(truth, (proba >= 0.5).astype(int), average="macro")),
-        probabilities=np.asarray(proba),
-    )
+    return RunScores.of(random_state, truth, proba)
 
 
 def evaluate(
@@ -290,8 +296,6 @@ def evaluate(
     features, x_hold = aligned_frames(
         train.drop(columns=dropped), holdout.drop(columns=[c for c in dropped if c in holdout.columns])
     )
-    if features.shape[1] == 0:
-        raise EvaluationError("No feature columns to learn from: every column but the class is ID-like or constant.")
     runs = []
     for i, seed in enumerate(seed_list):  # the model frames are made once; each seed only re-splits
         progress(i / len(seed_list), f"{name}: training {MODELS[model].split(' (')[0]}, seed {seed}")
@@ -332,16 +336,25 @@ def check_model(model: str) -> None:
 
 
 def check_holdout(train: pd.DataFrame, holdout: pd.DataFrame, *, column: str, exclude: Sequence[str]) -> None:
-    """The holdout must hold rows, the class column and every feature column training has (both engines)."""
+    """The holdout must hold rows, the class column and every feature column training has."""
     if len(holdout) == 0:
         raise EvaluationError("The holdout is empty; split off at least a few real rows to score on.")
     if column not in holdout.columns:
         raise UnknownColumn("column", column, holdout.columns, where="the holdout")
-    missing = [c for c in train.columns if c not in holdout.columns and c not in exclude]
+    check_features(list(train.columns), list(holdout.columns), column=column, exclude=exclude)
+
+
+def check_features(train: Sequence[str], holdout: Sequence[str], *, column: str, exclude: Sequence[str]) -> list[str]:
+    """The feature columns, once both engines agree there are some and the holdout has every one of them."""
+    features = [c for c in train if c != column and c not in exclude]
+    if not features:
+        raise EvaluationError("No feature columns to learn from: every column but the class is ID-like or constant.")
+    missing = [c for c in features if c not in holdout]
     if missing:
         raise EvaluationError(
             f"The holdout lacks the column(s) {missing[:10]} that the training table has; give both the same columns."
         )
+    return features
 
 
 # Below this many training rows of a class, early stopping halts at once and the model scores chance.

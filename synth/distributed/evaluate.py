@@ -22,12 +22,12 @@ import dask.dataframe as dd
 import lightgbm as lgb
 import numpy as np
 import pandas as pd
-from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
 
 from synth.assess.evaluate import (
     RECIPE,
     Evaluation,
     RunScores,
+    check_features,
     check_holdout_kinds,
     check_holdout_outcome,
     check_model,
@@ -142,14 +142,7 @@ def early_stopping_round(auc: Sequence[float], patience: int = PATIENCE) -> int:
 def _model_frames(
     train: dd.DataFrame, holdout: dd.DataFrame, profile: TableProfile, column: str, positive: str, exclude: Sequence[str]
 ) -> tuple[dd.DataFrame, dd.DataFrame]:
-    features = [c for c in train.columns if c != column and c not in exclude]
-    if not features:
-        raise EvaluationError("No feature columns to learn from: every column but the class is ID-like or constant.")
-    missing = [c for c in features if c not in holdout.columns]
-    if missing:
-        raise EvaluationError(
-            f"The holdout lacks the column(s) {missing[:10]} that the training table has; give both the same columns."
-        )
+    features = check_features(list(train.columns), list(holdout.columns), column=column, exclude=exclude)
     text = [
         c
         for c in features
@@ -190,14 +183,7 @@ def _score_seed(model_train: dd.DataFrame, model_holdout: dd.DataFrame, random_s
     meta = pd.DataFrame({"proba": pd.Series(dtype=float), "truth": pd.Series(dtype="int8")})
     scores = model_holdout.map_partitions(score_partition, dask.delayed(booster), rounds=rounds, meta=meta).compute()
     truth, proba = scores["truth"].to_numpy(dtype=int), scores["proba"].to_numpy()
-    scores_of_seed = RunScores(
-        random_state=random_state,
-        auc_roc=float(roc_auc_score(truth, proba)),
-        auc_pr=float(average_precision_score(truth, proba)),
-        f1_macro=float(f1_score(truth, (proba >= 0.5).astype(int), average="macro")),
-        probabilities=proba,
-    )
-    return scores_of_seed, truth
+    return RunScores.of(random_state, truth, proba), truth
 
 
 def check_cluster_model(model: str) -> None:

@@ -30,7 +30,7 @@ from synth.distributed.smote import NEIGHBOUR_MEMORY_MB, SmoteNeighbours, fit_ne
 from synth.errors import PlanError
 from synth.generator.model import SyntheticGenerator
 from synth.progress import Progress, silent
-from synth.rebalancing.plan import Mode, RebalancePlan, match_value, plan_from_counts
+from synth.rebalancing.plan import Mode, RebalancePlan, apportion, match_value, plan_from_counts
 from synth.rebalancing.run import check_full_mode, check_target
 from synth.rebalancing.samplers import make_sampler
 from synth.rebalancing.samplers.smote import DEFAULT_NEIGHBOURS
@@ -69,15 +69,12 @@ def partition_seed(random_state: int, index: int) -> int:
 
 
 def allocate(total: int, weights: Sequence[int]) -> list[int]:
-    """``total`` split over partitions in proportion to ``weights`` (largest remainder, exact sum)."""
+    """``total`` split over partitions in proportion to ``weights`` (``apportion``'s largest remainder, exact sum)."""
     weight_sum = sum(weights)
     if total == 0 or weight_sum == 0:
         return [0] * len(weights)
-    raw = np.array(weights, dtype=float) * total / weight_sum
-    counts = np.floor(raw).astype(int)
-    order = np.argsort(-(raw - counts), kind="stable")
-    counts[order[: total - counts.sum()]] += 1
-    return counts.tolist()
+    counts = apportion({i: w / weight_sum for i, w in enumerate(weights)}, total)
+    return [counts[i] for i in range(len(weights))]
 
 
 def partition_shares(plan: RebalancePlan, profile: TableProfile, method: str) -> list[dict[str, int]]:
