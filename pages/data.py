@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 
+import pandas as pd
 import streamlit as st
 
 from synth.data.demos import DEMOS
@@ -11,6 +12,7 @@ from synth.data.kinds import check_schema_fits
 from synth.errors import SynthError
 from synth.imputation.review import gap_summary
 from synth.schema import ColumnKind
+from synth.table import fingerprint
 from ui import cache
 from ui.shell import run_page
 from ui.state import (
@@ -79,6 +81,23 @@ def show_table(dataset: Dataset) -> None:
     st.dataframe(dataset.table.head(200), height=260, column_config=date_columns(dataset.table.head(200)))
 
 
+def without_holdout_file(dataset: Dataset) -> Dataset:
+    """The data without its separate holdout; rows that were set aside from this data come back into it."""
+    if not dataset.holdout_split_off:
+        return replace(dataset, holdout_file=None, holdout_label="")
+    table = pd.concat([dataset.table, dataset.holdout_file], ignore_index=True)
+    name = f"{dataset.name} + {len(dataset.holdout_file):,} set-aside rows"
+    return replace(
+        dataset,
+        name=name,
+        table=table,
+        fingerprint=fingerprint(table),
+        holdout_file=None,
+        holdout_label="",
+        holdout_split_off=False,
+    )
+
+
 def choose_holdout(dataset: Dataset) -> None:
     """A stratified share of the data, or an uploaded file of real rows."""
     st.subheader("Holdout")
@@ -89,7 +108,7 @@ def choose_holdout(dataset: Dataset) -> None:
     if dataset.holdout_file is not None:
         st.success(prose(f"Holdout: {dataset.holdout_label}."))
         if st.button("Split off a share of the data instead"):
-            set_dataset(replace(dataset, holdout_file=None, holdout_label=""))
+            set_dataset(without_holdout_file(dataset))
             st.rerun()
         return
     sources = ["Split off a stratified share", "Upload a holdout file"]

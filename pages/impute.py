@@ -6,10 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from synth.data.cells import parse_cells
+from synth.data.kinds import detect_schema
 from synth.figures import association_figure, distribution_figure
-from synth.imputation import Imputation, impute, impute_training_rows
+from synth.imputation import Imputation, impute, impute_training_rows, without_tokens
 from synth.imputation.review import ColumnReview, gap_summary, review_columns
 from synth.rebalancing.plan import suggest_column
+from synth.schema import Schema
 from synth.table import fingerprint
 from ui import cache
 from ui.session import restoring
@@ -145,10 +147,25 @@ def use_or_download(dataset: Dataset, result: Imputation, settings: ImputeSettin
 def completed_dataset(
     dataset: Dataset, result: Imputation, settings: ImputeSettings, outcome: str | None
 ) -> tuple[Dataset, tuple[str, ...]]:
-    """The working data after filling, and what could not be filled; a split-off holdout is fixed first, so its rows stay real."""
+    """The working data after filling, and what was done; a split-off holdout is fixed first, so its rows stay real.
+
+    Every gap left (in the holdout, or in columns not filled) becomes a missing value, whatever its spelling, so no
+    model learns a '?' category; the column kinds are detected afresh, keeping the kinds the user set.
+    """
     name = f"{dataset.name} (gaps filled)"
     if dataset.holdout_file is not None or outcome is None:
-        return replace(dataset, name=name, table=result.table, fingerprint=fingerprint(result.table)), ()
+        table = without_tokens(result.table)
+        holdout = None if dataset.holdout_file is None else without_tokens(dataset.holdout_file)
+        done = f"{result.cells:,} cells were filled; the gaps left, however written, are now missing values."
+        completed = replace(
+            dataset,
+            name=name,
+            table=table,
+            schema=kinds_kept(dataset, table),
+            fingerprint=fingerprint(table),
+            holdout_file=holdout,
+        )
+        return completed, (done,)
     with st.spinner("Filling the training rows from each other only…"):
         filled = impute_training_rows(
             dataset.table,
@@ -161,9 +178,26 @@ def completed_dataset(
     train, holdout = filled.split.train, filled.split.holdout
     label = f"{len(holdout):,} real rows set aside before filling gaps ({dataset.holdout_share:.0%}, stratified by {outcome!r})"
     completed = replace(
-        dataset, name=name, table=train, fingerprint=fingerprint(train), holdout_file=holdout, holdout_label=label
+        dataset,
+        name=name,
+        table=train,
+        schema=kinds_kept(dataset, train),
+        fingerprint=fingerprint(train),
+        holdout_file=holdout,
+        holdout_label=label,
+        holdout_split_off=True,
     )
     return completed, filled.notes
+
+
+def kinds_kept(dataset: Dataset, table: pd.DataFrame) -> Schema:
+    """The filled table's kinds, detected afresh (numbers written with '?' are numbers now), with the user's own kept."""
+    before = detect_schema(dataset.table)
+    chosen = {
+        c.name: str(c.kind) for c in dataset.schema.columns if c.name in table.columns and before.kind(c.name) is not c.kind
+    }
+    detected = detect_schema(table)
+    return detected.with_overrides(chosen) if chosen else detected
 
 
 def render() -> None:

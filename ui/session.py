@@ -94,6 +94,7 @@ def _dataset(kept: store.Kept) -> Dataset:
         column_hint=meta.get("column_hint"),
         holdout_label=str(meta.get("holdout_label", "")),
         uploaded=bool(meta.get("uploaded", False)),
+        holdout_split_off=bool(meta.get("holdout_split_off", False)),
     )
 
 
@@ -157,6 +158,7 @@ def keep() -> None:
             "holdout_label": dataset.holdout_label,
             "column_hint": dataset.column_hint,
             "uploaded": dataset.uploaded,
+            "holdout_split_off": dataset.holdout_split_off,
             "kinds": store.schema_overrides(dataset.schema, detected),
         }
         why_not = store.save_data(token, meta, dataset.table, dataset.holdout_file)

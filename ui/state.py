@@ -206,6 +206,7 @@ class Dataset:
     column_hint: str | None = None  # the column a demo is about, preselected on the Plan step
     holdout_label: str = ""  # where ``holdout_file`` comes from, as the Plan step says it
     uploaded: bool = False  # an upload rather than a built-in demo
+    holdout_split_off: bool = False  # the holdout rows were set aside from this data (they return if the split is undone)
 
     @property
     def key(self) -> tuple:

@@ -52,11 +52,21 @@ def impute_training_rows(
     """
     split = split_holdout(table, column=column, share=share)
     train = split.train.reset_index(drop=True)
+    holdout = split.holdout.reset_index(drop=True)
     chosen = [columns] if isinstance(columns, str) else columns
     empty = [c for c in chosen or () if c in train.columns and find_gaps(train[[c]]).mask[c].all()]
     fill = None if chosen is None else [c for c in chosen if c not in empty]
     imputation = impute(train, columns=fill, schema=schema, random_state=random_state, progress=progress)
-    notes = tuple(
-        f"Column {c!r} has values only in the holdout rows, so its gaps in training are left as they are." for c in empty
+    notes = [f"Column {c!r} has values only in the holdout rows, so its gaps in training are left as they are." for c in empty]
+    notes.append(
+        f"{imputation.cells:,} cells of the {len(train):,} training rows were filled; the {len(holdout):,} holdout rows keep "
+        "their real values and their gaps, now missing values."
     )
-    return FilledSplit(Split(imputation.table, split.holdout.reset_index(drop=True), split.description), imputation, notes)
+    split = Split(without_tokens(imputation.table), without_tokens(holdout), split.description)
+    return FilledSplit(split, imputation, tuple(notes))
+
+
+def without_tokens(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with every gap as a missing value, whatever its spelling ('?', 'null', ...), and numbers or dates that
+    were text only because of such spellings read as what they are: what a model should see of a gap."""
+    return find_gaps(table).view

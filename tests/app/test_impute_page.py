@@ -41,9 +41,15 @@ def test_fill_review_and_use_keeps_a_real_holdout():
     dataset = at.session_state[DATASET]
     assert dataset.holdout_file is not None and len(dataset.holdout_file) + len(dataset.table) == len(table)
     assert (dataset.table["climate"] != "?").all() and dataset.table["spend"].notna().all()
-    assert (dataset.holdout_file["climate"] == "?").any()  # holdout rows stay real, gaps included
-    assert "The completed table is now the working data for the next steps." in texts(at, "success")
+    # holdout rows stay real, gaps included, as missing values: no '?' category that training never saw
+    assert dataset.holdout_file["climate"].isna().any() and not (dataset.holdout_file["climate"] == "?").any()
+    assert set(dataset.holdout_file["climate"].dropna()) <= {"cold", "hot"}
+    notice = next(t for t in texts(at, "success") if t.startswith("The completed table is now the working data"))
+    assert f"of the {len(dataset.table):,} training rows were filled" in notice  # the filled count says whose rows
     visit(at, "plan")
+    visit(at, "data")  # undoing the split brings the set-aside rows back: no row is lost
+    click(at, "Split off a share of the data instead")
+    assert len(at.session_state[DATASET].table) == len(table) and at.session_state[DATASET].holdout_file is None
 
 
 def test_a_column_observed_only_in_holdout_rows_is_left_with_a_notice():
