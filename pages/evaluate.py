@@ -6,7 +6,7 @@ import streamlit as st
 from synth.assess.advice import MIN_HOLDOUT_ROWS, MetricVerdict, advice, best_per_metric, executive_summary, verdicts
 from synth.assess.decisions import decision_frame
 from synth.assess.evaluate import MODELS, RECIPE_TEXT, Evaluation, metrics_frame, shared_bootstrap
-from synth.assess.leakage import column_power
+from synth.assess.leakage import LEAK_LIFT, LeakCheck, leak_caveat, leak_check
 from synth.engine import evaluate_all
 from synth.errors import SynthError
 from synth.figures import pr_figure, probability_figure, roc_figure
@@ -87,31 +87,47 @@ def scores_key(dataset: Dataset, run: PlanRun, positive: str, n_repeats: int, mo
     return (*dataset.key, run.key, positive, n_repeats, model, tuple(left_out))
 
 
-def choose_left_out(dataset: Dataset, run: PlanRun, positive: str) -> list[str]:
-    """Each column's power on its own, flags on the ones that stand out, and the columns the models leave out."""
-    with st.spinner("Measuring each column's power on its own…"):
-        power = cache.cached(
-            ("power", *dataset.key, run.key, positive),
-            lambda: column_power(run.split.train, column=run.plan.column, positive=positive, schema=dataset.schema),
+def choose_left_out(dataset: Dataset, run: PlanRun, positive: str) -> tuple[list[str], LeakCheck]:
+    """Each column's power, suspected leaks left out by default (open and named), and the columns the models leave out."""
+    with st.spinner("Checking each strong column: does it lift the model far beyond the others?"):
+        check = cache.cached(
+            ("leak-check", *dataset.key, run.key, positive),
+            lambda: leak_check(run.split.train, column=run.plan.column, positive=positive, schema=dataset.schema),
         )
-    flagged = power.loc[power["flag"] != "", "column"].tolist()
-    with st.expander("Leakage check: each column's power on its own", expanded=bool(flagged)):
+    flagged = check.suspected
+    key = scoped(W_LEFT_OUT, positive)
+    if key not in st.session_state:  # first visit for this class: suspected leaks start left out; the user may put them back
+        st.session_state[key] = flagged
+    with st.expander("Leakage check: does a column lift the model far beyond the others?", expanded=bool(flagged)):
+        if flagged:
+            st.warning(
+                prose(
+                    f"Suspected leak, left out of the models below by default: {'; '.join(f'{c} ({r})' for c, r in check.reasons.items())}. "
+                    "Put it back only if it is known before the outcome."
+                ),
+                icon=":material/warning:",
+            )
         st.caption(
-            "AUC-ROC of each column alone on the training rows (0.5: no signal). A column far above the rest is often "
-            "known only after the outcome (a call's duration, a refund date): it flatters every model and is no use "
-            "when deciding. Leave such columns out of the models below."
+            "AUC-ROC of each column alone on the training rows (0.5: no signal), and for the strongest: a LightGBM model's "
+            f"AUC-ROC without it (with every column: {check.auc_all:.3f}). A column that lifts the model by at least "
+            f"{LEAK_LIFT} over all the others together is suspected of being known only after the outcome (a call's duration, a "
+            "refund date); one that is merely strong is named the strongest predictor."
         )
-        st.dataframe(power.style.format({"AUC alone": "{:.3f}"}), hide_index=True)
+        for note in check.notes:
+            st.caption(prose(note))
+        st.dataframe(check.power.style.format({"AUC alone": "{:.3f}", "AUC without it": "{:.3f}"}, na_rep="—"), hide_index=True)
         if flagged and st.button("Leave out the flagged columns"):
-            st.session_state[scoped(W_LEFT_OUT, positive)] = flagged
-        return st.multiselect("Leave out of the models", power["column"].tolist(), key=scoped(W_LEFT_OUT, positive))
+            st.session_state[key] = flagged
+        return st.multiselect("Leave out of the models", check.power["column"].tolist(), key=scoped(W_LEFT_OUT, positive)), check
 
 
-def show_advice(evaluations: dict[str, Evaluation], found: list[MetricVerdict]) -> None:
-    """The plain-words verdict first: what won, by how much against the spread, what to do."""
+def show_advice(evaluations: dict[str, Evaluation], found: list[MetricVerdict], caveat: str = "") -> None:
+    """The plain-words verdict first: what won, by how much against the spread, what to do; and what it rests on."""
     lines = advice(evaluations, UNBALANCED, found)
     if lines:
         st.markdown("**In short.** " + executive_summary(evaluations, UNBALANCED, found))  # our labels and numbers only
+        if caveat:
+            st.warning(prose(caveat), icon=":material/warning:")
         st.info(lines[0], icon=":material/lightbulb:")
         for line in lines[1:]:
             st.caption(line)
@@ -188,6 +204,7 @@ def prepare_report(
     key: tuple,
     model: str,
     left_out: list[str],
+    suspected: dict[str, str],
 ) -> None:
     """The stakeholder report, reusing the Compare page's privacy and fidelity results; ``key`` is its scores'."""
     st.subheader("Stakeholder report")
@@ -208,6 +225,7 @@ def prepare_report(
                 fidelity=assessments.fidelity(dataset, run, positive),
                 model=model,
                 left_out=left_out,
+                suspected_leaks=suspected,
             )
             try:
                 scenarios = [s for s in open_store(workspace()).scenarios() if saved_on(s, dataset.name, dataset.fingerprint)]
@@ -255,7 +273,7 @@ def render() -> None:
         )
     )
     model = st.selectbox("Classifier", list(MODELS), format_func=MODELS.__getitem__, key=W_MODEL)
-    left_out = choose_left_out(dataset, run, positive)
+    left_out, leaks = choose_left_out(dataset, run, positive)
     with st.expander("Training recipe"):
         st.write(RECIPE_TEXT)
     if st.button("Train and score", type="primary"):
@@ -270,9 +288,9 @@ def render() -> None:
             resampled = cache.cached(("bootstrap", *key), lambda: shared_bootstrap(evaluations))
             found = cache.cached(("verdicts", *key), lambda: verdicts(evaluations, resampled))
             frame = cache.cached(("metrics", *key), lambda: metrics_frame(evaluations, resampled=resampled))
-        show_advice(evaluations, found)
+        show_advice(evaluations, found, leak_caveat(leaks.reasons, left_out))
         show_scores(run, evaluations, positive, found, frame)
-        prepare_report(dataset, run, evaluations, positive, key, model, left_out)
+        prepare_report(dataset, run, evaluations, positive, key, model, left_out, leaks.reasons)
 
 
 render()

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from synth.assess.advice import advice, best_per_metric, executive_summary, verdicts
 from synth.assess.evaluate import MODELS, RECIPE_TEXT, metrics_frame, shared_bootstrap
 from synth.assess.fidelity import fidelity_frame
+from synth.assess.leakage import leak_caveat
 from synth.assess.privacy import DCR_TEXT, privacy_frame
 from synth.errors import SynthError
 from synth.fairness.fair import FAIR_NAME, FairnessStudy
@@ -32,6 +33,7 @@ table { border-collapse: collapse; margin: 0.8rem 0; font-size: 0.9rem; }
 th, td { border: 1px solid #d9e2ec; padding: 0.3rem 0.6rem; text-align: right; }
 th { background: #f3f6f9; } td:first-child, th:first-child { text-align: left; }
 .note { color: #52606d; font-size: 0.9rem; }
+.warning { color: #8a4b08; background: #fff4e5; padding: 0.4rem 0.6rem; }
 """
 CONFIG = {"displaylogo": False, "responsive": True}
 
@@ -69,12 +71,19 @@ def _shares_as_percent(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].map("{:.1%}".format) for c in frame.columns if c.startswith("share")})
 
 
+def _why_left_out(study: Study, name: str) -> str:
+    return study.suspected_leaks.get(name, "the user's choice")
+
+
 def _columns_used(study: Study) -> pd.DataFrame:
     """The schema as the models saw it: a column the user left out is marked so, with why."""
     frame = study.schema.to_frame()
-    left_out = frame["column"].isin(study.left_out)
-    frame.loc[left_out, "used"] = False
-    frame.loc[left_out, "why"] = "left out of the models by the user (leakage check)"
+    for name in study.left_out:
+        row = frame["column"] == name
+        frame.loc[row, "used"] = False
+        frame.loc[row, "why"] = f"left out of the models: {_why_left_out(study, name)}"
+    for name in study.suspected_leaks.keys() - set(study.left_out):
+        frame.loc[frame["column"] == name, "why"] = f"used, though a {study.suspected_leaks[name]}"
     return frame
 
 
@@ -90,9 +99,11 @@ def _study_sections(study: Study, figure: _Figures) -> list[str]:
     best = best_per_metric(study.evaluations, found)
     scores = metrics_frame(study.evaluations, resampled=resampled)
     scores["clearly best on"] = [", ".join(m for m, name in best.items() if name == table) for table in scores["training data"]]
+    caveat = leak_caveat(study.suspected_leaks, study.left_out)
     sections = [
         "<h2>Summary</h2>",
         f"<p><b>{e(executive_summary(study.evaluations, UNBALANCED, found))}</b></p>",
+        *([f"<p class='warning'><b>{e(caveat)}</b></p>"] if caveat else []),
         "<h2>Data</h2>",
         f"<p>{len(study.split.train):,} training rows × {study.split.train.shape[1]} columns. Holdout: {e(study.split.description)}.</p>",
         _table(_columns_used(study)),
@@ -105,13 +116,14 @@ def _study_sections(study: Study, figure: _Figures) -> list[str]:
         sections.append("<p class='note'>" + "<br>".join(f"{e(m)}: {e(msg)}" for m, msg in study.outputs.notes.items()) + "</p>")
     sections += [
         "<h2>Model quality on the real holdout</h2>",
+        *([f"<p class='warning'><b>{e(caveat)}</b></p>"] if caveat else []),
         *(
             f"<p><b>{e(line)}</b></p>" if i == 0 else f"<p class='note'>{e(line)}</p>"
             for i, line in enumerate(advice(study.evaluations, UNBALANCED, found))
         ),
         f"<p>Classifier: <b>{e(MODELS[study.model])}</b>."
         + (
-            f" Left out of the models: <b>{e(', '.join(study.left_out))}</b> (the user's choice, after the leakage check)."
+            " Left out of the models: " + "; ".join(f"<b>{e(c)}</b> ({e(_why_left_out(study, c))})" for c in study.left_out) + "."
             if study.left_out
             else ""
         )

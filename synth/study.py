@@ -46,7 +46,8 @@ class Study:
     evaluations: dict[str, Evaluation] = field(repr=False)
     assessment: Assessment = field(repr=False)
     model: str = "lightgbm"  # the classifier the evaluations trained (synth.assess.evaluate.MODELS)
-    left_out: tuple[str, ...] = ()  # columns the user left out of the models (suspected leakage)
+    left_out: tuple[str, ...] = ()  # columns left out of the models (by default the suspected leaks)
+    suspected_leaks: Mapping[str, str] = field(default_factory=dict)  # column: why (synth.assess.leakage.LeakCheck.reasons)
 
     @property
     def column(self) -> str:
@@ -95,10 +96,12 @@ def make_study(
     fidelity: Mapping[str, FidelityReport] | None = None,
     model: str = "lightgbm",
     left_out: Sequence[str] = (),
+    suspected_leaks: Mapping[str, str] | None = None,
 ) -> Study:
     """A Study from outputs already made (the app's steps), adding what is not yet assessed."""
     assessment = assess(outputs, split, schema, positive, privacy=privacy, fidelity=fidelity)
-    return Study(dataset, schema, positive, split, outputs, dict(evaluations), assessment, model, tuple(left_out))
+    leaks = dict(suspected_leaks or {})
+    return Study(dataset, schema, positive, split, outputs, dict(evaluations), assessment, model, tuple(left_out), leaks)
 
 
 def run_study(

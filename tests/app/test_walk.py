@@ -288,7 +288,7 @@ def test_evaluate_with_a_random_forest_and_act_on_the_top_scores(walked):
     assert (frame_with(walked, "lift")["top recall"] >= decisions["top recall"]).all()
 
 
-def test_a_leaking_column_is_flagged_and_left_out_in_one_click():
+def test_a_suspected_leak_is_left_out_by_default_and_a_verdict_using_it_says_so():
     from tests.unit.test_leakage import bank_like
 
     at = start()
@@ -297,11 +297,17 @@ def test_a_leaking_column_is_flagged_and_left_out_in_one_click():
     click(at, "Generate")
     visit(at, "evaluate")
     power = frame_with(at, "AUC alone")
-    assert power.iloc[0]["column"] == "duration" and power.iloc[0]["flag"]
-    click(at, "Leave out the flagged columns")
-    assert next(m for m in at.multiselect if m.label == "Leave out of the models").value == ["duration"]
+    assert power.iloc[0]["column"] == "duration" and power.iloc[0]["flag"].startswith("suspected leak")
+    leakage = next(e for e in at.expander if e.label.startswith("Leakage check"))
+    assert leakage.proto.expanded  # open when a leak is suspected
+    chosen = next(m for m in at.multiselect if m.label == "Leave out of the models")
+    assert chosen.value == ["duration"]  # left out by default
     at.number_input(key="seeds").set_value(1).run()
     click(at, "Train and score")
     key, evaluations = at.session_state["evaluations"]
     assert key[-1] == ("duration",)
     assert max(e.summary()["auc_roc_mean"] for e in evaluations.values()) < 0.8  # the leak no longer flatters
+    assert not any("rests on a suspected leak" in w for w in texts(at, "warning"))
+    next(m for m in at.multiselect if m.label == "Leave out of the models").set_value([]).run()  # the user puts it back
+    click(at, "Train and score")
+    assert any("This verdict rests on a suspected leak: the models use duration" in w for w in texts(at, "warning"))
