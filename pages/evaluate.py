@@ -9,7 +9,7 @@ from synth.assess.evaluate import MODELS, RECIPE_TEXT, Evaluation, metrics_frame
 from synth.assess.leakage import LEAK_LIFT, LeakCheck, leak_caveat, leak_check
 from synth.engine import evaluate_all
 from synth.errors import SynthError
-from synth.figures import pr_figure, probability_figure, roc_figure
+from synth.figures import PLOTLY_CONFIG, pr_figure, probability_figure, roc_figure
 from synth.labels import UNBALANCED
 from synth.report import build_report
 from synth.study import make_study, training_tables
@@ -159,11 +159,11 @@ def show_scores(
     )
     show_decisions(evaluations)
     left, right = st.columns(2)
-    left.plotly_chart(roc_figure(list(evaluations.values())))
-    right.plotly_chart(pr_figure(list(evaluations.values())))
+    left.plotly_chart(roc_figure(list(evaluations.values())), config=PLOTLY_CONFIG)
+    right.plotly_chart(pr_figure(list(evaluations.values())), config=PLOTLY_CONFIG)
     st.subheader("Predicted probabilities per true class")
     for tab, evaluation in zip(st.tabs(list(evaluations)), evaluations.values(), strict=True):
-        tab.plotly_chart(probability_figure(evaluation, positive), key=f"proba_{evaluation.name}")
+        tab.plotly_chart(probability_figure(evaluation, positive), key=f"proba_{evaluation.name}", config=PLOTLY_CONFIG)
 
 
 @st.fragment

@@ -5,7 +5,7 @@ import streamlit as st
 from synth.data.holdout import Split
 from synth.fairness.fair import FAIR_NAME, REAL_NAME, FairnessStudy, FairTable, make_fair
 from synth.fairness.measure import DEFINITION, assess_fairness, fairness_frame, outcome_rates_by_table, selection_frame
-from synth.figures import group_score_figure, selection_figure
+from synth.figures import PLOTLY_CONFIG, group_score_figure, selection_figure
 from synth.rebalancing.plan import candidate_columns, suggest_column
 from synth.report import build_report
 from synth.schema import ColumnKind
@@ -127,13 +127,13 @@ def show(study: FairnessStudy) -> None:
         st.caption("Groups with fewer than 200 holdout rows are shown but left out of the difference: chance moves them more.")
     selection = selection_frame(study.results)
     st.dataframe(selection.style.format({c: "{:.1%}" for c in selection.columns[1:]}))
-    st.plotly_chart(selection_figure(selection))
+    st.plotly_chart(selection_figure(selection), config=PLOTLY_CONFIG)
     st.subheader(f"Share of {plain(study.positive)} per group in each training table")
     st.dataframe(study.rates.style.format({c: "{:.1%}" for c in study.rates.columns[1:]}))
     st.subheader("Score distributions per group")
     st.caption("Strong statistical parity: every group's scores follow the same distribution, so any threshold is fair.")
     for tab, result in zip(st.tabs(list(study.results)), study.results.values(), strict=True):
-        tab.plotly_chart(group_score_figure(result, study.positive), key=f"fair_scores_{result.name}")
+        tab.plotly_chart(group_score_figure(result, study.positive), key=f"fair_scores_{result.name}", config=PLOTLY_CONFIG)
 
 
 def downloads(study: FairnessStudy) -> None:

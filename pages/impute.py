@@ -5,7 +5,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from synth.figures import association_figure, distribution_figure
+from synth.figures import PLOTLY_CONFIG, association_figure, distribution_figure
 from synth.imputation import Imputation, impute, impute_training_rows
 from synth.imputation.review import ColumnReview, gap_summary, review_columns
 from synth.rebalancing.plan import suggest_column
@@ -88,9 +88,13 @@ def show_column(review: ColumnReview, tokens: dict[str, int]) -> None:
     written = ", ".join(f"{plain(t)} ×{n:,}" for t, n in tokens.items())
     st.caption(f"{review.filled:,} cells filled (gaps written as {written}).")
     left, right = st.columns(2)
-    left.plotly_chart(distribution_figure(review.distribution, review.column), key=f"dist-{review.column}")
+    left.plotly_chart(distribution_figure(review.distribution, review.column), key=f"dist-{review.column}", config=PLOTLY_CONFIG)
     if review.related is not None:
-        right.plotly_chart(association_figure(review.association, review.column, review.related), key=f"assoc-{review.column}")
+        right.plotly_chart(
+            association_figure(review.association, review.column, review.related),
+            key=f"assoc-{review.column}",
+            config=PLOTLY_CONFIG,
+        )
 
 
 def show_result(dataset: Dataset, result: Imputation) -> None:

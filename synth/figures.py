@@ -23,8 +23,20 @@ from synth.rebalancing.samplers import SAMPLERS
 
 LAYOUT = {
     "template": "plotly_white",
-    "margin": {"l": 40, "r": 20, "t": 50, "b": 40},
+    "margin": {"l": 40, "r": 20, "t": 60, "b": 40},
     "legend": {"orientation": "h", "yanchor": "top", "y": -0.18},
+    "modebar": {"orientation": "v"},  # down the right edge, never over a title
+}
+# The one chart config of the app and every report. plotly.js 3+ shows a "Share chart..." button
+# (sendChartToCloud) unless showSendToCloud is off; its dialog uploads the chart's data to Plotly Cloud.
+# Button names as in the plotly.js bundled with the plotly package (modebar/buttons.js).
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "plotlyServerURL": "",
+    "modeBarButtonsToRemove": ["sendChartToCloud", "sendDataToCloud", "editInChartStudio"],
+    "displayModeBar": "hover",
+    "responsive": True,
 }
 PALETTE = ("#7b8794", "#d64545", "#e08a1e", "#9b59b6", "#16a085", "#2f6f9f", "#1f2933", "#8d6e63")
 # Fixed colours by name: real tables first, then every registered method in registry order.

@@ -20,7 +20,16 @@ from synth.assess.privacy import DCR_TEXT, privacy_frame
 from synth.errors import SynthError
 from synth.fairness.fair import FAIR_NAME, FairnessStudy
 from synth.fairness.measure import DEFINITION, fairness_frame, selection_frame
-from synth.figures import dcr_figure, group_score_figure, kpi_figure, plan_figure, pr_figure, roc_figure, selection_figure
+from synth.figures import (
+    PLOTLY_CONFIG,
+    dcr_figure,
+    group_score_figure,
+    kpi_figure,
+    plan_figure,
+    pr_figure,
+    roc_figure,
+    selection_figure,
+)
 from synth.labels import UNBALANCED
 from synth.study import Study
 from synth.whatif.scenarios import SavedScenario, scenarios_frame
@@ -35,7 +44,6 @@ th { background: #f3f6f9; } td:first-child, th:first-child { text-align: left; }
 .note { color: #52606d; font-size: 0.9rem; }
 .warning { color: #8a4b08; background: #fff4e5; padding: 0.4rem 0.6rem; }
 """
-CONFIG = {"displaylogo": False, "responsive": True}
 
 
 class _Figures:
@@ -45,7 +53,7 @@ class _Figures:
         self.embedded = False
 
     def __call__(self, figure: go.Figure) -> str:
-        text = figure.to_html(full_html=False, include_plotlyjs=not self.embedded, include_mathjax=False, config=CONFIG)
+        text = figure.to_html(full_html=False, include_plotlyjs=not self.embedded, include_mathjax=False, config=PLOTLY_CONFIG)
         self.embedded = True
         return text
 

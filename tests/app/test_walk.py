@@ -72,6 +72,22 @@ def test_plan_generates_every_default_method(generated):
         assert counts["Variant X"] == counts["Other"]
 
 
+def test_page_charts_get_the_one_config_without_a_share_button(walked):
+    import json
+
+    from synth.figures import PLOTLY_CONFIG
+
+    for page in ("plan", "compare"):
+        visit(walked, page)
+        charts = walked.get("plotly_chart")
+        assert charts, page
+        for chart in charts:
+            config = json.loads(chart.proto.config)
+            assert config["showSendToCloud"] is False and config["displaylogo"] is False
+            assert "sendChartToCloud" in config["modeBarButtonsToRemove"]
+            assert config == json.loads(json.dumps(PLOTLY_CONFIG))
+
+
 def test_compare_shows_counts_distributions_and_privacy(walked):
     visit(walked, "compare")
     assert "Rows per value" in texts(walked, "subheader")
