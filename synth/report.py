@@ -18,8 +18,15 @@ from synth.assess.fidelity import fidelity_frame
 from synth.assess.leakage import leak_caveat
 from synth.assess.privacy import DCR_TEXT, privacy_frame
 from synth.errors import SynthError
-from synth.fairness.fair import FAIR_NAME, FairnessStudy
-from synth.fairness.measure import DEFINITION, fairness_frame, selection_frame
+from synth.fairness.fair import FAIR_NAME, REAL_NAME, FairnessStudy
+from synth.fairness.measure import (
+    DEFINITION,
+    TABLE_COLUMNS_AFTER,
+    fairness_frame,
+    gap_note,
+    mark_gap,
+    selection_frame,
+)
 from synth.figures import (
     PLOTLY_CONFIG,
     dcr_figure,
@@ -170,6 +177,10 @@ def _scenario_sections(scenarios: Sequence[SavedScenario], figure: _Figures) -> 
 def _fairness_sections(fairness: FairnessStudy, figure: _Figures) -> list[str]:
     e = html.escape
     fair = fairness.fair
+    real = fairness.results[REAL_NAME]
+    note = gap_note(real)
+    selection = selection_frame(fairness.results)
+    rates = mark_gap(fairness.rates, real)
     return [
         "<h2>Fairness</h2>",
         f"<p>A fully synthetic table of {len(fair.table):,} rows in which every group of <b>{e(' x '.join(fair.sensitive))}</b> "
@@ -177,15 +188,21 @@ def _fairness_sections(fairness: FairnessStudy, figure: _Figures) -> list[str]:
         f"<p><b>{e(fairness.tradeoff())}</b></p>",
         *(f"<p class='note'>{e(note)}</p>" for note in fair.notes),
         f"<p class='note'>{e(DEFINITION)}</p>",
+        *([f"<p class='warning'>{e(note)}</p>"] if note else []),
         _table(fairness_frame(fairness.results)),
         "<p>Selection rate per group on the real holdout:</p>",
-        _table(selection_frame(fairness.results), index=True),
-        figure(selection_figure(selection_frame(fairness.results))),
+        _table(_rates_as_percent(selection, TABLE_COLUMNS_AFTER), index=True),
+        figure(selection_figure(selection)),
         f"<p>Share of <b>{e(fairness.positive)}</b> per group in each training table:</p>",
-        _table(fairness.rates, index=True),
+        _table(_rates_as_percent(rates, 2), index=True),
         *(figure(group_score_figure(r, fairness.positive)) for r in fairness.results.values() if r.name != FAIR_NAME),
         figure(group_score_figure(fairness.results[FAIR_NAME], fairness.positive)),
     ]
+
+
+def _rates_as_percent(frame: pd.DataFrame, after: int) -> pd.DataFrame:
+    """Rates after the first ``after`` columns as '36.7%', as the page shows them."""
+    return frame.assign(**{c: frame[c].map("{:.1%}".format) for c in frame.columns[after:]})
 
 
 def build_report(
