@@ -31,7 +31,7 @@ from ui.state import (
     require,
     scoped,
 )
-from ui.text import date_columns, plain, prose
+from ui.text import date_columns, file_name, plain, prose
 
 
 def sample_rows(dataset: Dataset, run: PlanRun, focus: str) -> None:
@@ -53,7 +53,7 @@ def sample_rows(dataset: Dataset, run: PlanRun, focus: str) -> None:
             st.download_button(
                 f"Download {result.label} CSV",
                 lambda r=result, flag=with_flag: (r.marked() if flag else r.table).to_csv(index=False).encode(),
-                file_name=f"rebalanced-{method}.csv",
+                file_name=file_name(f"rebalanced-{method}", dataset.name, ".csv"),
                 mime="text/csv",
                 key=f"download_{method}",
                 on_click="ignore",

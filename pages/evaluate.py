@@ -5,7 +5,7 @@ import streamlit as st
 
 from synth.assess.advice import MIN_HOLDOUT_ROWS, MetricVerdict, advice, best_per_metric, executive_summary, verdicts
 from synth.assess.decisions import decision_frame
-from synth.assess.evaluate import MODELS, RECIPE_TEXT, Evaluation, metrics_frame, shared_bootstrap
+from synth.assess.evaluate import MAX_REPEATS, MODELS, RECIPE_TEXT, Evaluation, metrics_frame, shared_bootstrap
 from synth.assess.leakage import LEAK_LIFT, LeakCheck, leak_caveat, leak_check
 from synth.engine import evaluate_all
 from synth.errors import SynthError
@@ -151,6 +151,7 @@ def show_scores(
             subset=[c for c in frame.columns if c in best],
         ),
         hide_index=True,
+        column_config=metric_columns(frame),
     )
     st.caption(
         "Bold: the training data clearly ahead on a metric (by more than twice the noise of runs and holdout rows); a tie is not "
@@ -164,6 +165,12 @@ def show_scores(
     st.subheader("Predicted probabilities per true class")
     for tab, evaluation in zip(st.tabs(list(evaluations)), evaluations.values(), strict=True):
         tab.plotly_chart(probability_figure(evaluation, positive), key=f"proba_{evaluation.name}", config=PLOTLY_CONFIG)
+
+
+def metric_columns(frame: pd.DataFrame) -> dict[str, st.column_config.Column]:
+    """Columns wide enough for 'mean ± std [low, high]' and a whole note, so neither is cut."""
+    wide = {c: st.column_config.TextColumn(c, width="medium") for c in frame.columns if c not in ("training data", "note")}
+    return wide | ({"note": st.column_config.TextColumn("note", width="large")} if "note" in frame.columns else {})
 
 
 @st.fragment
@@ -185,7 +192,8 @@ def show_decisions(evaluations: dict[str, Evaluation]) -> None:
                 "top precision": "{:.1%}",
                 "top recall": "{:.1%}",
                 "lift": "{:.1f}x",
-            }
+            },
+            na_rep="—",  # no row flagged: no precision, rather than 0.0%
         ),
         hide_index=True,
     )
@@ -209,7 +217,7 @@ def prepare_report(
     """The stakeholder report, reusing the Compare page's privacy and fidelity results; ``key`` is its scores'."""
     st.subheader("Stakeholder report")
     st.write(
-        "One self-contained HTML file (opens offline): data, plan, metrics and curves, privacy, fidelity, diversity "
+        "One self-contained HTML file (opens offline): data, plan, metrics and curves, privacy, fidelity, diversity, "
         "the fairness results when the Fairness step was run, and the what-if scenarios saved on this dataset."
     )
     if st.button("Prepare the report"):
@@ -269,7 +277,8 @@ def render() -> None:
             3,
             key=W_SEEDS,
             help="Each seed re-splits the training table for early stopping. The ± column shows how much runs vary: "
-            "up to ±0.05 AUC on small tables, almost nothing on large ones.",
+            "up to ±0.05 AUC on small tables, almost nothing on large ones. The page stops at 10 because each seed trains "
+            f"every table again; the library (n_repeats) and the CLI (--repeats) allow up to {MAX_REPEATS}.",
         )
     )
     model = st.selectbox("Classifier", list(MODELS), format_func=MODELS.__getitem__, key=W_MODEL)

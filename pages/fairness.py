@@ -34,7 +34,7 @@ from ui.state import (
     progress_callback,
     scoped,
 )
-from ui.text import plain, prose
+from ui.text import file_name, plain, prose
 from ui.widgets import holdout_split, with_status
 
 SENSITIVE_HINTS = ("sex", "gender", "race", "ethnicity")
@@ -155,9 +155,17 @@ def show(study: FairnessStudy) -> None:
 
 def downloads(study: FairnessStudy) -> None:
     left, right = st.columns(2)
-    left.download_button("Download the fair table (CSV)", study.fair.table.to_csv(index=False).encode(), "fair.csv", "text/csv")
+    left.download_button(
+        "Download the fair table (CSV)",
+        study.fair.table.to_csv(index=False).encode(),
+        file_name("fair", study.dataset, ".csv"),
+        "text/csv",
+    )
     right.download_button(
-        "Download a fairness report (HTML)", build_report(None, fairness=study).encode(), "fairness-report.html", "text/html"
+        "Download a fairness report (HTML)",
+        build_report(None, fairness=study).encode(),
+        file_name("fairness-report", study.dataset),
+        "text/html",
     )
     st.caption("The Evaluate step's stakeholder report also gains this fairness section.")
 

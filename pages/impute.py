@@ -20,7 +20,7 @@ from ui.state import (
     scoped,
     set_dataset,
 )
-from ui.text import plain
+from ui.text import file_name, plain
 from ui.widgets import with_status
 
 
@@ -118,7 +118,9 @@ def use_or_download(dataset: Dataset, result: Imputation, columns: list[str], ra
     csv = cache.cached(
         ("impute-csv", *dataset.key, tuple(columns), random_state), lambda: result.table.to_csv(index=False).encode(), table=True
     )
-    st.download_button("Download the completed table (CSV)", csv, file_name="completed.csv", mime="text/csv")
+    st.download_button(
+        "Download the completed table (CSV)", csv, file_name=file_name("completed", dataset.name, ".csv"), mime="text/csv"
+    )
     outcome = outcome_column(dataset)
     if dataset.holdout_file is None and outcome is not None:
         st.caption(

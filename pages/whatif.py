@@ -211,7 +211,7 @@ def show_result(run: WhatIfRun) -> None:
         st.download_button(
             "Download the scenario table (CSV)",
             lambda: run.simulation.table.to_csv(index=False).encode(),
-            "scenario.csv",
+            file_name("scenario", run.dataset, ".csv"),
             "text/csv",
             on_click="ignore",
         )
@@ -355,7 +355,7 @@ def seeded_generation(dataset: Dataset, random_state: int) -> None:
     st.download_button(
         "Download the completed rows (CSV)",
         lambda: completed.to_csv(index=False).encode(),
-        "seeded.csv",
+        file_name("seeded", dataset.name, ".csv"),
         "text/csv",
         on_click="ignore",
     )

@@ -26,6 +26,8 @@ LAYOUT = {
     "margin": {"l": 40, "r": 20, "t": 60, "b": 40},
     "legend": {"orientation": "h", "yanchor": "top", "y": -0.18},
     "modebar": {"orientation": "v"},  # down the right edge, never over a title
+    "xaxis": {"automargin": True},  # long category labels and axis titles get room, never cut
+    "yaxis": {"automargin": True},
 }
 # The one chart config of the app and every report. plotly.js 3+ shows a "Share chart..." button
 # (sendChartToCloud) unless showSendToCloud is off; its dialog uploads the chart's data to Plotly Cloud.
@@ -135,6 +137,7 @@ def probability_figure(evaluation: Evaluation, positive: str) -> go.Figure:
         barmode="overlay",
         **LAYOUT,
     )
+    figure.update_xaxes(range=[0, 1])  # the same axis for every model, also one that flags no row
     return figure
 
 

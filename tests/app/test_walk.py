@@ -138,6 +138,30 @@ def test_report_is_prepared_from_the_walk(walked):
     assert "<h2>Model quality on the real holdout</h2>" in report and "Synthetic" in report
 
 
+def test_evaluate_explains_the_seeds_cap_and_a_model_that_flags_no_row_shows_a_dash(walked):
+    import json
+
+    import pyarrow as pa
+
+    from synth.assess.evaluate import MAX_REPEATS
+
+    visit(walked, "evaluate")
+    seeds = walked.number_input(key="seeds")
+    assert seeds.max == 10 and f"allow up to {MAX_REPEATS}" in seeds.help
+    seeds.set_value(1).run()
+    click(walked, "Train and score")
+    assert any("diversity, the fairness results" in m for m in texts(walked, "markdown"))
+    metrics = next(d for d in walked.dataframe if "AUC-PR" in d.value.columns)
+    widths = {name: c.get("width") for name, c in json.loads(metrics.proto.columns).items()}
+    assert widths["AUC-PR"] == "medium"  # 'mean ± std [low, high]' and the bold best cell are not cut
+    walked.slider(key="threshold").set_value(0.99).run()
+    decisions = next(d for d in walked.dataframe if "lift" in d.value.columns)
+    flagged_none = decisions.value["flagged"].to_numpy() == 0
+    assert flagged_none.any()
+    shown = pa.ipc.open_stream(decisions.proto.arrow_data.styler.display_values).read_all().to_pandas()
+    assert (shown.loc[flagged_none, "precision"] == "—").all()
+
+
 def test_multi_class_column_starts_from_equal_shares():
     at = start()
     at.selectbox(key="demo_name").select("insurance").run()
