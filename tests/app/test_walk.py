@@ -320,7 +320,8 @@ def test_evaluate_with_a_random_forest_and_act_on_the_top_scores(walked):
     walked.number_input(key="seeds").set_value(1).run()
     click(walked, "Train and score")
     key, evaluations = walked.session_state["evaluations"]
-    assert key[-2:] == ("forest", ()) and len(evaluations) == 4
+    # the demo's known_exposure carries what no other column knows: suspected, so left out by default (docs/leakage.md)
+    assert key[-2:] == ("forest", ("known_exposure",)) and len(evaluations) == 4
     decisions = frame_with(walked, "lift")
     assert list(decisions["training data"]) == list(evaluations)
     walked.slider(key="top_share").set_value(10).run()
