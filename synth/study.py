@@ -15,6 +15,7 @@ import pandas as pd
 from synth.assess.diversity import class_diversity
 from synth.assess.evaluate import Evaluation, evaluate_all
 from synth.assess.fidelity import FidelityReport, fidelity_by_method
+from synth.assess.leakage import leak_check
 from synth.assess.privacy import PrivacyReport, privacy_by_method
 from synth.data.holdout import Split, choose_holdout
 from synth.data.kinds import detect_schema
@@ -115,9 +116,13 @@ def run_study(
     holdout_share: float = 0.2,
     n_repeats: int = 3,
     dataset: str = "",
+    exclude: Sequence[str] | None = None,
     progress: Progress | None = None,
 ) -> Study:
-    """Everything the report shows, from a table and target shares; failing methods are listed, not fatal."""
+    """Everything the report shows, from a table and target shares; failing methods are listed, not fatal.
+
+    ``exclude``: columns left out of the models; by default the suspected leaks (``leak_check``), as in the app.
+    """
     progress = progress or silent
     schema = detect_schema(table)
     check_target(table, schema, column)
@@ -128,6 +133,9 @@ def run_study(
     def stage(start: float, end: float) -> Progress:
         return lambda fraction, message: progress(start + (end - start) * fraction, message)
 
+    progress(0.0, "Checking for columns known only after the outcome")
+    leaks = leak_check(split.train, column=column, positive=positive, schema=schema).reasons
+    left_out = list(leaks) if exclude is None else list(exclude)
     outputs = rebalance_all(split.train, plan=plan, schema=schema, methods=methods, progress=stage(0.0, 0.5))
     evaluations = evaluate_all(
         training_tables(outputs, split),
@@ -137,8 +145,18 @@ def run_study(
         n_repeats=n_repeats,
         schema=schema,
         progress=stage(0.5, 0.9),
+        exclude=left_out,
     )
     progress(0.9, "Assessing privacy, fidelity and diversity")
-    study = make_study(dataset=dataset, schema=schema, positive=positive, split=split, outputs=outputs, evaluations=evaluations)
+    study = make_study(
+        dataset=dataset,
+        schema=schema,
+        positive=positive,
+        split=split,
+        outputs=outputs,
+        evaluations=evaluations,
+        left_out=left_out,
+        suspected_leaks=leaks,
+    )
     progress(1.0, "Done")
     return study

@@ -113,3 +113,12 @@ def test_report_says_what_was_left_out_and_why_and_flags_a_verdict_resting_on_a_
     used = build_report(replace(study, left_out=(), suspected_leaks={"age": why}))
     assert used.count("This verdict rests on a suspected leak: the models use age") == 2  # summary and model quality
     assert "used, though a " + why in used
+
+
+def test_the_library_study_leaves_suspected_leaks_out_and_says_why(study):
+    # the demo's known_exposure knows what no other column does: suspected (docs/leakage.md)
+    assert study.left_out == ("known_exposure",)
+    assert study.suspected_leaks["known_exposure"].startswith("suspected leak: the model reaches AUC-ROC")
+    text = build_report(study)
+    assert "left out of the models: suspected leak: the model reaches AUC-ROC" in text
+    assert "rests on a suspected leak" not in text
