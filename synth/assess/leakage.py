@@ -76,6 +76,9 @@ CANDIDATES = 3
 MAX_ROWS = 20_000
 # Below this many rows of the rarer class, two half-table models' AUCs move by more than a leak's lift.
 MIN_CLASS_ROWS = 50
+# Below this AUC-ROC the other columns together carry almost no signal: a column's lift over them then tells a
+# leak from the table's only predictor no better than its strength alone does, so nothing is suspected.
+MIN_OTHERS_AUC = 0.6
 ROUNDS = 100
 LEAK = "suspected leak"
 STRONGEST = "strongest predictor"
@@ -150,14 +153,20 @@ def leak_check(
         without = _out_of_fold_auc(features.drop(columns=names[power.at[i, "column"]]), target, folds, random_state)
         power.at[i, "AUC without it"] = without
         lift = everything - without
-        if lift >= LEAK_LIFT:
+        if lift >= LEAK_LIFT and without >= MIN_OTHERS_AUC:
             power.at[i, "flag"] = (
                 f"{LEAK}: AUC-ROC {everything:.2f} with it, {without:.2f} without (known only after the outcome?)"
             )
     honest = power.index[power["flag"] == ""]
-    if len(honest) and not pd.isna(power.at[honest[0], "AUC without it"]):
-        power.at[honest[0], "flag"] = f"{STRONGEST}: the others together still reach {power.at[honest[0], 'AUC without it']:.2f}"
-    return LeakCheck(power, everything)
+    notes = ()
+    if len(honest) and not pd.isna(others := power.at[honest[0], "AUC without it"]):
+        power.at[honest[0], "flag"] = f"{STRONGEST}: the others together still reach {others:.2f}"
+        if others < MIN_OTHERS_AUC and everything - others >= LEAK_LIFT:
+            notes = (
+                f"The other columns together reach only AUC-ROC {others:.2f}, so the check cannot tell whether "
+                f"{power.at[honest[0], 'column']} is a leak or the table's only predictor: judge whether it is known before the outcome.",
+            )
+    return LeakCheck(power, everything, notes)
 
 
 def leak_caveat(suspected: Mapping[str, str], left_out: Sequence[str]) -> str:

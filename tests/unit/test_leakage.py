@@ -16,7 +16,8 @@ def bank_like(n: int = 4000, random_state: int = 0) -> pd.DataFrame:
         {
             "age": rng.integers(18, 90, n) + 3 * y,
             "job": rng.choice(["admin", "technician", "services", "retired"], n),
-            "balance": np.round(rng.normal(1000, 500, n) + 150 * y, 2),
+            "balance": np.round(rng.normal(1000, 500, n) + 400 * y, 2),  # the others together reach about 0.75
+            "month": np.where(rng.random(n) < np.where(y, 0.5, 0.2), "mar", rng.choice(["may", "jun", "jul"], n)),
             "duration": np.round(rng.exponential(200, n) + 500 * y),  # the call's length: known after the outcome
             "customer": [f"c{i}" for i in range(n)],
             "y": np.where(y, "yes", "no"),
@@ -82,3 +83,21 @@ def test_full_adult_has_a_strongest_predictor_and_no_suspected_leak():
     check = leak_check(table, column="income", positive=">50K", schema=detect_schema(table))
     assert check.suspected == [] and check.auc_all > 0.9
     assert check.power["flag"].iloc[0].startswith(STRONGEST)
+
+
+def test_the_only_predictor_of_a_table_is_not_suspected_but_the_check_says_it_cannot_tell():
+    rng = np.random.default_rng(0)
+    n = 3000
+    outcome = rng.random(n) < 0.15
+    table = pd.DataFrame(
+        {
+            "price": np.round(rng.normal(50, 10, n) + 15 * outcome, 2),
+            "region": rng.choice(["north", "south", "east"], n),
+            "count": rng.integers(0, 5, n),
+            "outcome": np.where(outcome, "yes", "no"),
+        }
+    )
+    check = leak_check(table, column="outcome", positive="yes", schema=detect_schema(table))
+    assert check.suspected == []
+    assert check.power["flag"].iloc[0].startswith(STRONGEST) and check.power["column"].iloc[0] == "price"
+    assert "cannot tell whether price is a leak or the table's only predictor" in check.notes[0]
