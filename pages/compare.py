@@ -10,7 +10,7 @@ from synth.assess.fidelity import fidelity_frame, per_column_frame
 from synth.assess.groups import Condition
 from synth.assess.privacy import DCR_TEXT, privacy_frame
 from synth.errors import SynthError
-from synth.figures import dcr_figure, distribution_figure
+from synth.figures import PLOTLY_CONFIG, dcr_figure, distribution_figure
 from synth.labels import HOLDOUT
 from synth.rebalancing.run import Rebalanced
 from synth.schema import ColumnKind, Schema
@@ -114,7 +114,7 @@ def column_distribution(
     st.subheader(f"Distribution of each column among {plain(focus)} rows")
     feature = st.selectbox("Column", features, key=kept(W_FEATURE, features[0], options=features))
     shares = distribution(focused(tables, positions, [feature]), feature, schema, reference=HOLDOUT)
-    st.plotly_chart(distribution_figure(shares, feature))
+    st.plotly_chart(distribution_figure(shares, feature), config=PLOTLY_CONFIG)
 
 
 @st.fragment
@@ -182,7 +182,7 @@ def show_privacy(dataset: Dataset, run: PlanRun) -> None:
             st.error(prose(error))
             return
     st.dataframe(privacy_frame(reports))
-    st.plotly_chart(dcr_figure(reports))
+    st.plotly_chart(dcr_figure(reports), config=PLOTLY_CONFIG)
 
 
 def render() -> None:

@@ -8,10 +8,10 @@ import streamlit as st
 from synth.assess.advice import MIN_HOLDOUT_ROWS, MetricVerdict, advice, best_per_metric, executive_summary, verdicts
 from synth.assess.decisions import decision_frame
 from synth.assess.evaluate import MAX_REPEATS, MODELS, RECIPE_TEXT, Evaluation, metrics_frame, shared_bootstrap
-from synth.assess.leakage import column_power
+from synth.assess.leakage import LEAK_LIFT, LeakCheck, leak_caveat, leak_check
 from synth.engine import evaluate_all
 from synth.errors import SynthError
-from synth.figures import pr_figure, probability_figure, roc_figure
+from synth.figures import PLOTLY_CONFIG, pr_figure, probability_figure, roc_figure
 from synth.labels import UNBALANCED
 from synth.report import build_report
 from synth.study import make_study, training_tables
@@ -85,35 +85,48 @@ def train_and_score(dataset: Dataset, run: PlanRun, settings: EvaluateSettings) 
     st.session_state[EVALUATIONS] = Scored(scoring, evaluations)
 
 
-def choose_left_out(dataset: Dataset, run: PlanRun, positive: str) -> list[str]:
-    """Each column's power on its own, flags on the ones that stand out, and the columns the models leave out."""
-    with st.spinner("Measuring each column's power on its own…"):
-        power = cache.cached(
-            "power",
-            lambda: column_power(run.split.train, column=run.plan.column, positive=positive, schema=dataset.schema),
+def choose_left_out(dataset: Dataset, run: PlanRun, positive: str) -> tuple[list[str], LeakCheck]:
+    """Each column's power, suspected leaks left out by default (open and named), and the columns the models leave out."""
+    with st.spinner("Checking each strong column: does it lift the model far beyond the others?"):
+        check = cache.cached(
+            "leak-check",
+            lambda: leak_check(run.split.train, column=run.plan.column, positive=positive, schema=dataset.schema),
             data=dataset,
             settings=PositiveClass(run.settings, positive),
         )
-    flagged = power.loc[power["flag"] != "", "column"].tolist()
-    with st.expander("Leakage check: each column's power on its own", expanded=bool(flagged)):
+    flagged = check.suspected
+    key = scoped(W_LEFT_OUT, run.plan.column, positive)  # first seen: suspected leaks start left out (kept's default)
+    with st.expander("Leakage check: does a column lift the model far beyond the others?", expanded=bool(flagged)):
+        if flagged:
+            st.warning(
+                prose(
+                    f"Suspected leak, left out of the models below by default: {'; '.join(f'{c} ({r})' for c, r in check.reasons.items())}. "
+                    "Put it back only if it is known before the outcome."
+                ),
+                icon=":material/warning:",
+            )
         st.caption(
-            "AUC-ROC of each column alone on the training rows (0.5: no signal). A column far above the rest is often "
-            "known only after the outcome (a call's duration, a refund date): it flatters every model and is no use "
-            "when deciding. Leave such columns out of the models below."
+            "AUC-ROC of each column alone on the training rows (0.5: no signal), and for the strongest: a LightGBM model's "
+            f"AUC-ROC without it (with every column: {check.auc_all:.3f}). A column that lifts the model by at least "
+            f"{LEAK_LIFT} over all the others together is suspected of being known only after the outcome (a call's duration, a "
+            "refund date); one that is merely strong is named the strongest predictor."
         )
-        st.dataframe(power.style.format({"AUC alone": "{:.3f}"}), hide_index=True)
+        for note in check.notes:
+            st.caption(prose(note))
+        st.dataframe(check.power.style.format({"AUC alone": "{:.3f}", "AUC without it": "{:.3f}"}, na_rep="—"), hide_index=True)
         if flagged and st.button("Leave out the flagged columns"):
-            st.session_state[scoped(W_LEFT_OUT, run.plan.column, positive)] = flagged
-        columns = power["column"].tolist()
-        key = kept(scoped(W_LEFT_OUT, run.plan.column, positive), [], options=columns)
-        return st.multiselect("Leave out of the models", columns, key=key)
+            st.session_state[key] = flagged
+        columns = check.power["column"].tolist()
+        return st.multiselect("Leave out of the models", columns, key=kept(key, flagged, options=columns)), check
 
 
-def show_advice(evaluations: dict[str, Evaluation], found: list[MetricVerdict]) -> None:
-    """The plain-words verdict first: what won, by how much against the spread, what to do."""
+def show_advice(evaluations: dict[str, Evaluation], found: list[MetricVerdict], caveat: str = "") -> None:
+    """The plain-words verdict first: what won, by how much against the spread, what to do; and what it rests on."""
     lines = advice(evaluations, UNBALANCED, found)
     if lines:
         st.markdown("**In short.** " + executive_summary(evaluations, UNBALANCED, found))  # our labels and numbers only
+        if caveat:
+            st.warning(prose(caveat), icon=":material/warning:")
         st.info(lines[0], icon=":material/lightbulb:")
         for line in lines[1:]:
             st.caption(line)
@@ -137,6 +150,7 @@ def show_scores(
             subset=[c for c in frame.columns if c in best],
         ),
         hide_index=True,
+        column_config=metric_columns(frame),
     )
     st.caption(
         "Bold: the training data clearly ahead on a metric (by more than twice the noise of runs and holdout rows); a tie is not "
@@ -145,11 +159,17 @@ def show_scores(
     )
     show_decisions(evaluations)
     left, right = st.columns(2)
-    left.plotly_chart(roc_figure(list(evaluations.values())))
-    right.plotly_chart(pr_figure(list(evaluations.values())))
+    left.plotly_chart(roc_figure(list(evaluations.values())), config=PLOTLY_CONFIG)
+    right.plotly_chart(pr_figure(list(evaluations.values())), config=PLOTLY_CONFIG)
     st.subheader("Predicted probabilities per true class")
     for tab, evaluation in zip(st.tabs(list(evaluations)), evaluations.values(), strict=True):
-        tab.plotly_chart(probability_figure(evaluation, positive), key=f"proba_{evaluation.name}")
+        tab.plotly_chart(probability_figure(evaluation, positive), key=f"proba_{evaluation.name}", config=PLOTLY_CONFIG)
+
+
+def metric_columns(frame: pd.DataFrame) -> dict[str, st.column_config.Column]:
+    """Columns wide enough for 'mean ± std [low, high]' and a whole note, so neither is cut."""
+    wide = {c: st.column_config.TextColumn(c, width="medium") for c in frame.columns if c not in ("training data", "note")}
+    return wide | ({"note": st.column_config.TextColumn("note", width="large")} if "note" in frame.columns else {})
 
 
 @st.fragment
@@ -176,7 +196,8 @@ def show_decisions(evaluations: dict[str, Evaluation]) -> None:
                 "top precision": "{:.1%}",
                 "top recall": "{:.1%}",
                 "lift": "{:.1f}x",
-            }
+            },
+            na_rep="—",  # no row flagged: no precision, rather than 0.0%
         ),
         hide_index=True,
     )
@@ -187,7 +208,7 @@ def show_decisions(evaluations: dict[str, Evaluation]) -> None:
     )
 
 
-def prepare_report(dataset: Dataset, run: PlanRun, scored: Scored) -> None:
+def prepare_report(dataset: Dataset, run: PlanRun, scored: Scored, suspected: dict[str, str]) -> None:
     """The stakeholder report, reusing the Compare page's privacy and fidelity results; it holds exactly what the page
     shows when it is built, and is withdrawn when any of that changes (scores, fairness results, saved scenarios)."""
     st.subheader("Stakeholder report")
@@ -220,6 +241,7 @@ def prepare_report(dataset: Dataset, run: PlanRun, scored: Scored) -> None:
                 fidelity=assessments.fidelity(dataset, run, settings.positive),
                 model=settings.model,
                 left_out=list(settings.exclude),
+                suspected_leaks=suspected,
             )
             html = build_report(study, scenarios, fairness=None if fairness is None else fairness.study)
             st.session_state[REPORT] = (inputs, html)
@@ -248,7 +270,7 @@ def choose_positive(run: PlanRun) -> str:
     return positive
 
 
-def choose_settings(dataset: Dataset, run: PlanRun) -> EvaluateSettings:
+def choose_settings(dataset: Dataset, run: PlanRun) -> tuple[EvaluateSettings, LeakCheck]:
     positive = choose_positive(run)
     n_repeats = int(
         st.number_input(
@@ -263,8 +285,8 @@ def choose_settings(dataset: Dataset, run: PlanRun) -> EvaluateSettings:
     )
     models = list(MODELS)
     model = st.selectbox("Classifier", models, format_func=MODELS.__getitem__, key=kept(W_MODEL, "lightgbm", options=models))
-    left_out = choose_left_out(dataset, run, positive)
-    return EvaluateSettings(positive, n_repeats, model, tuple(left_out))
+    left_out, leaks = choose_left_out(dataset, run, positive)
+    return EvaluateSettings(positive, n_repeats, model, tuple(left_out)), leaks
 
 
 def current_scores(dataset: Dataset, settings: Scoring) -> Scored | None:
@@ -286,7 +308,7 @@ def render() -> None:
     st.title("4 · Evaluate")
     run = plan_run()
     dataset = current_dataset()
-    settings = choose_settings(dataset, run)
+    settings, leaks = choose_settings(dataset, run)
     with st.expander("Training recipe"):
         st.write(RECIPE_TEXT)
     if st.button("Train and score", type="primary") or restoring("evaluate", settings):
@@ -300,9 +322,9 @@ def render() -> None:
             frame = cache.cached(
                 "metrics", lambda: metrics_frame(evaluations, resampled=resampled), data=dataset, settings=scored.settings
             )
-        show_advice(evaluations, found)
+        show_advice(evaluations, found, leak_caveat(leaks.reasons, list(settings.exclude)))
         show_scores(run, evaluations, settings.positive, found, frame)
-        prepare_report(dataset, run, scored)
+        prepare_report(dataset, run, scored, leaks.reasons)
 
 
 run_page(render)

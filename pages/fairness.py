@@ -7,8 +7,18 @@ import streamlit as st
 from synth.data.holdout import Split
 from synth.errors import SynthError
 from synth.fairness.fair import FAIR_NAME, REAL_NAME, FairnessStudy, FairTable, make_fair
-from synth.fairness.measure import DEFINITION, assess_fairness, fairness_frame, outcome_rates_by_table, selection_frame
-from synth.figures import group_score_figure, selection_figure
+from synth.fairness.measure import (
+    DEFINITION,
+    TABLE_COLUMNS_AFTER,
+    assess_fairness,
+    fairness_frame,
+    gap_note,
+    mark_gap,
+    outcome_rates_by_table,
+    score_caption,
+    selection_frame,
+)
+from synth.figures import PLOTLY_CONFIG, group_score_figure, selection_figure
 from synth.rebalancing.plan import candidate_columns, suggest_column
 from synth.report import build_report
 from synth.schema import ColumnKind
@@ -32,7 +42,7 @@ from ui.state import (
     progress_callback,
     scoped,
 )
-from ui.text import plain, prose
+from ui.text import file_name, plain, prose
 from ui.widgets import holdout_split, with_status
 
 SENSITIVE_HINTS = ("sex", "gender", "race", "ethnicity")
@@ -132,31 +142,46 @@ def score(dataset: Dataset, split: Split, fair: FairTable, scoring: FairnessScor
 def show(study: FairnessStudy) -> None:
     """The trade-off first, then decisions per group, the data's own rates and the score distributions."""
     fair = study.fair
-    st.info(study.tradeoff(), icon=":material/balance:")
+    real = study.results[REAL_NAME]
+    st.info(prose(study.tradeoff()), icon=":material/balance:")
     for note in fair.notes:
         st.warning(plain(note), icon=":material/info:")
     st.subheader("Decisions on the real holdout")
     st.caption(f"{DEFINITION} Mean ± std over {SEEDS} seeds.")
+    if note := gap_note(real):
+        st.warning(prose(note), icon=":material/info:")
     st.dataframe(fairness_frame(study.results), hide_index=True)
-    first = next(iter(study.results.values()))
-    if len(first.reliable) < len(first.selection):
-        st.caption("Groups with fewer than 200 holdout rows are shown but left out of the difference: chance moves them more.")
     selection = selection_frame(study.results)
-    st.dataframe(selection.style.format({c: "{:.1%}" for c in selection.columns[1:]}))
-    st.plotly_chart(selection_figure(selection))
+    st.dataframe(
+        selection.style.format({c: "{:.1%}" for c in selection.columns[TABLE_COLUMNS_AFTER:]} | {"holdout rows": "{:,}"})
+    )
+    st.plotly_chart(selection_figure(selection), config=PLOTLY_CONFIG)
     st.subheader(f"Share of {plain(study.positive)} per group in each training table")
-    st.dataframe(study.rates.style.format({c: "{:.1%}" for c in study.rates.columns[1:]}))
+    rates = mark_gap(study.rates, real)
+    st.dataframe(rates.style.format({c: "{:.1%}" for c in rates.columns[2:]} | {"rows": "{:,}"}))
     st.subheader("Score distributions per group")
-    st.caption("Strong statistical parity: every group's scores follow the same distribution, so any threshold is fair.")
+    st.caption(
+        "Strong statistical parity: every group's scores follow the same distribution, so that any threshold treats them "
+        "alike. The largest KS distance above says how far each model is from it."
+    )
     for tab, result in zip(st.tabs(list(study.results)), study.results.values(), strict=True):
-        tab.plotly_chart(group_score_figure(result, study.positive), key=f"fair_scores_{result.name}")
+        tab.caption(prose(score_caption(result, FAIR_NAME)))
+        tab.plotly_chart(group_score_figure(result, study.positive), key=f"fair_scores_{result.name}", config=PLOTLY_CONFIG)
 
 
 def downloads(study: FairnessStudy) -> None:
     left, right = st.columns(2)
-    left.download_button("Download the fair table (CSV)", study.fair.table.to_csv(index=False).encode(), "fair.csv", "text/csv")
+    left.download_button(
+        "Download the fair table (CSV)",
+        study.fair.table.to_csv(index=False).encode(),
+        file_name("fair", study.dataset, ".csv"),
+        "text/csv",
+    )
     right.download_button(
-        "Download a fairness report (HTML)", build_report(None, fairness=study).encode(), "fairness-report.html", "text/html"
+        "Download a fairness report (HTML)",
+        build_report(None, fairness=study).encode(),
+        file_name("fairness-report", study.dataset),
+        "text/html",
     )
     st.caption("The Evaluate step's stakeholder report also gains this fairness section.")
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from synth.data.cells import parse_cells
 from synth.data.kinds import detect_schema
-from synth.figures import association_figure, distribution_figure
+from synth.figures import PLOTLY_CONFIG, association_figure, distribution_figure
 from synth.imputation import Imputation, impute, impute_training_rows, without_tokens
 from synth.imputation.review import ColumnReview, gap_summary, review_columns
 from synth.rebalancing.plan import suggest_column
@@ -28,7 +28,7 @@ from ui.state import (
     scoped,
     set_dataset,
 )
-from ui.text import plain
+from ui.text import file_name, plain
 from ui.widgets import with_status
 
 
@@ -99,9 +99,13 @@ def show_column(review: ColumnReview, tokens: dict[str, int]) -> None:
     written = ", ".join(f"{plain(t)} ×{n:,}" for t, n in tokens.items())
     st.caption(f"{review.filled:,} cells filled (gaps written as {written}).")
     left, right = st.columns(2)
-    left.plotly_chart(distribution_figure(review.distribution, review.column), key=f"dist-{review.column}")
+    left.plotly_chart(distribution_figure(review.distribution, review.column), key=f"dist-{review.column}", config=PLOTLY_CONFIG)
     if review.related is not None:
-        right.plotly_chart(association_figure(review.association, review.column, review.related), key=f"assoc-{review.column}")
+        right.plotly_chart(
+            association_figure(review.association, review.column, review.related),
+            key=f"assoc-{review.column}",
+            config=PLOTLY_CONFIG,
+        )
 
 
 def show_result(dataset: Dataset, result: Imputation, settings: ImputeSettings) -> None:
@@ -130,7 +134,9 @@ def use_or_download(dataset: Dataset, result: Imputation, settings: ImputeSettin
     """Make the completed table the working data (keeping the holdout real), or download it."""
     st.divider()
     csv = cache.cached("impute-csv", lambda: completed_csv(dataset, result), data=dataset, settings=settings, table=True)
-    st.download_button("Download the completed table (CSV)", csv, file_name="completed.csv", mime="text/csv")
+    st.download_button(
+        "Download the completed table (CSV)", csv, file_name=file_name("completed", dataset.name, ".csv"), mime="text/csv"
+    )
     outcome = outcome_column(dataset)
     if dataset.holdout_file is None and outcome is not None:
         st.caption(

@@ -5,7 +5,7 @@ import streamlit as st
 
 from synth.data.holdout import Split
 from synth.errors import SynthError
-from synth.figures import plan_figure
+from synth.figures import PLOTLY_CONFIG, plan_figure
 from synth.rebalancing.plan import (
     MAX_OUTPUT_ROWS,
     Mode,
@@ -131,7 +131,7 @@ def show_plan(train: pd.DataFrame, column: str, shares: dict[str, float], mode: 
     frame = plan.to_frame()
     counts = {c: "{:,}" for c in frame.columns if c.startswith("rows")}
     st.dataframe(frame.style.format({"share now": "{:.1%}", "share after": "{:.1%}", **counts}), hide_index=True)
-    st.plotly_chart(plan_figure(plan))
+    st.plotly_chart(plan_figure(plan), config=PLOTLY_CONFIG)
     return plan
 
 

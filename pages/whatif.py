@@ -7,7 +7,7 @@ import streamlit as st
 
 from synth.data.io import UPLOAD_TYPES, parse_table
 from synth.errors import SynthError
-from synth.figures import kpi_figure, mix_figure
+from synth.figures import PLOTLY_CONFIG, kpi_figure, mix_figure
 from synth.labels import ORIGINAL, SCENARIO
 from synth.rebalancing.plan import add_up, candidate_columns, normalise_rest
 from synth.schema import ColumnKind
@@ -223,9 +223,12 @@ def show_result(run: WhatIfRun) -> None:
     st.subheader("Original vs scenario")
     st.dataframe(kpi_display(run.kpis), hide_index=True)
     left, right = st.columns(2)
-    left.plotly_chart(mix_figure(run.simulation.mix_before, run.simulation.mix_after, str(run.settings.column)))
+    left.plotly_chart(
+        mix_figure(run.simulation.mix_before, run.simulation.mix_after, str(run.settings.column)), config=PLOTLY_CONFIG
+    )
     right.plotly_chart(
-        kpi_figure(run.kpis.rename(columns={SCENARIO: "this scenario"})[["kpi", "group", ORIGINAL, "this scenario"]])
+        kpi_figure(run.kpis.rename(columns={SCENARIO: "this scenario"})[["kpi", "group", ORIGINAL, "this scenario"]]),
+        config=PLOTLY_CONFIG,
     )
     with st.expander("Generated rows"):
         st.dataframe(run.simulation.table.head(200), hide_index=True, column_config=date_columns(run.simulation.table.head(200)))

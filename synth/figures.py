@@ -16,15 +16,29 @@ import plotly.graph_objects as go
 
 from synth.assess.evaluate import Evaluation
 from synth.assess.privacy import PrivacyReport
-from synth.fairness.measure import FairnessEvaluation
+from synth.fairness.measure import IN_GAP, RELIABLE_GROUP_ROWS, FairnessEvaluation
 from synth.labels import HOLDOUT, ORIGINAL, SCENARIO, UNBALANCED
 from synth.rebalancing.plan import RebalancePlan
 from synth.rebalancing.samplers import SAMPLERS
 
 LAYOUT = {
     "template": "plotly_white",
-    "margin": {"l": 40, "r": 20, "t": 50, "b": 40},
+    "margin": {"l": 40, "r": 20, "t": 60, "b": 40},
     "legend": {"orientation": "h", "yanchor": "top", "y": -0.18},
+    "modebar": {"orientation": "v"},  # down the right edge, never over a title
+    "xaxis": {"automargin": True},  # long category labels and axis titles get room, never cut
+    "yaxis": {"automargin": True},
+}
+# The one chart config of the app and every report. plotly.js 3+ shows a "Share chart..." button
+# (sendChartToCloud) unless showSendToCloud is off; its dialog uploads the chart's data to Plotly Cloud.
+# Button names as in the plotly.js bundled with the plotly package (modebar/buttons.js).
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "showSendToCloud": False,
+    "plotlyServerURL": "",
+    "modeBarButtonsToRemove": ["sendChartToCloud", "sendDataToCloud", "editInChartStudio"],
+    "displayModeBar": "hover",
+    "responsive": True,
 }
 PALETTE = ("#7b8794", "#d64545", "#e08a1e", "#9b59b6", "#16a085", "#2f6f9f", "#1f2933", "#8d6e63")
 # Fixed colours by name: real tables first, then every registered method in registry order.
@@ -123,6 +137,7 @@ def probability_figure(evaluation: Evaluation, positive: str) -> go.Figure:
         barmode="overlay",
         **LAYOUT,
     )
+    figure.update_xaxes(range=[0, 1])  # the same axis for every model, also one that flags no row
     return figure
 
 
@@ -203,27 +218,51 @@ def association_figure(association: Mapping[str, float], column: str, related: s
     return figure
 
 
+# Marks a group that is shown but left out of the gap (too few holdout rows) on every fairness chart.
+NOT_IN_GAP = " †"
+
+
+def _gap_label(group: object, counted: bool) -> str:
+    return label(group) + ("" if counted else NOT_IN_GAP)
+
+
+def _gap_footnote(figure: go.Figure, left_out: int) -> None:
+    if left_out:
+        figure.add_annotation(
+            text=f"† not in the gap: {left_out} group{'s' if left_out > 1 else ''} with fewer than {RELIABLE_GROUP_ROWS} holdout rows",
+            xref="paper", yref="paper", x=0, y=1.0, xanchor="left", yanchor="bottom", showarrow=False, font={"size": 11},
+        )  # fmt: skip
+
+
 def selection_figure(selection: pd.DataFrame) -> go.Figure:
-    """A model's selection rate per sensitive group (x), one bar per training table (``selection_frame``)."""
+    """A model's selection rate per sensitive group (x), one bar per training table (``selection_frame``);
+    groups left out of the gap are marked † and drawn paler."""
     figure = go.Figure()
-    groups = [label(g) for g in selection.index]
-    for name in selection.columns[1:]:
-        figure.add_bar(name=label(name), x=groups, y=selection[name], marker_color=colour(str(name)))
+    counted = selection[IN_GAP] == "yes" if IN_GAP in selection.columns else pd.Series(True, index=selection.index)
+    groups = [_gap_label(g, c) for g, c in zip(selection.index, counted, strict=True)]
+    for name in [c for c in selection.columns if c not in ("holdout rows", IN_GAP)]:
+        figure.add_bar(
+            name=label(name), x=groups, y=selection[name], marker_color=colour(str(name)),
+            marker_opacity=[1.0 if c else 0.45 for c in counted],
+        )  # fmt: skip
     figure.update_layout(
         title="Selection rate per group on the real holdout (decisions at 0.5)", yaxis_tickformat=".1%", barmode="group", **LAYOUT
     )
     figure.update_xaxes(type="category")
+    _gap_footnote(figure, int((~counted).sum()))
     return figure
 
 
-def group_score_figure(result: FairnessEvaluation, positive: str, groups: int = 8) -> go.Figure:
-    """Overlaid distributions of a model's holdout scores, one per sensitive group (the largest ``groups``)."""
+def group_score_figure(result: FairnessEvaluation, positive: str, groups: int = 6) -> go.Figure:
+    """Overlaid distributions of a model's holdout scores for the largest ``groups`` sensitive groups; the
+    rest are named under the chart (never dropped without a word), groups left out of the gap marked †."""
     scores = result.evaluation.mean_probabilities()
     figure = go.Figure()
-    for group in list(result.selection.index)[:groups]:
+    names = list(result.selection.index)
+    for group in names[:groups]:
         figure.add_histogram(
             x=scores[result.groups == group],
-            name=label(group),
+            name=_gap_label(group, str(group) in result.reliable),
             xbins={"start": 0.0, "end": 1.0, "size": 0.025},
             histnorm="percent",
             opacity=0.55,
@@ -235,5 +274,16 @@ def group_score_figure(result: FairnessEvaluation, positive: str, groups: int = 
         barmode="overlay",
         **LAYOUT,
     )
+    figure.update_xaxes(range=[0, 1])
     figure.add_vline(x=0.5, line_dash="dot", line_color="grey")
+    rest = names[groups:]
+    if rest:
+        rows = int(result.selection["holdout rows"].iloc[groups:].sum())
+        shown = ", ".join(label(g) for g in rest[:6]) + (", …" if len(rest) > 6 else "")
+        figure.add_annotation(
+            text=f"Not drawn, {len(rest)} smaller group{'s' if len(rest) > 1 else ''} ({rows:,} rows): {shown}",
+            xref="paper", yref="paper", x=0, y=-0.32, xanchor="left", yanchor="top", showarrow=False, font={"size": 11},
+        )  # fmt: skip
+        figure.update_layout(margin={**LAYOUT["margin"], "b": 90})
+    _gap_footnote(figure, len([g for g in names[:groups] if str(g) not in result.reliable]))
     return figure

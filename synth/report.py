@@ -15,11 +15,28 @@ import plotly.graph_objects as go
 from synth.assess.advice import advice, best_per_metric, executive_summary, verdicts
 from synth.assess.evaluate import MODELS, RECIPE_TEXT, metrics_frame, shared_bootstrap
 from synth.assess.fidelity import fidelity_frame
+from synth.assess.leakage import leak_caveat
 from synth.assess.privacy import DCR_TEXT, privacy_frame
 from synth.errors import SynthError
-from synth.fairness.fair import FAIR_NAME, FairnessStudy
-from synth.fairness.measure import DEFINITION, fairness_frame, selection_frame
-from synth.figures import dcr_figure, group_score_figure, kpi_figure, plan_figure, pr_figure, roc_figure, selection_figure
+from synth.fairness.fair import FAIR_NAME, REAL_NAME, FairnessStudy
+from synth.fairness.measure import (
+    DEFINITION,
+    TABLE_COLUMNS_AFTER,
+    fairness_frame,
+    gap_note,
+    mark_gap,
+    selection_frame,
+)
+from synth.figures import (
+    PLOTLY_CONFIG,
+    dcr_figure,
+    group_score_figure,
+    kpi_figure,
+    plan_figure,
+    pr_figure,
+    roc_figure,
+    selection_figure,
+)
 from synth.labels import UNBALANCED
 from synth.study import Study
 from synth.whatif.scenarios import SavedScenario, scenarios_frame
@@ -32,8 +49,8 @@ table { border-collapse: collapse; margin: 0.8rem 0; font-size: 0.9rem; }
 th, td { border: 1px solid #d9e2ec; padding: 0.3rem 0.6rem; text-align: right; }
 th { background: #f3f6f9; } td:first-child, th:first-child { text-align: left; }
 .note { color: #52606d; font-size: 0.9rem; }
+.warning { color: #8a4b08; background: #fff4e5; padding: 0.4rem 0.6rem; }
 """
-CONFIG = {"displaylogo": False, "responsive": True}
 
 
 class _Figures:
@@ -43,7 +60,7 @@ class _Figures:
         self.embedded = False
 
     def __call__(self, figure: go.Figure) -> str:
-        text = figure.to_html(full_html=False, include_plotlyjs=not self.embedded, include_mathjax=False, config=CONFIG)
+        text = figure.to_html(full_html=False, include_plotlyjs=not self.embedded, include_mathjax=False, config=PLOTLY_CONFIG)
         self.embedded = True
         return text
 
@@ -69,12 +86,19 @@ def _shares_as_percent(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].map("{:.1%}".format) for c in frame.columns if c.startswith("share")})
 
 
+def _why_left_out(study: Study, name: str) -> str:
+    return study.suspected_leaks.get(name, "the user's choice")
+
+
 def _columns_used(study: Study) -> pd.DataFrame:
     """The schema as the models saw it: a column the user left out is marked so, with why."""
     frame = study.schema.to_frame()
-    left_out = frame["column"].isin(study.left_out)
-    frame.loc[left_out, "used"] = False
-    frame.loc[left_out, "why"] = "left out of the models by the user (leakage check)"
+    for name in study.left_out:
+        row = frame["column"] == name
+        frame.loc[row, "used"] = False
+        frame.loc[row, "why"] = f"left out of the models: {_why_left_out(study, name)}"
+    for name in study.suspected_leaks.keys() - set(study.left_out):
+        frame.loc[frame["column"] == name, "why"] = f"used, though a {study.suspected_leaks[name]}"
     return frame
 
 
@@ -90,9 +114,11 @@ def _study_sections(study: Study, figure: _Figures) -> list[str]:
     best = best_per_metric(study.evaluations, found)
     scores = metrics_frame(study.evaluations, resampled=resampled)
     scores["clearly best on"] = [", ".join(m for m, name in best.items() if name == table) for table in scores["training data"]]
+    caveat = leak_caveat(study.suspected_leaks, study.left_out)
     sections = [
         "<h2>Summary</h2>",
         f"<p><b>{e(executive_summary(study.evaluations, UNBALANCED, found))}</b></p>",
+        *([f"<p class='warning'><b>{e(caveat)}</b></p>"] if caveat else []),
         "<h2>Data</h2>",
         f"<p>{len(study.split.train):,} training rows × {study.split.train.shape[1]} columns. Holdout: {e(study.split.description)}.</p>",
         _table(_columns_used(study)),
@@ -105,13 +131,14 @@ def _study_sections(study: Study, figure: _Figures) -> list[str]:
         sections.append("<p class='note'>" + "<br>".join(f"{e(m)}: {e(msg)}" for m, msg in study.outputs.notes.items()) + "</p>")
     sections += [
         "<h2>Model quality on the real holdout</h2>",
+        *([f"<p class='warning'><b>{e(caveat)}</b></p>"] if caveat else []),
         *(
             f"<p><b>{e(line)}</b></p>" if i == 0 else f"<p class='note'>{e(line)}</p>"
             for i, line in enumerate(advice(study.evaluations, UNBALANCED, found))
         ),
         f"<p>Classifier: <b>{e(MODELS[study.model])}</b>."
         + (
-            f" Left out of the models: <b>{e(', '.join(study.left_out))}</b> (the user's choice, after the leakage check)."
+            " Left out of the models: " + "; ".join(f"<b>{e(c)}</b> ({e(_why_left_out(study, c))})" for c in study.left_out) + "."
             if study.left_out
             else ""
         )
@@ -150,6 +177,10 @@ def _scenario_sections(scenarios: Sequence[SavedScenario], figure: _Figures) -> 
 def _fairness_sections(fairness: FairnessStudy, figure: _Figures) -> list[str]:
     e = html.escape
     fair = fairness.fair
+    real = fairness.results[REAL_NAME]
+    note = gap_note(real)
+    selection = selection_frame(fairness.results)
+    rates = mark_gap(fairness.rates, real)
     return [
         "<h2>Fairness</h2>",
         f"<p>A fully synthetic table of {len(fair.table):,} rows in which every group of <b>{e(' x '.join(fair.sensitive))}</b> "
@@ -157,15 +188,21 @@ def _fairness_sections(fairness: FairnessStudy, figure: _Figures) -> list[str]:
         f"<p><b>{e(fairness.tradeoff())}</b></p>",
         *(f"<p class='note'>{e(note)}</p>" for note in fair.notes),
         f"<p class='note'>{e(DEFINITION)}</p>",
+        *([f"<p class='warning'>{e(note)}</p>"] if note else []),
         _table(fairness_frame(fairness.results)),
         "<p>Selection rate per group on the real holdout:</p>",
-        _table(selection_frame(fairness.results), index=True),
-        figure(selection_figure(selection_frame(fairness.results))),
+        _table(_rates_as_percent(selection, TABLE_COLUMNS_AFTER), index=True),
+        figure(selection_figure(selection)),
         f"<p>Share of <b>{e(fairness.positive)}</b> per group in each training table:</p>",
-        _table(fairness.rates, index=True),
+        _table(_rates_as_percent(rates, 2), index=True),
         *(figure(group_score_figure(r, fairness.positive)) for r in fairness.results.values() if r.name != FAIR_NAME),
         figure(group_score_figure(fairness.results[FAIR_NAME], fairness.positive)),
     ]
+
+
+def _rates_as_percent(frame: pd.DataFrame, after: int) -> pd.DataFrame:
+    """Rates after the first ``after`` columns as '36.7%', as the page shows them."""
+    return frame.assign(**{c: frame[c].map("{:.1%}".format) for c in frame.columns[after:]})
 
 
 def build_report(

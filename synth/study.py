@@ -15,6 +15,7 @@ import pandas as pd
 from synth.assess.diversity import class_diversity
 from synth.assess.evaluate import Evaluation, evaluate_all
 from synth.assess.fidelity import FidelityReport, fidelity_by_method
+from synth.assess.leakage import leak_check
 from synth.assess.privacy import PrivacyReport, privacy_by_method
 from synth.data.holdout import Split, choose_holdout
 from synth.data.kinds import detect_schema
@@ -46,7 +47,8 @@ class Study:
     evaluations: dict[str, Evaluation] = field(repr=False)
     assessment: Assessment = field(repr=False)
     model: str = "lightgbm"  # the classifier the evaluations trained (synth.assess.evaluate.MODELS)
-    left_out: tuple[str, ...] = ()  # columns the user left out of the models (suspected leakage)
+    left_out: tuple[str, ...] = ()  # columns left out of the models (by default the suspected leaks)
+    suspected_leaks: Mapping[str, str] = field(default_factory=dict)  # column: why (synth.assess.leakage.LeakCheck.reasons)
 
     @property
     def column(self) -> str:
@@ -95,10 +97,12 @@ def make_study(
     fidelity: Mapping[str, FidelityReport] | None = None,
     model: str = "lightgbm",
     left_out: Sequence[str] = (),
+    suspected_leaks: Mapping[str, str] | None = None,
 ) -> Study:
     """A Study from outputs already made (the app's steps), adding what is not yet assessed."""
     assessment = assess(outputs, split, schema, positive, privacy=privacy, fidelity=fidelity)
-    return Study(dataset, schema, positive, split, outputs, dict(evaluations), assessment, model, tuple(left_out))
+    leaks = dict(suspected_leaks or {})
+    return Study(dataset, schema, positive, split, outputs, dict(evaluations), assessment, model, tuple(left_out), leaks)
 
 
 def run_study(
@@ -112,9 +116,13 @@ def run_study(
     holdout_share: float = 0.2,
     n_repeats: int = 3,
     dataset: str = "",
+    exclude: Sequence[str] | None = None,
     progress: Progress | None = None,
 ) -> Study:
-    """Everything the report shows, from a table and target shares; failing methods are listed, not fatal."""
+    """Everything the report shows, from a table and target shares; failing methods are listed, not fatal.
+
+    ``exclude``: columns left out of the models; by default the suspected leaks (``leak_check``), as in the app.
+    """
     progress = progress or silent
     schema = detect_schema(table)
     check_target(table, schema, column)
@@ -125,6 +133,9 @@ def run_study(
     def stage(start: float, end: float) -> Progress:
         return lambda fraction, message: progress(start + (end - start) * fraction, message)
 
+    progress(0.0, "Checking for columns known only after the outcome")
+    leaks = leak_check(split.train, column=column, positive=positive, schema=schema).reasons
+    left_out = list(leaks) if exclude is None else list(exclude)
     outputs = rebalance_all(split.train, plan=plan, schema=schema, methods=methods, progress=stage(0.0, 0.5))
     evaluations = evaluate_all(
         training_tables(outputs, split),
@@ -134,8 +145,18 @@ def run_study(
         n_repeats=n_repeats,
         schema=schema,
         progress=stage(0.5, 0.9),
+        exclude=left_out,
     )
     progress(0.9, "Assessing privacy, fidelity and diversity")
-    study = make_study(dataset=dataset, schema=schema, positive=positive, split=split, outputs=outputs, evaluations=evaluations)
+    study = make_study(
+        dataset=dataset,
+        schema=schema,
+        positive=positive,
+        split=split,
+        outputs=outputs,
+        evaluations=evaluations,
+        left_out=left_out,
+        suspected_leaks=leaks,
+    )
     progress(1.0, "Done")
     return study

@@ -11,7 +11,7 @@ import time
 import streamlit as st
 
 from synth.errors import SynthError
-from synth.figures import kpi_figure
+from synth.figures import PLOTLY_CONFIG, kpi_figure
 from synth.report import build_report
 from synth.whatif.kpis import scenarios_display
 from synth.whatif.scenarios import MAX_NAME, SavedScenario, ScenarioStore, open_store, saved_on, scenarios_frame
@@ -75,7 +75,7 @@ def saved_scenarios(store: ScenarioStore, dataset: Dataset, run: WhatIfRun | Non
     if picked:
         table_side = scenarios_frame(picked)
         st.dataframe(scenarios_display(table_side), hide_index=True)
-        st.plotly_chart(kpi_figure(table_side), key="saved_kpis")
+        st.plotly_chart(kpi_figure(table_side), key="saved_kpis", config=PLOTLY_CONFIG)
         for scenario in picked:
             left, right = st.columns([4, 1])
             left.text(f"{scenario.name} (on {scenario.dataset}): {scenario.settings.describe()}")

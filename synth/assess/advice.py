@@ -40,10 +40,14 @@ class MetricVerdict:
                 f"{self.metric}: {self.winner} leads {self.runner_up} by {self.lead:.3f} "
                 f"(noise of runs and holdout rows ±{self.spread:.3f}), clearly ahead."
             )
-        return (
-            f"{self.metric}: {self.winner} and {self.runner_up} tie ({self.lead:.3f} apart, "
-            f"within the noise of runs and holdout rows, ±{self.spread:.3f})."
-        )
+        return f"{self.metric}: {self.winner} and {self.runner_up} tie ({self.lead:.3f} apart, {self.why_tie})."
+
+    @property
+    def why_tie(self) -> str:
+        """The figure that made the lead a tie: the floor a lead must reach, or twice the noise."""
+        if self.lead < MIN_LEAD:
+            return f"below the {MIN_LEAD} a lead must reach to count; the noise of runs and holdout rows is ±{self.spread:.3f}"
+        return f"within twice the noise of runs and holdout rows: {SPREADS:g} × ±{self.spread:.3f} = {SPREADS * self.spread:.3f}"
 
 
 def holdout_rows(evaluations: Mapping[str, Evaluation]) -> int:
@@ -101,7 +105,8 @@ def _headline(found: list[MetricVerdict], untouched: str, rare_rows: int) -> str
     clear = [v for v in found if v.clear]
     if not clear:
         return (
-            "No method is clearly ahead: every difference is within the noise of the runs and the holdout rows. "
+            f"No method is clearly ahead: every lead is smaller than {MIN_LEAD} or than twice the noise of the runs and the "
+            "holdout rows. "
             "Prefer the simplest, or add seeds and holdout rows to separate them."
         )
     leader, wins = recommended(found)

@@ -12,9 +12,10 @@ from synth.assess.evaluate import Evaluation
 
 
 def _outcomes(truth: np.ndarray, flagged: np.ndarray) -> tuple[float, float]:
-    """Precision and recall of acting on the ``flagged`` rows."""
+    """Precision and recall of acting on the ``flagged`` rows; precision is undefined (nan, shown '—') when none is flagged."""
     hits = int((flagged & (truth == 1)).sum())
-    return hits / max(int(flagged.sum()), 1), hits / max(int(truth.sum()), 1)
+    precision = hits / int(flagged.sum()) if flagged.any() else float("nan")
+    return precision, hits / max(int(truth.sum()), 1)
 
 
 def decision_frame(evaluations: Mapping[str, Evaluation], threshold: float = 0.5, top_share: float = 0.05) -> pd.DataFrame:

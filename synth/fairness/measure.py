@@ -181,6 +181,7 @@ def fairness_frame(results: Mapping[str, FairnessEvaluation]) -> pd.DataFrame:
             {
                 "training data": name,
                 "parity difference": f"{s['parity_difference_mean']:.3f} ± {s['parity_difference_std']:.3f}",
+                "groups in the gap": f"{len(result.reliable)} of {len(result.selection)}",
                 "largest KS between groups": round(s["ks_max"], 3),
                 "AUC-ROC": f"{s['auc_roc_mean']:.3f} ± {s['auc_roc_std']:.3f}",
                 "AUC-PR": f"{s['auc_pr_mean']:.3f} ± {s['auc_pr_std']:.3f}",
@@ -191,11 +192,47 @@ def fairness_frame(results: Mapping[str, FairnessEvaluation]) -> pd.DataFrame:
 
 
 def selection_frame(results: Mapping[str, FairnessEvaluation]) -> pd.DataFrame:
-    """Selection rate per group (rows) for each training table (columns)."""
+    """Selection rate per group (rows) for each training table (columns), after its holdout rows and whether
+    the gap counts it (``IN_GAP``)."""
     frame = pd.DataFrame({name: r.selection["selection rate"] for name, r in results.items()})
     first = next(iter(results.values()))
     frame.insert(0, "holdout rows", first.selection["holdout rows"])
-    return frame.sort_values("holdout rows", ascending=False)
+    return mark_gap(frame, first).sort_values("holdout rows", ascending=False)
+
+
+IN_GAP = "in the gap"
+TABLE_COLUMNS_AFTER = 2  # selection_frame's columns before the training tables': holdout rows, IN_GAP
+
+
+def left_out_groups(result: FairnessEvaluation) -> dict[str, int]:
+    """Groups shown but left out of the gap and the KS distance, with their holdout rows (largest first)."""
+    rows = result.selection["holdout rows"]
+    return {str(g): int(n) for g, n in rows.items() if str(g) not in result.reliable}
+
+
+def mark_gap(frame: pd.DataFrame, result: FairnessEvaluation) -> pd.DataFrame:
+    """``frame`` (one row per group) with a column saying whether the gap counts the group, and if not why."""
+    rows = result.selection["holdout rows"]
+    marks = [
+        "yes" if str(g) in result.reliable else f"no: {int(rows.get(g, 0)):,} holdout rows (< {RELIABLE_GROUP_ROWS})"
+        for g in frame.index
+    ]
+    at = 1 if "holdout rows" in frame.columns or "rows" in frame.columns else 0
+    marked = frame.copy()
+    marked.insert(at, IN_GAP, marks)
+    return marked
+
+
+def gap_note(result: FairnessEvaluation) -> str:
+    """One line naming the groups left out of the gap with their counts ('' when every group counts)."""
+    left = left_out_groups(result)
+    if not left:
+        return ""
+    named = ", ".join(f"{g} ({n:,})" for g, n in list(left.items())[:8]) + (", …" if len(left) > 8 else "")
+    return (
+        f"{len(left)} of {len(result.selection)} groups have fewer than {RELIABLE_GROUP_ROWS} holdout rows and are left out "
+        f"of the gap and the KS distance (chance moves their rates more); they are still shown, marked: {named}."
+    )
 
 
 # Below this parity difference the real rows' decisions already treat the groups alike.
@@ -203,16 +240,27 @@ ALIKE = 0.02
 
 
 def tradeoff(before: FairnessEvaluation, after: FairnessEvaluation) -> str:
-    """The trade-off in plain words: how much the gap in decisions moved, and what AUC it cost."""
+    """The trade-off in plain words: how much the gap in decisions moved, between which groups, and what
+    AUC-ROC and AUC-PR it cost."""
     a, b = before.summary(), after.summary()
     gap_before, gap_after = a["parity_difference_mean"], b["parity_difference_mean"]
     if gap_before < ALIKE:
         gap = f"Decisions already treat the groups alike with the {before.name} (gap {gap_before:.2f}); with the {after.name} the gap is {gap_after:.2f}"
     else:
         gap = f"The gap in decisions between groups goes from {gap_before:.2f} ({before.name}) to {gap_after:.2f} ({after.name})"
-    change = a["auc_roc_mean"] - b["auc_roc_mean"]
-    cost = f"at a cost of {change:.3f} AUC-ROC" if change > 0 else f"with AUC-ROC {-change:.3f} higher, not lower"
-    return f"{gap}, {cost} ({a['auc_roc_mean']:.3f} -> {b['auc_roc_mean']:.3f})."
+    left = left_out_groups(before)
+    if left:
+        gap += (
+            f", measured over the {len(before.reliable)} groups with at least {RELIABLE_GROUP_ROWS} holdout rows "
+            f"({len(left)} smaller group{'s' if len(left) > 1 else ''}, {sum(left.values()):,} rows, left out)"
+        )
+    return f"{gap}; {_cost(a, b, 'auc_roc', 'AUC-ROC')}, {_cost(a, b, 'auc_pr', 'AUC-PR')}."
+
+
+def _cost(a: Mapping[str, float], b: Mapping[str, float], key: str, metric: str) -> str:
+    """'AUC-PR 0.835 -> 0.766 (cost 0.069)'."""
+    before, after = a[f"{key}_mean"], b[f"{key}_mean"]
+    return f"{metric} {before:.3f} -> {after:.3f} ({'cost' if before > after else 'gain'} {abs(before - after):.3f})"
 
 
 def outcome_rates_by_table(tables: Mapping[str, pd.DataFrame], column: str, sensitive: Sequence[str], value: str) -> pd.DataFrame:
@@ -223,3 +271,14 @@ def outcome_rates_by_table(tables: Mapping[str, pd.DataFrame], column: str, sens
         rates = outcome_rates(table, column, sensitive)
         frame[name] = rates.get(f"share {value}", 0.0)
     return frame.fillna(0.0).sort_values("rows", ascending=False)
+
+
+# Below this largest KS distance the groups' score distributions nearly coincide: any threshold treats them alike.
+FAIR_KS = 0.1
+
+
+def score_caption(result: FairnessEvaluation, fair_name: str) -> str:
+    """What one model's score chart shows; only the fair table's is said to make any threshold fair."""
+    if result.name == fair_name and result.ks < FAIR_KS:
+        return f"Trained on the fair table: the groups' scores nearly coincide (largest KS {result.ks:.2f}), so any threshold is fair."
+    return f"Largest KS distance between two groups' scores: {result.ks:.2f}; a threshold selects the groups at different rates."

@@ -19,10 +19,14 @@ def test_fair_table_generated_and_its_parity_shown_on_the_demo():
     assert list(study.results) == [REAL_NAME, FAIR_NAME]
     rates = study.rates[FAIR_NAME]
     assert rates.max() - rates.min() < 0.01  # the fair table's own rate is the same in every group
-    assert any("AUC-ROC (" in line and "gap" in line for line in texts(at, "info"))  # the trade-off in plain words
+    headline = next(line for line in texts(at, "info") if "gap" in line)  # the trade-off in plain words
+    assert "AUC-ROC 0." in headline and "AUC-PR 0." in headline
     assert any(b.label == "Download the fair table (CSV)" for b in at.get("download_button"))
     shown = next(d.value for d in at.dataframe if "parity difference" in d.value.columns)
     assert list(shown["training data"]) == [REAL_NAME, FAIR_NAME]
+    assert "groups in the gap" in shown.columns
+    fair_said = [c for c in texts(at, "caption") if "any threshold is fair" in c]
+    assert all(c.startswith("Trained on the fair table") for c in fair_said)
 
 
 def test_generate_waits_for_a_sensitive_column():

@@ -45,7 +45,7 @@ def test_the_download_keeps_every_observed_cell_as_written(downloads):
     visit(at, "impute")
     at.multiselect[0].set_value(["group"]).run()
     click(at, "Fill")
-    written = downloads["completed.csv"].decode().split("\r\n")
+    written = downloads["completed-spelled.csv"].decode().split("\r\n")
     assert written[-1] == "" and len(written) == len(lines) + 1
     for i, (before, after) in enumerate(zip(lines, written, strict=False)):
         kept = before.rsplit(";", 1)[0].replace('"  w"', "  w")

@@ -207,3 +207,15 @@ def test_the_summary_and_the_headline_recommend_the_same_table(offset):
         assert "Train on untouched:" in summary
     else:
         assert "No method is clearly better" in summary
+
+
+def test_a_tie_names_the_figure_that_made_it_a_tie():
+    from synth.assess.advice import MIN_LEAD, MetricVerdict
+
+    floor = MetricVerdict("AUC-ROC", "Synthetic", "SMOTE-NC", lead=0.002, spread=0.0005)  # far above twice the noise
+    assert not floor.clear
+    sentence = floor.sentence()
+    assert f"0.002 apart, below the {MIN_LEAD} a lead must reach" in sentence
+    assert "within" not in sentence  # 0.002 is not within ±0.0005: the floor made it a tie
+    noise = MetricVerdict("AUC-PR", "Synthetic", "SMOTE-NC", lead=0.012, spread=0.008)
+    assert "within twice the noise of runs and holdout rows: 2 × ±0.008 = 0.016" in noise.sentence()

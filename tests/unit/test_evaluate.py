@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 
 from synth.assess.evaluate import evaluate, model_frame
@@ -154,3 +155,17 @@ def test_metrics_frame_intervals_equal_each_tables_own_bootstrap(split):
     from synth.assess.evaluate import shared_bootstrap
 
     assert verdicts(evaluations, shared_bootstrap(evaluations)) == verdicts(evaluations)  # one draw serves both
+
+
+def test_a_model_that_flags_no_row_has_no_precision_and_the_same_probability_axis():
+    from synth.assess.decisions import decision_frame
+    from synth.assess.evaluate import Evaluation, RunScores
+    from synth.figures import distribution_figure, probability_figure
+
+    truth = np.r_[np.ones(10), np.zeros(90)].astype(int)
+    timid = Evaluation("timid", (RunScores(1, 0.7, 0.3, 0.5, np.linspace(0.01, 0.2, 100)),), truth)
+    row = decision_frame({"timid": timid}, threshold=0.5).iloc[0]
+    assert row["flagged"] == 0 and np.isnan(row["precision"]) and row["recall"] == 0.0
+    assert tuple(probability_figure(timid, "yes").layout.xaxis.range) == (0, 1)
+    frame = pd.DataFrame({"source": ["a"], "bucket": ["a very long bucket label"], "share": [1.0]})
+    assert distribution_figure(frame, "x").layout.xaxis.automargin  # labels get room, never cut

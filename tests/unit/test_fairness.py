@@ -1,5 +1,7 @@
 """Fair synthetic data: parity in the data and in a model's decisions, multi-class outcomes, edge cases."""
 
+from html import escape
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -182,3 +184,89 @@ def test_the_report_gains_a_fairness_section_with_group_names_escaped():
     assert "<h2>Fairness</h2>" in document and "demographic parity difference" in document.lower()
     assert "<b>F</b>" not in document and "&lt;b&gt;F&lt;/b&gt;" in document
     assert study.tradeoff().startswith("The gap in decisions between groups goes from")
+    assert "AUC-PR" in study.tradeoff() and escape(study.tradeoff(), quote=False) in document
+    from dataclasses import replace
+
+    groups = {REAL_NAME: judged_groups(SIZES, REAL_NAME), FAIR_NAME: judged_groups(SIZES, FAIR_NAME, 1)}
+    rates = pd.DataFrame({"rows": list(SIZES.values()), REAL_NAME: 0.2, FAIR_NAME: 0.25}, index=list(SIZES))
+    small = build_report(None, fairness=replace(study, results=groups, rates=rates))
+    assert "2 of 6 groups have fewer than 200 holdout rows" in small  # the note the report used to drop
+    assert small.count("no: 12 holdout rows (&lt; 200)") == 2  # selection and rates tables
+    assert "not in the gap: 2 groups with fewer than 200 holdout rows" in small  # the charts
+
+
+def judged_groups(sizes: dict[str, int], name: str, random_state: int = 0):
+    """A model's seeds judged on groups of the given holdout sizes, its scores random but seeded."""
+    rng = np.random.default_rng(random_state)
+    groups = np.concatenate([[g] * n for g, n in sizes.items()]).astype(object)
+    truth = (rng.random(len(groups)) < 0.3).astype(int)
+    runs = tuple(RunScores(s, 0.8, 0.5, 0.6, np.clip(0.4 * truth + rng.random(len(groups)) * 0.6, 0, 1)) for s in (1, 2))
+    evaluation = Evaluation(name, runs, truth)
+    return judge(evaluation, groups)
+
+
+SIZES = {
+    "White · Male": 900,
+    "White · Female": 500,
+    "Black · Female": 250,
+    "Black · Male": 210,
+    "Other · Male": 40,
+    "Other · Female": 12,
+}
+
+
+def test_groups_left_out_of_the_gap_are_marked_in_every_table_with_their_count():
+    from synth.fairness.measure import IN_GAP, fairness_frame, gap_note, mark_gap, selection_frame
+
+    real = judged_groups(SIZES, "real rows")
+    results = {"real rows": real, "fair synthetic": judged_groups(SIZES, "fair synthetic", 1)}
+    selection = selection_frame(results)
+    assert selection.loc["Other · Female", IN_GAP] == "no: 12 holdout rows (< 200)"
+    assert selection.loc["Black · Male", IN_GAP] == "yes"
+    assert list(fairness_frame(results)["groups in the gap"]) == ["4 of 6", "4 of 6"]
+    note = gap_note(real)
+    assert note.startswith("2 of 6 groups have fewer than 200") and "Other · Male (40), Other · Female (12)" in note
+    rates = mark_gap(pd.DataFrame({"rows": [5, 7]}, index=["White · Male", "Other · Female"]), real)
+    assert list(rates[IN_GAP]) == ["yes", "no: 12 holdout rows (< 200)"]
+
+
+def test_the_headline_names_the_groups_it_measures_and_gives_the_auc_pr_cost():
+    from synth.fairness.measure import tradeoff
+
+    before, after = judged_groups(SIZES, "real rows"), judged_groups(SIZES, "fair synthetic", 1)
+    line = tradeoff(before, after)
+    a, b = before.summary(), after.summary()
+    assert "over the 4 groups with at least 200 holdout rows (2 smaller groups, 52 rows, left out)" in line
+    assert f"AUC-PR {a['auc_pr_mean']:.3f} -> {b['auc_pr_mean']:.3f}" in line
+    assert f"AUC-ROC {a['auc_roc_mean']:.3f} -> {b['auc_roc_mean']:.3f}" in line
+
+
+def test_the_score_chart_stays_readable_with_many_groups_and_names_those_it_does_not_draw():
+    from synth.fairness.measure import selection_frame
+    from synth.figures import NOT_IN_GAP, group_score_figure, selection_figure
+
+    many = {f"group {i:02d}": 1000 - 70 * i for i in range(12)}  # 1,000 down to 230 rows
+    many["tiny"] = 20
+    result = judged_groups(many, "real rows")
+    figure = group_score_figure(result, "yes")
+    assert len(figure.data) == 6
+    words = " ".join(a.text for a in figure.layout.annotations)
+    assert "Not drawn, 7 smaller groups" in words and "group 06" in words
+    assert tuple(figure.layout.xaxis.range) == (0, 1)
+    bars = selection_figure(selection_frame({"real rows": result}))
+    assert f"tiny{NOT_IN_GAP}" in list(bars.data[0].x) and "group 00" in list(bars.data[0].x)
+    assert "† not in the gap: 1 group" in " ".join(a.text for a in bars.layout.annotations)
+
+
+def test_only_the_fair_table_is_said_to_make_any_threshold_fair():
+    from dataclasses import replace
+
+    from synth.fairness.measure import score_caption
+
+    result = judged_groups(SIZES, "fair synthetic")
+    close = replace(result, ks=0.03)
+    assert "any threshold is fair" in score_caption(close, "fair synthetic")
+    assert "any threshold" not in score_caption(
+        replace(close, evaluation=replace(close.evaluation, name="real rows")), "fair synthetic"
+    )
+    assert "any threshold" not in score_caption(replace(result, ks=0.3), "fair synthetic")

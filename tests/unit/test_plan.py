@@ -109,10 +109,9 @@ def test_a_holdout_sharing_a_few_rows_with_training_is_flagged_and_a_copy_refuse
     from synth.errors import SynthError
 
     train, holdout = patients.iloc[:2000], patients.iloc[2000:]
-    assert (
-        "(3 holdout row(s) also appear in the training table)"
-        in choose_holdout(train, "variant", pd.concat([holdout, train.iloc[:3]])).description
-    )
+    description = choose_holdout(train, "variant", pd.concat([holdout, train.iloc[:3]])).description
+    assert "(3 holdout row(s) also appear in the training table: rows of few coarse columns repeat by nature" in description
+    assert "(here 0% of training rows repeat one another), and a model scores such rows as if it had seen them)" in description
     with pytest.raises(SynthError, match="2,000 of the holdout's 2,000 rows also appear"):
         choose_holdout(train, "variant", train)
 
@@ -140,5 +139,5 @@ def test_a_coarse_table_whose_rows_repeat_by_nature_keeps_its_own_split():
     assert (
         evaluate(split.train, split.holdout, column="y", positive="u", n_repeats=1)
         .notes[-1]
-        .endswith("also appear in the training table")
+        .endswith("training rows repeat one another), and a model scores such rows as if it had seen them")
     )

@@ -99,3 +99,26 @@ def test_report_tables_read_as_counts_flags_and_measures():
     html_table = _table(frame)
     assert "45,211" in html_table and "45211.000" not in html_table and "0.862" in html_table
     assert ">yes<" in html_table and ">no<" in html_table and "True" not in html_table
+
+
+def test_report_says_what_was_left_out_and_why_and_flags_a_verdict_resting_on_a_leak(study):
+    from dataclasses import replace
+
+    why = "suspected leak: the model reaches AUC-ROC 0.93 with it and 0.79 without it"
+    left_out = replace(study, left_out=("age",), suspected_leaks={"age": why})
+    text = build_report(left_out)
+    assert f"left out of the models: {why}" in text  # the columns table
+    assert "<b>age</b> (" + why in text  # beside the classifier
+    assert "rests on a suspected leak" not in text
+    used = build_report(replace(study, left_out=(), suspected_leaks={"age": why}))
+    assert used.count("This verdict rests on a suspected leak: the models use age") == 2  # summary and model quality
+    assert "used, though a " + why in used
+
+
+def test_the_library_study_leaves_suspected_leaks_out_and_says_why(study):
+    # the demo's known_exposure knows what no other column does: suspected (docs/leakage.md)
+    assert study.left_out == ("known_exposure",)
+    assert study.suspected_leaks["known_exposure"].startswith("suspected leak: the model reaches AUC-ROC")
+    text = build_report(study)
+    assert "left out of the models: suspected leak: the model reaches AUC-ROC" in text
+    assert "rests on a suspected leak" not in text
