@@ -13,8 +13,8 @@ from tests.unit.test_leakage import bank_like
 def upload_table(path: Path) -> Path:
     """A bank-like table: the outcome 'y', a column known only after the call ('duration'), a second class column."""
     table = bank_like(3000)
-    table["loan"] = np.where(np.random.default_rng(3).random(len(table)) < 0.2, "yes", "no")
-    table.to_csv(path, index=False)
+    table.insert(len(table.columns) - 1, "loan", np.where(np.random.default_rng(3).random(len(table)) < 0.2, "yes", "no"))
+    table.to_csv(path, index=False)  # 'y' stays the last column: the outcome the Plan page preselects
     return path
 
 
