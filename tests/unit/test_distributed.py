@@ -190,8 +190,10 @@ def test_evaluation_matches_the_in_memory_recipe_in_kind(tmp_path, cluster):
     train, holdout = make_demo("fraud", random_state=1, rows=12_000), make_demo("fraud", random_state=2, rows=4000)
     source = open_table(_write_parts(train, tmp_path / "train"))
     with Client(cluster):
-        ours = evaluate_frame(source.frame, holdout, column="fraud", positive="fraud", n_repeats=1).summary()
-    theirs = evaluate(train, holdout, column="fraud", positive="fraud", n_repeats=1).summary()
+        ours = evaluate_frame(source.frame, holdout, column="fraud", positive="fraud", n_repeats=3).summary()
+    theirs = evaluate(train, holdout, column="fraud", positive="fraud", n_repeats=3).summary()
+    # lightgbm.dask trains on the shards each worker happens to hold, so one run moves with the machine's load
+    # (0.06 apart once, at load 3.4); the mean of three runs is the recipe's figure
     assert abs(ours["auc_roc_mean"] - theirs["auc_roc_mean"]) < 0.05
 
 
