@@ -267,6 +267,9 @@ def rebalance_numeric(
 ) -> Rebalanced:
     """Rebalance the numeric ``column`` by ``ranges`` of its values to ``shares`` per range (labels as in the plan)."""
     schema = schema or detect_schema(table)
+    numbers = column in table.columns and pd.api.types.is_numeric_dtype(table[column].dtype)
+    if ranges is not None and numbers and schema.kind(column) is not ColumnKind.NUMERIC:
+        schema = schema.with_overrides({column: ColumnKind.NUMERIC})  # ranges say the numbers are amounts, not classes
     check_numeric_target(table, schema, column)
     method_params(method, params)  # refuse a bad method or parameter before planning
     plan = make_range_plan(table[column], ranges=ranges, shares=shares, mode=mode, rows=rows)
