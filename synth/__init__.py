@@ -32,6 +32,8 @@ from synth.fairness.fair import FairTable, make_fair
 from synth.imputation import FilledSplit, Imputation, impute, impute_training_rows
 from synth.rebalancing.oversampler import SyntheticOverSampler
 from synth.rebalancing.plan import Mode, RebalancePlan, make_plan
+from synth.rebalancing.ranges import RangePlan, make_range_plan
+from synth.rebalancing.regression_sampler import SyntheticRegressionSampler
 from synth.rebalancing.run import Outputs, Rebalanced, apply_plan
 from synth.rebalancing.samplers import DEFAULT_METHODS, SAMPLERS
 from synth.schema import ColumnKind, Schema
@@ -58,12 +60,14 @@ __all__ = [
     "ParameterError",
     "PlanError",
     "PrivacyReport",
+    "RangePlan",
     "RebalancePlan",
     "Rebalanced",
     "Schema",
     "Split",
     "SynthError",
     "SyntheticOverSampler",
+    "SyntheticRegressionSampler",
     "TableReadError",
     "UnknownColumn",
     "__version__",
@@ -76,6 +80,7 @@ __all__ = [
     "make_demo",
     "make_fair",
     "make_plan",
+    "make_range_plan",
     "parse_table",
     "privacy_report",
     "read_table",

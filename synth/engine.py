@@ -16,7 +16,7 @@ import pandas as pd
 from synth.assess.evaluate import Evaluation
 from synth.assess.evaluate import evaluate as evaluate_in_memory
 from synth.assess.evaluate import evaluate_all as evaluate_all_in_memory
-from synth.errors import MethodRefused
+from synth.errors import MethodRefused, PlanError
 from synth.progress import Progress
 from synth.rebalancing.plan import Mode, RebalancePlan
 from synth.rebalancing.run import Outputs, Rebalanced, apply_plan
@@ -32,12 +32,19 @@ if TYPE_CHECKING:
     from synth.distributed.rebalance import DistributedRebalanced
 
 
+NUMERIC_ON_DASK = (
+    "Column {column!r} is numeric: ranges of a numeric target are rebalanced in memory only; read the table with "
+    "synth.read_table (or pass a pandas DataFrame) instead of a Dask one."
+)
+
+
 @overload
 def rebalance(
     table: pd.DataFrame,
     *,
     column: str,
-    shares: Mapping[str, float],
+    shares: Mapping[str, float] | None = ...,
+    ranges: str | Sequence[str] | None = ...,
     method: str = ...,
     mode: Mode | str = ...,
     rows: int | None = ...,
@@ -53,7 +60,8 @@ def rebalance(
     table: dd.DataFrame,
     *,
     column: str,
-    shares: Mapping[str, float],
+    shares: Mapping[str, float] | None = ...,
+    ranges: str | Sequence[str] | None = ...,
     method: str = ...,
     mode: Mode | str = ...,
     rows: int | None = ...,
@@ -68,7 +76,8 @@ def rebalance(
     table: pd.DataFrame | dd.DataFrame,
     *,
     column: str,
-    shares: Mapping[str, float],
+    shares: Mapping[str, float] | None = None,
+    ranges: str | Sequence[str] | None = None,
     method: str = "synthetic",
     mode: Mode | str = Mode.HYBRID,
     rows: int | None = None,
@@ -80,16 +89,21 @@ def rebalance(
     """Rebalance ``column`` of ``table`` to ``shares`` with ``method`` (plan and run in one call).
 
     A pandas table comes back as a ``Rebalanced``; a Dask table is rebalanced on the current cluster and
-    comes back as a lazy ``DistributedRebalanced``.
+    comes back as a lazy ``DistributedRebalanced``. A numeric ``column`` is rebalanced by ``ranges`` of its
+    values (``'0-1000, 1000-10000, 10000+'``; default: the top 5% is the rare range), ``shares`` keyed by range,
+    in memory only.
 
     >>> out = rebalance(adult, column="income", shares={">50K": 0.5}, method="synthetic")  # doctest: +SKIP
+    >>> out = rebalance(claims, column="claim", ranges="0-1000,1000-10000,10000+", shares={"10000+": 0.2})  # doctest: +SKIP
     """
     options = {"method": method, "mode": mode, "rows": rows, "random_state": random_state, "schema": schema}
     if is_dask(table):
+        if ranges is not None:
+            raise PlanError(NUMERIC_ON_DASK.format(column=column))
         from synth.distributed.rebalance import rebalance_frame
 
-        return rebalance_frame(table, column=column, shares=shares, params=params, progress=progress, **options)
-    return rebalance_in_memory(table, column=column, shares=shares, params=params, progress=progress, **options)
+        return rebalance_frame(table, column=column, shares=shares or {}, params=params, progress=progress, **options)
+    return rebalance_in_memory(table, column=column, shares=shares, ranges=ranges, params=params, progress=progress, **options)
 
 
 def rebalance_all(

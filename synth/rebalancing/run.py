@@ -7,7 +7,7 @@ import itertools
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -17,7 +17,9 @@ from synth.data.kinds import check_schema_fits, detect_schema
 from synth.errors import MethodRefused, PlanError, UnknownColumn
 from synth.parallel import run_in_threads
 from synth.progress import Progress, silent
+from synth.rebalancing.numeric import NUMERIC_METHODS, check_numeric_target, generate_in_ranges, method_params
 from synth.rebalancing.plan import Mode, RebalancePlan, make_plan
+from synth.rebalancing.ranges import make_range_plan
 from synth.rebalancing.samplers import DEFAULT_METHODS, SAMPLERS, make_sampler
 from synth.schema import ColumnKind, Schema
 
@@ -40,6 +42,8 @@ class Rebalanced:
     table: pd.DataFrame = field(repr=False)
     generated: np.ndarray = field(repr=False)
     seconds: float
+    title: str = ""  # the method's label where it is not a ``SAMPLERS`` one (a numeric target's methods)
+    notes: tuple[str, ...] = ()  # what was chosen for the user (default ranges or shares)
 
     @classmethod
     def of(cls, method: str, plan: RebalancePlan, table: pd.DataFrame, new: pd.DataFrame, seconds: float) -> Rebalanced:
@@ -51,7 +55,7 @@ class Rebalanced:
 
     @property
     def label(self) -> str:
-        return SAMPLERS[self.method].label
+        return self.title or SAMPLERS[self.method].label
 
     @property
     def new_rows(self) -> pd.DataFrame:
@@ -88,6 +92,12 @@ def check_target(table: pd.DataFrame, schema: Schema, column: str) -> None:
     if column not in table.columns:
         raise UnknownColumn("column", column, table.columns)
     kind = schema.kind(column)
+    if kind is ColumnKind.NUMERIC:
+        raise PlanError(
+            f"Column {column!r} is numeric; only a categorical column can be rebalanced here. Rebalance ranges of a "
+            "numeric column in memory with synth.rebalance(table, column=..., ranges=...), or mark it categorical "
+            "if its values are classes."
+        )
     if kind is not ColumnKind.CATEGORICAL:
         raise PlanError(
             f"Column {column!r} is {kind}; only a categorical column can be rebalanced. "
@@ -215,7 +225,8 @@ def rebalance(
     table: pd.DataFrame,
     *,
     column: str,
-    shares: Mapping[str, float],
+    shares: Mapping[str, float] | None = None,
+    ranges: str | Sequence[str] | None = None,
     method: str = "synthetic",
     mode: Mode | str = Mode.HYBRID,
     rows: int | None = None,
@@ -226,10 +237,45 @@ def rebalance(
 ) -> Rebalanced:
     """Rebalance ``column`` of an in-memory ``table`` to ``shares`` with ``method`` (plan and run in one call).
 
+    A numeric ``column`` is rebalanced by ``ranges`` of its values (``synth.rebalancing.numeric``).
+
     >>> out = rebalance(adult, column="income", shares={">50K": 0.5}, method="synthetic")  # doctest: +SKIP
     """
     schema = schema or detect_schema(table)
     check_schema_fits(table, schema)
+    if column in table.columns and (ranges is not None or schema.kind(column) is ColumnKind.NUMERIC):
+        options = {"method": method, "mode": mode, "rows": rows, "random_state": random_state, "params": params}
+        return rebalance_numeric(table, column=column, shares=shares, ranges=ranges, schema=schema, progress=progress, **options)
     check_target(table, schema, column)
-    plan = make_plan(table[column], shares, mode=mode, rows=rows)
+    plan = make_plan(table[column], shares or {}, mode=mode, rows=rows)
     return apply_plan(table, plan, method=method, schema=schema, random_state=random_state, params=params, progress=progress)
+
+
+def rebalance_numeric(
+    table: pd.DataFrame,
+    *,
+    column: str,
+    shares: Mapping[str, float] | None = None,
+    ranges: str | Sequence[str] | None = None,
+    method: str = "synthetic",
+    mode: Mode | str = Mode.HYBRID,
+    rows: int | None = None,
+    random_state: int = 0,
+    schema: Schema | None = None,
+    params: Mapping[str, Any] | None = None,
+    progress: Progress | None = None,
+) -> Rebalanced:
+    """Rebalance the numeric ``column`` by ``ranges`` of its values to ``shares`` per range (labels as in the plan)."""
+    schema = schema or detect_schema(table)
+    numbers = column in table.columns and pd.api.types.is_numeric_dtype(table[column].dtype)
+    if ranges is not None and numbers and schema.kind(column) is not ColumnKind.NUMERIC:
+        schema = schema.with_overrides({column: ColumnKind.NUMERIC})  # ranges say the numbers are amounts, not classes
+    check_numeric_target(table, schema, column)
+    method_params(method, params)  # refuse a bad method or parameter before planning
+    plan = make_range_plan(table[column], ranges=ranges, shares=shares, mode=mode, rows=rows)
+    check_memory(table, plan.plan, 1)
+    started = time.perf_counter()
+    options = {"method": method, "schema": schema, "random_state": random_state, "params": params, "progress": progress}
+    new = generate_in_ranges(table, plan, **options)
+    made = Rebalanced.of(method, plan.plan, table, new, time.perf_counter() - started)
+    return replace(made, title=NUMERIC_METHODS[method], notes=plan.notes)

@@ -78,7 +78,7 @@ def test_evaluate_prints_json(tmp_path, patients, capsys):
         (["--share", "Variant X=1.5"], "between 0 and 1"),
         (["--share", "Nope=0.5"], "'Nope' is not a value"),
         (["--share", "Variant X=0.5", "--method", "naive", "--mode", "full"], "can only add rows"),
-        (["--share", "Variant X=0.5", "--column", "age"], "only a categorical column"),
+        (["--share", "Variant X=0.5", "--column", "age"], "'Variant X' is not one of the ranges"),
     ],
 )
 def test_errors_are_one_clear_line(tmp_path, patients_csv, capsys, extra, message):

@@ -34,7 +34,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("synth.figures", "synth.study", "synth.report"),
     ("synth.distributed",),  # builds on the in-memory core, which never imports it
     ("synth.engine",),  # chooses pandas or Dask, above both
-    ("synth", "synth.__main__"),  # the public API and the CLI
+    ("synth", "synth.__main__", "synth.numeric_cli"),  # the public API and the CLI
 ]
 
 

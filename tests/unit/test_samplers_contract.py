@@ -10,7 +10,7 @@ from sklearn.utils._param_validation import generate_invalid_param_val, make_con
 from synth.data.kinds import detect_schema
 from synth.errors import MethodRefused, ParameterError
 from synth.rebalancing.plan import make_plan
-from synth.rebalancing.run import rebalance, rebalance_all
+from synth.rebalancing.run import check_target, rebalance, rebalance_all
 from synth.rebalancing.samplers import SAMPLERS
 from synth.table import value_counts
 
@@ -133,9 +133,11 @@ def test_no_feature_columns_is_explained():
         rebalance(table, column="label", shares={"b": 0.5}, method="naive")
 
 
-def test_only_categorical_columns_can_be_rebalanced(patients):
-    with pytest.raises(ValueError, match="'age' is numeric; only a categorical column"):
+def test_only_categorical_columns_can_be_rebalanced_by_value(patients):
+    with pytest.raises(ValueError, match="'30' is not one of the ranges"):  # a numeric column is rebalanced by ranges
         rebalance(patients, column="age", shares={"30": 0.5})
+    with pytest.raises(ValueError, match="'age' is numeric; only a categorical column"):
+        check_target(patients, detect_schema(patients), "age")
     with pytest.raises(ValueError, match="no column 'nope'"):
         rebalance(patients, column="nope", shares={"a": 0.5})
 
