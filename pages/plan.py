@@ -25,7 +25,9 @@ from ui.shell import run_page
 from ui.state import (
     PLAN,
     PLAN_CHOICE,
+    W_ADD_ROWS,
     W_COLUMN,
+    W_GROW_SHARES,
     W_KEEP_ROWS,
     W_METHODS,
     W_MODE,
@@ -48,6 +50,7 @@ from ui.widgets import holdout_split, share_editor
 MODE_TEXT = {
     "hybrid": "Hybrid: keep every real row, add the fewest rows that meet the shares",
     "full": "Fully synthetic: generate N rows with exactly these shares",
+    "grow": "Grow: keep every real row, add N synthetic rows of every value",
 }
 
 
@@ -106,6 +109,26 @@ def choose_shares(train: pd.DataFrame, column: str) -> dict[str, float]:
     return dict(zip(edited["value"], edited["target share (%)"].astype(float) / 100, strict=True))
 
 
+def choose_growth(train: pd.DataFrame, column: str) -> tuple[int, dict[str, float]]:
+    """How many rows to add to a scarce table, and the shares: today's, unless the user sets them."""
+    most = MAX_OUTPUT_ROWS - len(train)
+    key = kept(scoped(W_ADD_ROWS, column), min(len(train), most), bounds=(1, most))
+    rows = int(
+        st.number_input(
+            "Rows to add (synthetic rows of every value)",
+            min_value=1,
+            max_value=most,
+            step=100,
+            key=key,
+            help=f"{len(train):,} real training rows: adding as many doubles the table. Evaluate then compares the real rows "
+            "alone with real + synthetic on the real holdout.",
+        )
+    )
+    if not st.checkbox("Set the shares too (otherwise the added rows keep today's shares)", key=kept(W_GROW_SHARES, False)):
+        return rows, {}
+    return rows, choose_shares(train, column)
+
+
 def choose_methods(mode: Mode) -> list[str]:
     """Every method the mode allows, each a visible checkbox; each runs with its declared defaults."""
     available = [name for name, cls in SAMPLERS.items() if mode is Mode.HYBRID or cls.supports_full]
@@ -162,7 +185,6 @@ def render() -> None:
     column = choose_column(dataset)
     split, keep_rows_count = keep_fewer(holdout_split(dataset, column), column)
     describe_split(split)
-    shares = choose_shares(split.train, column)
     modes = [m.value for m in Mode]
     mode = Mode(
         st.radio("Mode", modes, horizontal=True, format_func=MODE_TEXT.__getitem__, key=kept(W_MODE, "hybrid", options=modes))
@@ -172,6 +194,10 @@ def render() -> None:
         most = min(len(split.train), MAX_OUTPUT_ROWS)
         key = kept(W_ROWS, most, bounds=(1, MAX_OUTPUT_ROWS))
         rows = int(st.number_input("Rows to generate", min_value=1, max_value=MAX_OUTPUT_ROWS, step=1000, key=key))
+    if mode is Mode.GROW:
+        rows, shares = choose_growth(split.train, column)
+    else:
+        shares = choose_shares(split.train, column)
     methods = choose_methods(mode)
     plan = show_plan(split.train, column, shares, mode, rows)
     settings = PlanSettings(column, keep_rows_count, tuple(shares.items()), mode.value, rows, tuple(methods))

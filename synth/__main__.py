@@ -61,6 +61,7 @@ def _stderr_progress(fraction: float, message: str) -> None:
 
 # Library parameter names whose option is spelled differently.
 OPTION_NAMES = {
+    "add": "--add",
     "columns": "--column",
     "random_state": "--seed",
     "n_repeats": "--repeats",
@@ -91,6 +92,10 @@ def parse_shares(items: Sequence[str]) -> dict[str, float]:
 
 
 def _rebalance(args: argparse.Namespace) -> None:
+    if args.add is not None:
+        if args.rows is not None or args.mode not in (Mode.HYBRID.value, Mode.GROW.value):
+            raise ParameterError("add", "--add N grows the table by N rows; give it without --rows or --mode.")
+        args.mode, args.rows = Mode.GROW.value, args.add
     if args.scheduler or is_partitioned(args.input):
         from synth.distributed.cli import rebalance_command  # dask is imported only on this path
 
@@ -314,6 +319,12 @@ def _parser() -> argparse.ArgumentParser:
         "--rows",
         type=count(1),
         help=f"rows to generate in full mode (default: as many as the input; at most {MAX_OUTPUT_ROWS:,})",
+    )
+    reb.add_argument(
+        "--add",
+        type=count(1),
+        metavar="N",
+        help="grow a scarce table: keep every row and add N synthetic rows of every value, in today's shares (or --share's)",
     )
     reb.add_argument("--seed", type=count(0), default=0)
     reb.add_argument("--output", required=True, help="CSV or Parquet file to write (a folder for a partitioned input)")

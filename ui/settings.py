@@ -33,7 +33,9 @@ class PlanSettings:
 
     def describe(self) -> str:
         """'`deposit` → `yes` 50%, hybrid; Naive oversampling, Synthetic' (user text as code spans: never Markdown)."""
-        mix = ", ".join(f"{plain(value)} {share:.0%}" for value, share in self.shares)
+        mix = ", ".join(f"{plain(value)} {share:.0%}" for value, share in self.shares) or "today's shares"
+        if self.mode == "grow":
+            mix = f"{self.rows or 0:,} rows added in {mix}"
         kept = f"; {self.keep_rows:,} rare training rows kept" if self.keep_rows else ""
         methods = ", ".join(SAMPLERS[m].label for m in self.methods if m in SAMPLERS)
         return f"{plain(self.column)} → {mix}, {self.mode}{kept}; {methods}"

@@ -27,12 +27,14 @@ TYPED_SHARE_TOLERANCE = 2e-3
 
 
 class Mode(StrEnum):
-    """Hybrid keeps every real row and adds the fewest rows that meet the shares; full generates every row.
+    """Hybrid keeps every real row and adds the fewest rows that meet the shares; full generates every row; grow
+    keeps every real row and adds a chosen number of rows of every value, in today's shares or in set ones.
 
     >>> synth.make_plan(table["income"], {">50K": 0.5}, mode=synth.Mode.FULL, rows=10_000)  # doctest: +SKIP
     """
 
     HYBRID = "hybrid"
+    GROW = "grow"
     FULL = "full"
 
 
@@ -170,6 +172,8 @@ def plan_from_counts(
     current = dict(current)
     if len(current) < 2:
         raise PlanError(f"Column {column!r} has {len(current)} distinct value(s); rebalancing needs at least two.")
+    if mode is Mode.GROW:
+        return _grow(column, current, shares, rows, max_rows)
     shares = {match_value(v, current): s for v, s in shares.items()}
     _check_shares(shares, current)
     every = _full_shares(shares, current)
@@ -201,6 +205,29 @@ def plan_from_counts(
         target = apportion(every, total)
         short = {v for v in target if target[v] < current[v]}
     return RebalancePlan(column, mode, current, target)
+
+
+def _grow(column: str, current: dict[str, int], shares: Mapping[str, float], rows: int | None, max_rows: int) -> RebalancePlan:
+    """``rows`` new rows beside the real ones: in today's shares (no ``shares``), or so that the whole table meets them."""
+    real = sum(current.values())
+    if rows is None or isinstance(rows, bool) or not 1 <= rows <= max_rows - real:
+        raise ParameterError(
+            "rows", f"Growing adds a number of rows: give from 1 to {max_rows - real:,} rows to add; got {rows!r}."
+        )
+    if not shares:
+        added = apportion({v: n / real for v, n in current.items()}, rows)
+        return RebalancePlan(column, Mode.GROW, current, {v: current[v] + added[v] for v in current})
+    shares = {match_value(v, current): s for v, s in shares.items()}
+    _check_shares(shares, current)
+    target = apportion(_full_shares(shares, current), real + rows)
+    short = {v: current[v] - target[v] for v in current if target[v] < current[v]}
+    if short:
+        value, missing = next(iter(short.items()))
+        raise PlanError(
+            f"Growing keeps every real row, so with these shares {value!r} would need {missing:,} fewer rows. "
+            "Add more rows, or choose shares closer to today's."
+        )
+    return RebalancePlan(column, Mode.GROW, current, target)
 
 
 def equal_shares(current: Mapping[str, int]) -> dict[str, float]:

@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 from synth.__main__ import parse_shares
-from synth.errors import ParameterError
+from synth.errors import ParameterError, PlanError
 from synth.rebalancing.plan import Mode, make_plan, match_value
 
 
@@ -141,3 +141,26 @@ def test_a_coarse_table_whose_rows_repeat_by_nature_keeps_its_own_split():
         .notes[-1]
         .endswith("training rows repeat one another), and a model scores such rows as if it had seen them")
     )
+
+
+def test_growing_adds_exactly_n_rows_in_todays_shares_or_in_set_ones():
+    values = column({"a": 400, "b": 100})
+    kept = make_plan(values, {}, mode="grow", rows=500)
+    assert kept.additions == {"a": 400, "b": 100} and kept.target == {"a": 800, "b": 200}
+    set_shares = make_plan(values, {"b": 0.4}, mode="grow", rows=500)
+    assert sum(set_shares.additions.values()) == 500 and set_shares.target == {"a": 600, "b": 400}
+    with pytest.raises(PlanError, match="'a' would need 300 fewer rows"):
+        make_plan(values, {"b": 0.9}, mode="grow", rows=500)  # growing never drops a real row
+    with pytest.raises(ParameterError, match="rows to add"):
+        make_plan(values, {}, mode="grow")
+
+
+def test_a_grown_table_holds_every_real_row_then_n_new_ones(patients):
+    from synth.rebalancing.run import rebalance
+
+    small = patients.sample(500, random_state=0)
+    grown = rebalance(small, column="variant", shares={}, method="synthetic", mode="grow", rows=1000, random_state=0)
+    assert len(grown.table) == 1500 and int(grown.generated.sum()) == 1000
+    pd.testing.assert_frame_equal(grown.table.iloc[:500].reset_index(drop=True), small.reset_index(drop=True))
+    share = (small["variant"] == "Variant X").mean()
+    assert (grown.new_rows["variant"] == "Variant X").mean() == pytest.approx(share, abs=0.002)
