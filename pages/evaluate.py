@@ -5,7 +5,15 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from synth.assess.advice import MIN_HOLDOUT_ROWS, MetricVerdict, advice, best_per_metric, executive_summary, verdicts
+from synth.assess.advice import (
+    MIN_HOLDOUT_ROWS,
+    MetricVerdict,
+    advice,
+    best_per_metric,
+    executive_summary,
+    growth_advice,
+    verdicts,
+)
 from synth.assess.decisions import decision_frame
 from synth.assess.evaluate import MAX_REPEATS, MODELS, RECIPE_TEXT, Evaluation, metrics_frame, shared_bootstrap
 from synth.assess.leakage import LEAK_LIFT, LeakCheck, leak_caveat, leak_check
@@ -323,6 +331,11 @@ def render() -> None:
                 "metrics", lambda: metrics_frame(evaluations, resampled=resampled), data=dataset, settings=scored.settings
             )
         show_advice(evaluations, found, leak_caveat(leaks.reasons, list(settings.exclude)))
+        if run.settings.mode == "grow":  # a grown scarce table: does it beat its real rows alone?
+            for line in cache.cached(
+                "growth", lambda: growth_advice(evaluations, UNBALANCED, resampled), data=dataset, settings=scored.settings
+            ):
+                st.info(prose(line), icon=":material/add_chart:")
         show_scores(run, evaluations, settings.positive, found, frame)
         prepare_report(dataset, run, scored, leaks.reasons)
 

@@ -131,7 +131,7 @@ def choose_growth(train: pd.DataFrame, column: str) -> tuple[int, dict[str, floa
 
 def choose_methods(mode: Mode) -> list[str]:
     """Every method the mode allows, each a visible checkbox; each runs with its declared defaults."""
-    available = [name for name, cls in SAMPLERS.items() if mode is Mode.HYBRID or cls.supports_full]
+    available = [name for name, cls in SAMPLERS.items() if mode is not Mode.FULL or cls.supports_full]
     st.write("Methods")
     columns = st.columns(len(available))
     methods = [

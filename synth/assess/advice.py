@@ -79,6 +79,40 @@ def verdicts(
     return out
 
 
+def growth_advice(
+    evaluations: Mapping[str, Evaluation], untouched: str, resampled: Mapping[str, dict[str, np.ndarray]] | None = None
+) -> list[str]:
+    """For a grown table (real rows plus synthetic ones): does each grown table beat the real rows alone, metric by
+    metric, against the same noise as every verdict? One plain line per grown table."""
+    if untouched not in evaluations or len(evaluations) < 2:
+        return []
+    resampled = shared_bootstrap(evaluations) if resampled is None else resampled
+    decidable = holdout_rows(evaluations) >= MIN_HOLDOUT_ROWS
+    real = evaluations[untouched].summary()
+    lines = []
+    for name, evaluation in evaluations.items():
+        if name == untouched:
+            continue
+        grown, parts = evaluation.summary(), []
+        for key, metric in METRICS.items():
+            gain = grown[f"{key}_mean"] - real[f"{key}_mean"]
+            runs = max(grown[f"{key}_std"], real[f"{key}_std"])
+            spread = float(np.hypot(runs, np.std(resampled[name][key] - resampled[untouched][key])))
+            verdict = MetricVerdict(metric, name, untouched, abs(gain), spread, decidable)
+            word = (
+                "too few holdout rows to call"
+                if not decidable
+                else ("helps" if gain > 0 else "hurts")
+                if verdict.clear
+                else "a tie"
+            )
+            parts.append(f"{metric} {gain:+.3f} (±{spread:.3f}): {word}")
+        helped = [p for p in parts if p.endswith("helps")]
+        head = "Growing helps" if helped else "Growing does not help beyond the noise"
+        lines.append(f"{head} with {name} against the real rows alone: " + "; ".join(parts) + ".")
+    return lines
+
+
 def best_per_metric(evaluations: Mapping[str, Evaluation], found: list[MetricVerdict] | None = None) -> dict[str, str]:
     """The table clearly best on each metric's column label (for highlighting); ties highlight nothing.
 
