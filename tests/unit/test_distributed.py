@@ -170,6 +170,36 @@ def test_a_silent_scheduler_is_refused(folder, capsys, tmp_path, monkeypatch):
         pass
 
 
+@contextlib.contextmanager
+def _listener(kind: str):
+    """A port where something that is not Dask listens: an HTTP server, or a socket that accepts and never answers."""
+    import http.server
+    import socket
+    import threading
+
+    if kind == "http":
+        server = http.server.HTTPServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        yield f"tcp://127.0.0.1:{server.server_address[1]}"
+        server.shutdown()
+        return
+    held: list[socket.socket] = []
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        threading.Thread(target=lambda: held.extend(silent.accept() for _ in range(99)), daemon=True).start()
+        yield f"tcp://127.0.0.1:{silent.getsockname()[1]}"
+
+
+@pytest.mark.parametrize("kind", ["http", "silent"])
+def test_a_port_where_something_else_listens_is_refused_as_soon_as_a_closed_one(folder, capsys, tmp_path, monkeypatch, kind):
+    monkeypatch.setattr("synth.distributed.cluster.CONNECT_SECONDS", 2)
+    args = ["rebalance", str(folder), "--column", "variant", "--share", "Variant X=0.3", "--output", str(tmp_path / "o")]
+    with _listener(kind) as address:
+        started = time.monotonic()
+        code, line = _cli(capsys, *args, "--scheduler", address)
+    assert time.monotonic() - started < 8
+    assert code == 2 and line == f"error: {address}: something listens at this address, but not a Dask scheduler."
+
+
 def test_cli_writes_a_folder_and_evaluates_it(folder, cluster, capsys, tmp_path):
     holdout = _write_parts(make_demo("patients", random_state=2, rows=1200), tmp_path / "holdout", parts=2)
     out = tmp_path / "out"
