@@ -106,6 +106,18 @@ def check_scheduler(address: str) -> None:
         raise ClusterError(f"{address}: {what} answers at this address, not a Dask scheduler.")
 
 
+def worker_memory_limit() -> int | None:
+    """The smallest memory limit of the current client's workers, in bytes (None: no client, or no limit)."""
+    from distributed import get_client
+
+    try:
+        workers = get_client().scheduler_info()["workers"].values()
+    except ValueError:  # no client: the synchronous scheduler, in this process
+        return None
+    limits = [w.get("memory_limit") or 0 for w in workers]
+    return min(limits) if limits and min(limits) > 0 else None
+
+
 def local_version() -> str:
     """This machine's version of the package ('not installed' when run from a source tree)."""
     try:

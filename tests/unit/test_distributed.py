@@ -200,6 +200,22 @@ def test_a_port_where_something_else_listens_is_refused_as_soon_as_a_closed_one(
     assert code == 2 and line == f"error: {address}: something listens at this address, but not a Dask scheduler."
 
 
+def test_a_full_table_too_big_for_a_workers_memory_is_refused_before_any_work(folder, capsys, tmp_path):
+    """Each input file generates its share of the rows in one task: more than a worker holds is refused first."""
+    # The worker shares this process's memory, so it must not pause at its limit: only the limit is under test.
+    unpaused = {f"distributed.worker.memory.{step}": False for step in ("target", "spill", "pause", "terminate")}
+    with (
+        dask.config.set(unpaused),
+        LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0", memory_limit="64MiB") as small,
+    ):
+        args = ["rebalance", str(folder), "--column", "variant", "--share", "Variant X=0.3", "--output", str(tmp_path / "o")]
+        started = time.monotonic()
+        code, line = _cli(capsys, *args, "--mode", "full", "--rows", "600000", "--scheduler", small.scheduler_address)
+    assert code == 2 and time.monotonic() - started < 20 and not (tmp_path / "o").exists()
+    assert line.startswith("error: ") and "part-0.parquet: its task would hold 150,000 rows (150,000 new)" in line
+    assert "64 MiB" in line and "at most about" in line and "more files" in line
+
+
 def test_cli_writes_a_folder_and_evaluates_it(folder, cluster, capsys, tmp_path):
     holdout = _write_parts(make_demo("patients", random_state=2, rows=1200), tmp_path / "holdout", parts=2)
     out = tmp_path / "out"
