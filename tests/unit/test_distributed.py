@@ -287,6 +287,60 @@ def test_a_folder_of_csv_files_is_read_like_parquet(tmp_path, whole):
     assert out["variant"].value_counts().to_dict() == result.plan.target
 
 
+def _gap_in_an_integer_column(folder: Path, whole: pd.DataFrame) -> None:
+    whole.iloc[:1200].to_csv(folder / "p0.csv", index=False)
+    whole.iloc[1200:].astype({"age": object}).assign(age=lambda t: t["age"].mask(t.index == 1203)).to_csv(
+        folder / "p1.csv", index=False
+    )
+
+
+def _columns_in_another_order(folder: Path, whole: pd.DataFrame) -> None:
+    whole.iloc[:1200].to_csv(folder / "p0.csv", index=False)
+    whole.iloc[1200:, ::-1].to_csv(folder / "p1.csv", index=False)
+
+
+def _string_kinds(folder: Path, whole: pd.DataFrame) -> None:
+    whole.iloc[:1200].to_parquet(folder / "p0.parquet", index=False)
+    whole.iloc[1200:].astype({"sex": "string"}).to_parquet(folder / "p1.parquet", index=False)
+
+
+@pytest.mark.parametrize("write", [_gap_in_an_integer_column, _columns_in_another_order, _string_kinds])
+def test_files_holding_the_same_data_in_other_dtypes_or_orders_are_reconciled(tmp_path, whole, write):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write(folder, whole)
+    with dask.config.set(scheduler="synchronous"):
+        frame = open_table(folder).frame
+        read = frame.compute().reset_index(drop=True)
+        assert list(frame.partitions[1].compute().columns) == list(whole.columns)  # each partition as the meta says
+    expected = whole.astype({"age": float}) if write is _gap_in_an_integer_column else whole
+    if write is _gap_in_an_integer_column:
+        expected.loc[1203, "age"] = float("nan")
+    assert list(read.columns) == list(whole.columns)
+    pd.testing.assert_frame_equal(read, expected, check_dtype=False, check_datetimelike_compat=True)
+    assert read["age"].dtype == expected["age"].dtype and read["sex"].dtype == whole["sex"].dtype
+
+
+def test_a_relative_glob_is_read_wherever_the_worker_runs(tmp_path, whole, monkeypatch):
+    folder = _write_parts(whole, tmp_path / "in", parts=2)
+    monkeypatch.chdir(folder)
+    source = open_table("*.parquet")
+    monkeypatch.chdir(tmp_path)  # a worker started in another working directory
+    with dask.config.set(scheduler="synchronous"):
+        assert len(source.frame.compute()) == len(whole)
+
+
+def test_a_file_a_worker_cannot_see_is_named_with_where_it_looked(tmp_path, whole):
+    folder = _write_parts(whole, tmp_path / "in", parts=2)
+    source = open_table(folder)
+    (folder / "part-1.parquet").unlink()
+    with (
+        dask.config.set(scheduler="synchronous"),
+        pytest.raises(TableReadError, match=r"part-1\.parquet: not found by the worker"),
+    ):
+        source.frame.compute()
+
+
 def test_a_worker_lost_for_good_is_one_line():
     with pytest.raises(ClusterError, match=r"^a Dask worker died while running 'x' too many times"), cluster_errors():
         raise KilledWorker("x", None, 3)
