@@ -28,9 +28,12 @@ from synth.errors import ParameterError, UnknownColumn
 from synth.fairness.fair import check_sensitive, make_fair
 from synth.fairness.measure import group_labels, judge
 from synth.imputation import impute
+from synth.imputation.chained import library_hint
+from synth.imputation.gaps import restore_tokens, token_notes
 from synth.rebalancing.plan import MAX_OUTPUT_ROWS, Mode, match_value
 from synth.rebalancing.samplers import DEFAULT_METHODS, SAMPLERS
 from synth.report import build_report
+from synth.schema import ColumnKind
 from synth.study import run_study
 from synth.table import fingerprint, value_counts
 from synth.whatif.scenarios import SHARED_WORKSPACE, ScenarioStore, saved_on
@@ -246,16 +249,24 @@ def _report(args: argparse.Namespace) -> None:
 def _impute(args: argparse.Namespace) -> None:
     check_output(args.output, args.input, suffixes=TABLE_SUFFIXES)
     table = read_table(args.input)
-    result = impute(table, columns=args.column, random_state=args.seed, progress=_stderr_progress)
-    source = read_cells(args.input) if Path(args.output).suffix.lower() in (".csv", ".txt", "") else None
+    keep = frozenset(args.keep_token or ())
+    written_as = read_cells(args.input)
+    if written_as is not None:  # the reader made every gap spelling missing: bring back those kept as data
+        table = restore_tokens(table, written_as.cells, keep)
+    result = impute(table, columns=args.column, random_state=args.seed, keep_tokens=keep, progress=_stderr_progress)
+    source = written_as if Path(args.output).suffix.lower() in (".csv", ".txt", "") else None
     written = result.as_written(source)
     # A CSV goes back out as the text it was read from, so observed cells are written exactly as they came.
     if written is None:
         write_table(result.table, args.output, source=args.input)
     else:
         write_table(written, args.output, source=args.input, as_text=source.text)
-    tokens = result.tokens if written is None else result.written_tokens(source.cells)
-    for warning in result.notes:
+    readable = written_as is not None and written_as.cells.shape == table.shape
+    tokens = result.written_tokens(written_as.cells) if readable and result.as_written(written_as) is not None else result.tokens
+    categories = set(result.schema.names(ColumnKind.CATEGORICAL))
+    said = set(token_notes(result.tokens, categories, library_hint))  # the library's wording, said again below
+    notes = [n for n in result.notes if n not in said] + token_notes(tokens, categories, lambda t: f"--keep-token {t}")
+    for warning in notes:
         print(f"warning: {warning}", file=sys.stderr)
     for name, count in result.filled.items():
         spelled = ", ".join(f"{token!r} x{n:,}" for token, n in tokens.get(name, {}).items())
@@ -363,6 +374,9 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("input", help="CSV or Parquet file")
     imp.add_argument("--column", action="append", help="a column to fill (repeatable; default: every column with gaps)")
     imp.add_argument("--seed", type=count(0), default=0)
+    imp.add_argument(
+        "--keep-token", action="append", metavar="TEXT", help="a gap spelling that is data here, kept as is (repeatable; e.g. NA)"
+    )
     imp.add_argument("--output", required=True, help="CSV or Parquet file to write")
     imp.set_defaults(run=_impute)
 
