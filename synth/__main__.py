@@ -208,11 +208,15 @@ def _fair(args: argparse.Namespace) -> None:
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
     rates = ", ".join(f"{v!r} {r:.1%}" for v, r in result.rates.items())
-    print(
-        f"Wrote {len(result.table):,} fair rows ({result.seconds:.1f} s) to {args.output}: every group of "
-        f"{' x '.join(result.sensitive)} has {rates} of {args.column!r}",
-        file=sys.stderr,
+    group, rows, difference = result.largest_difference()
+    groups = " x ".join(result.sensitive)
+    holds = (
+        f"every group of {groups} has {rates} of {args.column!r}"
+        if difference < 0.0005
+        else f"each group of {groups} has {rates} of {args.column!r} as nearly as its rows allow "
+        f"(at most {difference:.1%} off, in {group!r} of {rows:,} fair rows)"
     )
+    print(f"Wrote {len(result.table):,} fair rows ({result.seconds:.1f} s) to {args.output}: {holds}", file=sys.stderr)
 
 
 def _report(args: argparse.Namespace) -> None:
