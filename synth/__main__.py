@@ -24,7 +24,7 @@ from synth.data.io import (
 )
 from synth.data.kinds import detect_schema
 from synth.engine import evaluate, rebalance
-from synth.errors import ParameterError, UnknownColumn
+from synth.errors import ParameterError, TableReadError, UnknownColumn
 from synth.fairness.fair import check_sensitive, make_fair
 from synth.fairness.measure import group_labels, judge
 from synth.imputation import impute
@@ -124,7 +124,11 @@ def _counts_text(column: pd.Series) -> str:
 
 def _split(args: argparse.Namespace) -> None:
     check_output(args.train, args.input, suffixes=TABLE_SUFFIXES)
-    check_output(args.holdout, args.input, args.train, suffixes=TABLE_SUFFIXES)
+    if Path(args.holdout).resolve() == Path(args.train).resolve():
+        raise TableReadError(
+            f"The training rows and the holdout would both be written to {Path(args.train).name}; name two different files."
+        )
+    check_output(args.holdout, args.input, suffixes=TABLE_SUFFIXES)
     table = read_table(args.input)
     if args.column not in table.columns:
         raise UnknownColumn("column", args.column, table.columns)

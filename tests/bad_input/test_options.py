@@ -164,3 +164,13 @@ def test_a_killed_writers_partial_file_is_cleaned_up_on_the_next_run(table_csv, 
         tmp_path / "o.csv",
     )
     assert code == 0 and not abandoned.exists() and [p.name for p in tmp_path.iterdir() if p.suffix == ".partial"] == []
+
+
+def test_split_into_one_file_twice_is_refused_as_such(table_csv, tmp_path, capsys):
+    same = tmp_path / "s.csv"
+    code, err = run(capsys, "split", table_csv, "--column", "variant", "--train", same, "--holdout", same)
+    assert (
+        code == 2
+        and err[-1] == "error: The training rows and the holdout would both be written to s.csv; name two different files."
+    )
+    assert not same.exists()
