@@ -172,16 +172,28 @@ def check_apart(train: PartitionedTable, holdout: PartitionedTable) -> None:
 def check_output_folder(output: str | Path, *inputs: str | Path) -> Path:
     """Refuse, before any work, an output folder that is, holds or lies inside an input."""
     out = Path(output).resolve()
+    if out.suffix.lower() in PARQUET_SUFFIXES + CSV_SUFFIXES + (".gz",):
+        raise TableReadError(
+            f"{output}: the output is a folder of Parquet files, one per input file; name it without a table suffix."
+        )
     for source in inputs:
-        text = str(source)
-        root = Path(_glob_root(text) if glob.has_magic(text) else text).resolve()
-        if out == root or root in out.parents or out in root.parents:
-            raise TableReadError(f"{output}: the output folder would be inside (or hold) the input {text}; choose another.")
+        if _overlaps(out, str(source)):
+            raise TableReadError(f"{output}: the output folder would be inside (or hold) the input {source}; choose another.")
     if out.exists() and not out.is_dir():
         raise TableReadError(f"{output}: is a file; name a folder to write the partitions to.")
     if not out.parent.is_dir():
         raise TableReadError(f"{output}: its parent folder does not exist; create it or choose another output.")
     return out
+
+
+def _overlaps(out: Path, text: str) -> bool:
+    """Whether the output folder is, holds or lies inside the input, or a glob input would read the files written there."""
+    if not glob.has_magic(text) or Path(text).exists():  # a file named we[ird].csv is that file, not a pattern
+        root = Path(text).resolve()
+        return out == root or root in out.parents or (root.is_dir() and out in root.parents) or out in root.parents[:1]
+    pattern = str(Path(text).absolute())
+    written = out / OUTPUT_PART.format(0)
+    return written.match(pattern) if "**" not in text else Path(_glob_root(text)).resolve() in written.parents
 
 
 OUTPUT_PART = "part-{:05d}.parquet"

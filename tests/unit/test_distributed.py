@@ -155,6 +155,21 @@ def test_output_inside_the_input_is_refused(folder, capsys):
     assert code == 2 and "inside" in line and not (folder / "out").exists()
 
 
+def test_output_folders_beside_a_glob_or_an_odd_file_name_are_accepted_and_a_table_suffix_refused(tmp_path, whole, monkeypatch):
+    from synth.distributed.source import check_output_folder
+
+    odd = tmp_path / "we[ird].csv"
+    whole.to_csv(odd, index=False)
+    assert check_output_folder(tmp_path / "out", odd) == (tmp_path / "out").resolve()
+    _write_parts(whole, tmp_path / "in", parts=2)
+    monkeypatch.chdir(tmp_path / "in")
+    assert check_output_folder("result", "*.parquet") == (tmp_path / "in" / "result").resolve()
+    with pytest.raises(TableReadError, match="inside"):
+        check_output_folder("result", "**/*.parquet")
+    with pytest.raises(TableReadError, match=r"result\.csv: the output is a folder of Parquet files"):
+        check_output_folder("result.csv", "*.parquet")
+
+
 def test_a_class_absent_from_every_file_is_refused(folder, cluster, capsys, tmp_path):
     args = ["rebalance", str(folder), "--column", "variant", "--share", "Variant Y=0.3", "--output", str(tmp_path / "o")]
     code, line = _cli(capsys, *args, "--scheduler", cluster.scheduler_address)
