@@ -74,11 +74,17 @@ def choose_sensitive(dataset: Dataset, column: str) -> list[str]:
     key = kept(scoped(W_SENSITIVE, dataset.fingerprint, column), hinted, options=offered)
     chosen = st.multiselect("Sensitive columns", offered, key=key)
     others = [c for c in dataset.schema.modelled() if c not in offered and c != column]
+    ids = [c for c in dataset.schema.names(ColumnKind.ID) if c != column]
+    reasons = []
     if others:
-        st.caption(
-            f"Not offered ({len(others)} numeric or date columns, e.g. {plain(others[0])}): groups need categories. "
-            "Add a column of bands to the data, or mark the column categorical on the Data step."
+        reasons.append(
+            f"{len(others)} numeric or date columns, e.g. {plain(others[0])}: groups need categories. "
+            "Add a column of bands to the data, or mark the column categorical on the Data step"
         )
+    if ids:
+        reasons.append(f"{len(ids)} ID-like columns, e.g. {plain(ids[0])}: nearly every row would be a group of its own")
+    if reasons:
+        st.caption("Not offered: " + "; ".join(reasons) + ".")
     return chosen
 
 

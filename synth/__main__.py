@@ -24,10 +24,12 @@ from synth.data.io import (
 )
 from synth.data.kinds import detect_schema
 from synth.engine import NUMERIC_ON_DASK, evaluate, rebalance
-from synth.errors import ParameterError, PlanError, UnknownColumn
+from synth.errors import ParameterError, PlanError, TableReadError, UnknownColumn
 from synth.fairness.fair import check_sensitive, make_fair
 from synth.fairness.measure import group_labels, judge
 from synth.imputation import impute
+from synth.imputation.chained import library_hint
+from synth.imputation.gaps import restore_tokens, token_notes
 from synth.numeric_cli import evaluate_numeric, ranges_text
 from synth.rebalancing.plan import MAX_OUTPUT_ROWS, Mode, match_value
 from synth.rebalancing.samplers import DEFAULT_METHODS, SAMPLERS
@@ -134,7 +136,11 @@ def _counts_text(column: pd.Series) -> str:
 
 def _split(args: argparse.Namespace) -> None:
     check_output(args.train, args.input, suffixes=TABLE_SUFFIXES)
-    check_output(args.holdout, args.input, args.train, suffixes=TABLE_SUFFIXES)
+    if Path(args.holdout).resolve() == Path(args.train).resolve():
+        raise TableReadError(
+            f"The training rows and the holdout would both be written to {Path(args.train).name}; name two different files."
+        )
+    check_output(args.holdout, args.input, suffixes=TABLE_SUFFIXES)
     table = read_table(args.input)
     if args.column not in table.columns:
         raise UnknownColumn("column", args.column, table.columns)
@@ -223,11 +229,15 @@ def _fair(args: argparse.Namespace) -> None:
     for note in result.notes:
         print(f"note: {note}", file=sys.stderr)
     rates = ", ".join(f"{v!r} {r:.1%}" for v, r in result.rates.items())
-    print(
-        f"Wrote {len(result.table):,} fair rows ({result.seconds:.1f} s) to {args.output}: every group of "
-        f"{' x '.join(result.sensitive)} has {rates} of {args.column!r}",
-        file=sys.stderr,
+    group, rows, difference = result.largest_difference()
+    groups = " x ".join(result.sensitive)
+    holds = (
+        f"every group of {groups} has {rates} of {args.column!r}"
+        if difference < 0.0005
+        else f"each group of {groups} has {rates} of {args.column!r} as nearly as its rows allow "
+        f"(at most {difference:.1%} off, in {group!r} of {rows:,} fair rows)"
     )
+    print(f"Wrote {len(result.table):,} fair rows ({result.seconds:.1f} s) to {args.output}: {holds}", file=sys.stderr)
 
 
 def _report(args: argparse.Namespace) -> None:
@@ -264,16 +274,24 @@ def _report(args: argparse.Namespace) -> None:
 def _impute(args: argparse.Namespace) -> None:
     check_output(args.output, args.input, suffixes=TABLE_SUFFIXES)
     table = read_table(args.input)
-    result = impute(table, columns=args.column, random_state=args.seed, progress=_stderr_progress)
-    source = read_cells(args.input) if Path(args.output).suffix.lower() in (".csv", ".txt", "") else None
+    keep = frozenset(args.keep_token or ())
+    written_as = read_cells(args.input)
+    if written_as is not None:  # the reader made every gap spelling missing: bring back those kept as data
+        table = restore_tokens(table, written_as.cells, keep)
+    result = impute(table, columns=args.column, random_state=args.seed, keep_tokens=keep, progress=_stderr_progress)
+    source = written_as if Path(args.output).suffix.lower() in (".csv", ".txt", "") else None
     written = result.as_written(source)
     # A CSV goes back out as the text it was read from, so observed cells are written exactly as they came.
     if written is None:
         write_table(result.table, args.output, source=args.input)
     else:
         write_table(written, args.output, source=args.input, as_text=source.text)
-    tokens = result.tokens if written is None else result.written_tokens(source.cells)
-    for warning in result.notes:
+    readable = written_as is not None and written_as.cells.shape == table.shape
+    tokens = result.written_tokens(written_as.cells) if readable and result.as_written(written_as) is not None else result.tokens
+    categories = set(result.schema.names(ColumnKind.CATEGORICAL))
+    said = set(token_notes(result.tokens, categories, library_hint))  # the library's wording, said again below
+    notes = [n for n in result.notes if n not in said] + token_notes(tokens, categories, lambda t: f"--keep-token {t}")
+    for warning in notes:
         print(f"warning: {warning}", file=sys.stderr)
     for name, count in result.filled.items():
         spelled = ", ".join(f"{token!r} x{n:,}" for token, n in tokens.get(name, {}).items())
@@ -392,6 +410,9 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("input", help="CSV or Parquet file")
     imp.add_argument("--column", action="append", help="a column to fill (repeatable; default: every column with gaps)")
     imp.add_argument("--seed", type=count(0), default=0)
+    imp.add_argument(
+        "--keep-token", action="append", metavar="TEXT", help="a gap spelling that is data here, kept as is (repeatable; e.g. NA)"
+    )
     imp.add_argument("--output", required=True, help="CSV or Parquet file to write")
     imp.set_defaults(run=_impute)
 

@@ -8,14 +8,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from synth.assess.evaluate import Evaluation, interval, shared_bootstrap
+from synth.assess.evaluate import MIN_HOLDOUT_ROWS, Evaluation, interval, shared_bootstrap
 
 METRICS = {"auc_roc": "AUC-ROC", "auc_pr": "AUC-PR", "f1_macro": "F1 (macro)"}
 # A lead counts when it exceeds this many standard errors (runs and holdout rows together) and a floor.
 SPREADS = 2.0
 MIN_LEAD = 0.005
-# Below this many holdout rows of either class, a score moves by more than methods differ: no verdict.
-MIN_HOLDOUT_ROWS = 10
 
 
 @dataclass(frozen=True)

@@ -301,7 +301,8 @@ def evaluate(
         progress(i / len(seed_list), f"{name}: training {MODELS[model].split(' (')[0]}, seed {seed}")
         runs.append(score_once(features, labels, x_hold, truth, seed, model))
     progress(1.0, f"{name}: scored")
-    notes = tuple(n for n in (_too_few_note(labels, positive), repeated, left_out_note(unlabelled, column)) if n)
+    found = (_too_few_note(labels, positive), holdout_note(truth, positive), repeated, left_out_note(unlabelled, column))
+    notes = tuple(n for n in found if n)
     return Evaluation(name=name, runs=tuple(runs), truth=truth, notes=notes)
 
 
@@ -359,6 +360,21 @@ def check_features(train: Sequence[str], holdout: Sequence[str], *, column: str,
 
 # Below this many training rows of a class, early stopping halts at once and the model scores chance.
 MIN_CLASS_ROWS = 10
+# Below this many holdout rows of either class, a score moves by more than methods differ: a note, and no verdict.
+MIN_HOLDOUT_ROWS = 10
+
+
+def holdout_note(truth: np.ndarray, positive: str) -> str:
+    """A warning when the holdout holds too few rows of a class for its scores to mean much (AUC 1.0 of one row)."""
+    positives = int(truth.sum())
+    fewest = min(positives, len(truth) - positives)
+    if fewest >= MIN_HOLDOUT_ROWS:
+        return ""
+    which = f"{positive!r}" if positives <= len(truth) - positives else f"rows other than {positive!r}"
+    return (
+        f"the holdout holds only {fewest} row(s) of {which}: with fewer than {MIN_HOLDOUT_ROWS} of each class a "
+        "single row moves every score, so these figures say little; use a larger holdout"
+    )
 
 
 def _too_few_note(labels: np.ndarray, positive: str) -> str:

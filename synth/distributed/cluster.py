@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import socket
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 
 from distributed import Client, LocalCluster, WorkerPlugin
+from distributed.comm import connect as open_comm
+from distributed.comm import parse_host_port
 from distributed.comm.core import CommClosedError
 from distributed.scheduler import KilledWorker
 
@@ -43,6 +48,7 @@ def connect(
     """A client of the scheduler at ``scheduler``, or of a local cluster sized to the machine (closed on exit)."""
     progress = progress or silent
     if scheduler:
+        check_scheduler(scheduler)
         try:
             client = Client(scheduler, timeout=CONNECT_SECONDS)
         except (OSError, TimeoutError, ValueError) as error:
@@ -58,6 +64,58 @@ def connect(
         client.register_plugin(OutputToStderr())
         progress(0.0, f"Started a local Dask cluster ({len(cluster.workers)} workers); dashboard: {client.dashboard_link}")
         yield client
+
+
+async def _identify(address: str, seconds: float) -> object:
+    comm = await open_comm(address, timeout=seconds)
+    try:
+        await comm.write({"op": "identity", "reply": True})
+        return await comm.read()
+    finally:
+        comm.abort()
+
+
+def _listens(address: str) -> bool:
+    try:
+        host, port = parse_host_port(address.split("://")[-1])
+        socket.create_connection((host, port), timeout=1).close()
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def check_scheduler(address: str) -> None:
+    """Within ``CONNECT_SECONDS``: a Dask scheduler answers at ``address``.
+
+    ``Client`` waits forever on a port where something else listens (an HTTP server, a socket that
+    never answers), so this asks the scheduler's identity first, under its own deadline.
+    """
+    seconds = CONNECT_SECONDS
+    try:
+        # Dask's own connect gives up after ``seconds``; the outer deadline covers a peer that never answers.
+        # In a thread of its own: the caller may already run an event loop (a notebook).
+        with ThreadPoolExecutor(1) as pool:
+            reply = pool.submit(asyncio.run, asyncio.wait_for(_identify(address, seconds), seconds + 1)).result()
+    except (OSError, TimeoutError, ValueError) as error:
+        if _listens(address):
+            raise ClusterError(f"{address}: something listens at this address, but not a Dask scheduler.") from None
+        raise ClusterError(f"{address}: no Dask scheduler answers at this address ({type(error).__name__}).") from None
+    kind = reply.get("type") if isinstance(reply, dict) else None
+    if kind != "Scheduler":
+        what = f"a Dask {kind.lower()}" if isinstance(kind, str) else "something"
+        raise ClusterError(f"{address}: {what} answers at this address, not a Dask scheduler.")
+
+
+def worker_memory_limit() -> int | None:
+    """The smallest memory limit of the current client's workers, in bytes (None: no client, or no limit)."""
+    from distributed import get_client
+
+    try:
+        workers = get_client().scheduler_info()["workers"].values()
+    except ValueError:  # no client: the synchronous scheduler, in this process
+        return None
+    limits = [w.get("memory_limit") or 0 for w in workers]
+    return min(limits) if limits and min(limits) > 0 else None
 
 
 def local_version() -> str:

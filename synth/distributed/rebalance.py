@@ -25,13 +25,14 @@ import pandas as pd
 import sklearn
 
 from synth.data.kinds import check_schema_fits
+from synth.distributed.cluster import worker_memory_limit
 from synth.distributed.profile import TableProfile, profile_table
 from synth.distributed.smote import NEIGHBOUR_MEMORY_MB, SmoteNeighbours, fit_neighbours, interpolates
 from synth.errors import PlanError
 from synth.generator.model import SyntheticGenerator
 from synth.progress import Progress, silent
 from synth.rebalancing.plan import Mode, RebalancePlan, apportion, match_value, plan_from_counts
-from synth.rebalancing.run import check_full_mode, check_target
+from synth.rebalancing.run import BYTES_PER_CELL, check_full_mode, check_target
 from synth.rebalancing.samplers import make_sampler
 from synth.rebalancing.samplers.smote import DEFAULT_NEIGHBOURS
 from synth.schema import ColumnKind, Schema
@@ -45,6 +46,9 @@ MAX_RARE_ROWS = 1_000_000
 # SMOTE gathers this many rows of the classes that are not rare: a class the plan tops up by a
 # rounding row interpolates among them (and imbalanced-learn's SMOTE members want a second class).
 SMOTE_PASSENGERS = 1_000
+# One partition's task may hold this share of the smallest worker's memory limit (Dask pauses a worker
+# at 80% and restarts it at 95%); a row of the output and its copy take BYTES_PER_CELL a column each.
+TASK_MEMORY_SHARE = 0.5
 # A cluster writes partitions to disk, so outputs may exceed what one process holds.
 MAX_DISTRIBUTED_ROWS = 2_000_000_000
 
@@ -89,6 +93,37 @@ def partition_shares(plan: RebalancePlan, profile: TableProfile, method: str) ->
             if n:
                 share[value] = n
     return shares
+
+
+def _size(n: float) -> str:
+    return f"{n / 2**30:,.1f} GiB" if n >= 2**30 else f"{n / 2**20:,.0f} MiB"
+
+
+def check_task_memory(
+    per_partition: Sequence[Mapping[str, int]], profile: TableProfile, plan: RebalancePlan, columns: int, limit: int | None
+) -> None:
+    """Refuse, before any work, a plan whose largest partition would not fit in a worker's memory, naming its file.
+
+    Each file's rows are generated in one task on one worker: many rows from few files kill workers
+    over and over, and Dask then stops with an internal task name.
+    """
+    if limit is None:
+        return
+    full = plan.mode is Mode.FULL
+    rows = [sum(s.values()) + (0 if full else p.rows) for s, p in zip(per_partition, profile.partitions, strict=True)]
+    largest = int(np.argmax(rows))
+    needed = rows[largest] * columns * BYTES_PER_CELL * 2
+    budget = TASK_MEMORY_SHARE * limit
+    if needed <= budget:
+        return
+    generated = sum(plan.additions.values())
+    fits = int(generated * budget / needed)
+    raise PlanError(
+        f"{profile.files[largest]}: its task would hold {rows[largest]:,} rows ({sum(per_partition[largest].values()):,} "
+        f"new), about {_size(needed)} of memory, over "
+        f"half of a worker's {_size(limit)} limit. Ask for at most about {fits:,} rows, split the input into more files, "
+        "or give the workers more memory."
+    )
 
 
 def rare_classes(plan: RebalancePlan) -> list[str]:
@@ -251,10 +286,11 @@ def rebalance_frame(
         plan = _plan(profile, column, shares, mode, rows)
     check_full_mode(method, plan)
     progress(0.2, f"Plan: {plan.additions} rows to generate")
+    per_partition = partition_shares(plan, profile, method)
+    check_task_memory(per_partition, profile, plan, len(table.columns), worker_memory_limit())
     source = _fit_source(
         table, plan, method, schema, random_state, progress, params if method in ("synthetic", "smote") else None
     )
-    per_partition = partition_shares(plan, profile, method)
     offsets = np.concatenate([[0], np.cumsum([sum(s.values()) for s in per_partition])[:-1]]).astype(int).tolist()
     options = {
         "method": method,

@@ -25,6 +25,9 @@ from synth.errors import TableReadError
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
 CSV_SUFFIXES = (".csv", ".txt", ".csv.gz")
+# Kinds of text that hold the same data: pandas' str and string dtypes, Arrow's string and large_string.
+TEXT_TYPES = frozenset({"str", "string", "object", "large_string"})
+INTEGER_TYPES = frozenset({"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"})
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ def list_files(path: str | Path) -> list[str]:
     tables = [f for f in found if f.lower().endswith(PARQUET_SUFFIXES + CSV_SUFFIXES)]
     if not tables:
         raise TableReadError(f"{text}: no Parquet or CSV files found.")
+    tables = [os.path.abspath(f) for f in tables]  # a worker may run in another working directory
     kinds = {f.lower().endswith(PARQUET_SUFFIXES) for f in tables}
     if len(kinds) > 1:
         raise TableReadError(f"{text}: holds both Parquet and CSV files; keep one format per table.")
@@ -67,8 +71,15 @@ def _describe(schema: pa.Schema) -> dict[str, str]:
     return {name: str(schema.field(name).type) for name in schema.names}
 
 
+def same_data(found: str, expected: str) -> bool:
+    """Whether a column of type ``found`` is read as ``expected`` without changing a value: the same
+    type, two kinds of text, or whole numbers where other files hold numbers with gaps (floats)."""
+    both_text = found in TEXT_TYPES and expected in TEXT_TYPES
+    return found == expected or both_text or (found in INTEGER_TYPES and expected == "float64")
+
+
 def check_same_columns(file: str, expected: dict[str, str], found: dict[str, str]) -> None:
-    """Refuse a file whose columns or types differ from the first file's, naming both."""
+    """Refuse a file whose columns or types differ from the first file's (in any order), naming both."""
     missing = [c for c in expected if c not in found]
     if missing:
         raise TableReadError(f"{file}: lacks the column(s) {missing} that the first file has.")
@@ -76,7 +87,7 @@ def check_same_columns(file: str, expected: dict[str, str], found: dict[str, str
     if extra:
         raise TableReadError(f"{file}: has the column(s) {extra} that the first file lacks.")
     for name, kind in expected.items():
-        if found[name] != kind:
+        if not same_data(found[name], kind):
             raise TableReadError(f"{file}: column {name!r} is {found[name]}, but {kind} in the first file.")
 
 
@@ -93,22 +104,54 @@ def _check_parquet(files: list[str]) -> pd.DataFrame:
 
 
 def read_partition(file: str, expected: dict[str, str] | None = None) -> pd.DataFrame:
-    """One file as a pandas frame, refused (naming the file) when empty or unlike the first file."""
+    """One file as a pandas frame in the first file's column order and types, refused (naming the file)
+    when empty or holding other data than the first file."""
     try:
         table = pd.read_parquet(file) if file.lower().endswith(PARQUET_SUFFIXES) else read_table(file)
+    except FileNotFoundError:
+        raise TableReadError(
+            f"{file}: not found by the worker that read it (working directory {os.getcwd()}); every worker must see "
+            "the input at the same path, as on a shared disk."
+        ) from None
     except (OSError, ValueError) as error:
         raise TableReadError(f"{file}: {error}") from None
     if len(table) == 0:
         raise TableReadError(f"{file}: holds no rows; remove it or fill it.")
-    if expected is not None:
-        check_same_columns(file, expected, {str(c): str(t) for c, t in table.dtypes.items()})
-    return table
+    if expected is None:
+        return table
+    found = {str(c): str(t) for c, t in table.dtypes.items()}
+    check_same_columns(file, expected, found)
+    changed = {name: kind for name, kind in expected.items() if found[name] != kind}
+    return table[list(expected)].astype(changed) if changed else table[list(expected)]
+
+
+def _types(file: str) -> dict[str, str]:
+    return {str(c): str(t) for c, t in read_partition(file).dtypes.items()}
+
+
+def _csv_meta(files: list[str]) -> pd.DataFrame:
+    """The first CSV file's empty frame, with a column's whole numbers widened to floats where another
+    file has a gap there (as pandas reads the files joined); other differences are refused, naming the file."""
+    first = read_partition(files[0]).iloc[:0]
+    expected = {str(c): str(t) for c, t in first.dtypes.items()}
+    found = dict(zip(files[1:], dask.compute(*[dask.delayed(_types)(f) for f in files[1:]]), strict=True))
+    for types in found.values():
+        for name, kind in expected.items():
+            if kind in INTEGER_TYPES and types.get(name) == "float64":
+                expected[name] = "float64"
+    for file, types in found.items():
+        check_same_columns(file, expected, types)
+    return first.astype(expected)
 
 
 def open_table(path: str | Path) -> PartitionedTable:
-    """The files at ``path`` as a lazy Dask table, one partition per file, checked as far as footers allow."""
+    """The files at ``path`` as a lazy Dask table, one partition per file, checked as far as footers allow.
+
+    CSV files are read once here, before any cluster work, to learn their types: a gap
+    turns a column of whole numbers into floats in that file, and so in the table.
+    """
     files = list_files(path)
-    meta = _check_parquet(files) if files[0].lower().endswith(PARQUET_SUFFIXES) else read_partition(files[0]).iloc[:0]
+    meta = _check_parquet(files) if files[0].lower().endswith(PARQUET_SUFFIXES) else _csv_meta(files)
     expected = {str(c): str(t) for c, t in meta.dtypes.items()}
     with dask.config.set({"dataframe.convert-string": False}):  # keep the files' own dtypes, as the in-memory path does
         frame = dd.from_map(read_partition, files, expected=expected, meta=meta, enforce_metadata=False)
@@ -129,16 +172,28 @@ def check_apart(train: PartitionedTable, holdout: PartitionedTable) -> None:
 def check_output_folder(output: str | Path, *inputs: str | Path) -> Path:
     """Refuse, before any work, an output folder that is, holds or lies inside an input."""
     out = Path(output).resolve()
+    if out.suffix.lower() in PARQUET_SUFFIXES + CSV_SUFFIXES + (".gz",):
+        raise TableReadError(
+            f"{output}: the output is a folder of Parquet files, one per input file; name it without a table suffix."
+        )
     for source in inputs:
-        text = str(source)
-        root = Path(_glob_root(text) if glob.has_magic(text) else text).resolve()
-        if out == root or root in out.parents or out in root.parents:
-            raise TableReadError(f"{output}: the output folder would be inside (or hold) the input {text}; choose another.")
+        if _overlaps(out, str(source)):
+            raise TableReadError(f"{output}: the output folder would be inside (or hold) the input {source}; choose another.")
     if out.exists() and not out.is_dir():
         raise TableReadError(f"{output}: is a file; name a folder to write the partitions to.")
     if not out.parent.is_dir():
         raise TableReadError(f"{output}: its parent folder does not exist; create it or choose another output.")
     return out
+
+
+def _overlaps(out: Path, text: str) -> bool:
+    """Whether the output folder is, holds or lies inside the input, or a glob input would read the files written there."""
+    if not glob.has_magic(text) or Path(text).exists():  # a file named we[ird].csv is that file, not a pattern
+        root = Path(text).resolve()
+        return out == root or root in out.parents or (root.is_dir() and out in root.parents) or out in root.parents[:1]
+    pattern = str(Path(text).absolute())
+    written = out / OUTPUT_PART.format(0)
+    return written.match(pattern) if "**" not in text else Path(_glob_root(text)).resolve() in written.parents
 
 
 OUTPUT_PART = "part-{:05d}.parquet"

@@ -57,6 +57,16 @@ class FairTable:
     notes: tuple[str, ...]
     seconds: float
 
+    def largest_difference(self) -> tuple[str, int, float]:
+        """The fair group whose outcome shares are furthest from the overall rates (whole rows round them):
+        its name, its fair rows and the difference."""
+        fair = self.groups.dropna(subset=["rows (fair)"])
+        gaps = pd.Series(0.0, index=fair.index)
+        for value, rate in self.rates.items():
+            gaps = np.maximum(gaps, (fair.get(f"share {value} (fair)", 0.0).fillna(0.0) - rate).abs())
+        group = gaps.idxmax()
+        return str(group), int(fair.loc[group, "rows (fair)"]), float(gaps[group])
+
 
 def check_sensitive(table: pd.DataFrame, schema: Schema, column: str, sensitive: Sequence[str]) -> tuple[str, ...]:
     """The sensitive columns, refused with a reason when they cannot define groups."""
@@ -82,9 +92,16 @@ def check_sensitive(table: pd.DataFrame, schema: Schema, column: str, sensitive:
     return names
 
 
-def _notes(table: pd.DataFrame, column: str, sensitive: Sequence[str], real: pd.DataFrame) -> list[str]:
-    """One line per thing the user should know about the groups."""
+def _notes(table: pd.DataFrame, column: str, sensitive: Sequence[str], real: pd.DataFrame, fair: pd.DataFrame) -> list[str]:
+    """One line per thing the user should know about the groups (``fair``: the fair table's rows per group)."""
     notes = []
+    absent = [g for g in real.index if g not in fair.index]
+    if absent:
+        notes.append(
+            f"{len(absent)} group(s) get no fair rows ({', '.join(map(repr, absent[:5]))}): their share of the "
+            f"{int(fair['rows'].sum()):,} fair records rounds to zero; ask for more rows to include them."
+        )
+    real = real.drop(index=absent)
     for name in sensitive:
         missing = int(table[name].isna().sum())
         if missing:
@@ -186,7 +203,7 @@ def make_fair(
         sensitive=sensitive,
         rates=rates,
         groups=real.join(outcome_rates(fair, column, sensitive).add_suffix(" (fair)"), how="outer"),
-        notes=tuple(_notes(table, column, sensitive, real)),
+        notes=tuple(_notes(table, column, sensitive, real, outcome_rates(fair, column, sensitive))),
         seconds=time.perf_counter() - started,
     )
 

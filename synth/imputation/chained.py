@@ -23,7 +23,7 @@ from synth.data.cells import CsvCells
 from synth.data.kinds import check_category_width, detect_schema
 from synth.errors import ParameterError, UnknownColumn
 from synth.generator.trees import draw_in_leaves, fit_column_tree, leaf_donors, tree_inputs
-from synth.imputation.gaps import Gaps, find_gaps
+from synth.imputation.gaps import Gaps, find_gaps, token_notes
 from synth.progress import Progress, silent
 from synth.schema import ColumnKind, Schema
 
@@ -161,6 +161,11 @@ IMPUTE_CONSTRAINTS = {
 }
 
 
+def library_hint(token: str) -> str:
+    """How the library keeps a gap spelling as data."""
+    return f"keep_tokens=[{token!r}]"
+
+
 def _check_table(table: pd.DataFrame) -> None:
     """Refuse, by name, tables whose columns cannot be told apart or whose values cannot be drawn and compared."""
     if not isinstance(table, pd.DataFrame):
@@ -189,8 +194,11 @@ def impute(
     rounds: int = ROUNDS,
     category_leaf: int = CATEGORY_LEAF,
     number_leaf: int = NUMBER_LEAF,
+    keep_tokens: Sequence[str] = (),
 ) -> Imputation:
     """Fill the gaps of ``columns`` (default: every column with gaps) with real values drawn given each whole row.
+
+    ``keep_tokens``: spellings of a gap that are data in this table, kept as they are ('NA' for Namibia).
 
     >>> synth.impute(table, columns=["age"], random_state=0).table  # doctest: +SKIP
     """
@@ -203,10 +211,13 @@ def impute(
     if unknown:
         raise UnknownColumn("columns", unknown[0], table.columns)
     progress(0.0, "Finding the gaps")
-    gaps = find_gaps(table)
+    keep = frozenset(str(t).strip() for t in ([keep_tokens] if isinstance(keep_tokens, str) else keep_tokens))
+    gaps = find_gaps(table, keep)
     schema = kinds_of(gaps.view, schema)
     check_category_width(gaps.view, schema)
     chosen, warnings = _chosen(gaps, schema, columns)
+    categories = set(schema.names(ColumnKind.CATEGORICAL))
+    warnings += token_notes({c: gaps.tokens[c] for c in chosen if c in gaps.tokens}, categories, library_hint)
     inputs, features, categorical = _inputs(gaps, schema)
     rng = np.random.default_rng(random_state)
     order = sorted(chosen, key=lambda c: (int(gaps.mask[c].sum()), list(table.columns).index(c)))  # fewest gaps first

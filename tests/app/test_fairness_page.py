@@ -49,3 +49,9 @@ def test_an_outcome_value_of_one_row_is_not_preselected_and_is_refused_in_one_li
     errors = texts(at, "error")
     assert len(errors) == 1 and "The holdout has only one class of 'variant'" in errors[0]
     assert FAIRNESS not in at.session_state
+
+
+def test_not_offered_names_id_like_columns_too():
+    at = visit(start(), "fairness")
+    line = next(c for c in texts(at, "caption") if c.startswith("Not offered"))
+    assert "ID-like" in line and "patient_id" in line.replace("\\", "") and "numeric or date" in line

@@ -22,3 +22,39 @@ def test_a_real_missing_value_and_joined_values_keep_groups_apart():
     rates = outcome_rates(table, "outcome", ["a", "b"])
     assert len(rates) == 4 and (rates["rows"] == 100).all()
     assert rates.loc["(missing) · c", "share yes"] == 0.9 and rates.loc["'(missing)' · c", "share yes"] == 0.0
+
+
+def _tiny_groups(tmp_path):
+    n = 240
+    table = pd.DataFrame(
+        {
+            "g": ["big"] * 200 + [f"t{i}" for i in range(40)],
+            "x": np.arange(n) % 17,
+            "y": ["yes" if i % 3 == 0 else "no" for i in range(n)],
+        }
+    )
+    table.loc[200:, "y"] = "yes"  # the tiny groups all said yes
+    source = tmp_path / "t.csv"
+    table.to_csv(source, index=False)
+    return source
+
+
+def _fair_cli(capsys, *args) -> tuple[int, list[str]]:
+    from synth.__main__ import main
+
+    code = main([str(a) for a in args])
+    return code, capsys.readouterr().err.strip().splitlines()
+
+
+def test_fair_claims_only_what_holds_for_tiny_groups_and_names_the_groups_left_out(tmp_path, capsys):
+    source = _tiny_groups(tmp_path)
+    code, err = _fair_cli(
+        capsys, "fair", source, "--column", "y", "--sensitive", "g", "--rows", "3", "--output", tmp_path / "o.csv"
+    )
+    assert code == 0, err
+    assert not any("Warning" in line for line in err), err  # scikit-learn's warnings stay inside
+    summary = err[-1]
+    assert "every group" not in summary and "as nearly as its rows allow" in summary, summary
+    left_out = next(line for line in err if "get no fair rows" in line)
+    assert left_out.startswith("note: 40 group(s) get no fair rows ('t0', 't1'")
+    assert not any("gives them the overall rate" in line and "'t0'" in line for line in err)

@@ -103,3 +103,45 @@ def test_one_column_name_is_a_column_not_its_characters():
     table = pd.DataFrame({"txt": ["a", None] * 30, "b": [1, 2] * 30})
     result = synth.impute(table, columns="txt")
     assert result.filled == {"txt": 30} and (result.table["txt"] == "a").all()
+
+
+def _countries(tmp_path, n: int = 60):
+    """A CSV whose country codes include Namibia's 'NA', and one real gap."""
+    codes = ["DE", "NA", "FR"]
+    rows = [f"{codes[i % 3]},{i % 7}" for i in range(n)]
+    rows[3] = ",3"
+    source = tmp_path / "c.csv"
+    source.write_text("country,n\n" + "\n".join(rows) + "\n")
+    return source
+
+
+def test_a_category_spelled_like_a_gap_is_named_in_a_warning_and_can_be_kept(tmp_path, capsys):
+    source = _countries(tmp_path)
+    code, err, _ = run(capsys, "impute", source, "--output", tmp_path / "o.csv")
+    assert code == 0, err
+    warning = next(line for line in err if line.startswith("warning: column 'country'"))
+    assert "'NA'" in warning and "--keep-token NA" in warning
+    code, err, out = run(capsys, "impute", source, "--keep-token", "NA", "--output", tmp_path / "k.csv")
+    assert code == 0, err
+    kept = pd.read_csv(tmp_path / "k.csv", keep_default_na=False)["country"].tolist()
+    assert kept.count("NA") >= 20 and "" not in kept and "country: 1 cells filled" in out
+    assert not any("'NA'" in line for line in err)
+
+
+def test_the_library_keeps_a_token_as_data_when_asked():
+    table = pd.DataFrame({"country": ["DE", "NA", "FR", None] * 15, "n": range(60)})
+    assert synth.impute(table).filled == {"country": 30}
+    assert any("'NA'" in note and "keep_tokens" in note for note in synth.impute(table).notes)
+    kept = synth.impute(table, keep_tokens=["NA"])
+    assert kept.filled == {"country": 15} and (kept.table["country"] == "NA").sum() >= 15
+
+
+def test_every_spelling_pandas_reads_as_missing_is_a_gap():
+    from pandas._libs.parsers import STR_NA_VALUES
+
+    from synth.imputation.gaps import find_gaps
+
+    spellings = sorted(STR_NA_VALUES | {"?"})
+    table = pd.DataFrame({"kind": [*spellings, *(["a", "b"] * 20)], "n": range(len(spellings) + 40)})
+    gaps = find_gaps(table)
+    assert gaps.mask["kind"].sum() == len(spellings), set(spellings) - set(gaps.tokens["kind"])

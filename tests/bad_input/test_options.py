@@ -164,3 +164,40 @@ def test_a_killed_writers_partial_file_is_cleaned_up_on_the_next_run(table_csv, 
         tmp_path / "o.csv",
     )
     assert code == 0 and not abandoned.exists() and [p.name for p in tmp_path.iterdir() if p.suffix == ".partial"] == []
+
+
+def test_split_into_one_file_twice_is_refused_as_such(table_csv, tmp_path, capsys):
+    same = tmp_path / "s.csv"
+    code, err = run(capsys, "split", table_csv, "--column", "variant", "--train", same, "--holdout", same)
+    assert (
+        code == 2
+        and err[-1] == "error: The training rows and the holdout would both be written to s.csv; name two different files."
+    )
+    assert not same.exists()
+
+
+def test_a_tiny_holdout_scores_with_a_note_saying_so(tmp_path, capsys):
+    import json
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=205)
+    table = pd.DataFrame({"x": x, "z": rng.normal(size=205), "y": np.where(x > 0.8, "yes", "no")})
+    table.iloc[:200].to_csv(tmp_path / "train.csv", index=False)
+    holdout = pd.DataFrame({"x": [2.0, -1.0, -0.5, 0.1, -2.0], "z": 0.5, "y": ["yes", "no", "no", "no", "no"]})
+    holdout.to_csv(tmp_path / "holdout.csv", index=False)
+    code = main(
+        [
+            "evaluate",
+            str(tmp_path / "train.csv"),
+            "--holdout",
+            str(tmp_path / "holdout.csv"),
+            "--column",
+            "y",
+            "--positive",
+            "yes",
+        ]
+    )
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    warnings = json.loads(captured.out).get("warnings", [])
+    assert any("holdout holds only 1 row(s) of 'yes'" in w and "fewer than 10" in w for w in warnings), warnings

@@ -155,6 +155,21 @@ def test_output_inside_the_input_is_refused(folder, capsys):
     assert code == 2 and "inside" in line and not (folder / "out").exists()
 
 
+def test_output_folders_beside_a_glob_or_an_odd_file_name_are_accepted_and_a_table_suffix_refused(tmp_path, whole, monkeypatch):
+    from synth.distributed.source import check_output_folder
+
+    odd = tmp_path / "we[ird].csv"
+    whole.to_csv(odd, index=False)
+    assert check_output_folder(tmp_path / "out", odd) == (tmp_path / "out").resolve()
+    _write_parts(whole, tmp_path / "in", parts=2)
+    monkeypatch.chdir(tmp_path / "in")
+    assert check_output_folder("result", "*.parquet") == (tmp_path / "in" / "result").resolve()
+    with pytest.raises(TableReadError, match="inside"):
+        check_output_folder("result", "**/*.parquet")
+    with pytest.raises(TableReadError, match=r"result\.csv: the output is a folder of Parquet files"):
+        check_output_folder("result.csv", "*.parquet")
+
+
 def test_a_class_absent_from_every_file_is_refused(folder, cluster, capsys, tmp_path):
     args = ["rebalance", str(folder), "--column", "variant", "--share", "Variant Y=0.3", "--output", str(tmp_path / "o")]
     code, line = _cli(capsys, *args, "--scheduler", cluster.scheduler_address)
@@ -168,6 +183,52 @@ def test_a_silent_scheduler_is_refused(folder, capsys, tmp_path, monkeypatch):
     assert code == 2 and line == "error: tcp://127.0.0.1:1: no Dask scheduler answers at this address (OSError)."
     with pytest.raises(ClusterError), connect("tcp://127.0.0.1:1"):
         pass
+
+
+@contextlib.contextmanager
+def _listener(kind: str):
+    """A port where something that is not Dask listens: an HTTP server, or a socket that accepts and never answers."""
+    import http.server
+    import socket
+    import threading
+
+    if kind == "http":
+        server = http.server.HTTPServer(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        yield f"tcp://127.0.0.1:{server.server_address[1]}"
+        server.shutdown()
+        return
+    held: list[socket.socket] = []
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        threading.Thread(target=lambda: held.extend(silent.accept() for _ in range(99)), daemon=True).start()
+        yield f"tcp://127.0.0.1:{silent.getsockname()[1]}"
+
+
+@pytest.mark.parametrize("kind", ["http", "silent"])
+def test_a_port_where_something_else_listens_is_refused_as_soon_as_a_closed_one(folder, capsys, tmp_path, monkeypatch, kind):
+    monkeypatch.setattr("synth.distributed.cluster.CONNECT_SECONDS", 2)
+    args = ["rebalance", str(folder), "--column", "variant", "--share", "Variant X=0.3", "--output", str(tmp_path / "o")]
+    with _listener(kind) as address:
+        started = time.monotonic()
+        code, line = _cli(capsys, *args, "--scheduler", address)
+    assert time.monotonic() - started < 8
+    assert code == 2 and line == f"error: {address}: something listens at this address, but not a Dask scheduler."
+
+
+def test_a_full_table_too_big_for_a_workers_memory_is_refused_before_any_work(folder, capsys, tmp_path):
+    """Each input file generates its share of the rows in one task: more than a worker holds is refused first."""
+    # The worker shares this process's memory, so it must not pause at its limit: only the limit is under test.
+    unpaused = {f"distributed.worker.memory.{step}": False for step in ("target", "spill", "pause", "terminate")}
+    with (
+        dask.config.set(unpaused),
+        LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0", memory_limit="64MiB") as small,
+    ):
+        args = ["rebalance", str(folder), "--column", "variant", "--share", "Variant X=0.3", "--output", str(tmp_path / "o")]
+        started = time.monotonic()
+        code, line = _cli(capsys, *args, "--mode", "full", "--rows", "600000", "--scheduler", small.scheduler_address)
+    assert code == 2 and time.monotonic() - started < 20 and not (tmp_path / "o").exists()
+    assert line.startswith("error: ") and "part-0.parquet: its task would hold 150,000 rows (150,000 new)" in line
+    assert "64 MiB" in line and "at most about" in line and "more files" in line
 
 
 def test_cli_writes_a_folder_and_evaluates_it(folder, cluster, capsys, tmp_path):
@@ -241,6 +302,60 @@ def test_a_folder_of_csv_files_is_read_like_parquet(tmp_path, whole):
         out = result.table.compute()
     assert source.frame.npartitions == 2
     assert out["variant"].value_counts().to_dict() == result.plan.target
+
+
+def _gap_in_an_integer_column(folder: Path, whole: pd.DataFrame) -> None:
+    whole.iloc[:1200].to_csv(folder / "p0.csv", index=False)
+    whole.iloc[1200:].astype({"age": object}).assign(age=lambda t: t["age"].mask(t.index == 1203)).to_csv(
+        folder / "p1.csv", index=False
+    )
+
+
+def _columns_in_another_order(folder: Path, whole: pd.DataFrame) -> None:
+    whole.iloc[:1200].to_csv(folder / "p0.csv", index=False)
+    whole.iloc[1200:, ::-1].to_csv(folder / "p1.csv", index=False)
+
+
+def _string_kinds(folder: Path, whole: pd.DataFrame) -> None:
+    whole.iloc[:1200].to_parquet(folder / "p0.parquet", index=False)
+    whole.iloc[1200:].astype({"sex": "string"}).to_parquet(folder / "p1.parquet", index=False)
+
+
+@pytest.mark.parametrize("write", [_gap_in_an_integer_column, _columns_in_another_order, _string_kinds])
+def test_files_holding_the_same_data_in_other_dtypes_or_orders_are_reconciled(tmp_path, whole, write):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write(folder, whole)
+    with dask.config.set(scheduler="synchronous"):
+        frame = open_table(folder).frame
+        read = frame.compute().reset_index(drop=True)
+        assert list(frame.partitions[1].compute().columns) == list(whole.columns)  # each partition as the meta says
+    expected = whole.astype({"age": float}) if write is _gap_in_an_integer_column else whole
+    if write is _gap_in_an_integer_column:
+        expected.loc[1203, "age"] = float("nan")
+    assert list(read.columns) == list(whole.columns)
+    pd.testing.assert_frame_equal(read, expected, check_dtype=False)
+    assert read["age"].dtype == expected["age"].dtype and read["sex"].dtype == whole["sex"].dtype
+
+
+def test_a_relative_glob_is_read_wherever_the_worker_runs(tmp_path, whole, monkeypatch):
+    folder = _write_parts(whole, tmp_path / "in", parts=2)
+    monkeypatch.chdir(folder)
+    source = open_table("*.parquet")
+    monkeypatch.chdir(tmp_path)  # a worker started in another working directory
+    with dask.config.set(scheduler="synchronous"):
+        assert len(source.frame.compute()) == len(whole)
+
+
+def test_a_file_a_worker_cannot_see_is_named_with_where_it_looked(tmp_path, whole):
+    folder = _write_parts(whole, tmp_path / "in", parts=2)
+    source = open_table(folder)
+    (folder / "part-1.parquet").unlink()
+    with (
+        dask.config.set(scheduler="synchronous"),
+        pytest.raises(TableReadError, match=r"part-1\.parquet: not found by the worker"),
+    ):
+        source.frame.compute()
 
 
 def test_a_worker_lost_for_good_is_one_line():
