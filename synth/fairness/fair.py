@@ -30,6 +30,7 @@ from synth.fairness.parity import STRATEGIES, assign, fair_scores, outcome_score
 from synth.generator.model import SyntheticGenerator
 from synth.progress import Progress, silent
 from synth.rebalancing.plan import MAX_OUTPUT_ROWS, apportion
+from synth.rebalancing.run import check_rows_memory
 from synth.schema import ColumnInfo, ColumnKind, Schema
 from synth.table import conform, value_counts
 
@@ -174,6 +175,7 @@ def make_fair(
     sensitive = check_sensitive(table, schema, column, sensitive)
     rows = len(table) if rows is None else rows
     check_params("make_fair", MAKE_FAIR_CONSTRAINTS, {"rows": rows, "random_state": random_state, "strategy": strategy})
+    check_rows_memory(len(table) + rows, table.shape[1], "A fair table")
     known = table.loc[table[column].notna()]
     counts = value_counts(known[column])
     if len(known) < 10:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from synth.data.kinds import check_schema_fits, detect_schema
-from synth.errors import MethodRefused, PlanError, UnknownColumn
+from synth.errors import MethodRefused, ParameterError, PlanError, UnknownColumn
 from synth.parallel import run_in_threads
 from synth.progress import Progress, silent
 from synth.rebalancing.numeric import NUMERIC_METHODS, check_numeric_target, generate_in_ranges, method_params
@@ -131,6 +131,17 @@ def check_memory(table: pd.DataFrame, plan: RebalancePlan, methods: int) -> None
             f"This step needs about {needed / 1024:,.1f} GB of memory for {rows:,} rows × {table.shape[1]} columns with "
             f"{methods} method(s), over this server's {budget / 1024:,.1f} GB limit per step. Use fewer methods, or a "
             f"sample of about {fits:,} rows."
+        )
+
+
+def check_rows_memory(rows: int, columns: int, what: str) -> None:
+    """Refuse, before any work, a table of ``rows`` x ``columns`` (input and output) over the step's memory budget."""
+    needed, budget = rows * columns * BYTES_PER_CELL * 2 / 2**20, memory_budget_mb()
+    if needed > budget:
+        raise ParameterError(
+            "rows",
+            f"{what} of {rows:,} rows × {columns} columns needs about {needed / 1024:,.1f} GB of memory, over this "
+            f"server's {budget / 1024:,.1f} GB limit per step ($REBALANCE_STUDIO_MEMORY_MB). Ask for fewer rows.",
         )
 
 

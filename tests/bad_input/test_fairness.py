@@ -2,6 +2,7 @@
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from synth.fairness.measure import group_labels, outcome_rates
 
@@ -58,3 +59,14 @@ def test_fair_claims_only_what_holds_for_tiny_groups_and_names_the_groups_left_o
     left_out = next(line for line in err if "get no fair rows" in line)
     assert left_out.startswith("note: 40 group(s) get no fair rows ('t0', 't1'")
     assert not any("gives them the overall rate" in line and "'t0'" in line for line in err)
+
+
+def test_a_fair_table_beyond_the_memory_budget_is_refused_before_any_work(monkeypatch):
+    from synth.errors import ParameterError
+    from synth.fairness.fair import make_fair
+
+    monkeypatch.setenv("REBALANCE_STUDIO_MEMORY_MB", "512")
+    table = pd.DataFrame({"sex": ["F", "M"] * 50, "x": range(100), "outcome": ["yes", "no", "no", "no"] * 25})
+    with pytest.raises(ParameterError, match=r"10,000,000 rows × 3 columns needs about .* over this server's 0.5 GB") as refused:
+        make_fair(table, column="outcome", sensitive=["sex"], rows=9_999_900)
+    assert refused.value.parameter == "rows"
