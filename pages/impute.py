@@ -116,6 +116,11 @@ def show_result(dataset: Dataset, result: Imputation, settings: ImputeSettings) 
     st.success(
         "Cells filled: " + ", ".join(f"{plain(c)} {n:,}" for c, n in result.filled.items()) + ". Nothing observed changed."
     )
+    if dataset.holdout_file is None:
+        st.caption(
+            "These figures and the download fill every row of the table. 'Use the completed table' below sets the holdout "
+            "aside first and fills only the training rows, so it fills fewer cells and says how many."
+        )
     with st.spinner("Comparing each filled column with its observed values…"):
         reviews = cache.cached("impute-review", lambda: review_columns(dataset.table, result), data=dataset, settings=settings)
     for review in reviews:

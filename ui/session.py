@@ -21,6 +21,7 @@ from ui import workspace as store
 from ui.settings import EvaluateSettings, FairnessSettings, ImputeSettings, PlanSettings, Simulation, from_json, to_json
 from ui.state import (
     CHOICES_KEPT,
+    CONFIRM_FORGET,
     DATA_CHOSEN,
     DATA_KEPT,
     DATASET,
@@ -31,6 +32,7 @@ from ui.state import (
     LOOKED,
     NOTICE,
     PLAN,
+    READ_ONLY,
     RESTORE,
     STARTED,
     W_FORGET,
@@ -63,16 +65,21 @@ def restore() -> None:
     token = workspace()
     if DATASET in st.session_state or not keeps_data(token):
         return
-    kept = store.load(token)
-    if kept is None:
-        return
     try:
-        dataset = _dataset(kept)
-    except (SynthError, KeyError, TypeError, ValueError):
+        kept = store.load(token)
+        dataset = None if kept is None else _dataset(kept)
+    except (SynthError, KeyError, TypeError, ValueError) as error:
+        st.session_state[READ_ONLY] = True  # the kept files stay as they are: this session writes nothing over them
+        st.session_state[NOTICE] = (
+            f"This workspace keeps data that could not be read back ({error}); you start from the demo, and the kept "
+            "files are left as they are. 'Forget this workspace's data' deletes them."
+        )
+        return
+    if kept is None or dataset is None:
         return
     st.session_state[DATASET] = dataset
     st.session_state[DATA_CHOSEN] = True
-    st.session_state[DATA_KEPT] = dataset.fingerprint
+    st.session_state[DATA_KEPT] = signature(dataset)
     st.session_state[KEPT] = dict(kept.choices)
     pending = {step: settings for step, cls in STEPS.items() if (settings := from_json(cls, kept.results.get(step)))}
     st.session_state[RESTORE] = pending
@@ -96,6 +103,12 @@ def _dataset(kept: store.Kept) -> Dataset:
         uploaded=bool(meta.get("uploaded", False)),
         holdout_split_off=bool(meta.get("holdout_split_off", False)),
     )
+
+
+def signature(dataset: Dataset) -> tuple:
+    """What the kept data must match: the table, its holdout (a file, or the share split off), and the column kinds."""
+    holdout = None if dataset.holdout_file is None else fingerprint(dataset.holdout_file)
+    return (*dataset.key, holdout, dataset.holdout_split_off, dataset.name)
 
 
 def restoring(step: str, settings: Any) -> bool:
@@ -147,10 +160,12 @@ def _results() -> dict[str, Any]:
 def keep() -> None:
     """Write what changed since the last run: the data (when the user chose new data), the choices and results."""
     token = workspace()
-    if not keeps_data(token):
+    if not keeps_data(token) or st.session_state.get(READ_ONLY):
+        return
+    if store.forgotten(token):
         return
     dataset: Dataset | None = st.session_state.get(DATASET)
-    if dataset is not None and st.session_state.get(DATA_CHOSEN) and st.session_state.get(DATA_KEPT) != dataset.fingerprint:
+    if dataset is not None and st.session_state.get(DATA_CHOSEN) and st.session_state.get(DATA_KEPT) != signature(dataset):
         detected = detect_schema(dataset.table)
         meta = {
             "name": dataset.name,
@@ -162,7 +177,7 @@ def keep() -> None:
             "kinds": store.schema_overrides(dataset.schema, detected),
         }
         why_not = store.save_data(token, meta, dataset.table, dataset.holdout_file)
-        st.session_state[DATA_KEPT] = dataset.fingerprint
+        st.session_state[DATA_KEPT] = signature(dataset)
         if why_not:
             st.session_state[NOTICE] = why_not
     choices = (st.session_state.get(KEPT, {}), _results())
@@ -173,6 +188,9 @@ def keep() -> None:
 
 def sidebar_line() -> None:
     """What is kept, where and for how long; and the button that deletes it now."""
+    if keeps_data(workspace()) and not st.session_state.get(READ_ONLY) and store.forgotten(workspace()):
+        st.session_state[READ_ONLY] = True
+        st.session_state[NOTICE] = "This workspace's data was forgotten (in another tab): nothing more is kept for it."
     notice = st.session_state.pop(NOTICE, None)
     if notice:
         st.info(notice, icon=":material/restore:")
@@ -182,16 +200,30 @@ def sidebar_line() -> None:
         )
         return
     st.caption(store.kept_line())
-    if st.button(
-        "Forget this workspace's data", key=W_FORGET, help="Deletes the table, choices and saved scenarios of this workspace now."
-    ):
-        token = workspace()
-        store.forget(token)
-        try:
-            scenarios = open_store(token)
-            for scenario in scenarios.scenarios():
-                scenarios.delete(scenario.name)
-        except SynthError as error:
-            st.session_state[NOTICE] = f"The saved scenarios could not be deleted: {error}"
-        forget_session()
+    help_text = "Deletes the table, choices and saved scenarios of this workspace now."
+    if st.button("Forget this workspace's data", key=W_FORGET, help=help_text):
+        st.session_state[CONFIRM_FORGET] = True
+    if not st.session_state.get(CONFIRM_FORGET):
+        return
+    st.warning("Delete this workspace's table, choices and saved scenarios now? This cannot be undone.")
+    yes, no = st.columns(2)
+    if no.button("Keep them", key=f"{W_FORGET}_no"):
+        st.session_state.pop(CONFIRM_FORGET, None)
         st.rerun()
+    if yes.button("Yes, forget", key=f"{W_FORGET}_yes"):
+        forget_now(workspace())
+
+
+def forget_now(token: str) -> None:
+    """Delete the workspace's folder and saved scenarios, and start afresh in a new workspace, saying so."""
+    store.forget(token)
+    notice = "This workspace's data was deleted; a new, empty workspace has started."
+    try:
+        scenarios = open_store(token)
+        for scenario in scenarios.scenarios():
+            scenarios.delete(scenario.name)
+    except SynthError as error:
+        notice = f"The workspace's data was deleted, but its saved scenarios could not be: {error}"
+    forget_session()
+    st.session_state[NOTICE] = notice
+    st.rerun()

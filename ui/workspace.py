@@ -13,6 +13,7 @@ the choices but not the table. Restored tables go through the same reader and li
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -37,6 +38,7 @@ DEFAULT_DAYS = 7
 WORKSPACE_ID = re.compile(r"[A-Za-z0-9_-]{16,64}")
 META, SETTINGS, TABLE, HOLDOUT = "dataset.json", "settings.json", "table.parquet", "holdout.parquet"
 MARKER = ".rebalance-studio-workspace"  # the app deletes only folders that carry it
+FORGOTTEN = ".forgotten-"  # beside the folders: a forgotten workspace's id, so nothing writes it again
 
 
 def _number(name: str, default: float) -> float:
@@ -93,34 +95,43 @@ def _write_json(path: Path, value: Any) -> None:
     write_atomically(path, lambda temporary: temporary.write_text(json.dumps(value, sort_keys=True)))
 
 
-def _size_mb(path: Path) -> float:
-    return sum(f.stat().st_size for f in path.iterdir() if f.is_file()) / 2**20
+def _parquet(table: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    table.to_parquet(buffer, index=False)
+    return buffer.getvalue()
 
 
 def save_data(workspace: str, meta: dict[str, Any], table: pd.DataFrame, holdout: pd.DataFrame | None) -> str:
-    """Keep the data (atomically); '' when kept, else why not, in one line."""
+    """Keep the data (each file replaced atomically, the description last); '' when kept, else why not, in one line.
+
+    The files are sized in memory first, so a table over the cap never reaches the disk.
+    """
+    if forgotten(workspace):
+        return "This workspace's data was forgotten: nothing more is kept for it."
+    try:
+        files = {TABLE: _parquet(table), **({HOLDOUT: _parquet(holdout)} if holdout is not None else {})}
+    except (ValueError, TypeError, ImportError) as error:
+        return f"This table is not kept on the server ({type(error).__name__}): a reload starts from the demo."
+    if sum(map(len, files.values())) / 2**20 > limit_mb():
+        return f"This table is larger than the {limit_mb():,g} MB a workspace keeps: a reload starts from the demo."
     path = folder(workspace)
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     (path / MARKER).touch()
-    for name in (TABLE, HOLDOUT, META):
-        (path / name).unlink(missing_ok=True)  # never a new table beside old metadata
     try:
-        write_atomically(path / TABLE, lambda temporary: table.to_parquet(temporary, index=False))
-        if holdout is not None:
-            write_atomically(path / HOLDOUT, lambda temporary: holdout.to_parquet(temporary, index=False))
-    except (OSError, ValueError, TypeError, ImportError) as error:
-        (path / TABLE).unlink(missing_ok=True)
-        return f"This table is not kept on the server ({type(error).__name__}): a reload starts from the demo."
-    if _size_mb(path) > limit_mb():
-        (path / TABLE).unlink(missing_ok=True)
-        (path / HOLDOUT).unlink(missing_ok=True)
-        return f"This table is larger than the {limit_mb():,g} MB a workspace keeps: a reload starts from the demo."
-    _write_json(path / META, meta)
+        for name, raw in files.items():
+            write_atomically(path / name, lambda temporary, raw=raw: temporary.write_bytes(raw))
+        if holdout is None:
+            (path / HOLDOUT).unlink(missing_ok=True)
+        _write_json(path / META, meta)
+    except OSError as error:
+        return f"This table could not be kept on the server ({error.strerror or type(error).__name__})."
     return ""
 
 
 def save_choices(workspace: str, choices: dict[str, Any], results: dict[str, Any]) -> None:
     """Keep the user's choices and which results to restore (JSON-safe values only)."""
+    if forgotten(workspace):
+        return
     path = folder(workspace)
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     (path / MARKER).touch()
@@ -142,28 +153,46 @@ def json_safe(values: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if isinstance(key, str) and safe(value)}
 
 
+class Unreadable(SynthError):
+    """A workspace keeps data, but it cannot be read back: the message names the file and why."""
+
+
 def load(workspace: str) -> Kept | None:
-    """The workspace as it was left, or None when nothing (or nothing readable) is kept."""
+    """The workspace as it was left; None when it keeps no data; ``Unreadable`` when it keeps data it cannot read."""
     path = folder(workspace)
+    if forgotten(workspace) or not (path / META).is_file():
+        return None
+    name = META
     try:
         meta = json.loads((path / META).read_text())
+        name = TABLE
         table = parse_table((path / TABLE).read_bytes(), TABLE)
+        name = HOLDOUT
         holdout = parse_table((path / HOLDOUT).read_bytes(), HOLDOUT) if (path / HOLDOUT).is_file() else None
+        name = SETTINGS
         settings = json.loads((path / SETTINGS).read_text()) if (path / SETTINGS).is_file() else {}
-    except (OSError, ValueError, SynthError):
-        return None
+    except (OSError, ValueError, SynthError) as error:
+        raise Unreadable(f"{name}: {' '.join(str(error).split())[:200]}") from None
     if not isinstance(meta, dict) or not isinstance(settings, dict):
-        return None
+        raise Unreadable(f"{META if not isinstance(meta, dict) else SETTINGS}: not the app's own description")
     choices, results = settings.get("choices", {}), settings.get("results", {})
     os.utime(path)  # in use: its expiry starts again
     return Kept(meta, table, holdout, choices if isinstance(choices, dict) else {}, results if isinstance(results, dict) else {})
 
 
 def forget(workspace: str) -> None:
-    """Delete the workspace's folder now (only a folder the app made)."""
+    """Delete the workspace's folder now (only a folder the app made), and leave a mark so that no other tab still
+    open on it writes it again."""
     path = folder(workspace)
     if (path / MARKER).is_file():
         shutil.rmtree(path, ignore_errors=True)
+    root().mkdir(parents=True, exist_ok=True, mode=0o700)
+    (root() / f"{FORGOTTEN}{workspace}").touch()
+
+
+def forgotten(workspace: str) -> bool:
+    """Whether the workspace's data was forgotten (in this tab or another)."""
+    return (root() / f"{FORGOTTEN}{workspace}").is_file()
 
 
 def sweep(now: float | None = None) -> int:
@@ -176,6 +205,8 @@ def sweep(now: float | None = None) -> int:
         if WORKSPACE_ID.fullmatch(path.name) and (path / MARKER).is_file() and _last_use(path) < cutoff:
             shutil.rmtree(path, ignore_errors=True)
             gone += 1
+        elif path.name.startswith(FORGOTTEN) and path.stat().st_mtime < cutoff:  # no tab is still open on it
+            path.unlink(missing_ok=True)
     return gone
 
 

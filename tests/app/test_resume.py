@@ -72,8 +72,15 @@ def test_forgetting_deletes_the_workspace_now_and_starts_a_new_one():
     worked_session()
     assert (store.root() / LINK / store.TABLE).is_file()
     at = open_link()
+    other_tab = open_link()  # the same workspace open in another tab
     click(at, "Forget this workspace's data")
+    assert (store.root() / LINK / store.TABLE).is_file()  # one click only asks
+    click(at, "Yes, forget")
     assert not (store.root() / LINK).exists()
+    assert any("data was deleted; a new, empty workspace has started" in t for t in texts(at, "info"))
+    other_tab.selectbox(key="demo_name").select("insurance").run()  # the other tab goes on: it writes nothing back
+    assert not (store.root() / LINK).exists()
+    assert any("forgotten (in another tab)" in t for t in texts(other_tab, "info"))
     assert at.query_params["workspace"][0] != LINK
     assert at.session_state[DATASET].name.startswith("Demo: Hospital patients")  # the default demo, nothing kept
     assert open_link().session_state[DATASET].name.startswith("Demo: Hospital patients")
@@ -113,9 +120,40 @@ def test_a_workspace_unused_for_longer_than_the_expiry_is_deleted(days, monkeypa
     assert not old.exists() and recent.exists() and stranger.exists()
 
 
-def test_restored_data_goes_through_the_upload_checks(tmp_path):
-    store.save_choices(LINK, {}, {})
+def test_restored_data_goes_through_the_upload_checks_and_an_unreadable_workspace_is_named_and_left_alone(tmp_path):
+    store.save_choices(LINK, {"kept": 1}, {})
     (store.root() / LINK / store.META).write_text('{"name": "x", "holdout_share": 0.2}')
     (store.root() / LINK / store.TABLE).write_bytes(b"\x00\x01 not a parquet file")
-    assert store.load(LINK) is None  # refused as an upload would be, and the session starts on the demo
-    assert open_link().session_state[DATASET].name.startswith("Demo: Hospital patients")
+    with pytest.raises(store.Unreadable, match=r"table\.parquet"):
+        store.load(LINK)  # refused as an upload would be
+    at = open_link()
+    assert at.session_state[DATASET].name.startswith("Demo: Hospital patients")
+    assert any("could not be read back (table.parquet" in t for t in texts(at, "info"))
+    at.selectbox(key="demo_name").select("fraud").run()
+    click(at, "Load this demo")
+    assert (store.root() / LINK / store.TABLE).read_bytes() == b"\x00\x01 not a parquet file"  # nothing written over it
+
+
+def test_an_uploaded_holdout_and_a_changed_share_come_back_after_a_reload():
+    from dataclasses import replace
+
+    from synth.data.demos import make_demo
+    from ui.state import make_dataset
+
+    at = open_link()
+    holdout = make_demo("patients", random_state=9, rows=700)
+    at.session_state[DATASET] = replace(
+        make_dataset("mine.csv", make_demo("patients", rows=3000), uploaded=True),
+        holdout_file=holdout,
+        holdout_label="the uploaded file last month.csv (700 real rows)",
+    )
+    at.session_state["data_chosen"] = True
+    at.run()
+    again = open_link()
+    restored = again.session_state[DATASET]
+    assert restored.holdout_label == "the uploaded file last month.csv (700 real rows)" and len(restored.holdout_file) == 700
+    at2 = open_link()
+    dataset = at2.session_state[DATASET]
+    at2.session_state[DATASET] = replace(dataset, holdout_file=None, holdout_label="", holdout_share=0.3)
+    at2.run()
+    assert open_link().session_state[DATASET].holdout_share == 0.3  # a change that keeps the table is kept too
