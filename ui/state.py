@@ -312,6 +312,11 @@ def set_dataset(dataset: Dataset) -> None:
     forget_results()
     for key in (FAIRNESS, RESTORE, STARTED, IMPUTED):
         st.session_state.pop(key, None)
+    old = st.session_state.get(DATASET)
+    if old is not None and old.fingerprint != dataset.fingerprint:  # choices scoped to the old data go with it
+        kept_choices = st.session_state.get(KEPT, {})
+        for key in [k for k in kept_choices if old.fingerprint in k]:
+            del kept_choices[key]
     cache.clear()
     st.session_state[DATASET] = dataset
     st.session_state[DATA_CHOSEN] = True
