@@ -11,7 +11,6 @@ from synth.figures import PLOTLY_CONFIG, association_figure, distribution_figure
 from synth.imputation import Imputation, impute, impute_training_rows, without_tokens
 from synth.imputation.review import ColumnReview, gap_summary, review_columns
 from synth.rebalancing.plan import suggest_column
-from synth.schema import Schema
 from synth.table import fingerprint
 from ui import cache
 from ui.session import restoring
@@ -163,52 +162,38 @@ def completed_dataset(
     Every gap left (in the holdout, or in columns not filled) becomes a missing value, whatever its spelling, so no
     model learns a '?' category; the column kinds are detected afresh, keeping the kinds the user set.
     """
-    name = f"{dataset.name} (gaps filled)"
     if dataset.holdout_file is not None or outcome is None:
         table = without_tokens(result.table)
         holdout = None if dataset.holdout_file is None else without_tokens(dataset.holdout_file)
-        done = f"{result.cells:,} cells were filled; the gaps left, however written, are now missing values."
-        completed = replace(
-            dataset,
-            name=name,
-            table=table,
-            schema=kinds_kept(dataset, table),
-            fingerprint=fingerprint(table),
-            holdout_file=holdout,
-        )
-        return completed, (done,)
-    with st.spinner("Filling the training rows from each other only…"):
-        filled = impute_training_rows(
-            dataset.table,
-            column=outcome,
-            share=dataset.holdout_share,
-            columns=list(settings.columns),
-            schema=dataset.schema,
-            random_state=settings.random_state,
-        )
-    train, holdout = filled.split.train, filled.split.holdout
-    label = f"{len(holdout):,} real rows set aside before filling gaps ({dataset.holdout_share:.0%}, stratified by {outcome!r})"
+        notes: tuple[str, ...] = (f"{result.cells:,} cells were filled; the gaps left, however written, are now missing values.",)
+        split_off = {}
+    else:
+        with st.spinner("Filling the training rows from each other only…"):
+            filled = impute_training_rows(
+                dataset.table,
+                column=outcome,
+                share=dataset.holdout_share,
+                columns=list(settings.columns),
+                schema=dataset.schema,
+                random_state=settings.random_state,
+            )
+        table, holdout, notes = filled.split.train, filled.split.holdout, filled.notes
+        share = f"{dataset.holdout_share:.0%}, stratified by {outcome!r}"
+        split_off = {
+            "holdout_label": f"{len(holdout):,} real rows set aside before filling gaps ({share})",
+            "holdout_split_off": True,
+        }
+    detected, chosen = detect_schema(table), dataset.schema.overrides()
     completed = replace(
         dataset,
-        name=name,
-        table=train,
-        schema=kinds_kept(dataset, train),
-        fingerprint=fingerprint(train),
+        name=f"{dataset.name} (gaps filled)",
+        table=table,
+        schema=detected.with_overrides({c: k for c, k in chosen.items() if c in table.columns}),
+        fingerprint=fingerprint(table),
         holdout_file=holdout,
-        holdout_label=label,
-        holdout_split_off=True,
+        **split_off,
     )
-    return completed, filled.notes
-
-
-def kinds_kept(dataset: Dataset, table: pd.DataFrame) -> Schema:
-    """The filled table's kinds, detected afresh (numbers written with '?' are numbers now), with the user's own kept."""
-    before = detect_schema(dataset.table)
-    chosen = {
-        c.name: str(c.kind) for c in dataset.schema.columns if c.name in table.columns and before.kind(c.name) is not c.kind
-    }
-    detected = detect_schema(table)
-    return detected.with_overrides(chosen) if chosen else detected
+    return completed, notes
 
 
 def render() -> None:

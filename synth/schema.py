@@ -33,6 +33,10 @@ class ColumnKind(StrEnum):
         return self in (ColumnKind.CATEGORICAL, ColumnKind.NUMERIC, ColumnKind.DATETIME)
 
 
+# The reason a column carries when the user set its kind.
+SET_BY_USER = "set by you"
+
+
 @dataclass(frozen=True)
 class ColumnInfo:
     name: str
@@ -69,6 +73,10 @@ class Schema:
     def _by_name(self) -> dict[str, ColumnInfo]:
         return {c.name: c for c in self.columns}
 
+    def overrides(self) -> dict[str, str]:
+        """The kinds the user set (``with_overrides``), by column: what to carry over to a redetected table."""
+        return {c.name: str(c.kind) for c in self.columns if c.reason == SET_BY_USER}
+
     def with_overrides(self, overrides: Mapping[str, ColumnKind | str]) -> Schema:
         """A copy where the user's choices replace detected kinds."""
         by_name = self._by_name()
@@ -77,8 +85,7 @@ class Schema:
                 raise UnknownColumn("kinds", name)
         return Schema(
             tuple(
-                ColumnInfo(c.name, ColumnKind(overrides[c.name]), "set by you") if c.name in overrides else c
-                for c in self.columns
+                ColumnInfo(c.name, ColumnKind(overrides[c.name]), SET_BY_USER) if c.name in overrides else c for c in self.columns
             )
         )
 

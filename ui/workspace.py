@@ -27,7 +27,6 @@ import pandas as pd
 
 from synth.data.io import parse_table, write_atomically
 from synth.errors import SynthError
-from synth.schema import Schema
 
 ROOT_ENV = "REBALANCE_STUDIO_WORKSPACES"
 MB_ENV = "REBALANCE_STUDIO_WORKSPACE_MB"
@@ -212,8 +211,3 @@ def sweep(now: float | None = None) -> int:
 
 def _last_use(path: Path) -> float:
     return max([path.stat().st_mtime, *(f.stat().st_mtime for f in path.iterdir())])
-
-
-def schema_overrides(schema: Schema, detected: Schema) -> dict[str, str]:
-    """The column kinds the user changed from the detected ones (kept as text)."""
-    return {c.name: str(c.kind) for c in schema.columns if detected.kind(c.name) is not c.kind}

@@ -51,3 +51,12 @@ def test_reasons_show_values_as_written_not_as_numpy_reprs():
     table = pd.DataFrame({"constant": np.full(50, 999, dtype=np.int64), "x": np.arange(50)})
     reason = next(c.reason for c in detect_schema(table).columns if c.name == "constant")
     assert reason == "every row holds the same value (999)"
+
+
+def test_the_kinds_the_user_set_are_known_without_detecting_again(patients):
+    detected = detect_schema(patients)
+    assert detected.overrides() == {}
+    assert detected.with_overrides({"age": "categorical", "bmi": "numeric"}).overrides() == {
+        "age": "categorical",
+        "bmi": "numeric",
+    }
