@@ -9,13 +9,12 @@ score) is noted at once (``note_started``), so a reload in the middle of it pick
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import streamlit as st
 
-from synth.data.kinds import detect_schema
 from synth.errors import SynthError
-from synth.table import fingerprint
 from synth.whatif.scenarios import open_store
 from ui import workspace as store
 from ui.settings import EvaluateSettings, FairnessSettings, ImputeSettings, PlanSettings, Simulation, from_json, to_json
@@ -39,6 +38,7 @@ from ui.state import (
     WHATIF,
     Dataset,
     forget_session,
+    make_dataset,
     workspace,
 )
 
@@ -79,7 +79,7 @@ def restore() -> None:
         return
     st.session_state[DATASET] = dataset
     st.session_state[DATA_CHOSEN] = True
-    st.session_state[DATA_KEPT] = signature(dataset)
+    st.session_state[DATA_KEPT] = dataset
     st.session_state[KEPT] = dict(kept.choices)
     pending = {step: settings for step, cls in STEPS.items() if (settings := from_json(cls, kept.results.get(step)))}
     st.session_state[RESTORE] = pending
@@ -88,27 +88,17 @@ def restore() -> None:
 
 
 def _dataset(kept: store.Kept) -> Dataset:
-    meta, table = kept.meta, kept.table
-    schema = detect_schema(table)
-    overrides = {str(k): str(v) for k, v in dict(meta.get("kinds", {})).items() if k in table.columns}
-    return Dataset(
-        name=str(meta["name"]),
-        table=table,
-        schema=schema.with_overrides(overrides) if overrides else schema,
+    meta = kept.meta
+    dataset = make_dataset(str(meta["name"]), kept.table, meta.get("column_hint"), uploaded=bool(meta.get("uploaded", False)))
+    kinds = {str(k): str(v) for k, v in dict(meta.get("kinds", {})).items() if k in kept.table.columns}
+    return replace(
+        dataset,
+        schema=dataset.schema.with_overrides(kinds) if kinds else dataset.schema,
         holdout_file=kept.holdout,
         holdout_share=float(meta["holdout_share"]),
-        fingerprint=fingerprint(table),
-        column_hint=meta.get("column_hint"),
         holdout_label=str(meta.get("holdout_label", "")),
-        uploaded=bool(meta.get("uploaded", False)),
         holdout_split_off=bool(meta.get("holdout_split_off", False)),
     )
-
-
-def signature(dataset: Dataset) -> tuple:
-    """What the kept data must match: the table, its holdout (a file, or the share split off), and the column kinds."""
-    holdout = None if dataset.holdout_file is None else fingerprint(dataset.holdout_file)
-    return (*dataset.key, holdout, dataset.holdout_split_off, dataset.name)
 
 
 def restoring(step: str, settings: Any) -> bool:
@@ -165,8 +155,7 @@ def keep() -> None:
     if store.forgotten(token):
         return
     dataset: Dataset | None = st.session_state.get(DATASET)
-    if dataset is not None and st.session_state.get(DATA_CHOSEN) and st.session_state.get(DATA_KEPT) != signature(dataset):
-        detected = detect_schema(dataset.table)
+    if dataset is not None and st.session_state.get(DATA_CHOSEN) and st.session_state.get(DATA_KEPT) is not dataset:
         meta = {
             "name": dataset.name,
             "holdout_share": dataset.holdout_share,
@@ -174,10 +163,10 @@ def keep() -> None:
             "column_hint": dataset.column_hint,
             "uploaded": dataset.uploaded,
             "holdout_split_off": dataset.holdout_split_off,
-            "kinds": store.schema_overrides(dataset.schema, detected),
+            "kinds": dataset.schema.overrides(),
         }
         why_not = store.save_data(token, meta, dataset.table, dataset.holdout_file)
-        st.session_state[DATA_KEPT] = signature(dataset)
+        st.session_state[DATA_KEPT] = dataset
         if why_not:
             st.session_state[NOTICE] = why_not
     choices = (st.session_state.get(KEPT, {}), _results())
