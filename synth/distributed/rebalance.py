@@ -32,7 +32,7 @@ from synth.errors import PlanError
 from synth.generator.model import SyntheticGenerator
 from synth.progress import Progress, silent
 from synth.rebalancing.plan import Mode, RebalancePlan, apportion, match_value, plan_from_counts
-from synth.rebalancing.run import BYTES_PER_CELL, check_full_mode, check_target
+from synth.rebalancing.run import check_full_mode, check_target, memory_needed
 from synth.rebalancing.samplers import make_sampler
 from synth.rebalancing.samplers.smote import DEFAULT_NEIGHBOURS
 from synth.schema import ColumnKind, Schema
@@ -47,7 +47,7 @@ MAX_RARE_ROWS = 1_000_000
 # rounding row interpolates among them (and imbalanced-learn's SMOTE members want a second class).
 SMOTE_PASSENGERS = 1_000
 # One partition's task may hold this share of the smallest worker's memory limit (Dask pauses a worker
-# at 80% and restarts it at 95%); a row of the output and its copy take BYTES_PER_CELL a column each.
+# at 80% and restarts it at 95%); a row of the output and its copy are estimated by memory_needed.
 TASK_MEMORY_SHARE = 0.5
 # A cluster writes partitions to disk, so outputs may exceed what one process holds.
 MAX_DISTRIBUTED_ROWS = 2_000_000_000
@@ -112,7 +112,7 @@ def check_task_memory(
     full = plan.mode is Mode.FULL
     rows = [sum(s.values()) + (0 if full else p.rows) for s, p in zip(per_partition, profile.partitions, strict=True)]
     largest = int(np.argmax(rows))
-    needed = rows[largest] * columns * BYTES_PER_CELL * 2
+    needed = memory_needed(rows[largest], columns, 2)
     budget = TASK_MEMORY_SHARE * limit
     if needed <= budget:
         return

@@ -120,10 +120,15 @@ def memory_budget_mb() -> int:
         return DEFAULT_MEMORY_MB
 
 
+def memory_needed(rows: int, columns: int, copies: int) -> int:
+    """Estimated peak bytes of ``copies`` tables of ``rows`` x ``columns`` (the one estimate every refusal uses)."""
+    return rows * columns * BYTES_PER_CELL * copies
+
+
 def check_memory(table: pd.DataFrame, plan: RebalancePlan, methods: int) -> None:
     """Refuse, before any work, a step whose estimated peak memory exceeds the budget, naming both."""
     rows = len(table) + sum(plan.additions.values())
-    needed = rows * table.shape[1] * BYTES_PER_CELL * (1 + methods) / 2**20
+    needed = memory_needed(rows, table.shape[1], 1 + methods) / 2**20
     budget = memory_budget_mb()
     if needed > budget:
         fits = int(len(table) * budget / needed)
@@ -136,7 +141,7 @@ def check_memory(table: pd.DataFrame, plan: RebalancePlan, methods: int) -> None
 
 def check_rows_memory(rows: int, columns: int, what: str) -> None:
     """Refuse, before any work, a table of ``rows`` x ``columns`` (input and output) over the step's memory budget."""
-    needed, budget = rows * columns * BYTES_PER_CELL * 2 / 2**20, memory_budget_mb()
+    needed, budget = memory_needed(rows, columns, 2) / 2**20, memory_budget_mb()
     if needed > budget:
         raise ParameterError(
             "rows",
